@@ -1,0 +1,65 @@
+//! Numbers for people: durations, rates and counts in one consistent style.
+
+/// A duration: `0.42 ms`, `12.3 ms`, `105 ms`, `2.50 s`, `1 min 40 s`.
+pub fn ms(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    if a < 10.0 {
+        format!("{v:.2} ms")
+    } else if a < 100.0 {
+        format!("{v:.1} ms")
+    } else if a < 1000.0 {
+        format!("{v:.0} ms")
+    } else if a < 100_000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else {
+        let s = (v / 1000.0).round() as i64;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+/// A signed relative difference: `+12%`, `−3%`.
+pub fn delta_pct(measured: f64, theory: f64) -> String {
+    if theory <= 0.0 || !measured.is_finite() {
+        return "–".into();
+    }
+    let d = (measured - theory) / theory * 100.0;
+    if d >= 0.0 { format!("+{d:.0}%") } else { format!("−{:.0}%", -d) }
+}
+
+/// A ratio such as a speedup: `14.3×`.
+pub fn times(v: f64) -> String {
+    if !v.is_finite() { "–".into() } else if v < 10.0 { format!("{v:.2}×") } else { format!("{v:.1}×") }
+}
+
+/// A count with thousands separators.
+pub fn count(n: u64) -> String {
+    crate::model::params::group(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_unit() {
+        assert_eq!(ms(0.4249), "0.42 ms");
+        assert_eq!(ms(12.34), "12.3 ms");
+        assert_eq!(ms(105.4), "105 ms");
+        assert_eq!(ms(2500.0), "2.50 s");
+        assert_eq!(ms(100_000.0), "1 min 40 s");
+        assert_eq!(ms(f64::NAN), "–");
+    }
+
+    #[test]
+    fn deltas_and_ratios() {
+        assert_eq!(delta_pct(112.0, 100.0), "+12%");
+        assert_eq!(delta_pct(97.0, 100.0), "−3%");
+        assert_eq!(delta_pct(1.0, 0.0), "–");
+        assert_eq!(times(1.914), "1.91×");
+        assert_eq!(times(14.34), "14.3×");
+        assert_eq!(count(10_000), "10,000");
+    }
+}

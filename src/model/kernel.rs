@@ -1,0 +1,148 @@
+//! The CPU kernel: deterministic, resumable work that returns a checksum.
+//!
+//! A work unit is one step of a xorshift-multiply chain. Each step depends on the last, so the
+//! compiler can neither vectorise nor skip it, and the checksum proves the work was done. The
+//! kernel is resumable ([`Kernel::run`] may be called in slices), so the async strategy can
+//! yield to the event loop mid-task and still produce the same checksum as an unsliced run.
+
+/// The state of one task's computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kernel {
+    state: u64,
+}
+
+impl Kernel {
+    /// A kernel seeded for one task of one experiment.
+    pub fn new(seed: u64, task: u64) -> Self {
+        Self { state: crate::model::rng::mix64(seed ^ task.wrapping_mul(0xA24B_AED4_963E_E407)) | 1 }
+    }
+
+    /// Runs `units` steps of work.
+    #[inline(never)]
+    pub fn run(&mut self, units: u64) {
+        let mut x = self.state;
+        for _ in 0..units {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        }
+        self.state = x;
+    }
+
+    /// The checksum of the work done so far.
+    pub fn checksum(&self) -> u64 {
+        self.state
+    }
+}
+
+/// Combines per-task checksums into a run checksum that does not depend on completion order
+/// (tasks finish in different orders under different strategies).
+pub fn combine(checksums: impl IntoIterator<Item = u64>) -> u64 {
+    checksums.into_iter().fold(0u64, |acc, c| acc.wrapping_add(crate::model::rng::mix64(c)))
+}
+
+/// Kernel speed on this device, measured once at start-up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Work units per millisecond on one thread.
+    pub units_per_ms: f64,
+    /// How long calibration took, in ms.
+    pub took_ms: f64,
+    /// The units in the timed run that set `units_per_ms`.
+    pub sample_units: u64,
+    /// That run's duration, in ms.
+    pub sample_ms: f64,
+}
+
+impl Calibration {
+    /// Work units that take `ms` milliseconds on this device.
+    pub fn units_for(&self, ms: f64) -> u64 {
+        (self.units_per_ms * ms).round().max(0.0) as u64
+    }
+}
+
+/// The shortest timed run calibration trusts (timer resolution is 5 µs to 100 µs).
+pub const CALIBRATION_MIN_SAMPLE_MS: f64 = 25.0;
+
+/// Measures kernel speed: doubles the units until one run lasts at least
+/// [`CALIBRATION_MIN_SAMPLE_MS`], then keeps the fastest of three runs of that size (the
+/// fastest is the least disturbed by other work on the machine).
+///
+/// `timed_run(units)` runs the kernel for `units` and returns the elapsed ms.
+pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
+    let mut units: u64 = 1 << 12;
+    let mut total = 0.0;
+    let mut elapsed;
+    loop {
+        elapsed = timed_run(units);
+        total += elapsed;
+        if elapsed >= CALIBRATION_MIN_SAMPLE_MS || units >= 1 << 40 {
+            break;
+        }
+        // Jump close to the target once the sample is long enough to extrapolate from.
+        let factor = if elapsed > 1.0 { (CALIBRATION_MIN_SAMPLE_MS * 1.2 / elapsed).max(2.0) } else { 8.0 };
+        units = (units as f64 * factor) as u64;
+    }
+    let mut best = elapsed;
+    for _ in 0..2 {
+        let e = timed_run(units);
+        total += e;
+        best = best.min(e);
+    }
+    let best = best.max(1e-3);
+    Calibration { units_per_ms: units as f64 / best, took_ms: total, sample_units: units, sample_ms: best }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sliced_run_equals_whole_run() {
+        let mut whole = Kernel::new(42, 7);
+        whole.run(10_000);
+        let mut sliced = Kernel::new(42, 7);
+        for n in [1, 999, 4000, 5000] {
+            sliced.run(n);
+        }
+        assert_eq!(whole.checksum(), sliced.checksum());
+    }
+
+    #[test]
+    fn tasks_and_seeds_give_different_checksums() {
+        let run = |seed, task| {
+            let mut k = Kernel::new(seed, task);
+            k.run(100);
+            k.checksum()
+        };
+        assert_ne!(run(1, 1), run(1, 2));
+        assert_ne!(run(1, 1), run(2, 1));
+    }
+
+    #[test]
+    fn combine_ignores_order() {
+        assert_eq!(combine([1, 2, 3]), combine([3, 1, 2]));
+        assert_ne!(combine([1, 2, 3]), combine([1, 2, 4]));
+    }
+
+    #[test]
+    fn calibration_finds_the_speed_of_a_fake_device() {
+        // A device doing 1,000 units per ms; the first timings are noisy-slow.
+        let mut calls = 0;
+        let cal = calibrate(|units| {
+            calls += 1;
+            let noise = if calls == 1 { 3.0 } else { 1.0 };
+            units as f64 / 1000.0 * noise
+        });
+        assert!((cal.units_per_ms - 1000.0).abs() < 1e-6, "{cal:?}");
+        assert!(cal.sample_ms >= CALIBRATION_MIN_SAMPLE_MS);
+        assert_eq!(cal.units_for(2.5), 2500);
+    }
+
+    #[test]
+    fn calibration_terminates_on_a_clock_that_never_moves() {
+        let cal = calibrate(|_| 0.0);
+        assert!(cal.units_per_ms.is_finite());
+    }
+}

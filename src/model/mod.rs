@@ -1,0 +1,15 @@
+//! The pure model: everything that can be decided without a browser.
+//!
+//! No `web_sys`, `js_sys`, `wasm_bindgen`, `leptos` and no `std::time::Instant` here: time
+//! comes in through [`clock::Clock`] or as plain numbers inside records.
+
+pub mod clock;
+pub mod format;
+pub mod kernel;
+pub mod params;
+pub mod record;
+pub mod rng;
+pub mod stats;
+pub mod theory;
+pub mod url;
+pub mod workload;

@@ -1,0 +1,636 @@
+//! The experiment's parameters, their documented bounds, and validation.
+//!
+//! Form fields and URL values arrive as text. [`parse_field`] turns one text into a value or a
+//! message for the person who typed it; [`Params::validate`] checks what depends on several
+//! fields (task limits per workload, the CPU budget). Every message names the bound it broke
+//! and the safe value used instead.
+
+use std::fmt;
+
+/// Most I/O-bound tasks in one run.
+pub const TASKS_MAX_IO: u64 = 100_000;
+/// Most CPU-bound or mixed tasks in one run.
+pub const TASKS_MAX_CPU: u64 = 10_000;
+/// Longest wait per step, in ms.
+pub const IO_MS_MAX: u64 = 10_000;
+/// Longest computation per step, in ms.
+pub const CPU_MS_MAX: u64 = 2_000;
+/// Most rounds of (wait, compute) per mixed task.
+pub const ROUNDS_MAX: u64 = 100;
+/// Most worker threads (and the largest pool).
+pub const THREADS_MAX: u64 = 128;
+/// Longest slice the async strategy computes before yielding, in ms.
+pub const YIELD_MAX: u64 = 1_000;
+/// Largest uniform jitter, in percent of `io_ms`.
+pub const JITTER_PCT_MAX: u64 = 100;
+/// Total CPU work in one run (tasks × rounds × cpu_ms), in ms: a sequential run of the whole
+/// budget takes a minute.
+pub const CPU_BUDGET_MS: u64 = 60_000;
+/// A strategy whose expected makespan exceeds this is not run (ms).
+pub const STRATEGY_WALL_MAX_MS: f64 = 120_000.0;
+
+/// What each task does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Workload {
+    /// Each task waits `io_ms` (a timer: the stand-in for a network request).
+    Io,
+    /// Each task computes for `cpu_ms`.
+    Cpu,
+    /// Each task does `rounds` × (wait `io_ms`, then compute `cpu_ms`).
+    Mixed,
+}
+
+impl Workload {
+    /// Every workload, in display order.
+    pub const ALL: [Workload; 3] = [Workload::Io, Workload::Cpu, Workload::Mixed];
+
+    /// The URL and form key of this workload.
+    pub fn key(self) -> &'static str {
+        match self {
+            Workload::Io => "io",
+            Workload::Cpu => "cpu",
+            Workload::Mixed => "mixed",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Workload::Io => "I/O-bound (wait)",
+            Workload::Cpu => "CPU-bound (compute)",
+            Workload::Mixed => "Mixed (wait, then compute)",
+        }
+    }
+
+    /// Parses a key written by [`Workload::key`].
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.key() == s)
+    }
+
+    /// Whether tasks of this workload wait.
+    pub fn waits(self) -> bool {
+        matches!(self, Workload::Io | Workload::Mixed)
+    }
+
+    /// Whether tasks of this workload compute.
+    pub fn computes(self) -> bool {
+        matches!(self, Workload::Cpu | Workload::Mixed)
+    }
+
+    /// The most tasks a run of this workload may have.
+    pub fn tasks_max(self) -> u64 {
+        if self == Workload::Io { TASKS_MAX_IO } else { TASKS_MAX_CPU }
+    }
+}
+
+/// How each wait's duration varies around `io_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Jitter {
+    /// Every wait is exactly `io_ms`.
+    None,
+    /// Uniform in `io_ms` ± `pct` percent.
+    Uniform {
+        /// Half-width of the range, in percent of `io_ms`.
+        pct: u32,
+    },
+    /// Exponential with mean `io_ms` (most waits are short, a few are very long), capped at
+    /// ten times `io_ms`.
+    LongTail,
+}
+
+impl Jitter {
+    /// The URL form: `none`, `uniform:20`, `tail`.
+    pub fn key(self) -> String {
+        match self {
+            Jitter::None => "none".into(),
+            Jitter::Uniform { pct } => format!("uniform:{pct}"),
+            Jitter::LongTail => "tail".into(),
+        }
+    }
+}
+
+impl fmt::Display for Jitter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Jitter::None => write!(f, "none"),
+            Jitter::Uniform { pct } => write!(f, "uniform ±{pct}%"),
+            Jitter::LongTail => write!(f, "long tail (exponential)"),
+        }
+    }
+}
+
+/// How tasks are scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strategy {
+    /// One task after another on the main thread, each wait awaited.
+    Sequential,
+    /// Every task spawned on the browser event loop; waits overlap; CPU on the main thread.
+    Async,
+    /// Tasks on a pool of Web Worker threads; waits block their thread.
+    Threads,
+}
+
+impl Strategy {
+    /// Every strategy, in the order "Run all" runs them.
+    pub const ALL: [Strategy; 3] = [Strategy::Sequential, Strategy::Async, Strategy::Threads];
+
+    /// The URL key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Strategy::Sequential => "sequential",
+            Strategy::Async => "async",
+            Strategy::Threads => "threads",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Sequential => "Sequential",
+            Strategy::Async => "Async",
+            Strategy::Threads => "Threads",
+        }
+    }
+
+    /// The Python names readers of the usual articles know.
+    pub fn python_name(self) -> &'static str {
+        match self {
+            Strategy::Sequential => "a plain for loop",
+            Strategy::Async => "asyncio",
+            Strategy::Threads => "threading / ThreadPoolExecutor",
+        }
+    }
+
+    /// Parses a key written by [`Strategy::key`].
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.key() == s)
+    }
+}
+
+/// One parameter of the experiment: its key (URL and form), label, bounds and default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Workload,
+    Tasks,
+    IoMs,
+    CpuMs,
+    Jitter,
+    Rounds,
+    Threads,
+    YieldEveryMs,
+    Seed,
+    Strategy,
+}
+
+impl Field {
+    /// Every field, in form order.
+    pub const ALL: [Field; 10] = [
+        Field::Workload,
+        Field::Tasks,
+        Field::IoMs,
+        Field::CpuMs,
+        Field::Jitter,
+        Field::Rounds,
+        Field::Threads,
+        Field::YieldEveryMs,
+        Field::Seed,
+        Field::Strategy,
+    ];
+
+    /// The URL query key and form field name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Workload => "workload",
+            Field::Tasks => "tasks",
+            Field::IoMs => "io_ms",
+            Field::CpuMs => "cpu_ms",
+            Field::Jitter => "jitter",
+            Field::Rounds => "rounds",
+            Field::Threads => "threads",
+            Field::YieldEveryMs => "yield_every_ms",
+            Field::Seed => "seed",
+            Field::Strategy => "strategy",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Workload => "Workload",
+            Field::Tasks => "Tasks",
+            Field::IoMs => "Wait per step (io_ms)",
+            Field::CpuMs => "Compute per step (cpu_ms)",
+            Field::Jitter => "Wait jitter",
+            Field::Rounds => "Rounds (mixed)",
+            Field::Threads => "Threads",
+            Field::YieldEveryMs => "Async yields every (ms)",
+            Field::Seed => "Seed",
+            Field::Strategy => "Strategy",
+        }
+    }
+
+    /// Finds a field by its key.
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == s)
+    }
+
+    /// Inclusive bounds of a numeric field.
+    pub fn bounds(self) -> Option<(u64, u64)> {
+        match self {
+            Field::Tasks => Some((1, TASKS_MAX_IO)),
+            Field::IoMs => Some((0, IO_MS_MAX)),
+            Field::CpuMs => Some((0, CPU_MS_MAX)),
+            Field::Rounds => Some((1, ROUNDS_MAX)),
+            Field::Threads => Some((1, THREADS_MAX)),
+            Field::YieldEveryMs => Some((0, YIELD_MAX)),
+            Field::Seed => Some((0, u32::MAX as u64)),
+            Field::Workload | Field::Jitter | Field::Strategy => None,
+        }
+    }
+
+    /// The default's text, as the form shows it.
+    pub fn default_text(self) -> String {
+        Params::default().text(self)
+    }
+}
+
+/// A parsed value of one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Number(u64),
+    Workload(Workload),
+    Jitter(Jitter),
+    Strategy(Strategy),
+}
+
+/// Parses the text of one field.
+///
+/// # Errors
+/// A message for the person who typed `text`: what is wrong and what is allowed.
+pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    match field {
+        Field::Workload => Workload::from_key(t)
+            .map(Value::Workload)
+            .ok_or_else(|| format!("unknown workload “{t}”: choose io, cpu or mixed")),
+        Field::Strategy => Strategy::from_key(t)
+            .map(Value::Strategy)
+            .ok_or_else(|| format!("unknown strategy “{t}”: choose sequential, async or threads")),
+        Field::Jitter => parse_jitter(t).map(Value::Jitter),
+        _ => {
+            let (lo, hi) = field.bounds().expect("numeric field");
+            let n = parse_number(t)?;
+            if n < lo as f64 || n > hi as f64 {
+                return Err(format!("must be from {} to {}", group(lo), group(hi)));
+            }
+            if n.fract() != 0.0 {
+                return Err("must be a whole number".into());
+            }
+            Ok(Value::Number(n as u64))
+        }
+    }
+}
+
+fn parse_number(t: &str) -> Result<f64, String> {
+    if t.is_empty() {
+        return Err("is empty: enter a number".into());
+    }
+    let cleaned: String = t.chars().filter(|c| *c != '_' && *c != ',').collect();
+    match cleaned.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        _ => Err(format!("“{t}” is not a number")),
+    }
+}
+
+fn parse_jitter(t: &str) -> Result<Jitter, String> {
+    match t {
+        "none" | "" => Ok(Jitter::None),
+        "tail" | "exp" | "exponential" => Ok(Jitter::LongTail),
+        _ => {
+            let pct = t
+                .strip_prefix("uniform:")
+                .or_else(|| t.strip_prefix("uniform"))
+                .ok_or_else(|| format!("unknown jitter “{t}”: choose none, uniform:PCT or tail"))?;
+            let pct: u64 = pct.trim().parse().map_err(|_| format!("“{pct}” is not a whole percentage"))?;
+            if pct > JITTER_PCT_MAX {
+                return Err(format!("uniform jitter must be 0% to {JITTER_PCT_MAX}%"));
+            }
+            Ok(Jitter::Uniform { pct: pct as u32 })
+        }
+    }
+}
+
+/// Writes `n` with thousands separators (`100000` → `100,000`).
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The whole experiment's parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    pub workload: Workload,
+    pub tasks: u32,
+    pub io_ms: u32,
+    pub cpu_ms: u32,
+    pub jitter: Jitter,
+    pub rounds: u32,
+    pub threads: u32,
+    pub yield_every_ms: u32,
+    pub seed: u32,
+    /// The strategy "Run" runs (and the link reproduces).
+    pub strategy: Strategy,
+}
+
+impl Default for Params {
+    /// The articles' experiment: 50 requests of 100 ms.
+    fn default() -> Self {
+        Params {
+            workload: Workload::Io,
+            tasks: 50,
+            io_ms: 100,
+            cpu_ms: 20,
+            jitter: Jitter::None,
+            rounds: 1,
+            threads: 2,
+            yield_every_ms: 5,
+            seed: 1,
+            strategy: Strategy::Async,
+        }
+    }
+}
+
+/// A message about one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl Params {
+    /// The text of one field, as the form and the URL write it.
+    pub fn text(&self, field: Field) -> String {
+        match field {
+            Field::Workload => self.workload.key().into(),
+            Field::Tasks => self.tasks.to_string(),
+            Field::IoMs => self.io_ms.to_string(),
+            Field::CpuMs => self.cpu_ms.to_string(),
+            Field::Jitter => self.jitter.key(),
+            Field::Rounds => self.rounds.to_string(),
+            Field::Threads => self.threads.to_string(),
+            Field::YieldEveryMs => self.yield_every_ms.to_string(),
+            Field::Seed => self.seed.to_string(),
+            Field::Strategy => self.strategy.key().into(),
+        }
+    }
+
+    /// Sets one field from a parsed value (a value of the wrong kind is ignored).
+    pub fn set(&mut self, field: Field, value: Value) {
+        let n = |v: Value| if let Value::Number(n) = v { Some(n as u32) } else { None };
+        match (field, value) {
+            (Field::Workload, Value::Workload(w)) => self.workload = w,
+            (Field::Jitter, Value::Jitter(j)) => self.jitter = j,
+            (Field::Strategy, Value::Strategy(s)) => self.strategy = s,
+            (Field::Tasks, v) => self.tasks = n(v).unwrap_or(self.tasks),
+            (Field::IoMs, v) => self.io_ms = n(v).unwrap_or(self.io_ms),
+            (Field::CpuMs, v) => self.cpu_ms = n(v).unwrap_or(self.cpu_ms),
+            (Field::Rounds, v) => self.rounds = n(v).unwrap_or(self.rounds),
+            (Field::Threads, v) => self.threads = n(v).unwrap_or(self.threads),
+            (Field::YieldEveryMs, v) => self.yield_every_ms = n(v).unwrap_or(self.yield_every_ms),
+            (Field::Seed, v) => self.seed = n(v).unwrap_or(self.seed),
+            _ => {}
+        }
+    }
+
+    /// Rounds each task really does: only mixed tasks repeat.
+    pub fn effective_rounds(&self) -> u32 {
+        if self.workload == Workload::Mixed { self.rounds } else { 1 }
+    }
+
+    /// Checks the rules that involve several fields. An empty list means the experiment may run.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let max = self.workload.tasks_max();
+        if u64::from(self.tasks) > max {
+            errors.push(FieldError {
+                field: Field::Tasks,
+                message: format!("{} workloads allow at most {} tasks", self.workload.key(), group(max)),
+            });
+        }
+        if self.workload.computes() {
+            let total = u64::from(self.tasks) * u64::from(self.effective_rounds()) * u64::from(self.cpu_ms);
+            if total > CPU_BUDGET_MS {
+                errors.push(FieldError {
+                    field: Field::CpuMs,
+                    message: format!(
+                        "tasks × rounds × cpu_ms = {} ms of CPU work, over the {} ms budget per run",
+                        group(total),
+                        group(CPU_BUDGET_MS)
+                    ),
+                });
+            }
+        }
+        errors
+    }
+}
+
+/// The form's state: the text of every field as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormText {
+    texts: Vec<(Field, String)>,
+}
+
+impl FormText {
+    /// The form filled with `params`.
+    pub fn from_params(params: &Params) -> Self {
+        Self { texts: Field::ALL.iter().map(|f| (*f, params.text(*f))).collect() }
+    }
+
+    /// The text of `field`.
+    pub fn get(&self, field: Field) -> &str {
+        self.texts.iter().find(|(f, _)| *f == field).map(|(_, t)| t.as_str()).unwrap_or("")
+    }
+
+    /// Replaces the text of `field`.
+    pub fn set(&mut self, field: Field, text: impl Into<String>) {
+        let text = text.into();
+        match self.texts.iter_mut().find(|(f, _)| *f == field) {
+            Some(slot) => slot.1 = text,
+            None => self.texts.push((field, text)),
+        }
+    }
+
+    /// Parses every field. The returned params hold the typed value where it is valid and the
+    /// default where it is not; the errors say which fields need fixing before a run.
+    pub fn check(&self) -> Checked {
+        let mut params = Params::default();
+        let mut errors = Vec::new();
+        for field in Field::ALL {
+            match parse_field(field, self.get(field)) {
+                Ok(v) => params.set(field, v),
+                Err(message) => errors.push(FieldError { field, message }),
+            }
+        }
+        errors.extend(params.validate());
+        Checked { params, errors }
+    }
+}
+
+/// The outcome of checking a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub params: Params,
+    pub errors: Vec<FieldError>,
+}
+
+impl Checked {
+    /// The first message about `field`, if any.
+    pub fn error(&self, field: Field) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// Whether the experiment may run.
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(field: Field, text: &str) -> Result<u64, String> {
+        parse_field(field, text).map(|v| match v {
+            Value::Number(n) => n,
+            other => panic!("{other:?}"),
+        })
+    }
+
+    #[test]
+    fn every_numeric_bound_is_inclusive_and_enforced() {
+        for field in Field::ALL {
+            let Some((lo, hi)) = field.bounds() else { continue };
+            assert_eq!(num(field, &lo.to_string()), Ok(lo), "{field:?} low");
+            assert_eq!(num(field, &hi.to_string()), Ok(hi), "{field:?} high");
+            let above = num(field, &(hi + 1).to_string()).unwrap_err();
+            assert!(above.contains(&group(hi)), "{field:?}: {above}");
+            if lo > 0 {
+                assert!(num(field, &(lo - 1).to_string()).is_err(), "{field:?} below");
+            }
+            assert!(num(field, "-1").is_err(), "{field:?} negative");
+        }
+    }
+
+    #[test]
+    fn documented_bounds() {
+        assert_eq!(Field::Tasks.bounds(), Some((1, 100_000)));
+        assert_eq!(Field::Threads.bounds(), Some((1, 128)));
+        assert_eq!(Field::IoMs.bounds(), Some((0, 10_000)));
+        assert_eq!(Field::CpuMs.bounds(), Some((0, 2_000)));
+        assert_eq!(Field::Rounds.bounds(), Some((1, 100)));
+        assert_eq!(Field::YieldEveryMs.bounds(), Some((0, 1_000)));
+    }
+
+    #[test]
+    fn malformed_numbers_get_a_message() {
+        assert_eq!(num(Field::Tasks, ""), Err("is empty: enter a number".into()));
+        assert!(num(Field::Tasks, "abc").unwrap_err().contains("not a number"));
+        assert!(num(Field::Tasks, "NaN").unwrap_err().contains("not a number"));
+        assert!(num(Field::Tasks, "inf").unwrap_err().contains("not a number"));
+        assert_eq!(num(Field::Tasks, "2.5"), Err("must be a whole number".into()));
+        assert!(num(Field::Tasks, "1e9").unwrap_err().contains("100,000"));
+    }
+
+    #[test]
+    fn friendly_number_forms_are_accepted() {
+        assert_eq!(num(Field::Tasks, " 10,000 "), Ok(10_000));
+        assert_eq!(num(Field::Tasks, "10_000"), Ok(10_000));
+        assert_eq!(num(Field::Tasks, "1e4"), Ok(10_000));
+    }
+
+    #[test]
+    fn enums_parse_and_reject() {
+        assert_eq!(parse_field(Field::Workload, "mixed"), Ok(Value::Workload(Workload::Mixed)));
+        assert!(parse_field(Field::Workload, "gpu").unwrap_err().contains("io, cpu or mixed"));
+        assert_eq!(parse_field(Field::Strategy, "threads"), Ok(Value::Strategy(Strategy::Threads)));
+        assert!(parse_field(Field::Strategy, "fibers").is_err());
+        assert_eq!(parse_field(Field::Jitter, "uniform:20"), Ok(Value::Jitter(Jitter::Uniform { pct: 20 })));
+        assert_eq!(parse_field(Field::Jitter, "tail"), Ok(Value::Jitter(Jitter::LongTail)));
+        assert_eq!(parse_field(Field::Jitter, "none"), Ok(Value::Jitter(Jitter::None)));
+        assert!(parse_field(Field::Jitter, "uniform:101").is_err());
+        assert!(parse_field(Field::Jitter, "uniform:x").is_err());
+        assert!(parse_field(Field::Jitter, "gaussian").is_err());
+    }
+
+    #[test]
+    fn cpu_workloads_allow_fewer_tasks() {
+        let p = Params { workload: Workload::Cpu, tasks: 10_001, cpu_ms: 1, ..Params::default() };
+        let errs = p.validate();
+        assert_eq!(errs[0].field, Field::Tasks);
+        assert!(errs[0].message.contains("10,000"));
+        let io = Params { workload: Workload::Io, tasks: 100_000, ..Params::default() };
+        assert!(io.validate().is_empty());
+    }
+
+    #[test]
+    fn the_cpu_budget_counts_rounds_only_for_mixed() {
+        let mixed = Params { workload: Workload::Mixed, tasks: 100, rounds: 10, cpu_ms: 61, ..Params::default() };
+        let e = mixed.validate();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].field, Field::CpuMs);
+        assert!(e[0].message.contains("61,000"), "{}", e[0].message);
+        let cpu = Params { workload: Workload::Cpu, rounds: 10, ..mixed };
+        assert!(cpu.validate().is_empty(), "rounds do not apply to cpu");
+        let io = Params { workload: Workload::Io, cpu_ms: 2000, tasks: 100_000, ..Params::default() };
+        assert!(io.validate().is_empty(), "cpu_ms does not apply to io");
+    }
+
+    #[test]
+    fn form_check_keeps_good_fields_and_reports_bad_ones() {
+        let mut form = FormText::from_params(&Params::default());
+        assert!(form.check().is_valid());
+        form.set(Field::Tasks, "lots");
+        form.set(Field::IoMs, "250");
+        let checked = form.check();
+        assert!(!checked.is_valid());
+        assert!(checked.error(Field::Tasks).unwrap().contains("not a number"));
+        assert_eq!(checked.params.tasks, Params::default().tasks, "safe value");
+        assert_eq!(checked.params.io_ms, 250, "good fields are kept");
+        assert_eq!(form.get(Field::Tasks), "lots", "the typed text is kept");
+    }
+
+    #[test]
+    fn group_writes_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(100_000), "100,000");
+        assert_eq!(group(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn field_texts_round_trip() {
+        let p = Params {
+            workload: Workload::Mixed,
+            tasks: 123,
+            io_ms: 7,
+            cpu_ms: 3,
+            jitter: Jitter::Uniform { pct: 15 },
+            rounds: 4,
+            threads: 9,
+            yield_every_ms: 0,
+            seed: 99,
+            strategy: Strategy::Threads,
+        };
+        let checked = FormText::from_params(&p).check();
+        assert_eq!(checked.params, p);
+        assert!(checked.is_valid());
+    }
+}

@@ -1,0 +1,208 @@
+//! Theory: the makespan each strategy should have, from the parameters alone.
+//!
+//! Shown beside every measurement and labelled as theory. Exact for the simple cases the
+//! articles quote (sequential = tasks × rounds × (io_ms + cpu_ms); async I/O ≈ io_ms; threads
+//! I/O = ceil(tasks / threads) × io_ms; threads CPU ≈ tasks × cpu_ms / threads); for jitter and
+//! mixed work it simulates the scheduler (an event loop, a FIFO pool) over the same
+//! deterministic steps the executors run. Scheduling overheads, timer clamping and pool
+//! start-up are not modelled: the difference from the measurement is the lesson.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::model::params::{Jitter, Params, Strategy, Workload};
+use crate::model::workload::{Step, task_durations};
+
+/// An expected makespan and how it was derived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theory {
+    pub makespan_ms: f64,
+    /// The formula or model, in words and numbers.
+    pub explanation: String,
+}
+
+/// Ordered f64 for the heaps (times are finite).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct Ms(f64);
+impl Eq for Ms {}
+impl Ord for Ms {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+fn step_ms(s: &Step) -> (f64, f64) {
+    match *s {
+        Step::Wait { ms } => (ms, 0.0),
+        Step::Compute { ms, .. } => (0.0, ms),
+    }
+}
+
+/// The expected makespan of `strategy` on `params`, on a device with `cores` cores.
+/// For threads, `threads` is the number of workers used.
+pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
+    let simple = p.jitter == Jitter::None || !p.workload.waits();
+    let rounds = p.effective_rounds();
+    let (io, cpu) = (
+        if p.workload.waits() { f64::from(p.io_ms) } else { 0.0 },
+        if p.workload.computes() { f64::from(p.cpu_ms) } else { 0.0 },
+    );
+    match strategy {
+        Strategy::Sequential => {
+            let total: f64 = task_durations(p).flat_map(|s| s.into_iter().map(|x| step_ms(&x).0 + step_ms(&x).1)).sum();
+            let explanation = if simple {
+                format!("tasks × rounds × (io_ms + cpu_ms) = {} × {} × ({} + {}) ms", p.tasks, rounds, io, cpu)
+            } else {
+                "the sum of every wait and computation".into()
+            };
+            Theory { makespan_ms: total, explanation }
+        }
+        Strategy::Async => {
+            let makespan = event_loop(p);
+            let explanation = match p.workload {
+                Workload::Io if simple => format!("io_ms = {io} ms: every wait overlaps"),
+                Workload::Io => "the longest wait: every wait overlaps".into(),
+                Workload::Cpu => format!("tasks × cpu_ms = {} × {} ms: computations take turns on the main thread", p.tasks, cpu),
+                Workload::Mixed => "simulated event loop: waits overlap, computations take turns on the main thread".into(),
+            };
+            Theory { makespan_ms: makespan, explanation }
+        }
+        Strategy::Threads => {
+            let threads = p.threads.max(1);
+            let parallel = threads.min(cores.max(1));
+            let queue = pool_queue(p, threads);
+            let cpu_total: f64 = task_durations(p).flat_map(|s| s.into_iter().map(|x| step_ms(&x).1)).sum();
+            let cpu_bound = cpu_total / f64::from(parallel);
+            let makespan = queue.max(cpu_bound);
+            let explanation = match p.workload {
+                Workload::Io if simple => format!(
+                    "ceil(tasks / threads) × io_ms = ceil({} / {}) × {} ms: a waiting task holds its thread",
+                    p.tasks, threads, io
+                ),
+                Workload::Cpu if threads <= cores => {
+                    format!("tasks × cpu_ms / threads ≈ {} × {} / {} ms (FIFO pool)", p.tasks, cpu, threads)
+                }
+                Workload::Cpu => format!(
+                    "tasks × cpu_ms / cores = {} × {} / {} ms: {} threads share {} cores",
+                    p.tasks, cpu, parallel, threads, cores
+                ),
+                _ => format!(
+                    "simulated FIFO pool of {threads} threads, computations limited to {parallel} core{}",
+                    if parallel == 1 { "" } else { "s" }
+                ),
+            };
+            Theory { makespan_ms: makespan, explanation }
+        }
+    }
+}
+
+/// An event loop: every task starts at 0; waits run concurrently (timers); computations hold
+/// the one main thread and run in the order they become ready.
+fn event_loop(p: &Params) -> f64 {
+    let tasks: Vec<Vec<Step>> = task_durations(p).collect();
+    let mut ready: BinaryHeap<Reverse<(Ms, u32, usize)>> =
+        tasks.iter().enumerate().map(|(t, _)| Reverse((Ms(0.0), t as u32, 0usize))).collect();
+    let mut main_free = 0.0f64;
+    let mut makespan = 0.0f64;
+    while let Some(Reverse((Ms(at), t, i))) = ready.pop() {
+        let steps = &tasks[t as usize];
+        let Some(step) = steps.get(i) else {
+            makespan = makespan.max(at);
+            continue;
+        };
+        let next = match *step {
+            Step::Wait { ms } => at + ms,
+            Step::Compute { ms, .. } => {
+                let start = at.max(main_free);
+                main_free = start + ms;
+                main_free
+            }
+        };
+        ready.push(Reverse((Ms(next), t, i + 1)));
+    }
+    makespan
+}
+
+/// A FIFO pool of `threads` workers: each task goes to the first free worker and holds it for
+/// all its steps (a blocking wait holds the thread).
+fn pool_queue(p: &Params, threads: u32) -> f64 {
+    let mut free: BinaryHeap<Reverse<Ms>> = (0..threads).map(|_| Reverse(Ms(0.0))).collect();
+    let mut makespan = 0.0f64;
+    for steps in task_durations(p) {
+        let Reverse(Ms(start)) = free.pop().expect("threads >= 1");
+        let end = start + steps.iter().map(|s| step_ms(s).0 + step_ms(s).1).sum::<f64>();
+        makespan = makespan.max(end);
+        free.push(Reverse(Ms(end)));
+    }
+    makespan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(tasks: u32, io_ms: u32, threads: u32) -> Params {
+        Params { workload: Workload::Io, tasks, io_ms, threads, ..Params::default() }
+    }
+
+    #[test]
+    fn the_articles_experiment() {
+        // 50 requests of 100 ms.
+        let p = io(50, 100, 2);
+        assert_eq!(expected(Strategy::Sequential, &p, 2).makespan_ms, 5000.0);
+        assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, 100.0);
+        assert_eq!(expected(Strategy::Threads, &p, 2).makespan_ms, 2500.0);
+        let fifty = io(50, 100, 50);
+        assert_eq!(expected(Strategy::Threads, &fifty, 2).makespan_ms, 100.0, "blocked threads need no core");
+        assert!(expected(Strategy::Threads, &p, 2).explanation.contains("ceil(50 / 2) × 100"));
+    }
+
+    #[test]
+    fn threads_io_rounds_up() {
+        assert_eq!(expected(Strategy::Threads, &io(5, 100, 2), 8).makespan_ms, 300.0);
+    }
+
+    #[test]
+    fn cpu_work_divides_by_usable_cores() {
+        let p = Params { workload: Workload::Cpu, tasks: 40, cpu_ms: 10, threads: 4, ..Params::default() };
+        assert_eq!(expected(Strategy::Sequential, &p, 8).makespan_ms, 400.0);
+        assert_eq!(expected(Strategy::Async, &p, 8).makespan_ms, 400.0, "one main thread");
+        assert_eq!(expected(Strategy::Threads, &p, 8).makespan_ms, 100.0);
+        assert_eq!(expected(Strategy::Threads, &p, 2).makespan_ms, 200.0, "4 threads on 2 cores");
+        assert!(expected(Strategy::Threads, &p, 2).explanation.contains("share 2 cores"));
+    }
+
+    #[test]
+    fn mixed_work_on_the_event_loop_overlaps_waits_only() {
+        // 10 tasks × 2 rounds × (wait 100, compute 10).
+        let p = Params { workload: Workload::Mixed, tasks: 10, rounds: 2, io_ms: 100, cpu_ms: 10, ..Params::default() };
+        assert_eq!(expected(Strategy::Sequential, &p, 2).makespan_ms, 2200.0);
+        // Round 1: all wait until 100, computations queue 100..200; each task's second wait
+        // starts when its first computation ends, so the last ends at 200 + 100 + 10.
+        assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, 310.0);
+        // Two threads: five tasks each, 220 ms per task.
+        assert_eq!(expected(Strategy::Threads, &Params { threads: 2, ..p }, 2).makespan_ms, 1100.0);
+    }
+
+    #[test]
+    fn jitter_is_simulated_from_the_same_steps() {
+        let p = Params { jitter: Jitter::LongTail, ..io(200, 100, 4) };
+        let longest = task_durations(&p)
+            .map(|s| match s[0] {
+                Step::Wait { ms } => ms,
+                _ => 0.0,
+            })
+            .fold(0.0, f64::max);
+        assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, longest);
+        assert!(expected(Strategy::Threads, &p, 2).makespan_ms >= longest);
+        assert_eq!(expected(Strategy::Async, &p, 2).explanation, "the longest wait: every wait overlaps");
+    }
+
+    #[test]
+    fn zero_cost_tasks_take_no_time() {
+        let p = io(10, 0, 2);
+        for s in Strategy::ALL {
+            assert_eq!(expected(s, &p, 2).makespan_ms, 0.0);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The URL codec: the query string holds the whole experiment, so a copied link reproduces it.
+//!
+//! Versioned and tolerant: `v=1` marks the format; unknown keys are ignored (links from newer
+//! versions still open); a bad value falls back to its default and produces a notice the page
+//! shows. Compatibility rules for older spellings live in [`alias`].
+
+use crate::model::params::{Field, FormText, Params, THREADS_MAX, parse_field};
+
+/// The codec's version, written as `v=`.
+pub const VERSION: u32 = 1;
+
+/// The pool-size key: set at start-up, so it lives beside the parameters.
+pub const POOL_KEY: &str = "pool";
+
+/// What a link asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The form, filled from the link (defaults where the link was silent or wrong).
+    pub form: FormText,
+    /// The pool size the link asks for, if any (valid).
+    pub pool: Option<u32>,
+    /// One sentence per problem found, for the page to show.
+    pub notices: Vec<String>,
+}
+
+/// Older or friendlier spellings of keys, mapped to today's.
+fn alias(key: &str) -> &str {
+    match key {
+        "yield_ms" | "yield" => "yield_every_ms",
+        "n" | "count" => "tasks",
+        "io" => "io_ms",
+        "cpu" => "cpu_ms",
+        other => other,
+    }
+}
+
+/// Encodes the experiment as a query string (without the leading `?`).
+pub fn encode(params: &Params, pool: Option<u32>) -> String {
+    let mut parts = vec![format!("v={VERSION}")];
+    for field in Field::ALL {
+        parts.push(format!("{}={}", field.key(), escape(&params.text(field))));
+    }
+    if let Some(p) = pool {
+        parts.push(format!("{POOL_KEY}={p}"));
+    }
+    parts.join("&")
+}
+
+/// Decodes a query string (with or without the leading `?`).
+pub fn decode(query: &str) -> Decoded {
+    let defaults = Params::default();
+    let mut form = FormText::from_params(&defaults);
+    let mut notices = Vec::new();
+    let mut pool = None;
+    for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = unescape(raw_key);
+        let value = unescape(raw_value);
+        if key == "v" {
+            match value.parse::<u32>() {
+                Ok(v) if v <= VERSION => {}
+                Ok(v) => notices.push(format!(
+                    "This link was made by a newer version (v={v}); settings this version does not know were ignored."
+                )),
+                Err(_) => notices.push(format!("The link's version “{value}” is not a number; read it as v={VERSION}.")),
+            }
+            continue;
+        }
+        if key == POOL_KEY {
+            match value.trim().parse::<u32>() {
+                Ok(n) if (1..=THREADS_MAX as u32).contains(&n) => pool = Some(n),
+                _ => notices.push(format!(
+                    "pool={value} is not a pool size from 1 to {THREADS_MAX}; using this device's core count."
+                )),
+            }
+            continue;
+        }
+        let Some(field) = Field::from_key(alias(&key)) else { continue };
+        match parse_field(field, &value) {
+            Ok(_) => form.set(field, value.trim()),
+            Err(message) => notices.push(format!(
+                "{}={value}: {message}; using the default, {}.",
+                field.key(),
+                defaults.text(field)
+            )),
+        }
+    }
+    Decoded { form, pool, notices }
+}
+
+/// Percent-encodes what a query value must not contain raw.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes and `+` (a space in form encoding); invalid escapes stay as typed.
+fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::{Jitter, Strategy as Strat, Workload};
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_empty_query_gives_the_defaults_silently() {
+        let d = decode("");
+        assert_eq!(d.form.check().params, Params::default());
+        assert!(d.notices.is_empty());
+        assert_eq!(d.pool, None);
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored() {
+        let d = decode("?v=1&tasks=7&utm_source=blog&colour=red");
+        assert_eq!(d.form.check().params.tasks, 7);
+        assert!(d.notices.is_empty());
+    }
+
+    #[test]
+    fn a_bad_value_falls_back_with_a_notice() {
+        let d = decode("tasks=banana&io_ms=250");
+        let p = d.form.check().params;
+        assert_eq!(p.tasks, 50);
+        assert_eq!(p.io_ms, 250);
+        assert_eq!(d.notices.len(), 1);
+        assert!(d.notices[0].starts_with("tasks=banana"), "{}", d.notices[0]);
+        assert!(d.notices[0].contains("using the default, 50"));
+    }
+
+    #[test]
+    fn out_of_range_values_fall_back_too() {
+        let d = decode("threads=100000&pool=0");
+        assert_eq!(d.form.check().params.threads, 2);
+        assert_eq!(d.pool, None);
+        assert_eq!(d.notices.len(), 2);
+    }
+
+    #[test]
+    fn newer_versions_open_with_a_notice() {
+        let d = decode("v=9&tasks=3&future_knob=1");
+        assert_eq!(d.form.check().params.tasks, 3);
+        assert!(d.notices[0].contains("newer version"));
+    }
+
+    #[test]
+    fn old_spellings_still_work() {
+        let d = decode("yield_ms=3&n=12&jitter=exp");
+        let p = d.form.check().params;
+        assert_eq!((p.yield_every_ms, p.tasks, p.jitter), (3, 12, Jitter::LongTail));
+    }
+
+    #[test]
+    fn the_pool_size_round_trips() {
+        let q = encode(&Params::default(), Some(50));
+        assert!(q.starts_with("v=1&"));
+        assert_eq!(decode(&q).pool, Some(50));
+    }
+
+    #[test]
+    fn escapes_round_trip() {
+        assert_eq!(unescape(&escape("a b&c=d%")), "a b&c=d%");
+        assert_eq!(unescape("100%"), "100%");
+        assert_eq!(unescape("%zz"), "%zz");
+        assert_eq!(unescape("a+b"), "a b");
+    }
+
+    fn arb_params() -> impl Strategy<Value = Params> {
+        (
+            prop::sample::select(Workload::ALL.to_vec()),
+            1u32..=100_000,
+            0u32..=10_000,
+            0u32..=2_000,
+            prop_oneof![Just(Jitter::None), Just(Jitter::LongTail), (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })],
+            (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
+            prop::sample::select(Strat::ALL.to_vec()),
+        )
+            .prop_map(|(workload, tasks, io_ms, cpu_ms, jitter, (rounds, threads, yield_every_ms, seed), strategy)| {
+                Params { workload, tasks, io_ms, cpu_ms, jitter, rounds, threads, yield_every_ms, seed, strategy }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn every_experiment_survives_its_link(p in arb_params(), pool in proptest::option::of(1u32..=128)) {
+            let d = decode(&encode(&p, pool));
+            prop_assert!(d.notices.is_empty());
+            prop_assert_eq!(d.form.check().params, p);
+            prop_assert_eq!(d.pool, pool);
+        }
+
+        #[test]
+        fn decode_never_panics(q in ".{0,200}") {
+            let _ = decode(&q);
+        }
+
+        #[test]
+        fn decode_never_yields_an_unparseable_form(q in "([a-z_]{1,8}=[a-z0-9:%.,-]{0,8}&){0,8}") {
+            let d = decode(&q);
+            // Every field of the decoded form parses on its own (cross-field rules may still fail).
+            for f in Field::ALL {
+                prop_assert!(parse_field(f, d.form.get(f)).is_ok(), "{:?} = {:?}", f, d.form.get(f));
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Workloads: what each task does, step by step, decided by the parameters and the seed.
+//!
+//! A task is the unit every strategy schedules. Its steps are waits (a timer on the event loop,
+//! a blocking wait on a worker) and computations (the [`crate::model::kernel`]). The same
+//! parameters give the same steps on every device, so strategies and links compare exactly.
+
+use crate::model::kernel::Calibration;
+use crate::model::params::{Jitter, Params};
+use crate::model::rng::unit;
+
+/// One step of a task.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// Wait this many ms without using the CPU.
+    Wait { ms: f64 },
+    /// Compute this many kernel units (about `ms` milliseconds on this device).
+    Compute { units: u64, ms: f64 },
+}
+
+/// Everything an executor needs to run an experiment: parameters and the device's kernel speed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    pub params: Params,
+    pub calibration: Calibration,
+}
+
+impl Plan {
+    /// How many tasks the run has.
+    pub fn tasks(&self) -> u32 {
+        self.params.tasks
+    }
+
+    /// The steps of `task`, in order.
+    pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
+        let p = &self.params;
+        (0..p.effective_rounds()).flat_map(move |round| {
+            let wait = p.workload.waits().then(|| Step::Wait { ms: wait_ms(p, task, round) });
+            let compute = p.workload.computes().then(|| Step::Compute {
+                units: self.calibration.units_for(f64::from(p.cpu_ms)),
+                ms: f64::from(p.cpu_ms),
+            });
+            wait.into_iter().chain(compute)
+        })
+    }
+}
+
+/// The duration of `task`'s wait in `round`, with the jitter applied.
+pub fn wait_ms(p: &Params, task: u32, round: u32) -> f64 {
+    let base = f64::from(p.io_ms);
+    let u = unit(u64::from(p.seed), u64::from(task), u64::from(round));
+    match p.jitter {
+        Jitter::None => base,
+        Jitter::Uniform { pct } => base * (1.0 + f64::from(pct) / 100.0 * (2.0 * u - 1.0)),
+        // Inverse CDF of the exponential with mean `base`, capped at ten means.
+        Jitter::LongTail => (-base * (1.0 - u).ln()).min(base * 10.0),
+    }
+}
+
+/// The waits and computations of every task, in ms (the input of the theory).
+pub fn task_durations(p: &Params) -> impl Iterator<Item = Vec<Step>> + '_ {
+    let plan = Plan {
+        params: *p,
+        calibration: Calibration { units_per_ms: 0.0, took_ms: 0.0, sample_units: 0, sample_ms: 0.0 },
+    };
+    (0..p.tasks).map(move |t| plan.steps(t).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::Workload;
+
+    fn cal() -> Calibration {
+        Calibration { units_per_ms: 1000.0, took_ms: 1.0, sample_units: 1, sample_ms: 1.0 }
+    }
+
+    #[test]
+    fn io_tasks_only_wait() {
+        let plan = Plan { params: Params { workload: Workload::Io, io_ms: 100, ..Params::default() }, calibration: cal() };
+        assert_eq!(plan.steps(0).collect::<Vec<_>>(), vec![Step::Wait { ms: 100.0 }]);
+    }
+
+    #[test]
+    fn cpu_tasks_only_compute_with_calibrated_units() {
+        let p = Params { workload: Workload::Cpu, cpu_ms: 20, rounds: 5, ..Params::default() };
+        let plan = Plan { params: p, calibration: cal() };
+        assert_eq!(plan.steps(3).collect::<Vec<_>>(), vec![Step::Compute { units: 20_000, ms: 20.0 }]);
+    }
+
+    #[test]
+    fn mixed_tasks_alternate_for_each_round() {
+        let p = Params { workload: Workload::Mixed, io_ms: 10, cpu_ms: 2, rounds: 3, ..Params::default() };
+        let steps: Vec<_> = Plan { params: p, calibration: cal() }.steps(0).collect();
+        assert_eq!(steps.len(), 6);
+        assert!(matches!(steps[0], Step::Wait { .. }));
+        assert!(matches!(steps[1], Step::Compute { units: 2000, .. }));
+        assert!(matches!(steps[5], Step::Compute { .. }));
+    }
+
+    #[test]
+    fn uniform_jitter_stays_in_range_and_varies() {
+        let p = Params { jitter: Jitter::Uniform { pct: 20 }, io_ms: 100, ..Params::default() };
+        let waits: Vec<f64> = (0..1000).map(|t| wait_ms(&p, t, 0)).collect();
+        assert!(waits.iter().all(|w| (80.0..=120.0).contains(w)));
+        let mean = waits.iter().sum::<f64>() / 1000.0;
+        assert!((mean - 100.0).abs() < 2.0, "{mean}");
+        assert!(waits.iter().any(|w| *w < 85.0) && waits.iter().any(|w| *w > 115.0));
+    }
+
+    #[test]
+    fn long_tail_has_mean_near_io_ms_and_a_tail() {
+        let p = Params { jitter: Jitter::LongTail, io_ms: 100, ..Params::default() };
+        let waits: Vec<f64> = (0..20_000).map(|t| wait_ms(&p, t, 0)).collect();
+        let mean = waits.iter().sum::<f64>() / waits.len() as f64;
+        assert!((mean - 100.0).abs() < 5.0, "{mean}");
+        assert!(waits.iter().all(|w| (0.0..=1000.0).contains(w)));
+        assert!(waits.iter().filter(|w| **w > 300.0).count() > 500, "a tail beyond 3x the mean");
+    }
+
+    #[test]
+    fn the_seed_reproduces_the_jitter() {
+        let p = Params { jitter: Jitter::LongTail, ..Params::default() };
+        let q = Params { seed: 2, ..p };
+        assert_eq!(wait_ms(&p, 5, 0), wait_ms(&p, 5, 0));
+        assert_ne!(wait_ms(&p, 5, 0), wait_ms(&q, 5, 0));
+    }
+}
