@@ -3,8 +3,10 @@
 //! No `web_sys`, `js_sys`, `wasm_bindgen`, `leptos` and no `std::time::Instant` here: time
 //! comes in through [`clock::Clock`] or as plain numbers inside records.
 
+pub mod caps;
 pub mod clock;
 pub mod format;
+pub mod gate;
 pub mod kernel;
 pub mod params;
 pub mod record;

@@ -1,0 +1,91 @@
+//! Whether a strategy may run now, and if not, why (one sentence for the page).
+
+use crate::model::format;
+use crate::model::params::{Checked, STRATEGY_WALL_MAX_MS, Strategy};
+use crate::model::theory::expected;
+
+/// The thread pool as the gate sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pool {
+    /// Still starting.
+    Starting,
+    /// Running with this many workers.
+    Ready(u32),
+    /// Cannot run here, with the reason.
+    Unavailable(String),
+}
+
+/// `Ok` when `strategy` may run on the checked form; otherwise the reason.
+///
+/// # Errors
+/// The reason, as a sentence fragment for the page.
+pub fn can_run(strategy: Strategy, checked: &Checked, cores: u32, pool: &Pool) -> Result<(), String> {
+    if !checked.is_valid() {
+        return Err("fix the highlighted parameters first".into());
+    }
+    let p = checked.params;
+    let theory = expected(strategy, &p, cores).makespan_ms;
+    if theory > STRATEGY_WALL_MAX_MS {
+        return Err(format!(
+            "it would take about {} (theory), over the {} limit per run",
+            format::ms(theory),
+            format::ms(STRATEGY_WALL_MAX_MS)
+        ));
+    }
+    if strategy == Strategy::Threads {
+        match pool {
+            Pool::Starting => return Err("the thread pool is still starting".into()),
+            Pool::Unavailable(why) => return Err(format!("threads are unavailable: {why}")),
+            Pool::Ready(n) if p.threads > *n => {
+                return Err(format!("{} threads asked for, but the pool has {n} workers", p.threads));
+            }
+            Pool::Ready(_) => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::{Field, FormText, Params, Workload};
+
+    fn checked(p: Params) -> Checked {
+        FormText::from_params(&p).check()
+    }
+
+    #[test]
+    fn the_default_experiment_runs_everywhere() {
+        let c = checked(Params::default());
+        for s in Strategy::ALL {
+            assert_eq!(can_run(s, &c, 2, &Pool::Ready(2)), Ok(()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_forms_do_not_run() {
+        let mut f = FormText::from_params(&Params::default());
+        f.set(Field::Tasks, "0");
+        assert!(can_run(Strategy::Async, &f.check(), 2, &Pool::Ready(2)).unwrap_err().contains("fix"));
+    }
+
+    #[test]
+    fn strategies_over_the_time_limit_do_not_run_but_others_do() {
+        // 100,000 waits of 100 ms: sequential would take 2.8 hours; async takes 100 ms.
+        let c = checked(Params { workload: Workload::Io, tasks: 100_000, io_ms: 100, ..Params::default() });
+        let why = can_run(Strategy::Sequential, &c, 2, &Pool::Ready(2)).unwrap_err();
+        assert!(why.contains("theory") && why.contains("limit"), "{why}");
+        assert_eq!(can_run(Strategy::Async, &c, 2, &Pool::Ready(2)), Ok(()));
+    }
+
+    #[test]
+    fn threads_need_a_big_enough_pool() {
+        let c = checked(Params { threads: 50, ..Params::default() });
+        assert!(can_run(Strategy::Threads, &c, 2, &Pool::Ready(2)).unwrap_err().contains("pool has 2"));
+        assert_eq!(can_run(Strategy::Threads, &c, 2, &Pool::Ready(50)), Ok(()));
+        assert!(can_run(Strategy::Threads, &c, 2, &Pool::Starting).is_err());
+        let why = can_run(Strategy::Threads, &c, 2, &Pool::Unavailable("no isolation".into())).unwrap_err();
+        assert!(why.contains("no isolation"));
+        assert_eq!(can_run(Strategy::Async, &c, 2, &Pool::Unavailable("x".into())), Ok(()));
+    }
+}

@@ -1,0 +1,30 @@
+//! The browser runtime: the only code that touches browser APIs.
+//!
+//! It owns the shared clock ([`clock`]), timers and yielding on the event loop ([`timer`]),
+//! the main-thread responsiveness probe ([`probe`]), capability detection ([`caps`]), the URL
+//! ([`location`]), the executors ([`exec`]) and the Web Worker pool ([`threads`]). The threaded
+//! executor is one module: a build without atomics swaps in a stand-in that reports why
+//! threads are unavailable, without touching `model/` or `ui/`.
+
+#[cfg(all(not(target_feature = "atomics"), not(feature = "no-threads")))]
+compile_error!(
+    "This wasm build lacks atomics, so Web Worker threads cannot share memory. Build through \
+     Trunk with the repository's .cargo/config.toml (it adds +atomics and the shared-memory \
+     link args) and CARGO_UNSTABLE_BUILD_STD=panic_abort,std on the pinned nightly, or enable \
+     the `no-threads` feature for a single-threaded build."
+);
+
+pub mod caps;
+pub mod clock;
+pub mod exec;
+pub mod location;
+pub mod probe;
+pub mod timer;
+
+#[cfg(target_feature = "atomics")]
+#[path = "threads.rs"]
+pub mod threads;
+
+#[cfg(not(target_feature = "atomics"))]
+#[path = "threads_unavailable.rs"]
+pub mod threads;

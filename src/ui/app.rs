@@ -1,0 +1,86 @@
+//! The page: start-up (URL, pool, calibration), URL sync, and layout.
+
+use leptos::prelude::*;
+
+use super::controls::Controls;
+use super::environment::Environment;
+use super::form::ParamForm;
+use super::notices::Notices;
+use super::results::Results;
+use super::state::{AppState, PoolView};
+use crate::model::url;
+use crate::runtime::{caps, exec, location, threads, timer};
+
+/// The playground.
+#[component]
+pub fn App() -> impl IntoView {
+    let caps = caps::detect();
+    let decoded = url::decode(&location::query());
+    let state = AppState::new(caps, decoded.form, decoded.pool, decoded.notices);
+    provide_context(state);
+
+    // The URL always holds the experiment as it would run (valid fields; defaults elsewhere).
+    Effect::new(move |_| {
+        let params = state.checked.with(|c| c.params);
+        let pool = state.pool_in_url.then_some(state.pool_requested);
+        let _ = location::replace_query(&url::encode(&params, pool));
+    });
+
+    leptos::task::spawn_local(start_up(state));
+
+    view! {
+        <header class="masthead">
+            <h1>"Async vs Threads"</h1>
+            <p class="tagline">
+                "Run the concurrency experiments from the articles in your own browser: "
+                "cooperative tasks on the event loop against Web Worker threads, measured, not animated."
+            </p>
+        </header>
+        <Notices />
+        <Environment />
+        <div class="layout">
+            <section class="panel" aria-labelledby="h-params">
+                <h2 id="h-params">"Experiment"</h2>
+                <ParamForm />
+            </section>
+            <section class="panel" aria-labelledby="h-run">
+                <h2 id="h-run">"Run"</h2>
+                <Controls />
+            </section>
+        </div>
+        <section class="panel wide" aria-labelledby="h-results">
+            <h2 id="h-results">"Results"</h2>
+            <Results />
+        </section>
+        <footer class="foot">
+            "Every figure is measured in this browser, except those labelled theory. "
+            "Times share one clock across threads (performance.timeOrigin + performance.now())."
+        </footer>
+    }
+}
+
+/// Starts the worker pool, calibrates the kernel while the workers boot, and records when
+/// the page became ready.
+async fn start_up(state: AppState) {
+    // Let the first frame paint before blocking the main thread to calibrate.
+    timer::sleep(1.0).await;
+    let pool = async move {
+        if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
+            let view = match threads::start_pool(state.pool_requested).await {
+                Ok(took_ms) => PoolView::Ready { workers: threads::pool_size().unwrap_or(0), took_ms },
+                Err(e) => PoolView::Unavailable(format!("the worker pool failed to start: {e}")),
+            };
+            state.pool.set(view);
+        }
+    };
+    let (pool_done_tx, pool_done_rx) = futures_channel::oneshot::channel::<()>();
+    leptos::task::spawn_local(async move {
+        pool.await;
+        let _ = pool_done_tx.send(());
+    });
+    timer::yield_now().await;
+    state.calibration.set(Some(exec::calibrate_kernel()));
+    let _ = pool_done_rx.await;
+    let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
+    state.ready_ms.set(now);
+}

@@ -1,0 +1,93 @@
+//! Choosing a strategy, running, cancelling, and the progress of the run in progress.
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::model::format;
+use crate::model::params::{Field, Strategy};
+
+/// Strategy choice, Run / Run all / Cancel, progress.
+#[component]
+pub fn Controls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let selected = Memo::new(move |_| state.checked.with(|c| c.params.strategy));
+    let busy = move || state.running.with(Option::is_some);
+    let any_runnable = move || Strategy::ALL.iter().any(|s| state.can_run(*s).is_ok());
+    view! {
+        <div class="controls" data-testid="controls" data-state=move || if busy() { "running" } else { "idle" }>
+            <fieldset class="strategies">
+                <legend>"Strategy"</legend>
+                {Strategy::ALL
+                    .map(|s| {
+                        view! {
+                            <label class="strategy">
+                                <input
+                                    type="radio"
+                                    name="strategy"
+                                    value=s.key()
+                                    data-testid=format!("strategy-{}", s.key())
+                                    prop:checked=move || selected.get() == s
+                                    on:change=move |_| state.form.update(|f| f.set(Field::Strategy, s.key()))
+                                />
+                                <span class="name">{s.label()}</span>
+                                <span class="py">{format!("like {}", s.python_name())}</span>
+                                <span class="why" data-testid=format!("gate-{}", s.key())>
+                                    {move || state.can_run(s).err().map(|why| format!("Cannot run: {why}."))}
+                                </span>
+                            </label>
+                        }
+                    })
+                    .to_vec()}
+            </fieldset>
+            <div class="buttons">
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="run"
+                    disabled=move || busy() || state.can_run(selected.get()).is_err()
+                    on:click=move |_| state.run(vec![selected.get_untracked()])
+                >
+                    {move || format!("Run {}", selected.get().label().to_lowercase())}
+                </button>
+                <button
+                    type="button"
+                    data-testid="run-all"
+                    title="Every strategy, one after another, on the same workload"
+                    disabled=move || busy() || !any_runnable()
+                    on:click=move |_| state.run(Strategy::ALL.to_vec())
+                >
+                    "Run all"
+                </button>
+                <button type="button" data-testid="cancel" disabled=move || !busy() on:click=move |_| state.cancel()>
+                    "Cancel"
+                </button>
+            </div>
+            <RunProgress />
+            {move || state.run_error.get().map(|e| view! { <p class="error" role="alert" data-testid="run-error">{e}</p> })}
+        </div>
+    }
+}
+
+/// Tasks done of total, elapsed time, for the run in progress.
+#[component]
+fn RunProgress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.running.get().map(|r| {
+            view! {
+                <div class="progress" data-testid="progress" role="status">
+                    <progress max=r.total.to_string() value=r.done.to_string()></progress>
+                    <span>
+                        {format!(
+                            "{}: {} of {} tasks · {}",
+                            r.strategy.label(),
+                            format::count(u64::from(r.done)),
+                            format::count(u64::from(r.total)),
+                            format::ms(r.elapsed_ms)
+                        )}
+                    </span>
+                </div>
+            }
+        })
+    }
+}

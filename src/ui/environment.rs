@@ -1,0 +1,69 @@
+//! What this browser offers: isolation, the worker pool, cores, and the kernel's calibration.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, PoolView};
+use crate::model::format;
+
+/// The environment strip under the title.
+#[component]
+pub fn Environment() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let caps = state.caps;
+    let pool = move || match state.pool.get() {
+        PoolView::Starting { workers } => view! {
+            <span data-testid="pool-status" data-state="starting">{format!("starting {workers} workers…")}</span>
+        }
+        .into_any(),
+        PoolView::Ready { workers, took_ms } => view! {
+            <span data-testid="pool-status" data-state="ready" data-workers=workers.to_string()>
+                {format!("{workers} worker{} · started in {}", if workers == 1 { "" } else { "s" }, format::ms(took_ms))}
+            </span>
+        }
+        .into_any(),
+        PoolView::Unavailable(why) => view! {
+            <span data-testid="pool-status" data-state="unavailable" class="bad">{format!("unavailable: {why}")}</span>
+        }
+        .into_any(),
+    };
+    let calibration = move || match state.calibration.get() {
+        None => "calibrating…".to_string(),
+        Some(c) => format!(
+            "{} units/ms on one thread (calibrated in {})",
+            format::count(c.units_per_ms.round() as u64),
+            format::ms(c.took_ms)
+        ),
+    };
+    view! {
+        <section class="env" aria-label="This browser">
+            <dl>
+                <div>
+                    <dt>"Cross-origin isolated"</dt>
+                    <dd data-testid="isolation" data-value=caps.cross_origin_isolated.to_string()>
+                        {if caps.cross_origin_isolated { "yes" } else { "no" }}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Cores"</dt>
+                    <dd data-testid="cores">{caps.cores}</dd>
+                </div>
+                <div>
+                    <dt>"Thread pool"</dt>
+                    <dd>{pool}</dd>
+                </div>
+                <div>
+                    <dt>"CPU kernel"</dt>
+                    <dd data-testid="calibration" data-value=move || state.calibration.get().map(|c| c.units_per_ms.to_string())>
+                        {calibration}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Ready after"</dt>
+                    <dd data-testid="ready" data-value=move || state.ready_ms.get().map(|v| format!("{v:.1}"))>
+                        {move || state.ready_ms.get().map(format::ms).unwrap_or_else(|| "…".into())}
+                    </dd>
+                </div>
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,32 @@
+//! The Leptos UI: small components that read signals and render.
+//!
+//! Components reach the browser only through [`crate::runtime`]; shared state lives in
+//! [`state::AppState`], provided as context by [`app::App`].
+
+pub mod app;
+pub mod controls;
+pub mod environment;
+pub mod form;
+pub mod notices;
+pub mod results;
+pub mod state;
+
+use wasm_bindgen::JsCast;
+
+/// The element the playground mounts into when a host page provides one (embedding).
+pub const HOST_ID: &str = "async-vs-threads";
+
+/// Starts the probe and mounts the app into `#async-vs-threads`, or the body.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    crate::runtime::probe::start();
+    let host = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(HOST_ID));
+    match host {
+        Some(el) => {
+            // Replaces the static "loading" fallback.
+            el.set_inner_html("");
+            leptos::mount::mount_to(el.unchecked_into(), app::App).forget();
+        }
+        None => leptos::mount::mount_to_body(app::App),
+    }
+}

@@ -1,0 +1,134 @@
+//! The results table: measured figures beside theory, one row per strategy.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, same_experiment};
+use crate::model::format;
+use crate::model::params::Strategy;
+use crate::model::record::RunRecord;
+use crate::model::stats::Summary;
+use crate::model::theory::expected;
+
+/// One row per strategy for the current parameters: theory always, measurements once run.
+#[component]
+pub fn Results() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = Memo::new(move |_| {
+        let params = state.checked.with(|c| c.params);
+        let runs = state.results.get();
+        Strategy::ALL
+            .map(|s| runs.iter().rev().find(|r| r.strategy == s && same_experiment(&r.params, &params)).cloned())
+            .to_vec()
+    });
+    let rows = move || {
+        let params = state.checked.with(|c| c.params);
+        let runs = current.get();
+        let sequential = runs[0].as_ref().filter(|r| !r.cancelled).map(|r| r.makespan_ms);
+        Strategy::ALL
+            .iter()
+            .zip(runs)
+            .map(|(s, run)| {
+                let p = crate::model::params::Params { strategy: *s, ..params };
+                let theory = expected(*s, &p, state.caps.cores);
+                row(*s, theory.makespan_ms, theory.explanation, run, sequential)
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Results table">
+            <table class="results" data-testid="results">
+                <thead>
+                    <tr>
+                        <th scope="col">"Strategy"</th>
+                        <th scope="col">"Makespan"</th>
+                        <th scope="col">"Theory"</th>
+                        <th scope="col">"Δ"</th>
+                        <th scope="col">"Speedup vs sequential"</th>
+                        <th scope="col">"Throughput"</th>
+                        <th scope="col">"Latency p50 / p95 / max"</th>
+                        <th scope="col">"Longest main-thread stall"</th>
+                        <th scope="col">"Lag p99"</th>
+                        <th scope="col">"Missed frames"</th>
+                        <th scope="col">"Ran on"</th>
+                        <th scope="col">"Checksum"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="note">
+            "Latency is from submission (all tasks are submitted at the start) to completion. "
+            "Stalls and lag come from a 10 ms probe timer on the main thread; a frame is missed when "
+            "requestAnimationFrame could not run for a 16.7 ms frame. Speedup uses the measured sequential run of the same workload."
+        </p>
+    }
+}
+
+fn cell(testid: String, value: Option<f64>, text: String) -> impl IntoView {
+    view! { <td data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
+}
+
+fn row(s: Strategy, theory_ms: f64, explanation: String, run: Option<RunRecord>, sequential_ms: Option<f64>) -> impl IntoView {
+    let k = s.key();
+    let id = move |name: &str| format!("result-{k}-{name}");
+    let head = view! {
+        <th scope="row">
+            <span class="name">{s.label()}</span>
+            <span class="py">{s.python_name()}</span>
+        </th>
+    };
+    let title = explanation.clone();
+    let theory = view! {
+        <td data-testid=id("theory") data-value=theory_ms.to_string() title=title>
+            {format::ms(theory_ms)}
+            <span class="explain">{explanation}</span>
+        </td>
+    };
+    let Some(run) = run else {
+        return view! {
+            <tr data-testid=format!("result-{k}") data-state="none">
+                {head}
+                <td class="muted">"not run"</td>
+                {theory}
+                <td colspan="9" class="muted"></td>
+            </tr>
+        }
+        .into_any();
+    };
+    let sum = Summary::of(&run);
+    let r = run.responsiveness;
+    let speedup = sequential_ms.filter(|_| !run.cancelled && run.makespan_ms > 0.0).map(|seq| seq / run.makespan_ms);
+    let lanes = if run.threads_used > 1 || s == Strategy::Threads {
+        format!("{} of {} workers", run.lanes().len(), run.pool_size)
+    } else {
+        "main thread".into()
+    };
+    let makespan_text = if run.cancelled {
+        format!("cancelled after {} of {} tasks", sum.tasks_done, run.params.tasks)
+    } else {
+        format::ms(run.makespan_ms)
+    };
+    view! {
+        <tr data-testid=format!("result-{k}") data-state=if run.cancelled { "cancelled" } else { "done" }>
+            {head}
+            {cell(id("makespan"), Some(run.makespan_ms), makespan_text)}
+            {theory}
+            {cell(id("delta"), None, if run.cancelled { "–".into() } else { format::delta_pct(run.makespan_ms, theory_ms) })}
+            {cell(id("speedup"), speedup, speedup.map(format::times).unwrap_or_else(|| "–".into()))}
+            {cell(id("throughput"), Some(sum.throughput_per_s), format!("{} tasks/s", format::count(sum.throughput_per_s.round() as u64)))}
+            {cell(
+                id("latency"),
+                Some(sum.latency_p95_ms),
+                format!("{} / {} / {}", format::ms(sum.latency_p50_ms), format::ms(sum.latency_p95_ms), format::ms(sum.latency_max_ms)),
+            )}
+            {cell(id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
+            {cell(id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
+            {cell(id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))}
+            {cell(id("lanes"), Some(run.lanes().len() as f64), lanes)}
+            <td data-testid=id("checksum") data-value=format!("{:016x}", run.checksum())>
+                <code>{format!("{:016x}", run.checksum())}</code>
+            </td>
+        </tr>
+    }
+    .into_any()
+}
