@@ -1,0 +1,58 @@
+# Installs what building and testing the playground needs, idempotently, and puts it on PATH.
+# Sourced by the other scripts (serve.sh, test.sh, bench.sh). Downloads only from crates.io,
+# npm and Debian: Trunk runs offline and uses the wasm-bindgen and wasm-opt installed here.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen` pin in Cargo.toml
+TOOLS=${AVT_TOOLS:-$HOME/.cache/async-vs-threads/tools}
+export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The pinned nightly from rust-toolchain.toml (automatic toolchain install may be off).
+if ! rustup run "$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)" rustc --version >/dev/null 2>&1 \
+  || ! rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown'; then
+  say "installing the pinned Rust toolchain"
+  rustup toolchain install
+fi
+
+# Trunk and wasm-bindgen-cli, built from crates.io into a tools folder (about 10 minutes once).
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION into $TOOLS"
+  cargo +stable install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION" 2>/dev/null \
+    || cargo install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION"
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $TOOLS"
+  # Not --locked: one of its locked dependencies is no longer on crates.io.
+  cargo install --root "$TOOLS" "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+fi
+
+# Chromium and its driver from Debian, for the browser tests.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "Chromium is needed for the browser tests: sudo apt-get install chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
+
+# wasm-opt (binaryen) for Trunk, Playwright for the end-to-end tests.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+  || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Wasm builds rebuild std with atomics; native builds (cargo test) must not.
+wasm_env() {
+  export CARGO_UNSTABLE_BUILD_STD=panic_abort,std
+}

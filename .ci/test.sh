@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every check and test: formatting, clippy (host and wasm), native model tests, browser glue
+# tests (wasm-bindgen-test in headless Chromium), docs, and end-to-end Playwright tests
+# against the release build served with its real headers.
+source "$(dirname "$0")/setup.sh"
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "clippy (native)"
+cargo clippy --all-targets -- -D warnings
+
+say "native tests (the pure model)"
+cargo test --all-targets
+
+say "clippy (wasm)"
+(wasm_env && cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings)
+
+say "browser glue tests (wasm-bindgen-test, headless Chromium)"
+(
+  wasm_env
+  export CHROMEDRIVER=/usr/bin/chromedriver
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
+  export WASM_BINDGEN_TEST_TIMEOUT=120
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  cargo test --target wasm32-unknown-unknown --test web
+)
+
+say "docs"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
+
+say "release build (trunk)"
+(wasm_env && trunk build --release)
+
+say "end-to-end tests (Playwright, headless Chromium)"
+node --test --test-concurrency=1 tests/e2e/*.spec.mjs

@@ -1,0 +1,38 @@
+// The page loads isolated, with a working pool, and without errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './playground.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(async () => env.stop());
+
+test('the page is cross-origin isolated and its pool reports its threads', async () => {
+  const pg = await env.open('pool=2');
+  assert.equal(await pg.page.evaluate(() => self.crossOriginIsolated), true);
+  assert.equal(await pg.testid('isolation').getAttribute('data-value'), 'true');
+  assert.equal(await pg.testid('pool-status').getAttribute('data-state'), 'ready');
+  assert.equal(await pg.poolWorkers(), 2);
+  assert.ok(Number(await pg.testid('calibration').getAttribute('data-value')) > 1000);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('the served headers are the ones hosts are told to send', async () => {
+  const res = await fetch(env.server.url);
+  assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.equal(res.headers.get('document-isolation-policy'), 'isolate-and-require-corp');
+});
+
+test('without isolation headers the page says why threads are unavailable', async () => {
+  const { serve } = await import('./serve.mjs');
+  const bare = await serve({ headers: {} });
+  const page = await env.browser.newPage();
+  await page.goto(bare.url);
+  await page.waitForFunction(() => document.body.innerText.includes('cross-origin isolated'), null, { timeout: 20_000 });
+  const text = await page.locator('body').innerText();
+  assert.match(text, /Cross-Origin-Opener-Policy/);
+  await page.close();
+  await bare.close();
+});

@@ -1,0 +1,85 @@
+// Parameters: links reproduce experiments, bad input is explained and never run.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './playground.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(async () => env.stop());
+
+test('a link opens with its parameters, and edits update the link', async () => {
+  const pg = await env.open('workload=mixed&tasks=7&io_ms=30&rounds=3&strategy=threads');
+  assert.equal(await pg.testid('field-tasks').inputValue(), '7');
+  assert.equal(await pg.testid('field-rounds').inputValue(), '3');
+  assert.equal(await pg.testid('strategy-threads').isChecked(), true);
+  await pg.setField('tasks', '9');
+  await pg.page.waitForFunction(() => location.search.includes('tasks=9'));
+  assert.match(pg.page.url(), /v=1/);
+  assert.match(pg.page.url(), /io_ms=30/);
+  await pg.page.close();
+});
+
+test('bad link values fall back to defaults with a visible notice', async () => {
+  const pg = await env.open('tasks=banana&io_ms=-5&unknown=1');
+  const notices = await pg.testid('notices').innerText();
+  assert.match(notices, /tasks=banana/);
+  assert.match(notices, /io_ms=-5/);
+  assert.equal(await pg.testid('field-tasks').inputValue(), '50');
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('a bad field shows a message beside it and nothing runs', async () => {
+  const pg = await env.open();
+  await pg.setField('tasks', '0');
+  assert.match(await pg.fieldError('tasks'), /from 1 to 100,000/);
+  assert.equal(await pg.testid('run').isDisabled(), true);
+  assert.equal(await pg.testid('run-all').isDisabled(), true);
+  await pg.setField('tasks', 'lots');
+  assert.match(await pg.fieldError('tasks'), /not a number/);
+  await pg.setField('tasks', '20');
+  assert.equal(await pg.fieldError('tasks'), '');
+  assert.equal(await pg.testid('run').isDisabled(), false);
+  await pg.page.close();
+});
+
+test('a CPU run over the budget is refused with the reason', async () => {
+  const pg = await env.open('workload=cpu&tasks=10000&cpu_ms=100');
+  assert.match(await pg.fieldError('cpu_ms'), /budget/);
+  await pg.page.close();
+});
+
+test('a strategy that would take too long is refused while the others run', async () => {
+  const pg = await env.open('workload=io&tasks=100000&io_ms=100');
+  assert.match(await pg.testid('gate-sequential').innerText(), /limit/);
+  await pg.chooseStrategy('async');
+  assert.equal(await pg.testid('run').isDisabled(), false);
+  await pg.page.close();
+});
+
+test('asking for more threads than the pool has offers a restart with a larger pool', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&threads=8');
+  assert.match(await pg.testid('gate-threads').innerText(), /pool has 2/);
+  await pg.testid('pool-restart').click();
+  await pg.page.waitForURL(/pool=8/);
+  await pg.waitReady();
+  assert.equal(await pg.poolWorkers(), 8);
+  assert.equal(await pg.testid('field-threads').inputValue(), '8');
+  await pg.page.close();
+});
+
+test('cancel stops a long run quickly and the page stays usable', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=40&io_ms=1000&threads=2&strategy=threads');
+  await pg.testid('run').click();
+  await pg.page.waitForSelector('[data-testid=controls][data-state=running]');
+  await pg.page.waitForTimeout(200);
+  const t0 = Date.now();
+  await pg.testid('cancel').click();
+  await pg.waitIdle(5_000);
+  assert.ok(Date.now() - t0 < 1_000, `cancel took ${Date.now() - t0} ms`);
+  assert.equal(await pg.testid('result-threads').getAttribute('data-state'), 'cancelled');
+  await pg.setField('io_ms', '10');
+  const again = await pg.run('threads');
+  assert.equal(again.state, 'done');
+  await pg.page.close();
+});

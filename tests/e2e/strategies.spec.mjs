@@ -1,0 +1,57 @@
+// Every strategy runs every workload to completion with the same work done, and the
+// relative timings the articles claim hold in one run on this machine.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './playground.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(async () => env.stop());
+
+const STRATEGIES = ['sequential', 'async', 'threads'];
+
+for (const workload of ['io', 'cpu', 'mixed']) {
+  test(`every strategy completes a ${workload} workload with equal checksums`, { timeout: 120_000 }, async () => {
+    const pg = await env.open(`pool=2&workload=${workload}&tasks=12&io_ms=20&cpu_ms=8&rounds=2&threads=2&yield_every_ms=2`);
+    await pg.runAll();
+    const rows = await Promise.all(STRATEGIES.map((s) => pg.result(s)));
+    for (const [i, r] of rows.entries()) assert.equal(r.state, 'done', `${STRATEGIES[i]} finished`);
+    assert.equal(new Set(rows.map((r) => r.checksum)).size, 1, `checksums ${rows.map((r) => r.checksum)}`);
+    assert.equal(rows[2].lanes, 2, 'threads ran on both workers');
+    assert.deepEqual(pg.errors, []);
+    await pg.page.close();
+  });
+}
+
+test('async I/O is at least 5x faster than sequential for 50 tasks of 100 ms', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=50&io_ms=100');
+  const seq = await pg.run('sequential');
+  const asy = await pg.run('async');
+  assert.ok(asy.makespan * 5 <= seq.makespan, `async ${asy.makespan} ms vs sequential ${seq.makespan} ms`);
+  await pg.page.close();
+});
+
+test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const seq = await pg.run('sequential');
+  const thr = await pg.run('threads');
+  assert.ok(thr.makespan * 1.5 <= seq.makespan, `threads ${thr.makespan} ms vs sequential ${seq.makespan} ms`);
+  await pg.page.close();
+});
+
+test('async CPU that never yields stalls the main thread; threads do not', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&threads=2&yield_every_ms=0');
+  await pg.testid('yield-warning').waitFor();
+  const asy = await pg.run('async');
+  assert.ok(asy.stall >= 0.8 * asy.makespan, `async stall ${asy.stall} ms of ${asy.makespan} ms`);
+  const thr = await pg.run('threads');
+  assert.ok(thr.stall < 100, `threads stall ${thr.stall} ms`);
+  await pg.page.close();
+});
+
+test('async CPU that yields keeps the main thread responsive', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&yield_every_ms=5');
+  const asy = await pg.run('async');
+  assert.ok(asy.stall < 0.2 * asy.makespan, `async stall ${asy.stall} ms of ${asy.makespan} ms`);
+  await pg.page.close();
+});

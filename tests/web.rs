@@ -1,0 +1,164 @@
+//! Browser glue, tested in headless Chromium (wasm-bindgen-test; the runner's server sends
+//! COOP/COEP, so the page is cross-origin isolated and the worker pool can start).
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use async_vs_threads::model::kernel::{Calibration, Kernel};
+use async_vs_threads::model::params::{Params, Strategy, Workload};
+use async_vs_threads::model::workload::Plan;
+use async_vs_threads::runtime::clock::now_ms;
+use async_vs_threads::runtime::exec::{self, CancelToken, RunRequest};
+use async_vs_threads::runtime::timer::{sleep, yield_now};
+use async_vs_threads::runtime::{probe, threads};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Starts the (page-global) pool once for every test that needs it.
+async fn pool() {
+    if threads::pool_size().is_none() {
+        threads::start_pool(2).await.expect("the pool starts in an isolated page");
+    }
+}
+
+fn plan(workload: Workload, tasks: u32, io_ms: u32, cpu_ms: u32, threads: u32) -> Plan {
+    let params = Params { workload, tasks, io_ms, cpu_ms, threads, ..Params::default() };
+    Plan { params, calibration: exec::calibrate_kernel() }
+}
+
+#[wasm_bindgen_test]
+fn the_clock_is_monotonic_and_on_the_epoch_axis() {
+    let mut prev = now_ms();
+    for _ in 0..100_000 {
+        let t = now_ms();
+        assert!(t >= prev, "went back from {prev} to {t}");
+        prev = t;
+    }
+    let date = js_sys::Date::now();
+    assert!((now_ms() - date).abs() < 1000.0, "timeOrigin + now() is epoch ms");
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_and_the_main_thread_read_the_same_clock_within_1_ms() {
+    pool().await;
+    // The worker publishes its clock continuously; the main thread compares each published
+    // reading with its own. Staleness is microseconds, so any offset between the two
+    // threads' time origins would show.
+    let latest = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (l, s) = (latest.clone(), stop.clone());
+    rayon::spawn(move || {
+        let give_up = now_ms() + 5_000.0;
+        while !s.load(Ordering::Acquire) && now_ms() < give_up {
+            l.store(now_ms().to_bits(), Ordering::Release);
+        }
+    });
+    while latest.load(Ordering::Acquire) == 0 {
+        yield_now().await;
+    }
+    let mut worst: f64 = 0.0;
+    for _ in 0..2_000 {
+        let worker = f64::from_bits(latest.load(Ordering::Acquire));
+        let main = now_ms();
+        worst = worst.max((main - worker).abs());
+    }
+    stop.store(true, Ordering::Release);
+    assert!(worst < 1.0, "worker and main clocks differ by {worst} ms");
+}
+
+#[wasm_bindgen_test]
+async fn sleeps_wake_in_deadline_order_and_never_early() {
+    let woke = Rc::new(RefCell::new(Vec::new()));
+    let t0 = now_ms();
+    for ms in [40.0, 10.0, 30.0, 20.0, 0.0] {
+        let woke = woke.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let start = now_ms();
+            sleep(ms).await;
+            woke.borrow_mut().push((ms, now_ms() - start));
+        });
+    }
+    sleep(80.0).await;
+    let woke = woke.borrow();
+    let order: Vec<f64> = woke.iter().map(|(ms, _)| *ms).collect();
+    assert_eq!(order, vec![0.0, 10.0, 20.0, 30.0, 40.0]);
+    for (ms, took) in woke.iter() {
+        assert!(*took >= ms - 0.1, "a {ms} ms sleep woke after {took} ms");
+    }
+    assert!(now_ms() - t0 >= 80.0);
+}
+
+#[wasm_bindgen_test]
+async fn the_lag_probe_sees_a_busy_loop_and_not_an_idle_loop() {
+    probe::start();
+    sleep(50.0).await;
+    let idle_from = now_ms();
+    sleep(100.0).await;
+    let idle = probe::measure(idle_from, now_ms());
+    assert!(idle.samples >= 5, "{idle:?}");
+    assert!(idle.longest_stall_ms < 50.0, "idle: {idle:?}");
+
+    let busy_from = now_ms();
+    while now_ms() - busy_from < 200.0 {}
+    let busy_to = now_ms();
+    sleep(30.0).await;
+    let busy = probe::measure(busy_from, busy_to);
+    assert!(busy.longest_stall_ms >= 150.0, "busy: {busy:?}");
+    assert!(busy.blocked_ms >= 150.0, "busy: {busy:?}");
+}
+
+#[wasm_bindgen_test]
+async fn async_waits_overlap_and_sequential_waits_add_up() {
+    let p = plan(Workload::Io, 20, 30, 0, 1);
+    let run = |strategy| exec::run(RunRequest { strategy, plan: p, cores: 2 }, CancelToken::default(), |_| {});
+    let a = run(Strategy::Async).await.unwrap();
+    let s = run(Strategy::Sequential).await.unwrap();
+    assert_eq!((a.tasks.len(), s.tasks.len()), (20, 20));
+    assert!(s.makespan_ms >= 600.0, "sequential {}", s.makespan_ms);
+    assert!(a.makespan_ms * 5.0 < s.makespan_ms, "async {} vs sequential {}", a.makespan_ms, s.makespan_ms);
+    assert!(a.tasks.iter().all(|t| t.wait_ms >= 29.9 && t.lane == async_vs_threads::model::record::Lane::Main));
+}
+
+#[wasm_bindgen_test]
+async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
+    pool().await;
+    let p = plan(Workload::Cpu, 8, 0, 5, 2);
+    let run = |strategy| exec::run(RunRequest { strategy, plan: p, cores: 2 }, CancelToken::default(), |_| {});
+    let t = run(Strategy::Threads).await.unwrap();
+    let s = run(Strategy::Sequential).await.unwrap();
+    assert_eq!(t.tasks.len(), 8);
+    assert_eq!(t.checksum(), s.checksum());
+    assert!(t.lanes().iter().all(|l| matches!(l, async_vs_threads::model::record::Lane::Worker(_))));
+    // The same kernel run directly gives the same per-task checksum.
+    let mut k = Kernel::new(u64::from(p.params.seed), 3);
+    k.run(p.calibration.units_for(5.0));
+    assert_eq!(t.tasks.iter().find(|r| r.task == 3).unwrap().checksum, k.checksum());
+}
+
+#[wasm_bindgen_test]
+async fn cancel_stops_a_threads_run_quickly() {
+    pool().await;
+    let p = plan(Workload::Io, 100, 1_000, 0, 2);
+    let cancel = CancelToken::default();
+    let c = cancel.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(50.0).await;
+        c.cancel();
+    });
+    let t0 = now_ms();
+    let r = exec::run(RunRequest { strategy: Strategy::Threads, plan: p, cores: 2 }, cancel, |_| {}).await.unwrap();
+    assert!(r.cancelled);
+    // Cancelled at 50 ms; workers check every 10 ms; the run ends on its next 16 ms tick.
+    assert!(now_ms() - t0 < 50.0 + 100.0 + 40.0, "took {}", now_ms() - t0);
+}
+
+#[wasm_bindgen_test]
+fn calibration_measures_a_plausible_speed() {
+    let c: Calibration = exec::calibrate_kernel();
+    assert!(c.units_per_ms > 1_000.0, "{c:?}");
+    assert!(c.sample_ms >= 25.0);
+}
