@@ -24,8 +24,7 @@ fi
 # Trunk and wasm-bindgen-cli, built from crates.io into a tools folder (about 10 minutes once).
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION into $TOOLS"
-  cargo +stable install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION" 2>/dev/null \
-    || cargo install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION"
+  cargo install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION"
 fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $TOOLS"
@@ -47,9 +46,10 @@ fi
 
 # wasm-opt (binaryen) for Trunk, Playwright for the end-to-end tests.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
-  || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  || ! cmp -s package-lock.json node_modules/.installed-from-lock 2>/dev/null; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.installed-from-lock
 fi
 
 # Wasm builds rebuild std with atomics; native builds (cargo test) must not.

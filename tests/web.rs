@@ -21,13 +21,25 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Starts the (page-global) pool once for every test that needs it.
 async fn pool() {
     if threads::pool_size().is_none() {
-        threads::start_pool(2).await.expect("the pool starts in an isolated page");
+        threads::start_pool(2)
+            .await
+            .expect("the pool starts in an isolated page");
     }
 }
 
 fn plan(workload: Workload, tasks: u32, io_ms: u32, cpu_ms: u32, threads: u32) -> Plan {
-    let params = Params { workload, tasks, io_ms, cpu_ms, threads, ..Params::default() };
-    Plan { params, calibration: exec::calibrate_kernel() }
+    let params = Params {
+        workload,
+        tasks,
+        io_ms,
+        cpu_ms,
+        threads,
+        ..Params::default()
+    };
+    Plan {
+        params,
+        calibration: exec::calibrate_kernel(),
+    }
 }
 
 #[wasm_bindgen_test]
@@ -39,7 +51,10 @@ fn the_clock_is_monotonic_and_on_the_epoch_axis() {
         prev = t;
     }
     let date = js_sys::Date::now();
-    assert!((now_ms() - date).abs() < 1000.0, "timeOrigin + now() is epoch ms");
+    assert!(
+        (now_ms() - date).abs() < 1000.0,
+        "timeOrigin + now() is epoch ms"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -114,29 +129,65 @@ async fn the_lag_probe_sees_a_busy_loop_and_not_an_idle_loop() {
 #[wasm_bindgen_test]
 async fn async_waits_overlap_and_sequential_waits_add_up() {
     let p = plan(Workload::Io, 20, 30, 0, 1);
-    let run = |strategy| exec::run(RunRequest { strategy, plan: p, cores: 2 }, CancelToken::default(), |_| {});
+    let run = |strategy| {
+        exec::run(
+            RunRequest {
+                strategy,
+                plan: p,
+                cores: 2,
+            },
+            CancelToken::default(),
+            |_| {},
+        )
+    };
     let a = run(Strategy::Async).await.unwrap();
     let s = run(Strategy::Sequential).await.unwrap();
     assert_eq!((a.tasks.len(), s.tasks.len()), (20, 20));
     assert!(s.makespan_ms >= 600.0, "sequential {}", s.makespan_ms);
-    assert!(a.makespan_ms * 5.0 < s.makespan_ms, "async {} vs sequential {}", a.makespan_ms, s.makespan_ms);
-    assert!(a.tasks.iter().all(|t| t.wait_ms >= 29.9 && t.lane == async_vs_threads::model::record::Lane::Main));
+    assert!(
+        a.makespan_ms * 5.0 < s.makespan_ms,
+        "async {} vs sequential {}",
+        a.makespan_ms,
+        s.makespan_ms
+    );
+    assert!(
+        a.tasks
+            .iter()
+            .all(|t| t.wait_ms >= 29.9 && t.lane == async_vs_threads::model::record::Lane::Main)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
     pool().await;
     let p = plan(Workload::Cpu, 8, 0, 5, 2);
-    let run = |strategy| exec::run(RunRequest { strategy, plan: p, cores: 2 }, CancelToken::default(), |_| {});
+    let run = |strategy| {
+        exec::run(
+            RunRequest {
+                strategy,
+                plan: p,
+                cores: 2,
+            },
+            CancelToken::default(),
+            |_| {},
+        )
+    };
     let t = run(Strategy::Threads).await.unwrap();
     let s = run(Strategy::Sequential).await.unwrap();
     assert_eq!(t.tasks.len(), 8);
     assert_eq!(t.checksum(), s.checksum());
-    assert!(t.lanes().iter().all(|l| matches!(l, async_vs_threads::model::record::Lane::Worker(_))));
+    assert!(
+        t.lanes()
+            .iter()
+            .all(|l| matches!(l, async_vs_threads::model::record::Lane::Worker(_)))
+    );
     // The same kernel run directly gives the same per-task checksum.
     let mut k = Kernel::new(u64::from(p.params.seed), 3);
     k.run(p.calibration.units_for(5.0));
-    assert_eq!(t.tasks.iter().find(|r| r.task == 3).unwrap().checksum, k.checksum());
+    assert_eq!(
+        t.tasks.iter().find(|r| r.task == 3).unwrap().checksum,
+        k.checksum()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -150,10 +201,24 @@ async fn cancel_stops_a_threads_run_quickly() {
         c.cancel();
     });
     let t0 = now_ms();
-    let r = exec::run(RunRequest { strategy: Strategy::Threads, plan: p, cores: 2 }, cancel, |_| {}).await.unwrap();
+    let r = exec::run(
+        RunRequest {
+            strategy: Strategy::Threads,
+            plan: p,
+            cores: 2,
+        },
+        cancel,
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert!(r.cancelled);
     // Cancelled at 50 ms; workers check every 10 ms; the run ends on its next 16 ms tick.
-    assert!(now_ms() - t0 < 50.0 + 100.0 + 40.0, "took {}", now_ms() - t0);
+    assert!(
+        now_ms() - t0 < 50.0 + 100.0 + 40.0,
+        "took {}",
+        now_ms() - t0
+    );
 }
 
 #[wasm_bindgen_test]

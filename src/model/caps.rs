@@ -29,7 +29,8 @@ impl Capabilities {
 
     /// The default pool size: one worker per logical core, within 1..=128.
     pub fn default_pool(&self) -> u32 {
-        self.cores.clamp(1, crate::model::params::THREADS_MAX as u32)
+        self.cores
+            .clamp(1, crate::model::params::THREADS_MAX as u32)
     }
 }
 
@@ -38,7 +39,12 @@ mod tests {
     use super::*;
 
     fn caps() -> Capabilities {
-        Capabilities { cross_origin_isolated: true, shared_array_buffer: true, atomics_build: true, cores: 8 }
+        Capabilities {
+            cross_origin_isolated: true,
+            shared_array_buffer: true,
+            atomics_build: true,
+            cores: 8,
+        }
     }
 
     #[test]
@@ -49,17 +55,48 @@ mod tests {
 
     #[test]
     fn each_missing_piece_is_named() {
-        let no_coi = Capabilities { cross_origin_isolated: false, ..caps() };
-        assert!(no_coi.threads_unavailable().unwrap().contains("Cross-Origin-Embedder-Policy"));
-        let no_sab = Capabilities { shared_array_buffer: false, ..caps() };
-        assert!(no_sab.threads_unavailable().unwrap().contains("SharedArrayBuffer"));
-        let no_atomics = Capabilities { atomics_build: false, ..caps() };
-        assert!(no_atomics.threads_unavailable().unwrap().contains("atomics"));
+        let no_coi = Capabilities {
+            cross_origin_isolated: false,
+            ..caps()
+        };
+        assert!(
+            no_coi
+                .threads_unavailable()
+                .unwrap()
+                .contains("Cross-Origin-Embedder-Policy")
+        );
+        let no_sab = Capabilities {
+            shared_array_buffer: false,
+            ..caps()
+        };
+        assert!(
+            no_sab
+                .threads_unavailable()
+                .unwrap()
+                .contains("SharedArrayBuffer")
+        );
+        let no_atomics = Capabilities {
+            atomics_build: false,
+            ..caps()
+        };
+        assert!(
+            no_atomics
+                .threads_unavailable()
+                .unwrap()
+                .contains("atomics")
+        );
     }
 
     #[test]
     fn the_default_pool_is_clamped() {
         assert_eq!(Capabilities { cores: 0, ..caps() }.default_pool(), 1);
-        assert_eq!(Capabilities { cores: 512, ..caps() }.default_pool(), 128);
+        assert_eq!(
+            Capabilities {
+                cores: 512,
+                ..caps()
+            }
+            .default_pool(),
+            128
+        );
     }
 }

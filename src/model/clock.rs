@@ -20,7 +20,9 @@ pub struct FakeClock {
 impl FakeClock {
     /// A fake clock reading `start_ms`.
     pub fn new(start_ms: f64) -> Self {
-        Self { now: Cell::new(start_ms) }
+        Self {
+            now: Cell::new(start_ms),
+        }
     }
 
     /// Moves the clock forward by `ms`.

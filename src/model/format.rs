@@ -26,12 +26,22 @@ pub fn delta_pct(measured: f64, theory: f64) -> String {
         return "–".into();
     }
     let d = (measured - theory) / theory * 100.0;
-    if d >= 0.0 { format!("+{d:.0}%") } else { format!("−{:.0}%", -d) }
+    if d >= 0.0 {
+        format!("+{d:.0}%")
+    } else {
+        format!("−{:.0}%", -d)
+    }
 }
 
 /// A ratio such as a speedup: `14.3×`.
 pub fn times(v: f64) -> String {
-    if !v.is_finite() { "–".into() } else if v < 10.0 { format!("{v:.2}×") } else { format!("{v:.1}×") }
+    if !v.is_finite() {
+        "–".into()
+    } else if v < 10.0 {
+        format!("{v:.2}×")
+    } else {
+        format!("{v:.1}×")
+    }
 }
 
 /// A count with thousands separators.

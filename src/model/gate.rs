@@ -19,7 +19,12 @@ pub enum Pool {
 ///
 /// # Errors
 /// The reason, as a sentence fragment for the page.
-pub fn can_run(strategy: Strategy, checked: &Checked, cores: u32, pool: &Pool) -> Result<(), String> {
+pub fn can_run(
+    strategy: Strategy,
+    checked: &Checked,
+    cores: u32,
+    pool: &Pool,
+) -> Result<(), String> {
     if !checked.is_valid() {
         return Err("fix the highlighted parameters first".into());
     }
@@ -37,7 +42,10 @@ pub fn can_run(strategy: Strategy, checked: &Checked, cores: u32, pool: &Pool) -
             Pool::Starting => return Err("the thread pool is still starting".into()),
             Pool::Unavailable(why) => return Err(format!("threads are unavailable: {why}")),
             Pool::Ready(n) if p.threads > *n => {
-                return Err(format!("{} threads asked for, but the pool has {n} workers", p.threads));
+                return Err(format!(
+                    "{} threads asked for, but the pool has {n} workers",
+                    p.threads
+                ));
             }
             Pool::Ready(_) => {}
         }
@@ -66,13 +74,22 @@ mod tests {
     fn invalid_forms_do_not_run() {
         let mut f = FormText::from_params(&Params::default());
         f.set(Field::Tasks, "0");
-        assert!(can_run(Strategy::Async, &f.check(), 2, &Pool::Ready(2)).unwrap_err().contains("fix"));
+        assert!(
+            can_run(Strategy::Async, &f.check(), 2, &Pool::Ready(2))
+                .unwrap_err()
+                .contains("fix")
+        );
     }
 
     #[test]
     fn strategies_over_the_time_limit_do_not_run_but_others_do() {
         // 100,000 waits of 100 ms: sequential would take 2.8 hours; async takes 100 ms.
-        let c = checked(Params { workload: Workload::Io, tasks: 100_000, io_ms: 100, ..Params::default() });
+        let c = checked(Params {
+            workload: Workload::Io,
+            tasks: 100_000,
+            io_ms: 100,
+            ..Params::default()
+        });
         let why = can_run(Strategy::Sequential, &c, 2, &Pool::Ready(2)).unwrap_err();
         assert!(why.contains("theory") && why.contains("limit"), "{why}");
         assert_eq!(can_run(Strategy::Async, &c, 2, &Pool::Ready(2)), Ok(()));
@@ -80,12 +97,28 @@ mod tests {
 
     #[test]
     fn threads_need_a_big_enough_pool() {
-        let c = checked(Params { threads: 50, ..Params::default() });
-        assert!(can_run(Strategy::Threads, &c, 2, &Pool::Ready(2)).unwrap_err().contains("pool has 2"));
+        let c = checked(Params {
+            threads: 50,
+            ..Params::default()
+        });
+        assert!(
+            can_run(Strategy::Threads, &c, 2, &Pool::Ready(2))
+                .unwrap_err()
+                .contains("pool has 2")
+        );
         assert_eq!(can_run(Strategy::Threads, &c, 2, &Pool::Ready(50)), Ok(()));
         assert!(can_run(Strategy::Threads, &c, 2, &Pool::Starting).is_err());
-        let why = can_run(Strategy::Threads, &c, 2, &Pool::Unavailable("no isolation".into())).unwrap_err();
+        let why = can_run(
+            Strategy::Threads,
+            &c,
+            2,
+            &Pool::Unavailable("no isolation".into()),
+        )
+        .unwrap_err();
         assert!(why.contains("no isolation"));
-        assert_eq!(can_run(Strategy::Async, &c, 2, &Pool::Unavailable("x".into())), Ok(()));
+        assert_eq!(
+            can_run(Strategy::Async, &c, 2, &Pool::Unavailable("x".into())),
+            Ok(())
+        );
     }
 }

@@ -14,7 +14,9 @@ pub struct Kernel {
 impl Kernel {
     /// A kernel seeded for one task of one experiment.
     pub fn new(seed: u64, task: u64) -> Self {
-        Self { state: crate::model::rng::mix64(seed ^ task.wrapping_mul(0xA24B_AED4_963E_E407)) | 1 }
+        Self {
+            state: crate::model::rng::mix64(seed ^ task.wrapping_mul(0xA24B_AED4_963E_E407)) | 1,
+        }
     }
 
     /// Runs `units` steps of work.
@@ -39,7 +41,9 @@ impl Kernel {
 /// Combines per-task checksums into a run checksum that does not depend on completion order
 /// (tasks finish in different orders under different strategies).
 pub fn combine(checksums: impl IntoIterator<Item = u64>) -> u64 {
-    checksums.into_iter().fold(0u64, |acc, c| acc.wrapping_add(crate::model::rng::mix64(c)))
+    checksums
+        .into_iter()
+        .fold(0u64, |acc, c| acc.wrapping_add(crate::model::rng::mix64(c)))
 }
 
 /// Kernel speed on this device, measured once at start-up.
@@ -81,7 +85,11 @@ pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
             break;
         }
         // Jump close to the target once the sample is long enough to extrapolate from.
-        let factor = if elapsed > 1.0 { (CALIBRATION_MIN_SAMPLE_MS * 1.2 / elapsed).max(2.0) } else { 8.0 };
+        let factor = if elapsed > 1.0 {
+            (CALIBRATION_MIN_SAMPLE_MS * 1.2 / elapsed).max(2.0)
+        } else {
+            8.0
+        };
         units = (units as f64 * factor) as u64;
     }
     let mut best = elapsed;
@@ -91,7 +99,12 @@ pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
         best = best.min(e);
     }
     let best = best.max(1e-3);
-    Calibration { units_per_ms: units as f64 / best, took_ms: total, sample_units: units, sample_ms: best }
+    Calibration {
+        units_per_ms: units as f64 / best,
+        took_ms: total,
+        sample_units: units,
+        sample_ms: best,
+    }
 }
 
 #[cfg(test)]

@@ -79,7 +79,11 @@ impl Workload {
 
     /// The most tasks a run of this workload may have.
     pub fn tasks_max(self) -> u64 {
-        if self == Workload::Io { TASKS_MAX_IO } else { TASKS_MAX_CPU }
+        if self == Workload::Io {
+            TASKS_MAX_IO
+        } else {
+            TASKS_MAX_CPU
+        }
     }
 }
 
@@ -311,7 +315,10 @@ fn parse_jitter(t: &str) -> Result<Jitter, String> {
                 .strip_prefix("uniform:")
                 .or_else(|| t.strip_prefix("uniform"))
                 .ok_or_else(|| format!("unknown jitter “{t}”: choose none, uniform:PCT or tail"))?;
-            let pct: u64 = pct.trim().parse().map_err(|_| format!("“{pct}” is not a whole percentage"))?;
+            let pct: u64 = pct
+                .trim()
+                .parse()
+                .map_err(|_| format!("“{pct}” is not a whole percentage"))?;
             if pct > JITTER_PCT_MAX {
                 return Err(format!("uniform jitter must be 0% to {JITTER_PCT_MAX}%"));
             }
@@ -325,7 +332,7 @@ pub fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -393,7 +400,13 @@ impl Params {
 
     /// Sets one field from a parsed value (a value of the wrong kind is ignored).
     pub fn set(&mut self, field: Field, value: Value) {
-        let n = |v: Value| if let Value::Number(n) = v { Some(n as u32) } else { None };
+        let n = |v: Value| {
+            if let Value::Number(n) = v {
+                Some(n as u32)
+            } else {
+                None
+            }
+        };
         match (field, value) {
             (Field::Workload, Value::Workload(w)) => self.workload = w,
             (Field::Jitter, Value::Jitter(j)) => self.jitter = j,
@@ -411,7 +424,11 @@ impl Params {
 
     /// Rounds each task really does: only mixed tasks repeat.
     pub fn effective_rounds(&self) -> u32 {
-        if self.workload == Workload::Mixed { self.rounds } else { 1 }
+        if self.workload == Workload::Mixed {
+            self.rounds
+        } else {
+            1
+        }
     }
 
     /// Checks the rules that involve several fields. An empty list means the experiment may run.
@@ -421,11 +438,16 @@ impl Params {
         if u64::from(self.tasks) > max {
             errors.push(FieldError {
                 field: Field::Tasks,
-                message: format!("{} workloads allow at most {} tasks", self.workload.key(), group(max)),
+                message: format!(
+                    "{} workloads allow at most {} tasks",
+                    self.workload.key(),
+                    group(max)
+                ),
             });
         }
         if self.workload.computes() {
-            let total = u64::from(self.tasks) * u64::from(self.effective_rounds()) * u64::from(self.cpu_ms);
+            let total =
+                u64::from(self.tasks) * u64::from(self.effective_rounds()) * u64::from(self.cpu_ms);
             if total > CPU_BUDGET_MS {
                 errors.push(FieldError {
                     field: Field::CpuMs,
@@ -450,12 +472,18 @@ pub struct FormText {
 impl FormText {
     /// The form filled with `params`.
     pub fn from_params(params: &Params) -> Self {
-        Self { texts: Field::ALL.iter().map(|f| (*f, params.text(*f))).collect() }
+        Self {
+            texts: Field::ALL.iter().map(|f| (*f, params.text(*f))).collect(),
+        }
     }
 
     /// The text of `field`.
     pub fn get(&self, field: Field) -> &str {
-        self.texts.iter().find(|(f, _)| *f == field).map(|(_, t)| t.as_str()).unwrap_or("")
+        self.texts
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("")
     }
 
     /// Replaces the text of `field`.
@@ -493,7 +521,10 @@ pub struct Checked {
 impl Checked {
     /// The first message about `field`, if any.
     pub fn error(&self, field: Field) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// Whether the experiment may run.
@@ -516,13 +547,18 @@ mod tests {
     #[test]
     fn every_numeric_bound_is_inclusive_and_enforced() {
         for field in Field::ALL {
-            let Some((lo, hi)) = field.bounds() else { continue };
+            let Some((lo, hi)) = field.bounds() else {
+                continue;
+            };
             assert_eq!(num(field, &lo.to_string()), Ok(lo), "{field:?} low");
             assert_eq!(num(field, &hi.to_string()), Ok(hi), "{field:?} high");
             let above = num(field, &(hi + 1).to_string()).unwrap_err();
             assert!(above.contains(&group(hi)), "{field:?}: {above}");
             if lo > 0 {
-                assert!(num(field, &(lo - 1).to_string()).is_err(), "{field:?} below");
+                assert!(
+                    num(field, &(lo - 1).to_string()).is_err(),
+                    "{field:?} below"
+                );
             }
             assert!(num(field, "-1").is_err(), "{field:?} negative");
         }
@@ -540,11 +576,29 @@ mod tests {
 
     #[test]
     fn malformed_numbers_get_a_message() {
-        assert_eq!(num(Field::Tasks, ""), Err("is empty: enter a number".into()));
-        assert!(num(Field::Tasks, "abc").unwrap_err().contains("not a number"));
-        assert!(num(Field::Tasks, "NaN").unwrap_err().contains("not a number"));
-        assert!(num(Field::Tasks, "inf").unwrap_err().contains("not a number"));
-        assert_eq!(num(Field::Tasks, "2.5"), Err("must be a whole number".into()));
+        assert_eq!(
+            num(Field::Tasks, ""),
+            Err("is empty: enter a number".into())
+        );
+        assert!(
+            num(Field::Tasks, "abc")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            num(Field::Tasks, "NaN")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            num(Field::Tasks, "inf")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert_eq!(
+            num(Field::Tasks, "2.5"),
+            Err("must be a whole number".into())
+        );
         assert!(num(Field::Tasks, "1e9").unwrap_err().contains("100,000"));
     }
 
@@ -557,13 +611,32 @@ mod tests {
 
     #[test]
     fn enums_parse_and_reject() {
-        assert_eq!(parse_field(Field::Workload, "mixed"), Ok(Value::Workload(Workload::Mixed)));
-        assert!(parse_field(Field::Workload, "gpu").unwrap_err().contains("io, cpu or mixed"));
-        assert_eq!(parse_field(Field::Strategy, "threads"), Ok(Value::Strategy(Strategy::Threads)));
+        assert_eq!(
+            parse_field(Field::Workload, "mixed"),
+            Ok(Value::Workload(Workload::Mixed))
+        );
+        assert!(
+            parse_field(Field::Workload, "gpu")
+                .unwrap_err()
+                .contains("io, cpu or mixed")
+        );
+        assert_eq!(
+            parse_field(Field::Strategy, "threads"),
+            Ok(Value::Strategy(Strategy::Threads))
+        );
         assert!(parse_field(Field::Strategy, "fibers").is_err());
-        assert_eq!(parse_field(Field::Jitter, "uniform:20"), Ok(Value::Jitter(Jitter::Uniform { pct: 20 })));
-        assert_eq!(parse_field(Field::Jitter, "tail"), Ok(Value::Jitter(Jitter::LongTail)));
-        assert_eq!(parse_field(Field::Jitter, "none"), Ok(Value::Jitter(Jitter::None)));
+        assert_eq!(
+            parse_field(Field::Jitter, "uniform:20"),
+            Ok(Value::Jitter(Jitter::Uniform { pct: 20 }))
+        );
+        assert_eq!(
+            parse_field(Field::Jitter, "tail"),
+            Ok(Value::Jitter(Jitter::LongTail))
+        );
+        assert_eq!(
+            parse_field(Field::Jitter, "none"),
+            Ok(Value::Jitter(Jitter::None))
+        );
         assert!(parse_field(Field::Jitter, "uniform:101").is_err());
         assert!(parse_field(Field::Jitter, "uniform:x").is_err());
         assert!(parse_field(Field::Jitter, "gaussian").is_err());
@@ -571,24 +644,48 @@ mod tests {
 
     #[test]
     fn cpu_workloads_allow_fewer_tasks() {
-        let p = Params { workload: Workload::Cpu, tasks: 10_001, cpu_ms: 1, ..Params::default() };
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 10_001,
+            cpu_ms: 1,
+            ..Params::default()
+        };
         let errs = p.validate();
         assert_eq!(errs[0].field, Field::Tasks);
         assert!(errs[0].message.contains("10,000"));
-        let io = Params { workload: Workload::Io, tasks: 100_000, ..Params::default() };
+        let io = Params {
+            workload: Workload::Io,
+            tasks: 100_000,
+            ..Params::default()
+        };
         assert!(io.validate().is_empty());
     }
 
     #[test]
     fn the_cpu_budget_counts_rounds_only_for_mixed() {
-        let mixed = Params { workload: Workload::Mixed, tasks: 100, rounds: 10, cpu_ms: 61, ..Params::default() };
+        let mixed = Params {
+            workload: Workload::Mixed,
+            tasks: 100,
+            rounds: 10,
+            cpu_ms: 61,
+            ..Params::default()
+        };
         let e = mixed.validate();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].field, Field::CpuMs);
         assert!(e[0].message.contains("61,000"), "{}", e[0].message);
-        let cpu = Params { workload: Workload::Cpu, rounds: 10, ..mixed };
+        let cpu = Params {
+            workload: Workload::Cpu,
+            rounds: 10,
+            ..mixed
+        };
         assert!(cpu.validate().is_empty(), "rounds do not apply to cpu");
-        let io = Params { workload: Workload::Io, cpu_ms: 2000, tasks: 100_000, ..Params::default() };
+        let io = Params {
+            workload: Workload::Io,
+            cpu_ms: 2000,
+            tasks: 100_000,
+            ..Params::default()
+        };
         assert!(io.validate().is_empty(), "cpu_ms does not apply to io");
     }
 
@@ -600,7 +697,12 @@ mod tests {
         form.set(Field::IoMs, "250");
         let checked = form.check();
         assert!(!checked.is_valid());
-        assert!(checked.error(Field::Tasks).unwrap().contains("not a number"));
+        assert!(
+            checked
+                .error(Field::Tasks)
+                .unwrap()
+                .contains("not a number")
+        );
         assert_eq!(checked.params.tasks, Params::default().tasks, "safe value");
         assert_eq!(checked.params.io_ms, 250, "good fields are kept");
         assert_eq!(form.get(Field::Tasks), "lots", "the typed text is kept");

@@ -84,18 +84,27 @@ impl TaskRecorder {
 
     /// Records a segment from `from_ms` to `to_ms` (absolute). Adjacent CPU slices merge.
     pub fn segment(&mut self, kind: SegmentKind, from_ms: f64, to_ms: f64) {
-        let (s, e) = (from_ms - self.origin_ms, (to_ms - self.origin_ms).max(from_ms - self.origin_ms));
+        let (s, e) = (
+            from_ms - self.origin_ms,
+            (to_ms - self.origin_ms).max(from_ms - self.origin_ms),
+        );
         match kind {
             SegmentKind::Cpu => self.record.cpu_ms += e - s,
             SegmentKind::Wait => self.record.wait_ms += e - s,
         }
-        if let Some(last) = self.record.segments.last_mut() {
-            if last.kind == kind && kind == SegmentKind::Cpu && s - last.end_ms < 0.05 {
-                last.end_ms = e;
-                return;
-            }
+        if let Some(last) = self.record.segments.last_mut()
+            && last.kind == kind
+            && kind == SegmentKind::Cpu
+            && s - last.end_ms < 0.05
+        {
+            last.end_ms = e;
+            return;
         }
-        self.record.segments.push(Segment { kind, start_ms: s, end_ms: e });
+        self.record.segments.push(Segment {
+            kind,
+            start_ms: s,
+            end_ms: e,
+        });
     }
 
     /// Finishes the record at `now_ms` (absolute) with the task's checksum.

@@ -47,7 +47,11 @@ impl Summary {
         Summary {
             tasks_done: run.tasks.len(),
             makespan_ms: run.makespan_ms,
-            throughput_per_s: if run.makespan_ms > 0.0 { run.tasks.len() as f64 * 1000.0 / run.makespan_ms } else { 0.0 },
+            throughput_per_s: if run.makespan_ms > 0.0 {
+                run.tasks.len() as f64 * 1000.0 / run.makespan_ms
+            } else {
+                0.0
+            },
             latency_p50_ms: q(0.5),
             latency_p95_ms: q(0.95),
             latency_max_ms: q(1.0),
@@ -78,7 +82,11 @@ pub struct SampleRing {
 impl SampleRing {
     /// A ring holding the last `cap` samples.
     pub fn new(cap: usize) -> Self {
-        Self { buf: Vec::with_capacity(cap.min(1024)), next: 0, cap: cap.max(1) }
+        Self {
+            buf: Vec::with_capacity(cap.min(1024)),
+            next: 0,
+            cap: cap.max(1),
+        }
     }
 
     /// Adds a sample, dropping the oldest when full.
@@ -93,18 +101,32 @@ impl SampleRing {
 
     /// Samples oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &ProbeSample> {
-        let (a, b) = if self.buf.len() < self.cap { (&self.buf[..], &self.buf[..0]) } else { let (x, y) = self.buf.split_at(self.next); (y, x) };
+        let (a, b) = if self.buf.len() < self.cap {
+            (&self.buf[..], &self.buf[..0])
+        } else {
+            let (x, y) = self.buf.split_at(self.next);
+            (y, x)
+        };
         a.iter().chain(b.iter())
     }
 
     /// The newest sample.
     pub fn last(&self) -> Option<&ProbeSample> {
-        if self.buf.is_empty() { None } else { self.buf.get((self.next + self.cap - 1) % self.cap).or(self.buf.last()) }
+        if self.buf.is_empty() {
+            None
+        } else {
+            self.buf
+                .get((self.next + self.cap - 1) % self.cap)
+                .or(self.buf.last())
+        }
     }
 
     /// Samples whose gap overlaps `[from_ms, to_ms]`.
     pub fn window(&self, from_ms: f64, to_ms: f64) -> Vec<ProbeSample> {
-        self.iter().filter(|s| s.at_ms >= from_ms && s.at_ms - s.gap_ms <= to_ms).copied().collect()
+        self.iter()
+            .filter(|s| s.at_ms >= from_ms && s.at_ms - s.gap_ms <= to_ms)
+            .copied()
+            .collect()
     }
 }
 
@@ -127,8 +149,15 @@ pub struct Responsiveness {
 /// Measures responsiveness in `[from_ms, to_ms]` from event-loop probe ticks (fired every
 /// `interval_ms`) and animation-frame ticks. A gap straddling the window counts only its part
 /// inside.
-pub fn responsiveness(lag: &[ProbeSample], frames: &[ProbeSample], interval_ms: f64, from_ms: f64, to_ms: f64) -> Responsiveness {
-    let clipped = |s: &ProbeSample| (s.at_ms.min(to_ms) - (s.at_ms - s.gap_ms).max(from_ms)).max(0.0);
+pub fn responsiveness(
+    lag: &[ProbeSample],
+    frames: &[ProbeSample],
+    interval_ms: f64,
+    from_ms: f64,
+    to_ms: f64,
+) -> Responsiveness {
+    let clipped =
+        |s: &ProbeSample| (s.at_ms.min(to_ms) - (s.at_ms - s.gap_ms).max(from_ms)).max(0.0);
     let lags = sorted(lag.iter().map(|s| (clipped(s) - interval_ms).max(0.0)));
     let missed = frames
         .iter()
@@ -152,7 +181,16 @@ mod tests {
     use crate::model::record::{Lane, TaskRecord};
 
     fn task(end: f64) -> TaskRecord {
-        TaskRecord { task: 0, lane: Lane::Main, start_ms: 0.0, end_ms: end, cpu_ms: 1.0, wait_ms: 2.0, checksum: 0, segments: vec![] }
+        TaskRecord {
+            task: 0,
+            lane: Lane::Main,
+            start_ms: 0.0,
+            end_ms: end,
+            cpu_ms: 1.0,
+            wait_ms: 2.0,
+            checksum: 0,
+            segments: vec![],
+        }
     }
 
     fn run(ends: &[f64], makespan: f64) -> RunRecord {
@@ -196,7 +234,10 @@ mod tests {
     #[test]
     fn an_empty_run_has_zero_throughput() {
         let s = Summary::of(&run(&[], 0.0));
-        assert_eq!((s.tasks_done, s.throughput_per_s, s.latency_max_ms), (0, 0.0, 0.0));
+        assert_eq!(
+            (s.tasks_done, s.throughput_per_s, s.latency_max_ms),
+            (0, 0.0, 0.0)
+        );
     }
 
     /// Ticks a probe every 10 ms on a fake clock, with one freeze of `freeze` ms at `at`.
@@ -206,9 +247,16 @@ mod tests {
         let mut out = vec![];
         while clock.now_ms() < 1000.0 + until {
             let t = clock.now_ms() - 1000.0;
-            clock.advance(if (t..t + 10.0).contains(&at) { freeze } else { 10.0 });
+            clock.advance(if (t..t + 10.0).contains(&at) {
+                freeze
+            } else {
+                10.0
+            });
             let now = clock.now_ms();
-            out.push(ProbeSample { at_ms: now, gap_ms: now - prev });
+            out.push(ProbeSample {
+                at_ms: now,
+                gap_ms: now - prev,
+            });
             prev = now;
         }
         out
@@ -235,7 +283,10 @@ mod tests {
     #[test]
     fn a_stall_straddling_the_window_counts_only_inside() {
         // One 1000 ms gap ending at 1500; the window starts at 1200.
-        let s = [ProbeSample { at_ms: 1500.0, gap_ms: 1000.0 }];
+        let s = [ProbeSample {
+            at_ms: 1500.0,
+            gap_ms: 1000.0,
+        }];
         let r = responsiveness(&s, &[], 10.0, 1200.0, 2000.0);
         assert_eq!(r.longest_stall_ms, 290.0);
     }
@@ -244,9 +295,18 @@ mod tests {
     fn missed_frames_count_whole_frames() {
         let f = FRAME_BUDGET_MS;
         let frames = [
-            ProbeSample { at_ms: 100.0, gap_ms: f },
-            ProbeSample { at_ms: 200.0, gap_ms: 3.0 * f },
-            ProbeSample { at_ms: 300.0, gap_ms: 10.2 * f },
+            ProbeSample {
+                at_ms: 100.0,
+                gap_ms: f,
+            },
+            ProbeSample {
+                at_ms: 200.0,
+                gap_ms: 3.0 * f,
+            },
+            ProbeSample {
+                at_ms: 300.0,
+                gap_ms: 10.2 * f,
+            },
         ];
         let r = responsiveness(&[], &frames, 10.0, 0.0, 1000.0);
         assert_eq!(r.missed_frames, 2 + 9);
@@ -257,7 +317,10 @@ mod tests {
         let mut ring = SampleRing::new(3);
         assert!(ring.last().is_none());
         for i in 0..5 {
-            ring.push(ProbeSample { at_ms: i as f64, gap_ms: 1.0 });
+            ring.push(ProbeSample {
+                at_ms: i as f64,
+                gap_ms: 1.0,
+            });
         }
         let ats: Vec<f64> = ring.iter().map(|s| s.at_ms).collect();
         assert_eq!(ats, vec![2.0, 3.0, 4.0]);

@@ -22,9 +22,14 @@ pub struct Theory {
 }
 
 /// Ordered f64 for the heaps (times are finite).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Ms(f64);
 impl Eq for Ms {}
+impl PartialOrd for Ms {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for Ms {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
@@ -44,18 +49,34 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
     let simple = p.jitter == Jitter::None || !p.workload.waits();
     let rounds = p.effective_rounds();
     let (io, cpu) = (
-        if p.workload.waits() { f64::from(p.io_ms) } else { 0.0 },
-        if p.workload.computes() { f64::from(p.cpu_ms) } else { 0.0 },
+        if p.workload.waits() {
+            f64::from(p.io_ms)
+        } else {
+            0.0
+        },
+        if p.workload.computes() {
+            f64::from(p.cpu_ms)
+        } else {
+            0.0
+        },
     );
     match strategy {
         Strategy::Sequential => {
-            let total: f64 = task_durations(p).flat_map(|s| s.into_iter().map(|x| step_ms(&x).0 + step_ms(&x).1)).sum();
+            let total: f64 = task_durations(p)
+                .flat_map(|s| s.into_iter().map(|x| step_ms(&x).0 + step_ms(&x).1))
+                .sum();
             let explanation = if simple {
-                format!("tasks × rounds × (io_ms + cpu_ms) = {} × {} × ({} + {}) ms", p.tasks, rounds, io, cpu)
+                format!(
+                    "tasks × rounds × (io_ms + cpu_ms) = {} × {} × ({} + {}) ms",
+                    p.tasks, rounds, io, cpu
+                )
             } else {
                 "the sum of every wait and computation".into()
             };
-            Theory { makespan_ms: total, explanation }
+            Theory {
+                makespan_ms: total,
+                explanation,
+            }
         }
         Strategy::Async => {
             let makespan = event_loop(p);
@@ -65,13 +86,18 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                 Workload::Cpu => format!("tasks × cpu_ms = {} × {} ms: computations take turns on the main thread", p.tasks, cpu),
                 Workload::Mixed => "simulated event loop: waits overlap, computations take turns on the main thread".into(),
             };
-            Theory { makespan_ms: makespan, explanation }
+            Theory {
+                makespan_ms: makespan,
+                explanation,
+            }
         }
         Strategy::Threads => {
             let threads = p.threads.max(1);
             let parallel = threads.min(cores.max(1));
             let queue = pool_queue(p, threads);
-            let cpu_total: f64 = task_durations(p).flat_map(|s| s.into_iter().map(|x| step_ms(&x).1)).sum();
+            let cpu_total: f64 = task_durations(p)
+                .flat_map(|s| s.into_iter().map(|x| step_ms(&x).1))
+                .sum();
             let cpu_bound = cpu_total / f64::from(parallel);
             let makespan = queue.max(cpu_bound);
             let explanation = match p.workload {
@@ -80,7 +106,10 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                     p.tasks, threads, io
                 ),
                 Workload::Cpu if threads <= cores => {
-                    format!("tasks × cpu_ms / threads ≈ {} × {} / {} ms (FIFO pool)", p.tasks, cpu, threads)
+                    format!(
+                        "tasks × cpu_ms / threads ≈ {} × {} / {} ms (FIFO pool)",
+                        p.tasks, cpu, threads
+                    )
                 }
                 Workload::Cpu => format!(
                     "tasks × cpu_ms / cores = {} × {} / {} ms: {} threads share {} cores",
@@ -91,7 +120,10 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                     if parallel == 1 { "" } else { "s" }
                 ),
             };
-            Theory { makespan_ms: makespan, explanation }
+            Theory {
+                makespan_ms: makespan,
+                explanation,
+            }
         }
     }
 }
@@ -100,8 +132,11 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
 /// the one main thread and run in the order they become ready.
 fn event_loop(p: &Params) -> f64 {
     let tasks: Vec<Vec<Step>> = task_durations(p).collect();
-    let mut ready: BinaryHeap<Reverse<(Ms, u32, usize)>> =
-        tasks.iter().enumerate().map(|(t, _)| Reverse((Ms(0.0), t as u32, 0usize))).collect();
+    let mut ready: BinaryHeap<Reverse<(Ms, u32, usize)>> = tasks
+        .iter()
+        .enumerate()
+        .map(|(t, _)| Reverse((Ms(0.0), t as u32, 0usize)))
+        .collect();
     let mut main_free = 0.0f64;
     let mut makespan = 0.0f64;
     while let Some(Reverse((Ms(at), t, i))) = ready.pop() {
@@ -130,7 +165,11 @@ fn pool_queue(p: &Params, threads: u32) -> f64 {
     let mut makespan = 0.0f64;
     for steps in task_durations(p) {
         let Reverse(Ms(start)) = free.pop().expect("threads >= 1");
-        let end = start + steps.iter().map(|s| step_ms(s).0 + step_ms(s).1).sum::<f64>();
+        let end = start
+            + steps
+                .iter()
+                .map(|s| step_ms(s).0 + step_ms(s).1)
+                .sum::<f64>();
         makespan = makespan.max(end);
         free.push(Reverse(Ms(end)));
     }
@@ -142,7 +181,13 @@ mod tests {
     use super::*;
 
     fn io(tasks: u32, io_ms: u32, threads: u32) -> Params {
-        Params { workload: Workload::Io, tasks, io_ms, threads, ..Params::default() }
+        Params {
+            workload: Workload::Io,
+            tasks,
+            io_ms,
+            threads,
+            ..Params::default()
+        }
     }
 
     #[test]
@@ -153,40 +198,82 @@ mod tests {
         assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, 100.0);
         assert_eq!(expected(Strategy::Threads, &p, 2).makespan_ms, 2500.0);
         let fifty = io(50, 100, 50);
-        assert_eq!(expected(Strategy::Threads, &fifty, 2).makespan_ms, 100.0, "blocked threads need no core");
-        assert!(expected(Strategy::Threads, &p, 2).explanation.contains("ceil(50 / 2) × 100"));
+        assert_eq!(
+            expected(Strategy::Threads, &fifty, 2).makespan_ms,
+            100.0,
+            "blocked threads need no core"
+        );
+        assert!(
+            expected(Strategy::Threads, &p, 2)
+                .explanation
+                .contains("ceil(50 / 2) × 100")
+        );
     }
 
     #[test]
     fn threads_io_rounds_up() {
-        assert_eq!(expected(Strategy::Threads, &io(5, 100, 2), 8).makespan_ms, 300.0);
+        assert_eq!(
+            expected(Strategy::Threads, &io(5, 100, 2), 8).makespan_ms,
+            300.0
+        );
     }
 
     #[test]
     fn cpu_work_divides_by_usable_cores() {
-        let p = Params { workload: Workload::Cpu, tasks: 40, cpu_ms: 10, threads: 4, ..Params::default() };
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 40,
+            cpu_ms: 10,
+            threads: 4,
+            ..Params::default()
+        };
         assert_eq!(expected(Strategy::Sequential, &p, 8).makespan_ms, 400.0);
-        assert_eq!(expected(Strategy::Async, &p, 8).makespan_ms, 400.0, "one main thread");
+        assert_eq!(
+            expected(Strategy::Async, &p, 8).makespan_ms,
+            400.0,
+            "one main thread"
+        );
         assert_eq!(expected(Strategy::Threads, &p, 8).makespan_ms, 100.0);
-        assert_eq!(expected(Strategy::Threads, &p, 2).makespan_ms, 200.0, "4 threads on 2 cores");
-        assert!(expected(Strategy::Threads, &p, 2).explanation.contains("share 2 cores"));
+        assert_eq!(
+            expected(Strategy::Threads, &p, 2).makespan_ms,
+            200.0,
+            "4 threads on 2 cores"
+        );
+        assert!(
+            expected(Strategy::Threads, &p, 2)
+                .explanation
+                .contains("share 2 cores")
+        );
     }
 
     #[test]
     fn mixed_work_on_the_event_loop_overlaps_waits_only() {
         // 10 tasks × 2 rounds × (wait 100, compute 10).
-        let p = Params { workload: Workload::Mixed, tasks: 10, rounds: 2, io_ms: 100, cpu_ms: 10, ..Params::default() };
+        let p = Params {
+            workload: Workload::Mixed,
+            tasks: 10,
+            rounds: 2,
+            io_ms: 100,
+            cpu_ms: 10,
+            ..Params::default()
+        };
         assert_eq!(expected(Strategy::Sequential, &p, 2).makespan_ms, 2200.0);
         // Round 1: all wait until 100, computations queue 100..200; each task's second wait
         // starts when its first computation ends, so the last ends at 200 + 100 + 10.
         assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, 310.0);
         // Two threads: five tasks each, 220 ms per task.
-        assert_eq!(expected(Strategy::Threads, &Params { threads: 2, ..p }, 2).makespan_ms, 1100.0);
+        assert_eq!(
+            expected(Strategy::Threads, &Params { threads: 2, ..p }, 2).makespan_ms,
+            1100.0
+        );
     }
 
     #[test]
     fn jitter_is_simulated_from_the_same_steps() {
-        let p = Params { jitter: Jitter::LongTail, ..io(200, 100, 4) };
+        let p = Params {
+            jitter: Jitter::LongTail,
+            ..io(200, 100, 4)
+        };
         let longest = task_durations(&p)
             .map(|s| match s[0] {
                 Step::Wait { ms } => ms,
@@ -195,7 +282,10 @@ mod tests {
             .fold(0.0, f64::max);
         assert_eq!(expected(Strategy::Async, &p, 2).makespan_ms, longest);
         assert!(expected(Strategy::Threads, &p, 2).makespan_ms >= longest);
-        assert_eq!(expected(Strategy::Async, &p, 2).explanation, "the longest wait: every wait overlaps");
+        assert_eq!(
+            expected(Strategy::Async, &p, 2).explanation,
+            "the longest wait: every wait overlaps"
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ pub fn decode(query: &str) -> Decoded {
     let mut form = FormText::from_params(&defaults);
     let mut notices = Vec::new();
     let mut pool = None;
-    for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = unescape(raw_key);
         let value = unescape(raw_value);
@@ -75,7 +79,9 @@ pub fn decode(query: &str) -> Decoded {
             }
             continue;
         }
-        let Some(field) = Field::from_key(alias(&key)) else { continue };
+        let Some(field) = Field::from_key(alias(&key)) else {
+            continue;
+        };
         match parse_field(field, &value) {
             Ok(_) => form.set(field, value.trim()),
             Err(message) => notices.push(format!(
@@ -85,7 +91,11 @@ pub fn decode(query: &str) -> Decoded {
             )),
         }
     }
-    Decoded { form, pool, notices }
+    Decoded {
+        form,
+        pool,
+        notices,
+    }
 }
 
 /// Percent-encodes what a query value must not contain raw.
@@ -93,7 +103,9 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -109,7 +121,10 @@ fn unescape(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(v) => {
                         out.push(v);
                         i += 2;
@@ -175,7 +190,10 @@ mod tests {
     fn old_spellings_still_work() {
         let d = decode("yield_ms=3&n=12&jitter=exp");
         let p = d.form.check().params;
-        assert_eq!((p.yield_every_ms, p.tasks, p.jitter), (3, 12, Jitter::LongTail));
+        assert_eq!(
+            (p.yield_every_ms, p.tasks, p.jitter),
+            (3, 12, Jitter::LongTail)
+        );
     }
 
     #[test]
@@ -199,13 +217,38 @@ mod tests {
             1u32..=100_000,
             0u32..=10_000,
             0u32..=2_000,
-            prop_oneof![Just(Jitter::None), Just(Jitter::LongTail), (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })],
+            prop_oneof![
+                Just(Jitter::None),
+                Just(Jitter::LongTail),
+                (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })
+            ],
             (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
             prop::sample::select(Strat::ALL.to_vec()),
         )
-            .prop_map(|(workload, tasks, io_ms, cpu_ms, jitter, (rounds, threads, yield_every_ms, seed), strategy)| {
-                Params { workload, tasks, io_ms, cpu_ms, jitter, rounds, threads, yield_every_ms, seed, strategy }
-            })
+            .prop_map(
+                |(
+                    workload,
+                    tasks,
+                    io_ms,
+                    cpu_ms,
+                    jitter,
+                    (rounds, threads, yield_every_ms, seed),
+                    strategy,
+                )| {
+                    Params {
+                        workload,
+                        tasks,
+                        io_ms,
+                        cpu_ms,
+                        jitter,
+                        rounds,
+                        threads,
+                        yield_every_ms,
+                        seed,
+                        strategy,
+                    }
+                },
+            )
     }
 
     proptest! {

@@ -34,7 +34,9 @@ impl Plan {
     pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
         let p = &self.params;
         (0..p.effective_rounds()).flat_map(move |round| {
-            let wait = p.workload.waits().then(|| Step::Wait { ms: wait_ms(p, task, round) });
+            let wait = p.workload.waits().then(|| Step::Wait {
+                ms: wait_ms(p, task, round),
+            });
             let compute = p.workload.computes().then(|| Step::Compute {
                 units: self.calibration.units_for(f64::from(p.cpu_ms)),
                 ms: f64::from(p.cpu_ms),
@@ -60,7 +62,12 @@ pub fn wait_ms(p: &Params, task: u32, round: u32) -> f64 {
 pub fn task_durations(p: &Params) -> impl Iterator<Item = Vec<Step>> + '_ {
     let plan = Plan {
         params: *p,
-        calibration: Calibration { units_per_ms: 0.0, took_ms: 0.0, sample_units: 0, sample_ms: 0.0 },
+        calibration: Calibration {
+            units_per_ms: 0.0,
+            took_ms: 0.0,
+            sample_units: 0,
+            sample_ms: 0.0,
+        },
     };
     (0..p.tasks).map(move |t| plan.steps(t).collect())
 }
@@ -71,26 +78,66 @@ mod tests {
     use crate::model::params::Workload;
 
     fn cal() -> Calibration {
-        Calibration { units_per_ms: 1000.0, took_ms: 1.0, sample_units: 1, sample_ms: 1.0 }
+        Calibration {
+            units_per_ms: 1000.0,
+            took_ms: 1.0,
+            sample_units: 1,
+            sample_ms: 1.0,
+        }
     }
 
     #[test]
     fn io_tasks_only_wait() {
-        let plan = Plan { params: Params { workload: Workload::Io, io_ms: 100, ..Params::default() }, calibration: cal() };
-        assert_eq!(plan.steps(0).collect::<Vec<_>>(), vec![Step::Wait { ms: 100.0 }]);
+        let plan = Plan {
+            params: Params {
+                workload: Workload::Io,
+                io_ms: 100,
+                ..Params::default()
+            },
+            calibration: cal(),
+        };
+        assert_eq!(
+            plan.steps(0).collect::<Vec<_>>(),
+            vec![Step::Wait { ms: 100.0 }]
+        );
     }
 
     #[test]
     fn cpu_tasks_only_compute_with_calibrated_units() {
-        let p = Params { workload: Workload::Cpu, cpu_ms: 20, rounds: 5, ..Params::default() };
-        let plan = Plan { params: p, calibration: cal() };
-        assert_eq!(plan.steps(3).collect::<Vec<_>>(), vec![Step::Compute { units: 20_000, ms: 20.0 }]);
+        let p = Params {
+            workload: Workload::Cpu,
+            cpu_ms: 20,
+            rounds: 5,
+            ..Params::default()
+        };
+        let plan = Plan {
+            params: p,
+            calibration: cal(),
+        };
+        assert_eq!(
+            plan.steps(3).collect::<Vec<_>>(),
+            vec![Step::Compute {
+                units: 20_000,
+                ms: 20.0
+            }]
+        );
     }
 
     #[test]
     fn mixed_tasks_alternate_for_each_round() {
-        let p = Params { workload: Workload::Mixed, io_ms: 10, cpu_ms: 2, rounds: 3, ..Params::default() };
-        let steps: Vec<_> = Plan { params: p, calibration: cal() }.steps(0).collect();
+        let p = Params {
+            workload: Workload::Mixed,
+            io_ms: 10,
+            cpu_ms: 2,
+            rounds: 3,
+            ..Params::default()
+        };
+        let steps: Vec<_> = Plan {
+            params: p,
+            calibration: cal(),
+        }
+        .steps(0)
+        .collect();
         assert_eq!(steps.len(), 6);
         assert!(matches!(steps[0], Step::Wait { .. }));
         assert!(matches!(steps[1], Step::Compute { units: 2000, .. }));
@@ -99,7 +146,11 @@ mod tests {
 
     #[test]
     fn uniform_jitter_stays_in_range_and_varies() {
-        let p = Params { jitter: Jitter::Uniform { pct: 20 }, io_ms: 100, ..Params::default() };
+        let p = Params {
+            jitter: Jitter::Uniform { pct: 20 },
+            io_ms: 100,
+            ..Params::default()
+        };
         let waits: Vec<f64> = (0..1000).map(|t| wait_ms(&p, t, 0)).collect();
         assert!(waits.iter().all(|w| (80.0..=120.0).contains(w)));
         let mean = waits.iter().sum::<f64>() / 1000.0;
@@ -109,17 +160,27 @@ mod tests {
 
     #[test]
     fn long_tail_has_mean_near_io_ms_and_a_tail() {
-        let p = Params { jitter: Jitter::LongTail, io_ms: 100, ..Params::default() };
+        let p = Params {
+            jitter: Jitter::LongTail,
+            io_ms: 100,
+            ..Params::default()
+        };
         let waits: Vec<f64> = (0..20_000).map(|t| wait_ms(&p, t, 0)).collect();
         let mean = waits.iter().sum::<f64>() / waits.len() as f64;
         assert!((mean - 100.0).abs() < 5.0, "{mean}");
         assert!(waits.iter().all(|w| (0.0..=1000.0).contains(w)));
-        assert!(waits.iter().filter(|w| **w > 300.0).count() > 500, "a tail beyond 3x the mean");
+        assert!(
+            waits.iter().filter(|w| **w > 300.0).count() > 500,
+            "a tail beyond 3x the mean"
+        );
     }
 
     #[test]
     fn the_seed_reproduces_the_jitter() {
-        let p = Params { jitter: Jitter::LongTail, ..Params::default() };
+        let p = Params {
+            jitter: Jitter::LongTail,
+            ..Params::default()
+        };
         let q = Params { seed: 2, ..p };
         assert_eq!(wait_ms(&p, 5, 0), wait_ms(&p, 5, 0));
         assert_ne!(wait_ms(&p, 5, 0), wait_ms(&q, 5, 0));

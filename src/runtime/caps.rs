@@ -3,12 +3,16 @@
 use crate::model::caps::Capabilities;
 
 fn global_flag(name: &str) -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &name.into()).map(|v| v.is_truthy()).unwrap_or(false)
+    js_sys::Reflect::get(&js_sys::global(), &name.into())
+        .map(|v| v.is_truthy())
+        .unwrap_or(false)
 }
 
 /// Reads the page's capabilities.
 pub fn detect() -> Capabilities {
-    let cores = web_sys::window().map(|w| w.navigator().hardware_concurrency()).unwrap_or(1.0);
+    let cores = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(1.0);
     Capabilities {
         cross_origin_isolated: global_flag("crossOriginIsolated"),
         shared_array_buffer: global_flag("SharedArrayBuffer"),

@@ -62,7 +62,13 @@ pub struct RunShared {
 impl RunShared {
     fn new(cancel: CancelToken) -> (Arc<Self>, UnboundedReceiver<TaskRecord>) {
         let (tx, rx) = unbounded();
-        let shared = RunShared { origin_ms: now_ms(), cancel, done: AtomicU32::new(0), finished: AtomicBool::new(false), tx };
+        let shared = RunShared {
+            origin_ms: now_ms(),
+            cancel,
+            done: AtomicU32::new(0),
+            finished: AtomicBool::new(false),
+            tx,
+        };
         (Arc::new(shared), rx)
     }
 
@@ -107,9 +113,17 @@ pub struct Progress<'a> {
 ///
 /// # Errors
 /// When the strategy cannot run here (threads without a pool, or more threads than workers).
-pub async fn run(req: RunRequest, cancel: CancelToken, mut on_progress: impl FnMut(Progress<'_>)) -> Result<RunRecord, String> {
+pub async fn run(
+    req: RunRequest,
+    cancel: CancelToken,
+    mut on_progress: impl FnMut(Progress<'_>),
+) -> Result<RunRecord, String> {
     let total = req.plan.tasks();
-    let threads_used = if req.strategy == Strategy::Threads { req.plan.params.threads } else { 1 };
+    let threads_used = if req.strategy == Strategy::Threads {
+        req.plan.params.threads
+    } else {
+        1
+    };
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone());
     match req.strategy {
@@ -198,7 +212,12 @@ fn start_async(plan: Rc<Plan>, shared: Arc<RunShared>) {
 
 /// Runs one task on the main thread: waits are timers, computations run in slices of
 /// `slice_units` with a yield between slices (`None`: the whole computation at once).
-async fn run_on_main(plan: &Plan, task: u32, shared: &RunShared, slice_units: Option<u64>) -> Option<TaskRecord> {
+async fn run_on_main(
+    plan: &Plan,
+    task: u32,
+    shared: &RunShared,
+    slice_units: Option<u64>,
+) -> Option<TaskRecord> {
     let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, now_ms());
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
     let mut computed = false;

@@ -6,7 +6,11 @@ fn location() -> Option<web_sys::Location> {
 
 /// The query string, without the leading `?` (empty when there is none).
 pub fn query() -> String {
-    location().and_then(|l| l.search().ok()).unwrap_or_default().trim_start_matches('?').to_owned()
+    location()
+        .and_then(|l| l.search().ok())
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .to_owned()
 }
 
 /// Replaces the query in place (no history entry per keystroke).
@@ -18,7 +22,11 @@ pub fn replace_query(query: &str) -> Result<(), String> {
     let history = window.history().map_err(|e| format!("{e:?}"))?;
     let path = window.location().pathname().unwrap_or_default();
     history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}?{query}")))
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}?{query}")),
+        )
         .map_err(|e| format!("{e:?}"))
 }
 
@@ -27,5 +35,8 @@ pub fn replace_query(query: &str) -> Result<(), String> {
 /// # Errors
 /// When the browser refuses the navigation.
 pub fn reload_with_query(query: &str) -> Result<(), String> {
-    location().ok_or("no window")?.set_search(query).map_err(|e| format!("{e:?}"))
+    location()
+        .ok_or("no window")?
+        .set_search(query)
+        .map_err(|e| format!("{e:?}"))
 }

@@ -28,7 +28,12 @@ thread_local! {
 
 fn record(ring: &'static std::thread::LocalKey<RefCell<SampleRing>>, prev: &Cell<f64>) {
     let now = now_ms();
-    ring.with(|r| r.borrow_mut().push(ProbeSample { at_ms: now, gap_ms: now - prev.get() }));
+    ring.with(|r| {
+        r.borrow_mut().push(ProbeSample {
+            at_ms: now,
+            gap_ms: now - prev.get(),
+        })
+    });
     prev.set(now);
 }
 
@@ -45,13 +50,17 @@ pub fn start() {
     let prev_tick = Rc::new(Cell::new(now_ms()));
     let tick = Closure::<dyn FnMut()>::new(move || record(&LAG, &prev_tick));
     window
-        .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), PROBE_INTERVAL_MS as i32)
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            PROBE_INTERVAL_MS as i32,
+        )
         .expect("setInterval");
     tick.forget();
 
     // requestAnimationFrame re-arms itself from inside its own callback.
     let prev_frame = Rc::new(Cell::new(now_ms()));
-    let frame: Rc<RefCell<Option<Closure<dyn FnMut()>>>> = Rc::new(RefCell::new(None));
+    type SelfArming = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
+    let frame: SelfArming = Rc::new(RefCell::new(None));
     let again = frame.clone();
     *frame.borrow_mut() = Some(Closure::new(move || {
         record(&FRAMES, &prev_frame);
@@ -59,7 +68,14 @@ pub fn start() {
             let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
         }
     }));
-    let _ = window.request_animation_frame(frame.borrow().as_ref().expect("set above").as_ref().unchecked_ref());
+    let _ = window.request_animation_frame(
+        frame
+            .borrow()
+            .as_ref()
+            .expect("set above")
+            .as_ref()
+            .unchecked_ref(),
+    );
     std::mem::forget(frame);
 }
 
@@ -75,7 +91,13 @@ pub fn frame_window(from_ms: f64, to_ms: f64) -> Vec<ProbeSample> {
 
 /// Responsiveness of the main thread over `[from_ms, to_ms]` (shared-clock times).
 pub fn measure(from_ms: f64, to_ms: f64) -> Responsiveness {
-    responsiveness(&lag_window(from_ms, to_ms), &frame_window(from_ms, to_ms), PROBE_INTERVAL_MS, from_ms, to_ms)
+    responsiveness(
+        &lag_window(from_ms, to_ms),
+        &frame_window(from_ms, to_ms),
+        PROBE_INTERVAL_MS,
+        from_ms,
+        to_ms,
+    )
 }
 
 /// The time of the newest event-loop tick, if any.

@@ -52,12 +52,19 @@ pub fn pool_size() -> Option<u32> {
 pub fn start(plan: Arc<Plan>, shared: Arc<RunShared>, threads: u32) -> Result<(), String> {
     let size = pool_size().ok_or("the thread pool has not started")?;
     if threads > size {
-        return Err(format!("{threads} threads asked for, but the pool has {size} workers"));
+        return Err(format!(
+            "{threads} threads asked for, but the pool has {size} workers"
+        ));
     }
     let next = Arc::new(AtomicU32::new(0));
     let runners_left = Arc::new(AtomicU32::new(threads));
     for _ in 0..threads {
-        let (plan, shared, next, runners_left) = (plan.clone(), shared.clone(), next.clone(), runners_left.clone());
+        let (plan, shared, next, runners_left) = (
+            plan.clone(),
+            shared.clone(),
+            next.clone(),
+            runners_left.clone(),
+        );
         rayon::spawn(move || {
             let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
             while !shared.cancel.is_cancelled() {

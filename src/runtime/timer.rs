@@ -62,7 +62,9 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.deadline.total_cmp(&o.deadline).then(self.seq.cmp(&o.seq))
+        self.deadline
+            .total_cmp(&o.deadline)
+            .then(self.seq.cmp(&o.seq))
     }
 }
 
@@ -105,7 +107,9 @@ fn on_timeout() {
 fn arm() {
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
-        let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else { return };
+        let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
+            return;
+        };
         if let Some((at, handle)) = t.armed {
             if at <= next {
                 return;
@@ -115,7 +119,10 @@ fn arm() {
         let cb = t.callback.get_or_insert_with(|| Closure::new(on_timeout));
         let delay = (next - now_ms()).max(0.0).ceil() as i32;
         let handle = window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), delay)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.as_ref().unchecked_ref(),
+                delay,
+            )
             .expect("setTimeout");
         t.armed = Some((next, handle));
     });
@@ -145,7 +152,11 @@ pub fn sleep(ms: f64) -> Sleep {
         let mut t = t.borrow_mut();
         t.seq += 1;
         let seq = t.seq;
-        t.heap.push(Reverse(Entry { deadline, seq, slot: slot.clone() }));
+        t.heap.push(Reverse(Entry {
+            deadline,
+            seq,
+            slot: slot.clone(),
+        }));
     });
     arm();
     Sleep { slot }
@@ -177,11 +188,20 @@ pub fn yield_now() -> Sleep {
         let y = y.get_or_insert_with(|| {
             let channel = web_sys::MessageChannel::new().expect("MessageChannel");
             let on_message = Closure::<dyn FnMut()>::new(on_message);
-            channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            Yielder { port: channel.port2(), queue: VecDeque::new(), _channel: channel, _on_message: on_message }
+            channel
+                .port1()
+                .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            Yielder {
+                port: channel.port2(),
+                queue: VecDeque::new(),
+                _channel: channel,
+                _on_message: on_message,
+            }
         });
         y.queue.push_back(slot.clone());
-        y.port.post_message(&wasm_bindgen::JsValue::UNDEFINED).expect("postMessage");
+        y.port
+            .post_message(&wasm_bindgen::JsValue::UNDEFINED)
+            .expect("postMessage");
     });
     Sleep { slot }
 }

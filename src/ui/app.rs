@@ -67,7 +67,10 @@ async fn start_up(state: AppState) {
     let pool = async move {
         if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
             let view = match threads::start_pool(state.pool_requested).await {
-                Ok(took_ms) => PoolView::Ready { workers: threads::pool_size().unwrap_or(0), took_ms },
+                Ok(took_ms) => PoolView::Ready {
+                    workers: threads::pool_size().unwrap_or(0),
+                    took_ms,
+                },
                 Err(e) => PoolView::Unavailable(format!("the worker pool failed to start: {e}")),
             };
             state.pool.set(view);
@@ -81,6 +84,8 @@ async fn start_up(state: AppState) {
     timer::yield_now().await;
     state.calibration.set(Some(exec::calibrate_kernel()));
     let _ = pool_done_rx.await;
-    let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now());
+    let now = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now());
     state.ready_ms.set(now);
 }

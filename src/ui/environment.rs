@@ -10,7 +10,8 @@ use crate::model::format;
 pub fn Environment() -> impl IntoView {
     let state = expect_context::<AppState>();
     let caps = state.caps;
-    let pool = move || match state.pool.get() {
+    let pool = move || {
+        match state.pool.get() {
         PoolView::Starting { workers } => view! {
             <span data-testid="pool-status" data-state="starting">{format!("starting {workers} workers…")}</span>
         }
@@ -25,6 +26,7 @@ pub fn Environment() -> impl IntoView {
             <span data-testid="pool-status" data-state="unavailable" class="bad">{format!("unavailable: {why}")}</span>
         }
         .into_any(),
+    }
     };
     let calibration = move || match state.calibration.get() {
         None => "calibrating…".to_string(),

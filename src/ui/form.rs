@@ -3,8 +3,11 @@
 use leptos::prelude::*;
 
 use super::state::{AppState, PoolView};
+use crate::model::params::{
+    CPU_BUDGET_MS, CPU_MS_MAX, IO_MS_MAX, ROUNDS_MAX, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX,
+    YIELD_MAX,
+};
 use crate::model::params::{Field, JITTER_PCT_MAX, Workload, group};
-use crate::model::params::{CPU_BUDGET_MS, CPU_MS_MAX, IO_MS_MAX, ROUNDS_MAX, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, YIELD_MAX};
 use crate::model::{format, url};
 use crate::runtime::location;
 
@@ -116,7 +119,13 @@ fn JitterField() -> impl IntoView {
     let text = move || state.form.with(|f| f.get(Field::Jitter).to_owned());
     let kind = move || {
         let t = text();
-        if t.starts_with("uniform") { "uniform" } else if t == "none" || t.is_empty() { "none" } else { "tail" }
+        if t.starts_with("uniform") {
+            "uniform"
+        } else if t == "none" || t.is_empty() {
+            "none"
+        } else {
+            "tail"
+        }
     };
     let pct = move || text().strip_prefix("uniform:").unwrap_or("20").to_owned();
     let set = move |s: String| state.form.update(|f| f.set(Field::Jitter, s));
@@ -163,7 +172,9 @@ fn PoolOffer() -> impl IntoView {
     let offer = Memo::new(move |_| {
         let threads = state.checked.with(|c| c.params.threads);
         match state.pool.get() {
-            PoolView::Ready { workers, took_ms } if threads > workers => Some((threads, workers, took_ms)),
+            PoolView::Ready { workers, took_ms } if threads > workers => {
+                Some((threads, workers, took_ms))
+            }
             _ => None,
         }
     });
@@ -171,7 +182,9 @@ fn PoolOffer() -> impl IntoView {
         if let Some((threads, ..)) = offer.get_untracked() {
             let params = state.checked.with_untracked(|c| c.params);
             if let Err(e) = location::reload_with_query(&url::encode(&params, Some(threads))) {
-                state.run_error.set(Some(format!("could not reload the page: {e}")));
+                state
+                    .run_error
+                    .set(Some(format!("could not reload the page: {e}")));
             }
         }
     };
@@ -199,7 +212,11 @@ fn PoolOffer() -> impl IntoView {
 #[component]
 fn YieldWarning() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let zero = Memo::new(move |_| state.checked.with(|c| c.params.yield_every_ms == 0 && c.error(Field::YieldEveryMs).is_none()));
+    let zero = Memo::new(move |_| {
+        state
+            .checked
+            .with(|c| c.params.yield_every_ms == 0 && c.error(Field::YieldEveryMs).is_none())
+    });
     move || {
         zero.get().then(|| {
             view! {

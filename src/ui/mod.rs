@@ -20,7 +20,9 @@ pub const HOST_ID: &str = "async-vs-threads";
 pub fn mount() {
     console_error_panic_hook::set_once();
     crate::runtime::probe::start();
-    let host = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(HOST_ID));
+    let host = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(HOST_ID));
     match host {
         Some(el) => {
             // Replaces the static "loading" fallback.

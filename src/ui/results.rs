@@ -17,18 +17,29 @@ pub fn Results() -> impl IntoView {
         let params = state.checked.with(|c| c.params);
         let runs = state.results.get();
         Strategy::ALL
-            .map(|s| runs.iter().rev().find(|r| r.strategy == s && same_experiment(&r.params, &params)).cloned())
+            .map(|s| {
+                runs.iter()
+                    .rev()
+                    .find(|r| r.strategy == s && same_experiment(&r.params, &params))
+                    .cloned()
+            })
             .to_vec()
     });
     let rows = move || {
         let params = state.checked.with(|c| c.params);
         let runs = current.get();
-        let sequential = runs[0].as_ref().filter(|r| !r.cancelled).map(|r| r.makespan_ms);
+        let sequential = runs[0]
+            .as_ref()
+            .filter(|r| !r.cancelled)
+            .map(|r| r.makespan_ms);
         Strategy::ALL
             .iter()
             .zip(runs)
             .map(|(s, run)| {
-                let p = crate::model::params::Params { strategy: *s, ..params };
+                let p = crate::model::params::Params {
+                    strategy: *s,
+                    ..params
+                };
                 let theory = expected(*s, &p, state.caps.cores);
                 row(*s, theory.makespan_ms, theory.explanation, run, sequential)
             })
@@ -68,7 +79,13 @@ fn cell(testid: String, value: Option<f64>, text: String) -> impl IntoView {
     view! { <td data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
 }
 
-fn row(s: Strategy, theory_ms: f64, explanation: String, run: Option<RunRecord>, sequential_ms: Option<f64>) -> impl IntoView {
+fn row(
+    s: Strategy,
+    theory_ms: f64,
+    explanation: String,
+    run: Option<RunRecord>,
+    sequential_ms: Option<f64>,
+) -> impl IntoView {
     let k = s.key();
     let id = move |name: &str| format!("result-{k}-{name}");
     let head = view! {
@@ -97,14 +114,19 @@ fn row(s: Strategy, theory_ms: f64, explanation: String, run: Option<RunRecord>,
     };
     let sum = Summary::of(&run);
     let r = run.responsiveness;
-    let speedup = sequential_ms.filter(|_| !run.cancelled && run.makespan_ms > 0.0).map(|seq| seq / run.makespan_ms);
+    let speedup = sequential_ms
+        .filter(|_| !run.cancelled && run.makespan_ms > 0.0)
+        .map(|seq| seq / run.makespan_ms);
     let lanes = if run.threads_used > 1 || s == Strategy::Threads {
         format!("{} of {} workers", run.lanes().len(), run.pool_size)
     } else {
         "main thread".into()
     };
     let makespan_text = if run.cancelled {
-        format!("cancelled after {} of {} tasks", sum.tasks_done, run.params.tasks)
+        format!(
+            "cancelled after {} of {} tasks",
+            sum.tasks_done, run.params.tasks
+        )
     } else {
         format::ms(run.makespan_ms)
     };

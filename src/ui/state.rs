@@ -64,7 +64,12 @@ pub struct AppState {
 
 impl AppState {
     /// State for a page opened with `form` (from the URL) and `notices` about it.
-    pub fn new(caps: Capabilities, form: FormText, pool: Option<u32>, notices: Vec<String>) -> Self {
+    pub fn new(
+        caps: Capabilities,
+        form: FormText,
+        pool: Option<u32>,
+        notices: Vec<String>,
+    ) -> Self {
         let form = RwSignal::new(form);
         let pool_requested = pool.unwrap_or_else(|| caps.default_pool());
         AppState {
@@ -75,7 +80,9 @@ impl AppState {
             checked: Memo::new(move |_| form.with(FormText::check)),
             pool: RwSignal::new(match caps.threads_unavailable() {
                 Some(why) => PoolView::Unavailable(why),
-                None => PoolView::Starting { workers: pool_requested },
+                None => PoolView::Starting {
+                    workers: pool_requested,
+                },
             }),
             calibration: RwSignal::new(None),
             ready_ms: RwSignal::new(None),
@@ -92,7 +99,14 @@ impl AppState {
         if self.calibration.with(Option::is_none) {
             return Err("the kernel is still being calibrated".into());
         }
-        self.checked.with(|c| gate::can_run(strategy, c, self.caps.cores, &self.pool.with(PoolView::gate)))
+        self.checked.with(|c| {
+            gate::can_run(
+                strategy,
+                c,
+                self.caps.cores,
+                &self.pool.with(PoolView::gate),
+            )
+        })
     }
 
     /// Runs `strategies` one after another on the current parameters.
@@ -100,35 +114,68 @@ impl AppState {
         if self.running.get_untracked().is_some() {
             return;
         }
-        let Some(calibration) = self.calibration.get_untracked() else { return };
+        let Some(calibration) = self.calibration.get_untracked() else {
+            return;
+        };
         let base = self.checked.get_untracked().params;
-        let runnable: Vec<Strategy> = strategies.into_iter().filter(|s| self.can_run(*s).is_ok()).collect();
-        let Some(first) = runnable.first() else { return };
+        let runnable: Vec<Strategy> = strategies
+            .into_iter()
+            .filter(|s| self.can_run(*s).is_ok())
+            .collect();
+        let Some(first) = runnable.first() else {
+            return;
+        };
         let cancel = CancelToken::default();
         self.cancel.set_value(Some(cancel.clone()));
         self.run_error.set(None);
-        self.running.set(Some(Running { strategy: *first, done: 0, total: base.tasks, elapsed_ms: 0.0 }));
+        self.running.set(Some(Running {
+            strategy: *first,
+            done: 0,
+            total: base.tasks,
+            elapsed_ms: 0.0,
+        }));
         leptos::task::spawn_local(async move {
             for strategy in runnable {
                 if cancel.is_cancelled() {
                     break;
                 }
                 let params = Params { strategy, ..base };
-                let req = RunRequest { strategy, plan: Plan { params, calibration }, cores: self.caps.cores };
-                self.running.set(Some(Running { strategy, done: 0, total: params.tasks, elapsed_ms: 0.0 }));
+                let req = RunRequest {
+                    strategy,
+                    plan: Plan {
+                        params,
+                        calibration,
+                    },
+                    cores: self.caps.cores,
+                };
+                self.running.set(Some(Running {
+                    strategy,
+                    done: 0,
+                    total: params.tasks,
+                    elapsed_ms: 0.0,
+                }));
                 let outcome = exec::run(req, cancel.clone(), |p| {
-                    self.running.set(Some(Running { strategy, done: p.done, total: p.total, elapsed_ms: p.elapsed_ms }));
+                    self.running.set(Some(Running {
+                        strategy,
+                        done: p.done,
+                        total: p.total,
+                        elapsed_ms: p.elapsed_ms,
+                    }));
                 })
                 .await;
                 match outcome {
                     Ok(record) => self.results.update(|v| {
-                        v.retain(|r| !(r.strategy == strategy && same_experiment(&r.params, &params)));
+                        v.retain(|r| {
+                            !(r.strategy == strategy && same_experiment(&r.params, &params))
+                        });
                         v.push(record);
                         if v.len() > HISTORY {
                             v.remove(0);
                         }
                     }),
-                    Err(e) => self.run_error.set(Some(format!("{} could not run: {e}", strategy.label()))),
+                    Err(e) => self
+                        .run_error
+                        .set(Some(format!("{} could not run: {e}", strategy.label()))),
                 }
             }
             self.running.set(None);
@@ -148,5 +195,11 @@ impl AppState {
 
 /// Whether two parameter sets describe the same workload (the strategy aside).
 pub fn same_experiment(a: &Params, b: &Params) -> bool {
-    Params { strategy: Strategy::Async, ..*a } == Params { strategy: Strategy::Async, ..*b }
+    Params {
+        strategy: Strategy::Async,
+        ..*a
+    } == Params {
+        strategy: Strategy::Async,
+        ..*b
+    }
 }
