@@ -30,7 +30,10 @@ fn main() {
     let seq = combine((0..TASKS).map(task));
     let seq_ms = t0.elapsed().as_secs_f64() * 1000.0;
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).build().expect("rayon pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(THREADS)
+        .build()
+        .expect("rayon pool");
     let t0 = Instant::now();
     let par = pool.install(|| combine((0..TASKS).into_par_iter().map(task).collect::<Vec<_>>()));
     let par_ms = t0.elapsed().as_secs_f64() * 1000.0;

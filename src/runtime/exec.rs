@@ -29,6 +29,10 @@ use crate::model::workload::{Plan, Step};
 
 /// How often [`run`] collects records and reports progress, in ms.
 const TICK_MS: f64 = 16.0;
+/// How often progress is reported to the page while a run goes, in ms. Every repaint costs
+/// CPU that worker threads would otherwise get (measured on 2 cores: repainting at 60 Hz cost
+/// the threads strategy about 10% of its parallel efficiency), so the page repaints at 10 Hz.
+const REPORT_MS: f64 = 100.0;
 /// How long a cancelled threads run may take to let its workers go, in ms.
 const CANCEL_GRACE_MS: f64 = 1000.0;
 
@@ -134,19 +138,25 @@ pub async fn run(
 
     let mut records: Vec<TaskRecord> = Vec::with_capacity(total as usize);
     let mut cancel_seen: Option<f64> = None;
+    let mut reported = 0;
+    let mut last_report = shared.origin_ms;
     loop {
         sleep(TICK_MS).await;
         let finished = shared.is_finished();
-        let before = records.len();
         while let Ok(r) = rx.try_recv() {
             records.push(r);
         }
-        on_progress(Progress {
-            done: shared.done.load(Ordering::Acquire),
-            total,
-            new_records: &records[before..],
-            elapsed_ms: now_ms() - shared.origin_ms,
-        });
+        let now = now_ms();
+        if finished || now - last_report >= REPORT_MS {
+            on_progress(Progress {
+                done: shared.done.load(Ordering::Acquire),
+                total,
+                new_records: &records[reported..],
+                elapsed_ms: now - shared.origin_ms,
+            });
+            reported = records.len();
+            last_report = now;
+        }
         if finished {
             break;
         }

@@ -59,31 +59,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Starts the worker pool, calibrates the kernel while the workers boot, and records when
-/// the page became ready.
+/// Starts the worker pool, then calibrates the kernel on a quiet machine (workers booting
+/// would steal CPU and make the kernel look slower), and records when the page became ready.
 async fn start_up(state: AppState) {
-    // Let the first frame paint before blocking the main thread to calibrate.
+    // Let the first frame paint before the page does anything heavy.
     timer::sleep(1.0).await;
-    let pool = async move {
-        if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
-            let view = match threads::start_pool(state.pool_requested).await {
-                Ok(took_ms) => PoolView::Ready {
-                    workers: threads::pool_size().unwrap_or(0),
-                    took_ms,
-                },
-                Err(e) => PoolView::Unavailable(format!("the worker pool failed to start: {e}")),
-            };
-            state.pool.set(view);
-        }
-    };
-    let (pool_done_tx, pool_done_rx) = futures_channel::oneshot::channel::<()>();
-    leptos::task::spawn_local(async move {
-        pool.await;
-        let _ = pool_done_tx.send(());
-    });
+    if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
+        let view = match threads::start_pool(state.pool_requested).await {
+            Ok(took_ms) => PoolView::Ready {
+                workers: threads::pool_size().unwrap_or(0),
+                took_ms,
+            },
+            Err(e) => PoolView::Unavailable(format!("the worker pool failed to start: {e}")),
+        };
+        state.pool.set(view);
+    }
     timer::yield_now().await;
     state.calibration.set(Some(exec::calibrate_kernel()));
-    let _ = pool_done_rx.await;
     let now = web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now());
