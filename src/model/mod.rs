@@ -4,6 +4,7 @@
 //! comes in through [`clock::Clock`] or as plain numbers inside records.
 
 pub mod caps;
+pub mod chart;
 pub mod clock;
 pub mod format;
 pub mod gate;
@@ -12,6 +13,8 @@ pub mod params;
 pub mod record;
 pub mod rng;
 pub mod stats;
+pub mod sweep;
 pub mod theory;
+pub mod timeline;
 pub mod url;
 pub mod workload;

@@ -1,0 +1,317 @@
+//! Timeline geometry: where each segment of each task is drawn, as rectangles in pixels.
+//!
+//! Two views of the same records: *lanes* (one row per executor: the main thread and each
+//! worker; who held which thread when) and *tasks* (one row per task; how waits overlap).
+//! Pure: the canvas code only paints the rectangles this module returns, and hit-testing for
+//! hover and focus uses the same rectangles.
+
+use crate::model::params::Strategy;
+use crate::model::record::{Lane, SegmentKind, TaskRecord};
+
+/// Height of one lane or task row, and the gap under it, in CSS pixels.
+pub const LANE_H: f64 = 22.0;
+pub const TASK_H: f64 = 8.0;
+pub const ROW_GAP: f64 = 3.0;
+/// Width of the label column at the left.
+pub const LABEL_W: f64 = 78.0;
+/// Height of the time axis at the bottom.
+pub const AXIS_H: f64 = 22.0;
+/// The task view is drawn for runs with at most this many tasks.
+pub const TASK_VIEW_MAX: usize = 200;
+
+/// A task that has started but not finished (drawn up to "now").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpenTask {
+    pub task: u32,
+    pub lane: Lane,
+    pub start_ms: f64,
+}
+
+/// What a rectangle shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    Cpu,
+    Wait,
+    /// A task still running (its kind is not known until it ends).
+    Open,
+}
+
+/// One rectangle to paint.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub task: u32,
+    pub paint: Paint,
+}
+
+impl Rect {
+    /// Whether the point lies inside (with `slop` pixels of tolerance left and right, so thin
+    /// segments can be hovered).
+    pub fn contains(&self, x: f64, y: f64, slop: f64) -> bool {
+        x >= self.x - slop && x <= self.x + self.w.max(1.0) + slop && y >= self.y && y <= self.y + self.h
+    }
+}
+
+/// A labelled row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub label: String,
+    pub y: f64,
+    pub h: f64,
+}
+
+/// A tick on the time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    pub x: f64,
+    pub label: String,
+}
+
+/// Everything to draw for one view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub rows: Vec<Row>,
+    pub rects: Vec<Rect>,
+    pub ticks: Vec<Tick>,
+}
+
+impl Layout {
+    /// The rectangle under a point, preferring the narrowest (the most specific) one.
+    pub fn hit(&self, x: f64, y: f64) -> Option<&Rect> {
+        let exact = self.rects.iter().filter(|r| r.contains(x, y, 0.0)).min_by(|a, b| a.w.total_cmp(&b.w));
+        exact.or_else(|| self.rects.iter().filter(|r| r.contains(x, y, 3.0)).min_by(|a, b| a.w.total_cmp(&b.w)))
+    }
+}
+
+/// The lanes a run shows: the main thread, and for threads runs every worker of the pool
+/// (idle workers show as empty lanes), plus any lane a record names.
+pub fn lanes(strategy: Strategy, pool_size: u32, records: &[TaskRecord], open: &[OpenTask]) -> Vec<Lane> {
+    let mut lanes = vec![Lane::Main];
+    if strategy == Strategy::Threads {
+        lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
+    }
+    lanes.extend(records.iter().map(|r| r.lane).chain(open.iter().map(|o| o.lane)));
+    lanes.sort();
+    lanes.dedup();
+    lanes
+}
+
+/// A step of 1, 2 or 5 × 10^k giving about `target` intervals over `span`.
+pub fn nice_step(span: f64, target: f64) -> f64 {
+    if span <= 0.0 || !span.is_finite() {
+        return 1.0;
+    }
+    let raw = span / target.max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let f = raw / mag;
+    let nice = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * mag
+}
+
+fn time_label(ms: f64, step: f64) -> String {
+    if step >= 100.0 && ms >= 1000.0 {
+        format!("{} s", ms / 1000.0)
+    } else if step >= 1.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// Axis ticks for `[0, span_ms]` across `plot_w` pixels starting at `x0`.
+pub fn ticks(span_ms: f64, x0: f64, plot_w: f64) -> Vec<Tick> {
+    let step = nice_step(span_ms, (plot_w / 90.0).max(2.0));
+    let mut out = Vec::new();
+    let mut t = 0.0;
+    while t <= span_ms + step * 1e-9 {
+        out.push(Tick { x: x0 + t / span_ms.max(1e-9) * plot_w, label: time_label(t, step) });
+        t += step;
+    }
+    out
+}
+
+/// Which segments a lane shows. A wait holds a worker (a blocking wait) and the sequential
+/// loop (one at a time), but not the async event loop: there waits overlap and belong to the
+/// task view.
+fn lane_shows(strategy: Strategy, kind: SegmentKind) -> bool {
+    kind == SegmentKind::Cpu || strategy != Strategy::Async
+}
+
+/// The lane view: one row per lane, `span_ms` of time across `width` pixels.
+pub fn lane_view(strategy: Strategy, lanes: &[Lane], records: &[TaskRecord], open: &[OpenTask], now_ms: f64, span_ms: f64, width: f64) -> Layout {
+    let plot_w = (width - LABEL_W).max(10.0);
+    let x = |t: f64| LABEL_W + t / span_ms.max(1e-9) * plot_w;
+    let row_y = |lane: Lane| lanes.iter().position(|l| *l == lane).map(|i| i as f64 * (LANE_H + ROW_GAP));
+    let rows = lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Row {
+            label: match l {
+                Lane::Main => "main".into(),
+                Lane::Worker(k) => format!("worker {k}"),
+            },
+            y: i as f64 * (LANE_H + ROW_GAP),
+            h: LANE_H,
+        })
+        .collect();
+    let mut rects = Vec::new();
+    for r in records {
+        let Some(y) = row_y(r.lane) else { continue };
+        for s in r.segments.iter().filter(|s| lane_shows(strategy, s.kind)) {
+            let paint = if s.kind == SegmentKind::Cpu { Paint::Cpu } else { Paint::Wait };
+            rects.push(Rect { x: x(s.start_ms), y, w: x(s.end_ms) - x(s.start_ms), h: LANE_H, task: r.task, paint });
+        }
+    }
+    // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
+    if strategy != Strategy::Async {
+        for o in open {
+            let Some(y) = row_y(o.lane) else { continue };
+            rects.push(Rect { x: x(o.start_ms), y, w: x(now_ms.max(o.start_ms)) - x(o.start_ms), h: LANE_H, task: o.task, paint: Paint::Open });
+        }
+    }
+    let height = lanes.len() as f64 * (LANE_H + ROW_GAP) + AXIS_H;
+    Layout { width, height, rows, rects, ticks: ticks(span_ms, LABEL_W, plot_w) }
+}
+
+/// The task view: one row per task (for runs of at most [`TASK_VIEW_MAX`] tasks).
+pub fn task_view(tasks: u32, records: &[TaskRecord], open: &[OpenTask], now_ms: f64, span_ms: f64, width: f64) -> Option<Layout> {
+    if tasks as usize > TASK_VIEW_MAX {
+        return None;
+    }
+    let plot_w = (width - LABEL_W).max(10.0);
+    let x = |t: f64| LABEL_W + t / span_ms.max(1e-9) * plot_w;
+    let y = |task: u32| f64::from(task) * (TASK_H + 1.0);
+    let rows = (0..tasks)
+        .filter(|t| t % 10 == 0)
+        .map(|t| Row { label: format!("task {t}"), y: y(t), h: TASK_H })
+        .collect();
+    let mut rects = Vec::new();
+    for r in records {
+        for s in &r.segments {
+            let paint = if s.kind == SegmentKind::Cpu { Paint::Cpu } else { Paint::Wait };
+            rects.push(Rect { x: x(s.start_ms), y: y(r.task), w: x(s.end_ms) - x(s.start_ms), h: TASK_H, task: r.task, paint });
+        }
+    }
+    for o in open {
+        rects.push(Rect { x: x(o.start_ms), y: y(o.task), w: x(now_ms.max(o.start_ms)) - x(o.start_ms), h: TASK_H, task: o.task, paint: Paint::Open });
+    }
+    let height = f64::from(tasks) * (TASK_H + 1.0) + AXIS_H;
+    Some(Layout { width, height, rows, rects, ticks: ticks(span_ms, LABEL_W, plot_w) })
+}
+
+/// A task's colour hue (degrees): neighbours differ by the golden angle, so adjacent tasks
+/// never share a colour.
+pub fn task_hue(task: u32) -> f64 {
+    (f64::from(task) * 137.507_764) % 360.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::record::Segment;
+
+    fn rec(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
+        TaskRecord {
+            task,
+            lane,
+            start_ms: segs.first().map(|s| s.1).unwrap_or(0.0),
+            end_ms: segs.last().map(|s| s.2).unwrap_or(0.0),
+            cpu_ms: 0.0,
+            wait_ms: 0.0,
+            checksum: 0,
+            segments: segs.iter().map(|&(kind, start_ms, end_ms)| Segment { kind, start_ms, end_ms }).collect(),
+        }
+    }
+
+    #[test]
+    fn threads_runs_show_main_plus_every_worker() {
+        let r = [rec(0, Lane::Worker(1), &[(SegmentKind::Cpu, 0.0, 1.0)])];
+        assert_eq!(lanes(Strategy::Threads, 3, &r, &[]), vec![Lane::Main, Lane::Worker(0), Lane::Worker(1), Lane::Worker(2)]);
+        assert_eq!(lanes(Strategy::Async, 3, &[], &[]), vec![Lane::Main]);
+    }
+
+    #[test]
+    fn segments_map_linearly_onto_the_plot() {
+        let r = [rec(4, Lane::Worker(0), &[(SegmentKind::Wait, 0.0, 50.0), (SegmentKind::Cpu, 50.0, 100.0)])];
+        let l = lane_view(Strategy::Threads, &[Lane::Main, Lane::Worker(0)], &r, &[], 100.0, 100.0, LABEL_W + 200.0);
+        assert_eq!(l.rects.len(), 2);
+        let (wait, cpu) = (l.rects[0], l.rects[1]);
+        assert_eq!((wait.x, wait.w, wait.paint), (LABEL_W, 100.0, Paint::Wait));
+        assert_eq!((cpu.x, cpu.w, cpu.paint), (LABEL_W + 100.0, 100.0, Paint::Cpu));
+        assert_eq!(cpu.y, LANE_H + ROW_GAP, "second lane");
+        assert_eq!(l.rows[1].label, "worker 0");
+        assert_eq!(l.height, 2.0 * (LANE_H + ROW_GAP) + AXIS_H);
+    }
+
+    #[test]
+    fn the_event_loop_lane_shows_who_held_the_main_thread() {
+        let r = [
+            rec(0, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0), (SegmentKind::Cpu, 100.0, 110.0)]),
+            rec(1, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0), (SegmentKind::Cpu, 110.0, 120.0)]),
+        ];
+        let l = lane_view(Strategy::Async, &[Lane::Main], &r, &[], 120.0, 120.0, 200.0);
+        assert!(l.rects.iter().all(|r| r.paint == Paint::Cpu), "async waits do not hold the loop");
+        assert_eq!(l.rects.iter().map(|r| r.task).collect::<Vec<_>>(), vec![0, 1]);
+        let seq = lane_view(Strategy::Sequential, &[Lane::Main], &r, &[], 120.0, 120.0, 200.0);
+        assert_eq!(seq.rects.len(), 4, "a sequential wait occupies the loop's turn");
+    }
+
+    #[test]
+    fn open_tasks_grow_to_now() {
+        let open = [OpenTask { task: 2, lane: Lane::Worker(0), start_ms: 10.0 }];
+        let l = lane_view(Strategy::Threads, &[Lane::Main, Lane::Worker(0)], &[], &open, 30.0, 100.0, LABEL_W + 100.0);
+        assert_eq!(l.rects[0].paint, Paint::Open);
+        assert!((l.rects[0].w - 20.0).abs() < 1e-9);
+        assert!(lane_view(Strategy::Async, &[Lane::Main], &[], &open, 30.0, 100.0, 200.0).rects.is_empty());
+    }
+
+    #[test]
+    fn the_task_view_has_a_row_per_task_and_stops_at_its_limit() {
+        let r = [rec(3, Lane::Main, &[(SegmentKind::Wait, 0.0, 10.0)])];
+        let t = task_view(5, &r, &[], 10.0, 10.0, LABEL_W + 10.0).unwrap();
+        assert_eq!(t.rects[0].y, 3.0 * (TASK_H + 1.0));
+        assert!(task_view(TASK_VIEW_MAX as u32 + 1, &r, &[], 10.0, 10.0, 100.0).is_none());
+    }
+
+    #[test]
+    fn hit_testing_finds_the_segment_under_the_pointer() {
+        let r = [rec(7, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 50.0)]), rec(8, Lane::Worker(0), &[(SegmentKind::Cpu, 50.0, 50.2)])];
+        let l = lane_view(Strategy::Threads, &[Lane::Worker(0)], &r, &[], 100.0, 100.0, LABEL_W + 100.0);
+        assert_eq!(l.hit(LABEL_W + 10.0, 5.0).unwrap().task, 7);
+        assert_eq!(l.hit(LABEL_W + 51.5, 5.0).unwrap().task, 8, "thin segments get slop");
+        assert!(l.hit(LABEL_W + 90.0, 5.0).is_none());
+        assert!(l.hit(LABEL_W + 10.0, LANE_H + 5.0).is_none());
+    }
+
+    #[test]
+    fn ticks_are_round_numbers() {
+        assert_eq!(nice_step(1000.0, 5.0), 200.0);
+        assert_eq!(nice_step(95.0, 10.0), 10.0);
+        assert_eq!(nice_step(0.0, 5.0), 1.0);
+        let t = ticks(2500.0, 0.0, 500.0);
+        assert_eq!(t.first().unwrap().label, "0 ms");
+        assert!(t.iter().any(|k| k.label == "1 s"), "{t:?}");
+        assert!((t[1].x - t[0].x - 500.0 * nice_step(2500.0, 500.0 / 90.0) / 2500.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn hues_differ_between_neighbours() {
+        for t in 0..100 {
+            let d = (task_hue(t) - task_hue(t + 1)).abs();
+            assert!(d.min(360.0 - d) > 20.0);
+        }
+    }
+}
