@@ -15,14 +15,26 @@ pub struct Scale {
 impl Scale {
     /// A linear scale.
     pub fn linear(lo: f64, hi: f64, px_lo: f64, px_hi: f64) -> Self {
-        Scale { lo, hi: if hi > lo { hi } else { lo + 1.0 }, px_lo, px_hi, log: false }
+        Scale {
+            lo,
+            hi: if hi > lo { hi } else { lo + 1.0 },
+            px_lo,
+            px_hi,
+            log: false,
+        }
     }
 
     /// A log10 scale over whole decades covering `[lo, hi]` (both > 0).
     pub fn log(lo: f64, hi: f64, px_lo: f64, px_hi: f64) -> Self {
         let lo = 10f64.powf(lo.max(1e-9).log10().floor());
         let hi = 10f64.powf(hi.max(lo * 10.0).log10().ceil());
-        Scale { lo, hi, px_lo, px_hi, log: true }
+        Scale {
+            lo,
+            hi,
+            px_lo,
+            px_hi,
+            log: true,
+        }
     }
 
     /// Pixel position of `v`.
@@ -38,7 +50,10 @@ impl Scale {
     /// Tick values: decades on a log scale, round steps on a linear one.
     pub fn ticks(&self) -> Vec<f64> {
         if self.log {
-            let (a, b) = (self.lo.log10().round() as i32, self.hi.log10().round() as i32);
+            let (a, b) = (
+                self.lo.log10().round() as i32,
+                self.hi.log10().round() as i32,
+            );
             (a..=b).map(|e| 10f64.powi(e)).collect()
         } else {
             let step = nice_step(self.hi - self.lo, 5.0);
@@ -55,7 +70,11 @@ impl Scale {
 
 /// An SVG polyline `points` attribute.
 pub fn polyline(points: impl IntoIterator<Item = (f64, f64)>) -> String {
-    points.into_iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
+    points
+        .into_iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Amdahl's law: the speedup on `n` workers with serial fraction `s`.
@@ -114,8 +133,16 @@ mod tests {
         let pts = [(1.0, 1.0), (2.0, 1.9), (4.0, 3.4)];
         let s = fit_serial_fraction(&pts).unwrap();
         assert!((0.03..0.1).contains(&s), "{s}");
-        assert_eq!(fit_serial_fraction(&[(2.0, 2.5)]), Some(0.0), "superlinear clamps to 0");
-        assert_eq!(fit_serial_fraction(&[(2.0, 0.5)]), Some(1.0), "a slowdown clamps to 1");
+        assert_eq!(
+            fit_serial_fraction(&[(2.0, 2.5)]),
+            Some(0.0),
+            "superlinear clamps to 0"
+        );
+        assert_eq!(
+            fit_serial_fraction(&[(2.0, 0.5)]),
+            Some(1.0),
+            "a slowdown clamps to 1"
+        );
         assert_eq!(fit_serial_fraction(&[(1.0, 1.0)]), None);
         assert_eq!(amdahl(0.0, 4.0), 4.0);
         assert_eq!(amdahl(1.0, 4.0), 1.0);

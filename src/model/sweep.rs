@@ -19,7 +19,8 @@ pub struct Point {
 
 fn point(params: Params, cores: u32) -> Point {
     let theory = expected(params.strategy, &params, cores).makespan_ms;
-    let cpu_total = u64::from(params.tasks) * u64::from(params.effective_rounds()) * u64::from(params.cpu_ms);
+    let cpu_total =
+        u64::from(params.tasks) * u64::from(params.effective_rounds()) * u64::from(params.cpu_ms);
     let skip = if params.workload.computes() && cpu_total > CPU_BUDGET_MS {
         Some("over the CPU budget".into())
     } else if u64::from(params.tasks) > params.workload.tasks_max() {
@@ -34,7 +35,18 @@ fn point(params: Params, cores: u32) -> Point {
 
 /// The speedup sweep: the threads strategy on 1..=pool workers.
 pub fn speedup(base: &Params, pool: u32, cores: u32) -> Vec<Point> {
-    (1..=pool.max(1)).map(|threads| point(Params { strategy: Strategy::Threads, threads, ..*base }, cores)).collect()
+    (1..=pool.max(1))
+        .map(|threads| {
+            point(
+                Params {
+                    strategy: Strategy::Threads,
+                    threads,
+                    ..*base
+                },
+                cores,
+            )
+        })
+        .collect()
 }
 
 /// The cost-growth sweep: every strategy at each of [`GROWTH_TASKS`] tasks.
@@ -42,7 +54,14 @@ pub fn growth(base: &Params, cores: u32) -> Vec<Point> {
     let mut out = Vec::new();
     for tasks in GROWTH_TASKS {
         for strategy in Strategy::ALL {
-            out.push(point(Params { strategy, tasks, ..*base }, cores));
+            out.push(point(
+                Params {
+                    strategy,
+                    tasks,
+                    ..*base
+                },
+                cores,
+            ));
         }
     }
     out
@@ -63,34 +82,71 @@ mod tests {
 
     #[test]
     fn the_speedup_sweep_has_one_point_per_thread_count() {
-        let base = Params { workload: Workload::Cpu, tasks: 16, cpu_ms: 50, ..Params::default() };
+        let base = Params {
+            workload: Workload::Cpu,
+            tasks: 16,
+            cpu_ms: 50,
+            ..Params::default()
+        };
         let pts = speedup(&base, 4, 4);
-        assert_eq!(pts.iter().map(|p| p.params.threads).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
-        assert!(pts.iter().all(|p| p.params.strategy == Strategy::Threads && p.skip.is_none()));
+        assert_eq!(
+            pts.iter().map(|p| p.params.threads).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4]
+        );
+        assert!(
+            pts.iter()
+                .all(|p| p.params.strategy == Strategy::Threads && p.skip.is_none())
+        );
     }
 
     #[test]
     fn growth_skips_what_would_take_too_long() {
-        let base = Params { workload: Workload::Io, io_ms: 100, threads: 2, ..Params::default() };
+        let base = Params {
+            workload: Workload::Io,
+            io_ms: 100,
+            threads: 2,
+            ..Params::default()
+        };
         let pts = growth(&base, 2);
         assert_eq!(pts.len(), 15);
-        let find = |tasks, s| pts.iter().find(|p| p.params.tasks == tasks && p.params.strategy == s).unwrap();
+        let find = |tasks, s| {
+            pts.iter()
+                .find(|p| p.params.tasks == tasks && p.params.strategy == s)
+                .unwrap()
+        };
         assert!(find(100, Strategy::Sequential).skip.is_none(), "10 s");
-        assert!(find(1000, Strategy::Sequential).skip.as_deref().unwrap().contains("would take"));
+        assert!(
+            find(1000, Strategy::Sequential)
+                .skip
+                .as_deref()
+                .unwrap()
+                .contains("would take")
+        );
         assert!(find(10_000, Strategy::Async).skip.is_none(), "100 ms");
     }
 
     #[test]
     fn growth_respects_the_cpu_budget() {
-        let base = Params { workload: Workload::Cpu, cpu_ms: 10, ..Params::default() };
+        let base = Params {
+            workload: Workload::Cpu,
+            cpu_ms: 10,
+            ..Params::default()
+        };
         let pts = growth(&base, 2);
-        let p = pts.iter().find(|p| p.params.tasks == 10_000 && p.params.strategy == Strategy::Async).unwrap();
+        let p = pts
+            .iter()
+            .find(|p| p.params.tasks == 10_000 && p.params.strategy == Strategy::Async)
+            .unwrap();
         assert_eq!(p.skip.as_deref(), Some("over the CPU budget"));
     }
 
     #[test]
     fn zero_cost_workloads_are_not_worth_sweeping() {
-        assert!(!meaningful(&Params { workload: Workload::Io, io_ms: 0, ..Params::default() }));
+        assert!(!meaningful(&Params {
+            workload: Workload::Io,
+            io_ms: 0,
+            ..Params::default()
+        }));
         assert!(meaningful(&Params::default()));
     }
 }

@@ -51,7 +51,10 @@ impl Rect {
     /// Whether the point lies inside (with `slop` pixels of tolerance left and right, so thin
     /// segments can be hovered).
     pub fn contains(&self, x: f64, y: f64, slop: f64) -> bool {
-        x >= self.x - slop && x <= self.x + self.w.max(1.0) + slop && y >= self.y && y <= self.y + self.h
+        x >= self.x - slop
+            && x <= self.x + self.w.max(1.0) + slop
+            && y >= self.y
+            && y <= self.y + self.h
     }
 }
 
@@ -83,19 +86,38 @@ pub struct Layout {
 impl Layout {
     /// The rectangle under a point, preferring the narrowest (the most specific) one.
     pub fn hit(&self, x: f64, y: f64) -> Option<&Rect> {
-        let exact = self.rects.iter().filter(|r| r.contains(x, y, 0.0)).min_by(|a, b| a.w.total_cmp(&b.w));
-        exact.or_else(|| self.rects.iter().filter(|r| r.contains(x, y, 3.0)).min_by(|a, b| a.w.total_cmp(&b.w)))
+        let exact = self
+            .rects
+            .iter()
+            .filter(|r| r.contains(x, y, 0.0))
+            .min_by(|a, b| a.w.total_cmp(&b.w));
+        exact.or_else(|| {
+            self.rects
+                .iter()
+                .filter(|r| r.contains(x, y, 3.0))
+                .min_by(|a, b| a.w.total_cmp(&b.w))
+        })
     }
 }
 
 /// The lanes a run shows: the main thread, and for threads runs every worker of the pool
 /// (idle workers show as empty lanes), plus any lane a record names.
-pub fn lanes(strategy: Strategy, pool_size: u32, records: &[TaskRecord], open: &[OpenTask]) -> Vec<Lane> {
+pub fn lanes(
+    strategy: Strategy,
+    pool_size: u32,
+    records: &[TaskRecord],
+    open: &[OpenTask],
+) -> Vec<Lane> {
     let mut lanes = vec![Lane::Main];
     if strategy == Strategy::Threads {
         lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
     }
-    lanes.extend(records.iter().map(|r| r.lane).chain(open.iter().map(|o| o.lane)));
+    lanes.extend(
+        records
+            .iter()
+            .map(|r| r.lane)
+            .chain(open.iter().map(|o| o.lane)),
+    );
     lanes.sort();
     lanes.dedup();
     lanes
@@ -137,7 +159,10 @@ pub fn ticks(span_ms: f64, x0: f64, plot_w: f64) -> Vec<Tick> {
     let mut out = Vec::new();
     let mut t = 0.0;
     while t <= span_ms + step * 1e-9 {
-        out.push(Tick { x: x0 + t / span_ms.max(1e-9) * plot_w, label: time_label(t, step) });
+        out.push(Tick {
+            x: x0 + t / span_ms.max(1e-9) * plot_w,
+            label: time_label(t, step),
+        });
         t += step;
     }
     out
@@ -151,10 +176,23 @@ fn lane_shows(strategy: Strategy, kind: SegmentKind) -> bool {
 }
 
 /// The lane view: one row per lane, `span_ms` of time across `width` pixels.
-pub fn lane_view(strategy: Strategy, lanes: &[Lane], records: &[TaskRecord], open: &[OpenTask], now_ms: f64, span_ms: f64, width: f64) -> Layout {
+pub fn lane_view(
+    strategy: Strategy,
+    lanes: &[Lane],
+    records: &[TaskRecord],
+    open: &[OpenTask],
+    now_ms: f64,
+    span_ms: f64,
+    width: f64,
+) -> Layout {
     let plot_w = (width - LABEL_W).max(10.0);
     let x = |t: f64| LABEL_W + t / span_ms.max(1e-9) * plot_w;
-    let row_y = |lane: Lane| lanes.iter().position(|l| *l == lane).map(|i| i as f64 * (LANE_H + ROW_GAP));
+    let row_y = |lane: Lane| {
+        lanes
+            .iter()
+            .position(|l| *l == lane)
+            .map(|i| i as f64 * (LANE_H + ROW_GAP))
+    };
     let rows = lanes
         .iter()
         .enumerate()
@@ -171,23 +209,54 @@ pub fn lane_view(strategy: Strategy, lanes: &[Lane], records: &[TaskRecord], ope
     for r in records {
         let Some(y) = row_y(r.lane) else { continue };
         for s in r.segments.iter().filter(|s| lane_shows(strategy, s.kind)) {
-            let paint = if s.kind == SegmentKind::Cpu { Paint::Cpu } else { Paint::Wait };
-            rects.push(Rect { x: x(s.start_ms), y, w: x(s.end_ms) - x(s.start_ms), h: LANE_H, task: r.task, paint });
+            let paint = if s.kind == SegmentKind::Cpu {
+                Paint::Cpu
+            } else {
+                Paint::Wait
+            };
+            rects.push(Rect {
+                x: x(s.start_ms),
+                y,
+                w: x(s.end_ms) - x(s.start_ms),
+                h: LANE_H,
+                task: r.task,
+                paint,
+            });
         }
     }
     // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
     if strategy != Strategy::Async {
         for o in open {
             let Some(y) = row_y(o.lane) else { continue };
-            rects.push(Rect { x: x(o.start_ms), y, w: x(now_ms.max(o.start_ms)) - x(o.start_ms), h: LANE_H, task: o.task, paint: Paint::Open });
+            rects.push(Rect {
+                x: x(o.start_ms),
+                y,
+                w: x(now_ms.max(o.start_ms)) - x(o.start_ms),
+                h: LANE_H,
+                task: o.task,
+                paint: Paint::Open,
+            });
         }
     }
     let height = lanes.len() as f64 * (LANE_H + ROW_GAP) + AXIS_H;
-    Layout { width, height, rows, rects, ticks: ticks(span_ms, LABEL_W, plot_w) }
+    Layout {
+        width,
+        height,
+        rows,
+        rects,
+        ticks: ticks(span_ms, LABEL_W, plot_w),
+    }
 }
 
 /// The task view: one row per task (for runs of at most [`TASK_VIEW_MAX`] tasks).
-pub fn task_view(tasks: u32, records: &[TaskRecord], open: &[OpenTask], now_ms: f64, span_ms: f64, width: f64) -> Option<Layout> {
+pub fn task_view(
+    tasks: u32,
+    records: &[TaskRecord],
+    open: &[OpenTask],
+    now_ms: f64,
+    span_ms: f64,
+    width: f64,
+) -> Option<Layout> {
     if tasks as usize > TASK_VIEW_MAX {
         return None;
     }
@@ -196,20 +265,48 @@ pub fn task_view(tasks: u32, records: &[TaskRecord], open: &[OpenTask], now_ms: 
     let y = |task: u32| f64::from(task) * (TASK_H + 1.0);
     let rows = (0..tasks)
         .filter(|t| t % 10 == 0)
-        .map(|t| Row { label: format!("task {t}"), y: y(t), h: TASK_H })
+        .map(|t| Row {
+            label: format!("task {t}"),
+            y: y(t),
+            h: TASK_H,
+        })
         .collect();
     let mut rects = Vec::new();
     for r in records {
         for s in &r.segments {
-            let paint = if s.kind == SegmentKind::Cpu { Paint::Cpu } else { Paint::Wait };
-            rects.push(Rect { x: x(s.start_ms), y: y(r.task), w: x(s.end_ms) - x(s.start_ms), h: TASK_H, task: r.task, paint });
+            let paint = if s.kind == SegmentKind::Cpu {
+                Paint::Cpu
+            } else {
+                Paint::Wait
+            };
+            rects.push(Rect {
+                x: x(s.start_ms),
+                y: y(r.task),
+                w: x(s.end_ms) - x(s.start_ms),
+                h: TASK_H,
+                task: r.task,
+                paint,
+            });
         }
     }
     for o in open {
-        rects.push(Rect { x: x(o.start_ms), y: y(o.task), w: x(now_ms.max(o.start_ms)) - x(o.start_ms), h: TASK_H, task: o.task, paint: Paint::Open });
+        rects.push(Rect {
+            x: x(o.start_ms),
+            y: y(o.task),
+            w: x(now_ms.max(o.start_ms)) - x(o.start_ms),
+            h: TASK_H,
+            task: o.task,
+            paint: Paint::Open,
+        });
     }
     let height = f64::from(tasks) * (TASK_H + 1.0) + AXIS_H;
-    Some(Layout { width, height, rows, rects, ticks: ticks(span_ms, LABEL_W, plot_w) })
+    Some(Layout {
+        width,
+        height,
+        rows,
+        rects,
+        ticks: ticks(span_ms, LABEL_W, plot_w),
+    })
 }
 
 /// A task's colour hue (degrees): neighbours differ by the golden angle, so adjacent tasks
@@ -232,25 +329,58 @@ mod tests {
             cpu_ms: 0.0,
             wait_ms: 0.0,
             checksum: 0,
-            segments: segs.iter().map(|&(kind, start_ms, end_ms)| Segment { kind, start_ms, end_ms }).collect(),
+            segments: segs
+                .iter()
+                .map(|&(kind, start_ms, end_ms)| Segment {
+                    kind,
+                    start_ms,
+                    end_ms,
+                })
+                .collect(),
         }
     }
 
     #[test]
     fn threads_runs_show_main_plus_every_worker() {
         let r = [rec(0, Lane::Worker(1), &[(SegmentKind::Cpu, 0.0, 1.0)])];
-        assert_eq!(lanes(Strategy::Threads, 3, &r, &[]), vec![Lane::Main, Lane::Worker(0), Lane::Worker(1), Lane::Worker(2)]);
+        assert_eq!(
+            lanes(Strategy::Threads, 3, &r, &[]),
+            vec![
+                Lane::Main,
+                Lane::Worker(0),
+                Lane::Worker(1),
+                Lane::Worker(2)
+            ]
+        );
         assert_eq!(lanes(Strategy::Async, 3, &[], &[]), vec![Lane::Main]);
     }
 
     #[test]
     fn segments_map_linearly_onto_the_plot() {
-        let r = [rec(4, Lane::Worker(0), &[(SegmentKind::Wait, 0.0, 50.0), (SegmentKind::Cpu, 50.0, 100.0)])];
-        let l = lane_view(Strategy::Threads, &[Lane::Main, Lane::Worker(0)], &r, &[], 100.0, 100.0, LABEL_W + 200.0);
+        let r = [rec(
+            4,
+            Lane::Worker(0),
+            &[
+                (SegmentKind::Wait, 0.0, 50.0),
+                (SegmentKind::Cpu, 50.0, 100.0),
+            ],
+        )];
+        let l = lane_view(
+            Strategy::Threads,
+            &[Lane::Main, Lane::Worker(0)],
+            &r,
+            &[],
+            100.0,
+            100.0,
+            LABEL_W + 200.0,
+        );
         assert_eq!(l.rects.len(), 2);
         let (wait, cpu) = (l.rects[0], l.rects[1]);
         assert_eq!((wait.x, wait.w, wait.paint), (LABEL_W, 100.0, Paint::Wait));
-        assert_eq!((cpu.x, cpu.w, cpu.paint), (LABEL_W + 100.0, 100.0, Paint::Cpu));
+        assert_eq!(
+            (cpu.x, cpu.w, cpu.paint),
+            (LABEL_W + 100.0, 100.0, Paint::Cpu)
+        );
         assert_eq!(cpu.y, LANE_H + ROW_GAP, "second lane");
         assert_eq!(l.rows[1].label, "worker 0");
         assert_eq!(l.height, 2.0 * (LANE_H + ROW_GAP) + AXIS_H);
@@ -259,23 +389,79 @@ mod tests {
     #[test]
     fn the_event_loop_lane_shows_who_held_the_main_thread() {
         let r = [
-            rec(0, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0), (SegmentKind::Cpu, 100.0, 110.0)]),
-            rec(1, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0), (SegmentKind::Cpu, 110.0, 120.0)]),
+            rec(
+                0,
+                Lane::Main,
+                &[
+                    (SegmentKind::Wait, 0.0, 100.0),
+                    (SegmentKind::Cpu, 100.0, 110.0),
+                ],
+            ),
+            rec(
+                1,
+                Lane::Main,
+                &[
+                    (SegmentKind::Wait, 0.0, 100.0),
+                    (SegmentKind::Cpu, 110.0, 120.0),
+                ],
+            ),
         ];
         let l = lane_view(Strategy::Async, &[Lane::Main], &r, &[], 120.0, 120.0, 200.0);
-        assert!(l.rects.iter().all(|r| r.paint == Paint::Cpu), "async waits do not hold the loop");
-        assert_eq!(l.rects.iter().map(|r| r.task).collect::<Vec<_>>(), vec![0, 1]);
-        let seq = lane_view(Strategy::Sequential, &[Lane::Main], &r, &[], 120.0, 120.0, 200.0);
-        assert_eq!(seq.rects.len(), 4, "a sequential wait occupies the loop's turn");
+        assert!(
+            l.rects.iter().all(|r| r.paint == Paint::Cpu),
+            "async waits do not hold the loop"
+        );
+        assert_eq!(
+            l.rects.iter().map(|r| r.task).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let seq = lane_view(
+            Strategy::Sequential,
+            &[Lane::Main],
+            &r,
+            &[],
+            120.0,
+            120.0,
+            200.0,
+        );
+        assert_eq!(
+            seq.rects.len(),
+            4,
+            "a sequential wait occupies the loop's turn"
+        );
     }
 
     #[test]
     fn open_tasks_grow_to_now() {
-        let open = [OpenTask { task: 2, lane: Lane::Worker(0), start_ms: 10.0 }];
-        let l = lane_view(Strategy::Threads, &[Lane::Main, Lane::Worker(0)], &[], &open, 30.0, 100.0, LABEL_W + 100.0);
+        let open = [OpenTask {
+            task: 2,
+            lane: Lane::Worker(0),
+            start_ms: 10.0,
+        }];
+        let l = lane_view(
+            Strategy::Threads,
+            &[Lane::Main, Lane::Worker(0)],
+            &[],
+            &open,
+            30.0,
+            100.0,
+            LABEL_W + 100.0,
+        );
         assert_eq!(l.rects[0].paint, Paint::Open);
         assert!((l.rects[0].w - 20.0).abs() < 1e-9);
-        assert!(lane_view(Strategy::Async, &[Lane::Main], &[], &open, 30.0, 100.0, 200.0).rects.is_empty());
+        assert!(
+            lane_view(
+                Strategy::Async,
+                &[Lane::Main],
+                &[],
+                &open,
+                30.0,
+                100.0,
+                200.0
+            )
+            .rects
+            .is_empty()
+        );
     }
 
     #[test]
@@ -288,10 +474,25 @@ mod tests {
 
     #[test]
     fn hit_testing_finds_the_segment_under_the_pointer() {
-        let r = [rec(7, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 50.0)]), rec(8, Lane::Worker(0), &[(SegmentKind::Cpu, 50.0, 50.2)])];
-        let l = lane_view(Strategy::Threads, &[Lane::Worker(0)], &r, &[], 100.0, 100.0, LABEL_W + 100.0);
+        let r = [
+            rec(7, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 50.0)]),
+            rec(8, Lane::Worker(0), &[(SegmentKind::Cpu, 50.0, 50.2)]),
+        ];
+        let l = lane_view(
+            Strategy::Threads,
+            &[Lane::Worker(0)],
+            &r,
+            &[],
+            100.0,
+            100.0,
+            LABEL_W + 100.0,
+        );
         assert_eq!(l.hit(LABEL_W + 10.0, 5.0).unwrap().task, 7);
-        assert_eq!(l.hit(LABEL_W + 51.5, 5.0).unwrap().task, 8, "thin segments get slop");
+        assert_eq!(
+            l.hit(LABEL_W + 51.5, 5.0).unwrap().task,
+            8,
+            "thin segments get slop"
+        );
         assert!(l.hit(LABEL_W + 90.0, 5.0).is_none());
         assert!(l.hit(LABEL_W + 10.0, LANE_H + 5.0).is_none());
     }

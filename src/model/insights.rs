@@ -1,0 +1,482 @@
+//! Insights: one-sentence findings derived from a run's records by pure rules.
+//!
+//! Each rule looks at the records (and the theory, and the sequential run of the same workload
+//! when there is one) and either says one sentence or nothing.
+
+use crate::model::format;
+use crate::model::params::Strategy;
+use crate::model::record::{RunRecord, SegmentKind};
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Insight {
+    /// The rule that produced it (stable, for tests and styling).
+    pub rule: &'static str,
+    pub text: String,
+}
+
+/// A departure from theory larger than this fraction gets explained.
+pub const THEORY_TOLERANCE: f64 = 0.2;
+
+/// All findings for `run`. `theory_ms` is its expected makespan; `sequential` the measured
+/// sequential run of the same workload, if any.
+pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>) -> Vec<Insight> {
+    [
+        cancelled(run),
+        blocked(run),
+        speedup(run, sequential),
+        overlap(run),
+        theory(run, theory_ms),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn pct(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        (part / whole * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    }
+}
+
+/// How long the main thread was blocked, and what share of the run.
+pub fn blocked(run: &RunRecord) -> Option<Insight> {
+    let r = run.responsiveness;
+    let text = if r.blocked_ms > 0.0 {
+        format!(
+            "The main thread was blocked for {}, {:.0}% of the run; the longest stall lasted {}, so the page could not respond or paint.",
+            format::ms(r.blocked_ms),
+            pct(r.blocked_ms, run.makespan_ms),
+            format::ms(r.longest_stall_ms)
+        )
+    } else {
+        format!(
+            "The main thread was blocked 0% of the run (no stall reached 50 ms; the longest lasted {}): the page stayed responsive.",
+            format::ms(r.longest_stall_ms)
+        )
+    };
+    Some(Insight {
+        rule: "blocked",
+        text,
+    })
+}
+
+/// Speedup over the measured sequential run, and parallel efficiency for threads.
+pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
+    let seq = sequential.filter(|s| !s.cancelled && s.makespan_ms > 0.0)?;
+    if run.strategy == Strategy::Sequential || run.cancelled || run.makespan_ms <= 0.0 {
+        return None;
+    }
+    let s = seq.makespan_ms / run.makespan_ms;
+    let text = if run.strategy == Strategy::Threads {
+        let n = run.threads_used.max(1);
+        format!(
+            "{n} thread{} ran {} faster than sequential: {:.0}% parallel efficiency (speedup ÷ threads).",
+            if n == 1 { "" } else { "s" },
+            format::times(s),
+            s / f64::from(n) * 100.0
+        )
+    } else {
+        format!(
+            "{} ran {} faster than sequential on the same workload.",
+            run.strategy.label(),
+            format::times(s)
+        )
+    };
+    Some(Insight {
+        rule: "speedup",
+        text,
+    })
+}
+
+/// The most waits in flight at once (a sweep over wait segments' starts and ends).
+pub fn max_overlapping_waits(run: &RunRecord) -> usize {
+    let mut edges: Vec<(f64, i32)> = run
+        .tasks
+        .iter()
+        .flat_map(|t| t.segments.iter())
+        .filter(|s| s.kind == SegmentKind::Wait && s.end_ms > s.start_ms)
+        .flat_map(|s| [(s.start_ms, 1), (s.end_ms, -1)])
+        .collect();
+    // Ends before starts at the same instant: back-to-back waits do not overlap.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut best) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        best = best.max(now);
+    }
+    best as usize
+}
+
+/// How many waits overlapped and what that saved.
+pub fn overlap(run: &RunRecord) -> Option<Insight> {
+    let k = max_overlapping_waits(run);
+    if k < 2 {
+        return None;
+    }
+    let total_wait: f64 = run.tasks.iter().map(|t| t.wait_ms).sum();
+    let saved = total_wait - run.makespan_ms;
+    let text = if saved > 0.0 {
+        format!(
+            "Up to {} waits were in flight at once: one after another they would have taken {}, {} more than this whole run.",
+            format::count(k as u64),
+            format::ms(total_wait),
+            format::ms(saved)
+        )
+    } else {
+        format!(
+            "Up to {} waits were in flight at once.",
+            format::count(k as u64)
+        )
+    };
+    Some(Insight {
+        rule: "overlap",
+        text,
+    })
+}
+
+/// Where the measurement departs from theory by more than 20%, and the likely reason.
+pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
+    if run.cancelled || theory_ms <= 0.0 {
+        return None;
+    }
+    let d = (run.makespan_ms - theory_ms) / theory_ms;
+    if d.abs() <= THEORY_TOLERANCE {
+        return None;
+    }
+    let p = &run.params;
+    let first_pickup = run
+        .lanes()
+        .iter()
+        .filter_map(|l| {
+            run.tasks
+                .iter()
+                .filter(|t| t.lane == *l)
+                .map(|t| t.start_ms)
+                .reduce(f64::min)
+        })
+        .fold(0.0, f64::max);
+    let reason = if d < 0.0 {
+        if p.workload.computes() {
+            "the CPU ran faster than when the kernel was calibrated (clock boost or the JIT's optimised tier)".to_string()
+        } else {
+            "waits ended early".to_string()
+        }
+    } else if p.workload.waits() && p.io_ms < 5 {
+        "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
+            .to_string()
+    } else if run.strategy == Strategy::Threads && first_pickup > 0.1 * run.makespan_ms {
+        format!(
+            "thread start-up: a worker picked up its first task only after {}",
+            format::ms(first_pickup)
+        )
+    } else if run.strategy == Strategy::Threads
+        && p.workload.computes()
+        && run.threads_used >= run.cores
+    {
+        format!(
+            "pool size: {} busy workers and the page itself share {} cores",
+            run.threads_used, run.cores
+        )
+    } else if p.tasks >= 1_000 {
+        format!(
+            "per-task overhead: scheduling {} tasks cost about {} each",
+            format::count(u64::from(p.tasks)),
+            format::ms((run.makespan_ms - theory_ms) / f64::from(p.tasks))
+        )
+    } else {
+        "scheduling overhead and timer granularity".to_string()
+    };
+    let text = format!(
+        "Measured {} is {:.0}% {} theory ({}); likely {reason}.",
+        format::ms(run.makespan_ms),
+        d.abs() * 100.0,
+        if d > 0.0 { "above" } else { "below" },
+        format::ms(theory_ms)
+    );
+    Some(Insight {
+        rule: "theory",
+        text,
+    })
+}
+
+/// A cancelled run says how far it got.
+pub fn cancelled(run: &RunRecord) -> Option<Insight> {
+    run.cancelled.then(|| Insight {
+        rule: "cancelled",
+        text: format!(
+            "Cancelled after {} of {} tasks; figures cover the finished tasks only.",
+            format::count(run.tasks.len() as u64),
+            format::count(u64::from(run.params.tasks))
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::{Params, Workload};
+    use crate::model::record::{Lane, Segment, TaskRecord};
+    use crate::model::stats::Responsiveness;
+
+    fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
+        let sum = |k| segs.iter().filter(|s| s.0 == k).map(|s| s.2 - s.1).sum();
+        TaskRecord {
+            task,
+            lane,
+            start_ms: segs[0].1,
+            end_ms: segs[segs.len() - 1].2,
+            cpu_ms: sum(SegmentKind::Cpu),
+            wait_ms: sum(SegmentKind::Wait),
+            checksum: 0,
+            segments: segs
+                .iter()
+                .map(|&(kind, start_ms, end_ms)| Segment {
+                    kind,
+                    start_ms,
+                    end_ms,
+                })
+                .collect(),
+        }
+    }
+
+    fn run(strategy: Strategy, params: Params, tasks: Vec<TaskRecord>) -> RunRecord {
+        let makespan_ms = tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max);
+        RunRecord {
+            strategy,
+            params,
+            threads_used: if strategy == Strategy::Threads {
+                params.threads
+            } else {
+                1
+            },
+            pool_size: 2,
+            cores: 2,
+            makespan_ms,
+            tasks,
+            cancelled: false,
+            responsiveness: Responsiveness::default(),
+        }
+    }
+
+    fn io_async(n: u32, ms: f64) -> RunRecord {
+        let p = Params {
+            workload: Workload::Io,
+            tasks: n,
+            io_ms: ms as u32,
+            ..Params::default()
+        };
+        run(
+            Strategy::Async,
+            p,
+            (0..n)
+                .map(|t| task(t, Lane::Main, &[(SegmentKind::Wait, 0.0, ms)]))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_frozen_run_names_its_blocked_share() {
+        let mut r = io_async(1, 1000.0);
+        r.responsiveness = Responsiveness {
+            blocked_ms: 900.0,
+            longest_stall_ms: 900.0,
+            ..Default::default()
+        };
+        let i = blocked(&r).unwrap();
+        assert!(i.text.contains("900 ms, 90% of the run"), "{}", i.text);
+    }
+
+    #[test]
+    fn a_responsive_run_says_so_with_its_share() {
+        let mut r = io_async(1, 1000.0);
+        r.responsiveness.longest_stall_ms = 3.0;
+        let i = blocked(&r).unwrap();
+        assert!(
+            i.text.contains("0% of the run") && i.text.contains("responsive"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn threads_report_parallel_efficiency_against_sequential() {
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 2,
+            threads: 2,
+            ..Params::default()
+        };
+        let seq = run(
+            Strategy::Sequential,
+            p,
+            vec![
+                task(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 100.0)]),
+                task(1, Lane::Main, &[(SegmentKind::Cpu, 100.0, 200.0)]),
+            ],
+        );
+        let thr = run(
+            Strategy::Threads,
+            p,
+            vec![
+                task(0, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 125.0)]),
+                task(1, Lane::Worker(1), &[(SegmentKind::Cpu, 0.0, 125.0)]),
+            ],
+        );
+        let i = speedup(&thr, Some(&seq)).unwrap();
+        assert!(
+            i.text.contains("1.60× faster") && i.text.contains("80% parallel efficiency"),
+            "{}",
+            i.text
+        );
+        assert!(speedup(&seq, Some(&seq)).is_none());
+        assert!(speedup(&thr, None).is_none());
+        let a = speedup(&io_async(2, 125.0), Some(&seq)).unwrap();
+        assert!(a.text.starts_with("Async ran 1.60×"), "{}", a.text);
+    }
+
+    #[test]
+    fn overlapping_waits_are_counted_and_their_saving_named() {
+        let r = io_async(50, 100.0);
+        assert_eq!(max_overlapping_waits(&r), 50);
+        let i = overlap(&r).unwrap();
+        assert!(
+            i.text.contains("Up to 50 waits")
+                && i.text.contains("5.00 s")
+                && i.text.contains("4.90 s more"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn back_to_back_waits_do_not_overlap() {
+        let p = Params {
+            workload: Workload::Io,
+            tasks: 2,
+            ..Params::default()
+        };
+        let seq = run(
+            Strategy::Sequential,
+            p,
+            vec![
+                task(0, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0)]),
+                task(1, Lane::Main, &[(SegmentKind::Wait, 100.0, 200.0)]),
+            ],
+        );
+        assert_eq!(max_overlapping_waits(&seq), 1);
+        assert!(overlap(&seq).is_none());
+    }
+
+    #[test]
+    fn close_to_theory_says_nothing() {
+        assert!(theory(&io_async(10, 100.0), 90.0).is_none(), "11% off");
+    }
+
+    #[test]
+    fn short_timers_are_blamed_on_clamping() {
+        let r = io_async(10, 3.0);
+        let i = theory(&r, 2.0).unwrap();
+        assert!(
+            i.text.contains("50% above") && i.text.contains("timer clamping"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn many_tasks_are_blamed_on_per_task_overhead() {
+        let mut r = io_async(10_000, 100.0);
+        r.makespan_ms = 130.0;
+        let i = theory(&r, 100.0).unwrap();
+        assert!(
+            i.text.contains("per-task overhead") && i.text.contains("10,000 tasks"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn a_late_first_pickup_is_blamed_on_thread_start_up() {
+        let p = Params {
+            workload: Workload::Io,
+            tasks: 2,
+            threads: 2,
+            io_ms: 100,
+            ..Params::default()
+        };
+        let r = run(
+            Strategy::Threads,
+            p,
+            vec![
+                task(0, Lane::Worker(0), &[(SegmentKind::Wait, 0.0, 100.0)]),
+                task(1, Lane::Worker(1), &[(SegmentKind::Wait, 40.0, 140.0)]),
+            ],
+        );
+        let i = theory(&r, 100.0).unwrap();
+        assert!(
+            i.text.contains("thread start-up") && i.text.contains("40.0 ms"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn busy_cores_are_blamed_on_pool_size() {
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 2,
+            threads: 2,
+            cpu_ms: 100,
+            ..Params::default()
+        };
+        let r = run(
+            Strategy::Threads,
+            p,
+            vec![
+                task(0, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 130.0)]),
+                task(1, Lane::Worker(1), &[(SegmentKind::Cpu, 0.0, 130.0)]),
+            ],
+        );
+        let i = theory(&r, 100.0).unwrap();
+        assert!(
+            i.text.contains("pool size") && i.text.contains("share 2 cores"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn faster_than_theory_is_blamed_on_calibration() {
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 1,
+            cpu_ms: 100,
+            ..Params::default()
+        };
+        let r = run(
+            Strategy::Sequential,
+            p,
+            vec![task(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 70.0)])],
+        );
+        let i = theory(&r, 100.0).unwrap();
+        assert!(
+            i.text.contains("30% below") && i.text.contains("calibrated"),
+            "{}",
+            i.text
+        );
+    }
+
+    #[test]
+    fn cancelled_runs_say_how_far_they_got_and_skip_theory() {
+        let mut r = io_async(3, 100.0);
+        r.params.tasks = 10;
+        r.cancelled = true;
+        let all = insights(&r, 1000.0, None);
+        assert_eq!(all[0].rule, "cancelled");
+        assert!(all[0].text.contains("3 of 10"));
+        assert!(all.iter().all(|i| i.rule != "theory"));
+    }
+}
