@@ -63,6 +63,28 @@ pub fn blocked(run: &RunRecord) -> Option<Insight> {
     })
 }
 
+/// Why yielding did not keep an async run responsive: slices of many tasks queue up.
+pub fn queueing(run: &RunRecord) -> Option<Insight> {
+    let y = f64::from(run.params.yield_every_ms);
+    let stall = run.responsiveness.longest_stall_ms;
+    if run.strategy != Strategy::Async
+        || y <= 0.0
+        || !run.params.workload.computes()
+        || stall < 2.0 * y.max(10.0)
+    {
+        return None;
+    }
+    let queued = (stall / y).round().max(2.0);
+    Some(Insight {
+        rule: "queueing",
+        text: format!(
+            "Yielding every {} still left a {} stall: with many tasks computing, about {queued:.0} slices were queued ahead of the page's own events (input, timers, paints), which wait their turn in the same queue.",
+            format::ms(y),
+            format::ms(stall)
+        ),
+    })
+}
+
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
     let seq = sequential.filter(|s| !s.cancelled && s.makespan_ms > 0.0)?;
@@ -298,6 +320,37 @@ mod tests {
             i.text.contains("0% of the run") && i.text.contains("responsive"),
             "{}",
             i.text
+        );
+    }
+
+    #[test]
+    fn yielding_tasks_that_still_stall_are_explained_by_queueing() {
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 24,
+            cpu_ms: 10,
+            yield_every_ms: 5,
+            ..Params::default()
+        };
+        let mut r = run(
+            Strategy::Async,
+            p,
+            vec![task(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 240.0)])],
+        );
+        r.responsiveness.longest_stall_ms = 110.0;
+        let i = queueing(&r).unwrap();
+        assert!(
+            i.text.contains("every 5.00 ms") && i.text.contains("about 22 slices"),
+            "{}",
+            i.text
+        );
+        r.responsiveness.longest_stall_ms = 8.0;
+        assert!(queueing(&r).is_none(), "a short stall needs no explanation");
+        r.params.yield_every_ms = 0;
+        r.responsiveness.longest_stall_ms = 240.0;
+        assert!(
+            queueing(&r).is_none(),
+            "never yielding is explained by the blocked rule"
         );
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Versioned and tolerant: `v=1` marks the format; unknown keys are ignored (links from newer
 //! versions still open); a bad value falls back to its default and produces a notice the page
-//! shows. Compatibility rules for older spellings live in [`alias`].
+//! shows. Compatibility rules for older spellings live in `alias`.
 
 use crate::model::params::{Field, FormText, Params, THREADS_MAX, parse_field};
 

@@ -25,6 +25,7 @@ use super::timer::{sleep, yield_now};
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::Strategy;
 use crate::model::record::{Lane, RunRecord, SegmentKind, TaskRecord, TaskRecorder};
+use crate::model::timeline::OpenTask;
 use crate::model::workload::{Plan, Step};
 
 /// How often [`run`] collects records and reports progress, in ms.
@@ -58,17 +59,27 @@ pub struct RunShared {
     /// The run's start on the shared clock: every record is relative to it.
     pub origin_ms: f64,
     pub cancel: CancelToken,
+    /// Whether executors announce task starts (for the live timeline).
+    pub report_starts: bool,
     done: AtomicU32,
     finished: AtomicBool,
-    tx: UnboundedSender<TaskRecord>,
+    tx: UnboundedSender<RunEvent>,
+}
+
+/// What executors tell the run as tasks go.
+#[derive(Debug)]
+pub enum RunEvent {
+    Started(OpenTask),
+    Finished(TaskRecord),
 }
 
 impl RunShared {
-    fn new(cancel: CancelToken) -> (Arc<Self>, UnboundedReceiver<TaskRecord>) {
+    fn new(cancel: CancelToken, report_starts: bool) -> (Arc<Self>, UnboundedReceiver<RunEvent>) {
         let (tx, rx) = unbounded();
         let shared = RunShared {
             origin_ms: now_ms(),
             cancel,
+            report_starts,
             done: AtomicU32::new(0),
             finished: AtomicBool::new(false),
             tx,
@@ -76,10 +87,22 @@ impl RunShared {
         (Arc::new(shared), rx)
     }
 
+    /// Announces that `task` started on `lane` at `at_ms` (absolute), if starts are reported.
+    pub fn started(&self, task: u32, lane: Lane, at_ms: f64) {
+        if self.report_starts {
+            let start_ms = at_ms - self.origin_ms;
+            let _ = self.tx.unbounded_send(RunEvent::Started(OpenTask {
+                task,
+                lane,
+                start_ms,
+            }));
+        }
+    }
+
     /// Hands a finished task's record to the run.
     pub fn emit(&self, record: TaskRecord) {
-        // The receiver only goes away after `finished`, so a failed send has no one to tell.
-        let _ = self.tx.unbounded_send(record);
+        // A run that stopped listening (cancelled) has no one to tell: dropping is right.
+        let _ = self.tx.unbounded_send(RunEvent::Finished(record));
         self.done.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -100,6 +123,8 @@ pub struct RunRequest {
     pub plan: Plan,
     /// Logical cores, for the record.
     pub cores: u32,
+    /// Announce task starts (costs a message per task; the live timeline needs them).
+    pub report_starts: bool,
 }
 
 /// Progress of a run, reported at most once per tick.
@@ -109,6 +134,8 @@ pub struct Progress<'a> {
     pub total: u32,
     /// Records that arrived since the last report.
     pub new_records: &'a [TaskRecord],
+    /// Tasks that started since the last report (when starts are reported).
+    pub new_started: &'a [OpenTask],
     /// Time since the run started, ms.
     pub elapsed_ms: f64,
 }
@@ -129,7 +156,7 @@ pub async fn run(
         1
     };
     let pool_size = threads::pool_size().unwrap_or(0);
-    let (shared, mut rx) = RunShared::new(cancel.clone());
+    let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
     match req.strategy {
         Strategy::Sequential => start_sequential(Rc::new(req.plan), shared.clone()),
         Strategy::Async => start_async(Rc::new(req.plan), shared.clone()),
@@ -137,14 +164,19 @@ pub async fn run(
     }
 
     let mut records: Vec<TaskRecord> = Vec::with_capacity(total as usize);
+    let mut started: Vec<OpenTask> = Vec::new();
+    let mut reported_started = 0;
     let mut cancel_seen: Option<f64> = None;
     let mut reported = 0;
     let mut last_report = shared.origin_ms;
     loop {
         sleep(TICK_MS).await;
         let finished = shared.is_finished();
-        while let Ok(r) = rx.try_recv() {
-            records.push(r);
+        while let Ok(event) = rx.try_recv() {
+            match event {
+                RunEvent::Started(o) => started.push(o),
+                RunEvent::Finished(r) => records.push(r),
+            }
         }
         let now = now_ms();
         if finished || now - last_report >= REPORT_MS {
@@ -152,9 +184,11 @@ pub async fn run(
                 done: shared.done.load(Ordering::Acquire),
                 total,
                 new_records: &records[reported..],
+                new_started: &started[reported_started..],
                 elapsed_ms: now - shared.origin_ms,
             });
             reported = records.len();
+            reported_started = started.len();
             last_report = now;
         }
         if finished {
@@ -228,7 +262,9 @@ async fn run_on_main(
     shared: &RunShared,
     slice_units: Option<u64>,
 ) -> Option<TaskRecord> {
-    let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, now_ms());
+    let t0 = now_ms();
+    shared.started(task, Lane::Main, t0);
+    let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, t0);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
     let mut computed = false;
     for step in plan.steps(task) {
@@ -243,6 +279,11 @@ async fn run_on_main(
             }
             Step::Compute { units, .. } => {
                 computed = true;
+                if slice_units.is_some() {
+                    // Tasks woken together (one timer wakes every due sleeper) would otherwise
+                    // run their first slices back to back in one turn of the loop.
+                    yield_now().await;
+                }
                 let slice = slice_units.unwrap_or(units).max(1);
                 let mut left = units;
                 loop {

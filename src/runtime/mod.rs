@@ -14,9 +14,11 @@ compile_error!(
      the `no-threads` feature for a single-threaded build."
 );
 
+pub mod canvas;
 pub mod caps;
 pub mod clock;
 pub mod exec;
+pub mod frames;
 pub mod location;
 pub mod probe;
 pub mod timer;

@@ -86,7 +86,9 @@ pub fn start(plan: Arc<Plan>, shared: Arc<RunShared>, threads: u32) -> Result<()
 
 /// Runs one task on this worker, blocking it for waits.
 fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Option<TaskRecord> {
-    let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, now_ms());
+    let t0 = now_ms();
+    shared.started(task, lane, t0);
+    let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, t0);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
     let mut computed = false;
     let chunk = plan.calibration.units_for(CHECK_MS).max(1);

@@ -2,12 +2,18 @@
 
 use leptos::prelude::*;
 
+use super::chart_growth::GrowthChart;
+use super::chart_makespan::MakespanChart;
+use super::chart_speedup::SpeedupChart;
 use super::controls::Controls;
 use super::environment::Environment;
 use super::form::ParamForm;
+use super::insights::Insights;
+use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
 use super::state::{AppState, PoolView};
+use super::timeline::Timeline;
 use crate::model::url;
 use crate::runtime::{caps, exec, location, threads, timer};
 
@@ -46,11 +52,26 @@ pub fn App() -> impl IntoView {
             <section class="panel" aria-labelledby="h-run">
                 <h2 id="h-run">"Run"</h2>
                 <Controls />
+                <Meter />
             </section>
         </div>
+        <section class="panel wide" aria-labelledby="h-timeline">
+            <h2 id="h-timeline">"Timeline"</h2>
+            <Timeline />
+        </section>
         <section class="panel wide" aria-labelledby="h-results">
             <h2 id="h-results">"Results"</h2>
             <Results />
+            <h3 class="sub">"Findings"</h3>
+            <Insights />
+        </section>
+        <section class="panel wide" aria-labelledby="h-charts">
+            <h2 id="h-charts">"Charts"</h2>
+            <div class="charts">
+                <MakespanChart />
+                <SpeedupChart />
+                <GrowthChart />
+            </div>
         </section>
         <footer class="foot">
             "Every figure is measured in this browser, except those labelled theory. "

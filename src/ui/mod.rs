@@ -4,12 +4,20 @@
 //! [`state::AppState`], provided as context by [`app::App`].
 
 pub mod app;
+pub mod chart_frame;
+pub mod chart_growth;
+pub mod chart_makespan;
+pub mod chart_speedup;
 pub mod controls;
 pub mod environment;
 pub mod form;
+pub mod insights;
+pub mod meter;
 pub mod notices;
 pub mod results;
 pub mod state;
+pub mod sweep_controls;
+pub mod timeline;
 
 use wasm_bindgen::JsCast;
 

@@ -1,12 +1,17 @@
 //! The app's shared state and the actions that change it.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::model::caps::Capabilities;
 use crate::model::gate::{self, Pool};
 use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, FormText, Params, Strategy};
-use crate::model::record::RunRecord;
+use crate::model::record::{RunRecord, TaskRecord};
+use crate::model::sweep::{self, Point};
+use crate::model::theory::expected;
+use crate::model::timeline::{OpenTask, TASK_VIEW_MAX};
 use crate::model::workload::Plan;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
 
@@ -41,6 +46,44 @@ pub struct Running {
     pub elapsed_ms: f64,
 }
 
+/// The run the timeline shows: filled live while it runs, then kept.
+#[derive(Debug, Clone, Default)]
+pub struct LiveRun {
+    pub strategy: Option<Strategy>,
+    pub pool_size: u32,
+    pub tasks: u32,
+    pub records: Vec<TaskRecord>,
+    pub open: HashMap<u32, OpenTask>,
+    pub elapsed_ms: f64,
+    /// The axis length while running (theory, grown as time passes), then the makespan.
+    pub span_ms: f64,
+    pub running: bool,
+}
+
+/// Which sweep is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepKind {
+    Speedup,
+    Growth,
+}
+
+/// A sweep in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepProgress {
+    pub kind: SweepKind,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// One measured point of a sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    pub strategy: Strategy,
+    pub threads: u32,
+    pub tasks: u32,
+    pub makespan_ms: f64,
+}
+
 /// Everything components share. `Copy`: signals are handles.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -59,6 +102,16 @@ pub struct AppState {
     pub results: RwSignal<Vec<RunRecord>>,
     pub notices: RwSignal<Vec<String>>,
     pub run_error: RwSignal<Option<String>>,
+    /// The timeline's run; `live_version` changes whenever it does (at most 10 times a second).
+    pub live: StoredValue<LiveRun>,
+    pub live_version: RwSignal<u64>,
+    /// Every strategy's run from the last "Run all".
+    pub last_run_all: RwSignal<Vec<RunRecord>>,
+    pub sweep: RwSignal<Option<SweepProgress>>,
+    /// Speedup sweep results (and the workload they were measured on).
+    pub speedup_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
+    /// Cost-growth sweep results (and the workload they were measured on).
+    pub growth_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
     cancel: StoredValue<Option<CancelToken>>,
 }
 
@@ -90,6 +143,12 @@ impl AppState {
             results: RwSignal::new(Vec::new()),
             notices: RwSignal::new(notices),
             run_error: RwSignal::new(None),
+            live: StoredValue::new(LiveRun::default()),
+            live_version: RwSignal::new(0),
+            last_run_all: RwSignal::new(Vec::new()),
+            sweep: RwSignal::new(None),
+            speedup_points: RwSignal::new((None, Vec::new())),
+            growth_points: RwSignal::new((None, Vec::new())),
             cancel: StoredValue::new(None),
         }
     }
@@ -111,76 +170,226 @@ impl AppState {
 
     /// Runs `strategies` one after another on the current parameters.
     pub fn run(self, strategies: Vec<Strategy>) {
-        if self.running.get_untracked().is_some() {
-            return;
-        }
-        let Some(calibration) = self.calibration.get_untracked() else {
-            return;
-        };
-        let base = self.checked.get_untracked().params;
+        let run_all = strategies.len() == Strategy::ALL.len();
         let runnable: Vec<Strategy> = strategies
             .into_iter()
             .filter(|s| self.can_run(*s).is_ok())
             .collect();
-        let Some(first) = runnable.first() else {
+        let Some((cancel, calibration, base)) = self.begin() else {
             return;
         };
-        let cancel = CancelToken::default();
-        self.cancel.set_value(Some(cancel.clone()));
-        self.run_error.set(None);
-        self.running.set(Some(Running {
-            strategy: *first,
-            done: 0,
-            total: base.tasks,
-            elapsed_ms: 0.0,
-        }));
         leptos::task::spawn_local(async move {
+            let mut all = Vec::new();
             for strategy in runnable {
                 if cancel.is_cancelled() {
                     break;
                 }
                 let params = Params { strategy, ..base };
-                let req = RunRequest {
-                    strategy,
-                    plan: Plan {
-                        params,
-                        calibration,
-                    },
-                    cores: self.caps.cores,
-                };
-                self.running.set(Some(Running {
-                    strategy,
-                    done: 0,
-                    total: params.tasks,
-                    elapsed_ms: 0.0,
-                }));
-                let outcome = exec::run(req, cancel.clone(), |p| {
-                    self.running.set(Some(Running {
-                        strategy,
-                        done: p.done,
-                        total: p.total,
-                        elapsed_ms: p.elapsed_ms,
-                    }));
-                })
-                .await;
-                match outcome {
-                    Ok(record) => self.results.update(|v| {
-                        v.retain(|r| {
-                            !(r.strategy == strategy && same_experiment(&r.params, &params))
+                match self.run_one(params, calibration, &cancel, true).await {
+                    Ok(record) => {
+                        all.push(record.clone());
+                        self.results.update(|v| {
+                            v.retain(|r| {
+                                !(r.strategy == strategy && same_experiment(&r.params, &params))
+                            });
+                            v.push(record);
+                            if v.len() > HISTORY {
+                                v.remove(0);
+                            }
                         });
-                        v.push(record);
-                        if v.len() > HISTORY {
-                            v.remove(0);
-                        }
-                    }),
+                    }
                     Err(e) => self
                         .run_error
                         .set(Some(format!("{} could not run: {e}", strategy.label()))),
                 }
             }
-            self.running.set(None);
-            self.cancel.set_value(None);
+            if run_all && all.len() == Strategy::ALL.len() && all.iter().all(|r| !r.cancelled) {
+                self.last_run_all.set(all);
+            }
+            self.end();
         });
+    }
+
+    /// Runs a sweep (every point of it that may run) on the current parameters.
+    pub fn sweep(self, kind: SweepKind) {
+        let Some((cancel, calibration, base)) = self.begin() else {
+            return;
+        };
+        let pool = self.pool.with_untracked(|p| {
+            if let PoolView::Ready { workers, .. } = p {
+                *workers
+            } else {
+                0
+            }
+        });
+        let points: Vec<Point> = match kind {
+            SweepKind::Speedup => sweep::speedup(&base, pool, self.caps.cores),
+            SweepKind::Growth => sweep::growth(&base, self.caps.cores),
+        };
+        let runnable: Vec<Params> = points
+            .into_iter()
+            .filter(|p| p.skip.is_none())
+            .map(|p| p.params)
+            .filter(|p| {
+                let checked = Checked {
+                    params: *p,
+                    errors: Vec::new(),
+                };
+                gate::can_run(
+                    p.strategy,
+                    &checked,
+                    self.caps.cores,
+                    &self.pool.with_untracked(PoolView::gate),
+                )
+                .is_ok()
+            })
+            .collect();
+        let target = match kind {
+            SweepKind::Speedup => self.speedup_points,
+            SweepKind::Growth => self.growth_points,
+        };
+        target.set((Some(base), Vec::new()));
+        let total = runnable.len();
+        self.sweep.set(Some(SweepProgress {
+            kind,
+            done: 0,
+            total,
+        }));
+        leptos::task::spawn_local(async move {
+            for (i, params) in runnable.into_iter().enumerate() {
+                if cancel.is_cancelled() {
+                    break;
+                }
+                match self.run_one(params, calibration, &cancel, false).await {
+                    Ok(r) if !r.cancelled => target.update(|(_, v)| {
+                        v.push(SweepPoint {
+                            strategy: params.strategy,
+                            threads: params.threads,
+                            tasks: params.tasks,
+                            makespan_ms: r.makespan_ms,
+                        })
+                    }),
+                    Ok(_) => {}
+                    Err(e) => self.run_error.set(Some(format!("the sweep stopped: {e}"))),
+                }
+                self.sweep.set(Some(SweepProgress {
+                    kind,
+                    done: i + 1,
+                    total,
+                }));
+            }
+            self.sweep.set(None);
+            self.end();
+        });
+    }
+
+    /// Claims the runner: `None` when busy or not ready.
+    fn begin(self) -> Option<(CancelToken, Calibration, Params)> {
+        if self.running.get_untracked().is_some() {
+            return None;
+        }
+        let calibration = self.calibration.get_untracked()?;
+        let base = self
+            .checked
+            .with_untracked(|c| c.is_valid().then_some(c.params))?;
+        let cancel = CancelToken::default();
+        self.cancel.set_value(Some(cancel.clone()));
+        self.run_error.set(None);
+        self.running.set(Some(Running {
+            strategy: base.strategy,
+            done: 0,
+            total: base.tasks,
+            elapsed_ms: 0.0,
+        }));
+        Some((cancel, calibration, base))
+    }
+
+    fn end(self) {
+        self.running.set(None);
+        self.cancel.set_value(None);
+    }
+
+    /// Runs one experiment, feeding the live timeline and the progress bar.
+    async fn run_one(
+        self,
+        params: Params,
+        calibration: Calibration,
+        cancel: &CancelToken,
+        live: bool,
+    ) -> Result<RunRecord, String> {
+        let strategy = params.strategy;
+        let theory_ms = expected(strategy, &params, self.caps.cores).makespan_ms;
+        let pool_size = self.pool.with_untracked(|p| {
+            if let PoolView::Ready { workers, .. } = p {
+                *workers
+            } else {
+                0
+            }
+        });
+        if live {
+            self.live.set_value(LiveRun {
+                strategy: Some(strategy),
+                pool_size,
+                tasks: params.tasks,
+                span_ms: theory_ms.max(1.0) * 1.05,
+                running: true,
+                ..LiveRun::default()
+            });
+            self.live_version.update(|v| *v += 1);
+        }
+        self.running.set(Some(Running {
+            strategy,
+            done: 0,
+            total: params.tasks,
+            elapsed_ms: 0.0,
+        }));
+        // Async starts matter only to the task view; skip their cost when it is not drawn.
+        let report_starts =
+            live && !(strategy == Strategy::Async && params.tasks as usize > TASK_VIEW_MAX);
+        let req = RunRequest {
+            strategy,
+            plan: Plan {
+                params,
+                calibration,
+            },
+            cores: self.caps.cores,
+            report_starts,
+        };
+        let outcome = exec::run(req, cancel.clone(), |p| {
+            self.running.set(Some(Running {
+                strategy,
+                done: p.done,
+                total: p.total,
+                elapsed_ms: p.elapsed_ms,
+            }));
+            if live {
+                self.live.update_value(|l| {
+                    for o in p.new_started {
+                        l.open.insert(o.task, *o);
+                    }
+                    for r in p.new_records {
+                        l.open.remove(&r.task);
+                        l.records.push(r.clone());
+                    }
+                    l.elapsed_ms = p.elapsed_ms;
+                    l.span_ms = l.span_ms.max(p.elapsed_ms * 1.05);
+                });
+                self.live_version.update(|v| *v += 1);
+            }
+        })
+        .await;
+        if live {
+            self.live.update_value(|l| {
+                l.running = false;
+                l.open.clear();
+                if let Ok(r) = &outcome {
+                    l.records = r.tasks.clone();
+                    l.span_ms = r.makespan_ms.max(1.0);
+                }
+            });
+            self.live_version.update(|v| *v += 1);
+        }
+        outcome
     }
 
     /// Asks the run in progress to stop.

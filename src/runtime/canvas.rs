@@ -1,0 +1,218 @@
+//! Painting on `<canvas>`: the timeline's rectangles and the meter's sparkline. The geometry
+//! comes from the model (`model::timeline`); this module only paints it, at the device's
+//! pixel ratio, in the page's colours.
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::model::stats::{FRAME_BUDGET_MS, ProbeSample};
+use crate::model::timeline::{Layout, Paint, task_hue};
+
+/// Colours read from the page's CSS (so light and dark themes both work).
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub ink: String,
+    pub muted: String,
+    pub line: String,
+    pub dark: bool,
+}
+
+fn css_var(el: &web_sys::Element, name: &str, fallback: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(el).ok().flatten())
+        .and_then(|s| s.get_property_value(name).ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The theme in force for `el`.
+pub fn theme(el: &web_sys::Element) -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    Theme {
+        ink: css_var(el, "--ink", "#1d2025"),
+        muted: css_var(el, "--muted", "#5d6470"),
+        line: css_var(el, "--line", "#dfe1e5"),
+        dark,
+    }
+}
+
+/// The canvas's width in CSS pixels.
+pub fn css_width(canvas: &HtmlCanvasElement) -> f64 {
+    f64::from(canvas.client_width()).max(1.0)
+}
+
+/// Sizes the canvas for `css_w × css_h` CSS pixels at the device pixel ratio and returns a
+/// context scaled so that drawing uses CSS pixels.
+fn context(canvas: &HtmlCanvasElement, css_w: f64, css_h: f64) -> Option<CanvasRenderingContext2d> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let (w, h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+    if canvas.width() != w {
+        canvas.set_width(w);
+    }
+    if canvas.height() != h {
+        canvas.set_height(h);
+    }
+    let _ = canvas.style().set_property("height", &format!("{css_h}px"));
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, css_w, css_h);
+    Some(ctx)
+}
+
+/// Fill colours per hue bucket, built once per paint (setting a fill style parses a string).
+struct Palette {
+    cpu: Vec<String>,
+    wait: Vec<String>,
+}
+
+const BUCKETS: usize = 48;
+
+impl Palette {
+    fn new(dark: bool) -> Self {
+        let l = if dark { 62 } else { 48 };
+        let hue = |i: usize| i as f64 * 360.0 / BUCKETS as f64;
+        Palette {
+            cpu: (0..BUCKETS)
+                .map(|i| format!("hsl({:.0} 65% {l}%)", hue(i)))
+                .collect(),
+            wait: (0..BUCKETS)
+                .map(|i| format!("hsl({:.0} 65% {l}% / 0.28)", hue(i)))
+                .collect(),
+        }
+    }
+
+    fn bucket(task: u32) -> usize {
+        ((task_hue(task) / 360.0 * BUCKETS as f64) as usize).min(BUCKETS - 1)
+    }
+}
+
+/// Paints a timeline layout; `highlight` outlines one task's rectangles.
+pub fn paint_timeline(
+    canvas: &HtmlCanvasElement,
+    layout: &Layout,
+    theme: &Theme,
+    highlight: Option<u32>,
+) {
+    let Some(ctx) = context(canvas, layout.width, layout.height) else {
+        return;
+    };
+    let plot_bottom = layout.height - crate::model::timeline::AXIS_H;
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_text_baseline("middle");
+    for (i, row) in layout.rows.iter().enumerate() {
+        if i % 2 == 0 {
+            ctx.set_fill_style_str(&theme.line);
+            ctx.set_global_alpha(0.35);
+            ctx.fill_rect(crate::model::timeline::LABEL_W, row.y, layout.width, row.h);
+            ctx.set_global_alpha(1.0);
+        }
+        ctx.set_fill_style_str(&theme.muted);
+        let _ = ctx.fill_text(&row.label, 4.0, row.y + row.h / 2.0);
+    }
+    let palette = Palette::new(theme.dark);
+    let mut current = usize::MAX;
+    for r in &layout.rects {
+        let b = Palette::bucket(r.task);
+        let w = r.w.max(1.0);
+        match r.paint {
+            Paint::Cpu | Paint::Wait => {
+                let key = b * 2 + usize::from(r.paint == Paint::Wait);
+                if key != current {
+                    ctx.set_fill_style_str(if r.paint == Paint::Cpu {
+                        &palette.cpu[b]
+                    } else {
+                        &palette.wait[b]
+                    });
+                    current = key;
+                }
+                ctx.fill_rect(r.x, r.y + 1.0, w, r.h - 2.0);
+            }
+            Paint::Open => {
+                ctx.set_stroke_style_str(&palette.cpu[b]);
+                ctx.set_line_width(1.0);
+                ctx.stroke_rect(r.x + 0.5, r.y + 1.5, (w - 1.0).max(0.5), r.h - 3.0);
+                current = usize::MAX;
+            }
+        }
+    }
+    if let Some(task) = highlight {
+        ctx.set_stroke_style_str(&theme.ink);
+        ctx.set_line_width(2.0);
+        for r in layout.rects.iter().filter(|r| r.task == task) {
+            ctx.stroke_rect(r.x, r.y, r.w.max(2.0), r.h);
+        }
+    }
+    ctx.set_stroke_style_str(&theme.line);
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    ctx.move_to(crate::model::timeline::LABEL_W, plot_bottom + 0.5);
+    ctx.line_to(layout.width, plot_bottom + 0.5);
+    ctx.stroke();
+    ctx.set_fill_style_str(&theme.muted);
+    ctx.set_text_baseline("top");
+    for (i, t) in layout.ticks.iter().enumerate() {
+        ctx.fill_rect(t.x, plot_bottom, 1.0, 4.0);
+        let last = i + 1 == layout.ticks.len();
+        ctx.set_text_align(if i == 0 {
+            "left"
+        } else if last {
+            "right"
+        } else {
+            "center"
+        });
+        let _ = ctx.fill_text(&t.label, t.x, plot_bottom + 6.0);
+    }
+    ctx.set_text_align("left");
+}
+
+/// Paints frame times over the last `window_ms` (ending at `now_ms`) with the 16.7 ms budget.
+/// Bars are clipped at `cap_ms`.
+pub fn paint_sparkline(
+    canvas: &HtmlCanvasElement,
+    frames: &[ProbeSample],
+    now_ms: f64,
+    window_ms: f64,
+    theme: &Theme,
+) {
+    const CAP_MS: f64 = 100.0;
+    let (w, h) = (css_width(canvas), 56.0);
+    let Some(ctx) = context(canvas, w, h) else {
+        return;
+    };
+    let y = |ms: f64| h - 2.0 - (ms.min(CAP_MS) / CAP_MS) * (h - 12.0);
+    let x = |t: f64| (t - (now_ms - window_ms)) / window_ms * w;
+    ctx.set_fill_style_str(&theme.muted);
+    for f in frames {
+        let over = f.gap_ms > FRAME_BUDGET_MS * 1.5;
+        if over {
+            ctx.set_fill_style_str("#d9534f");
+        }
+        let (x0, x1) = (x(f.at_ms - f.gap_ms).max(0.0), x(f.at_ms));
+        ctx.fill_rect(x0, y(f.gap_ms), (x1 - x0).max(1.0), h - 2.0 - y(f.gap_ms));
+        if over {
+            ctx.set_fill_style_str(&theme.muted);
+        }
+    }
+    ctx.set_stroke_style_str(&theme.ink);
+    ctx.set_line_width(1.0);
+    let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.0.into(), &3.0.into()));
+    ctx.begin_path();
+    ctx.move_to(0.0, y(FRAME_BUDGET_MS).round() + 0.5);
+    ctx.line_to(w, y(FRAME_BUDGET_MS).round() + 0.5);
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    ctx.set_font("10px system-ui, sans-serif");
+    ctx.set_fill_style_str(&theme.muted);
+    ctx.set_text_baseline("bottom");
+    ctx.set_text_align("right");
+    let _ = ctx.fill_text("16.7 ms frame budget", w - 4.0, y(FRAME_BUDGET_MS) - 2.0);
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("top");
+    let _ = ctx.fill_text("≥100 ms", 4.0, 0.0);
+}

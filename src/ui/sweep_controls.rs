@@ -1,0 +1,33 @@
+//! Start, follow and cancel a sweep.
+
+use leptos::prelude::*;
+
+use super::state::{AppState, SweepKind};
+
+/// A sweep button, with a progress bar and Cancel while that sweep runs.
+#[component]
+pub fn SweepControls(kind: SweepKind, label: Signal<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let mine = move || state.sweep.get().filter(|s| s.kind == kind);
+    let testid = match kind {
+        SweepKind::Speedup => "sweep-speedup",
+        SweepKind::Growth => "sweep-growth",
+    };
+    view! {
+        <div class="sweep">
+            <button
+                type="button"
+                data-testid=testid
+                disabled=move || state.running.with(Option::is_some) || !state.checked.with(|c| c.is_valid()) || state.calibration.with(Option::is_none)
+                on:click=move |_| state.sweep(kind)
+            >
+                {move || label.get()}
+            </button>
+            {move || mine().map(|s| view! {
+                <progress max=s.total.to_string() value=s.done.to_string()></progress>
+                <span class="muted">{format!("{} of {} runs", s.done, s.total)}</span>
+                <button type="button" class="quiet" on:click=move |_| state.cancel()>"Cancel"</button>
+            })}
+        </div>
+    }
+}
