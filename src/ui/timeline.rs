@@ -74,6 +74,7 @@ pub fn Timeline() -> impl IntoView {
     let detail = RwSignal::new(None::<String>);
     let lane_names = RwSignal::new(Vec::<String>::new());
     let has_run = RwSignal::new(false);
+    let drawn_records = RwSignal::new(0usize);
     let resized = RwSignal::new(0u32);
     let drawn = StoredValue::new((None::<Layout>, None::<Layout>));
 
@@ -87,6 +88,7 @@ pub fn Timeline() -> impl IntoView {
         let width = canvas::css_width(&lc);
         let (lanes, lane, task) = state.live.with_value(|l| layouts(l, width));
         has_run.set(state.live.with_value(|l| l.strategy.is_some()));
+        drawn_records.set(state.live.with_value(|l| l.records.len()));
         let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
         if lane_names.with_untracked(|n| *n != names) {
             lane_names.set(names);
@@ -140,7 +142,10 @@ pub fn Timeline() -> impl IntoView {
             .with_value(|l| l.strategy.map(|s| (s, l.running)))
     };
     view! {
-        <figure class="timeline" data-testid="timeline" data-lanes=move || lane_names.get().len().to_string() aria-labelledby="tl-caption">
+        <figure class="timeline" data-testid="timeline" data-lanes=move || lane_names.get().len().to_string()
+            data-records=move || drawn_records.get().to_string()
+            aria-labelledby="tl-caption"
+        >
             <figcaption id="tl-caption">
                 {move || match strategy_label() {
                     None => "Run an experiment to see who ran where and when.".to_string(),

@@ -1,0 +1,115 @@
+// The run made visible: timeline lanes and table, the responsiveness meter, sweeps, findings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start } from './playground.mjs';
+
+let env;
+before(async () => (env = await start()));
+after(async () => env.stop());
+
+test('after a threads run the timeline has a lane per worker plus the main thread, and its table lists every task', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=mixed&tasks=30&io_ms=10&cpu_ms=5&rounds=2&threads=2');
+  await pg.run('threads');
+  assert.equal(await pg.testid('timeline').getAttribute('data-lanes'), '3');
+  assert.match(await pg.testid('timeline-lanes').getAttribute('aria-label'), /main thread, worker 0, worker 1/);
+  await pg.testid('timeline-table-toggle').click();
+  const rows = pg.page.locator('[data-testid=timeline-table] tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 30);
+  const tasks = await rows.locator('td:nth-child(2)').allTextContents();
+  assert.deepEqual(tasks.map(Number), [...Array(30).keys()]);
+  assert.match(await rows.first().locator('td').first().textContent(), /worker \d/);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('the timeline fills in while a run is still going', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=12&io_ms=150&strategy=sequential');
+  await pg.testid('run').click();
+  await pg.page.waitForFunction(() => {
+    const n = Number(document.querySelector('[data-testid=timeline]').dataset.records);
+    return n > 0 && n < 12;
+  }, null, { timeout: 10_000 });
+  assert.equal(await pg.testid('controls').getAttribute('data-state'), 'running');
+  await pg.waitIdle();
+  assert.equal(await pg.testid('timeline').getAttribute('data-records'), '12');
+  await pg.page.close();
+});
+
+test('hovering or stepping through the timeline names a task, its lane, start, end, CPU and wait', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=4&cpu_ms=60&threads=2');
+  await pg.run('threads');
+  const canvas = pg.testid('timeline-lanes');
+  const box = await canvas.boundingBox();
+  // Worker 0's lane is the second row; 60 ms tasks fill most of the plot.
+  await pg.page.mouse.move(box.x + 78 + (box.width - 78) * 0.25, box.y + 25 + 11);
+  await pg.page.waitForFunction(() => document.querySelector('[data-testid=timeline-detail]').textContent.includes('Task'));
+  const text = await pg.testid('timeline-detail').textContent();
+  assert.match(text, /Task \d on the worker \d · start .* · end .* · CPU .* · waiting/);
+  await canvas.focus();
+  await pg.page.keyboard.press('Home');
+  assert.match(await pg.testid('timeline-detail').textContent(), /^Task 0 on the worker/);
+  await pg.page.keyboard.press('ArrowRight');
+  assert.match(await pg.testid('timeline-detail').textContent(), /^Task 1 /);
+  await pg.page.close();
+});
+
+test('the meter shows a frozen main thread for async work that never yields, and not for threads', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&threads=2&yield_every_ms=0');
+  const asy = await pg.run('async');
+  const asyncStall = Number(await pg.testid('meter-last-stall').getAttribute('data-value'));
+  assert.ok(asyncStall >= 0.8 * asy.makespan, `meter: ${asyncStall} ms of ${asy.makespan} ms`);
+  assert.match(await pg.testid('meter-last-stall').textContent(), /% of its .* async run/);
+  await pg.run('threads');
+  const threadStall = Number(await pg.testid('meter-last-stall').getAttribute('data-value'));
+  assert.ok(threadStall < 100, `meter after threads: ${threadStall} ms`);
+  await pg.page.close();
+});
+
+test('the meter keeps measuring between runs', { timeout: 30_000 }, async () => {
+  const pg = await env.open('pool=2');
+  await pg.page.waitForFunction(() => Number(document.querySelector('[data-testid=meter-fps]').textContent) > 10, null, { timeout: 5_000 });
+  await pg.page.evaluate(() => { const t = performance.now(); while (performance.now() - t < 300) {} });
+  await pg.page.waitForFunction(() => /^[0-9.]+ ms$/.test(document.querySelector('[data-testid=meter-recent-stall]').textContent)
+    && parseFloat(document.querySelector('[data-testid=meter-recent-stall]').textContent) >= 250, null, { timeout: 5_000 });
+  await pg.page.close();
+});
+
+test('findings name the share of the run the main thread was blocked', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=6&cpu_ms=40&yield_every_ms=0');
+  await pg.run('async');
+  const blocked = pg.page.locator('[data-testid=insights] li[data-rule=blocked][data-strategy=async]');
+  assert.match(await blocked.textContent(), /blocked for .*, \d+% of the run/);
+  await pg.page.close();
+});
+
+test('the speedup sweep produces one point per thread count, with a fitted serial fraction', { timeout: 90_000 }, async () => {
+  const pg = await env.open('pool=3&workload=cpu&tasks=12&cpu_ms=20&threads=1');
+  await pg.testid('sweep-speedup').click();
+  await pg.page.waitForSelector('[data-testid=controls][data-state=running]');
+  await pg.waitIdle();
+  assert.equal(await pg.testid('chart-speedup').getAttribute('data-points'), '3');
+  assert.equal(await pg.page.locator('[data-testid=chart-speedup] circle.pt').count(), 3);
+  assert.match(await pg.testid('chart-speedup').textContent(), /serial fraction \d+(\.\d)?%/);
+  await pg.page.close();
+});
+
+test('a sweep shows its progress and can be cancelled', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&io_ms=100');
+  await pg.testid('sweep-growth').click();
+  await pg.page.locator('[data-testid=chart-growth] progress').waitFor();
+  await pg.page.waitForTimeout(300);
+  await pg.testid('cancel').click();
+  await pg.waitIdle(5_000);
+  const points = Number(await pg.testid('chart-growth').getAttribute('data-points'));
+  assert.ok(points < 15, `stopped early with ${points} points`);
+  await pg.page.close();
+});
+
+test('Run all draws makespan against theory for every strategy', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=10&io_ms=50');
+  await pg.runAll();
+  assert.equal(await pg.page.locator('[data-testid=chart-makespan] .bar').count(), 3);
+  assert.match(await pg.testid('chart-makespan').textContent(), /Sequential: .* \(theory 500 ms\)/);
+  await pg.page.close();
+});
