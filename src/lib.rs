@@ -10,6 +10,9 @@
 //!
 //! See ARCHITECTURE.md for what each layer may import.
 
+// Wasm threads builds are nightly builds: there the kernel opts into speed in a size-optimised build.
+#![cfg_attr(target_feature = "atomics", feature(optimize_attribute))]
+
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]

@@ -21,6 +21,7 @@ impl Kernel {
 
     /// Runs `units` steps of work.
     #[inline(never)]
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
     pub fn run(&mut self, units: u64) {
         let mut x = self.state;
         for _ in 0..units {
