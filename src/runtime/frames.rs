@@ -7,17 +7,20 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+/// A frame callback that re-arms itself, shared with itself.
+type SelfArming = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// Calls a function on every animation frame until dropped.
 pub struct RafLoop {
     id: Rc<RefCell<Option<i32>>>,
-    _callback: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+    _callback: SelfArming,
 }
 
 impl RafLoop {
     /// Starts calling `f(timestamp_ms)` on every animation frame.
     pub fn start(mut f: impl FnMut(f64) + 'static) -> Self {
         let id = Rc::new(RefCell::new(None));
-        let callback: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let callback: SelfArming = Rc::new(RefCell::new(None));
         let (id2, cb2) = (id.clone(), callback.clone());
         *callback.borrow_mut() = Some(Closure::new(move |t: f64| {
             f(t);

@@ -7,12 +7,9 @@
 //! per tick.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
+use super::frames::{Interval, RafLoop};
 use crate::model::stats::{ProbeSample, Responsiveness, SampleRing, responsiveness};
 
 /// The event-loop probe's period, in ms.
@@ -39,44 +36,18 @@ fn record(ring: &'static std::thread::LocalKey<RefCell<SampleRing>>, prev: &Cell
 
 /// Starts both samplers (once per page; later calls do nothing).
 ///
-/// # Panics
-/// Off the main thread (there is no window).
+/// Off the main thread (no window) nothing starts.
 pub fn start() {
     if STARTED.replace(true) {
         return;
     }
-    let window = web_sys::window().expect("the probe runs on the main thread");
-
-    let prev_tick = Rc::new(Cell::new(now_ms()));
-    let tick = Closure::<dyn FnMut()>::new(move || record(&LAG, &prev_tick));
-    window
-        .set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            PROBE_INTERVAL_MS as i32,
-        )
-        .expect("setInterval");
-    tick.forget();
-
-    // requestAnimationFrame re-arms itself from inside its own callback.
-    let prev_frame = Rc::new(Cell::new(now_ms()));
-    type SelfArming = Rc<RefCell<Option<Closure<dyn FnMut()>>>>;
-    let frame: SelfArming = Rc::new(RefCell::new(None));
-    let again = frame.clone();
-    *frame.borrow_mut() = Some(Closure::new(move || {
-        record(&FRAMES, &prev_frame);
-        if let (Some(w), Some(cb)) = (web_sys::window(), again.borrow().as_ref()) {
-            let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
-        }
+    // Both run for the page's whole life.
+    let prev_tick = Cell::new(now_ms());
+    std::mem::forget(Interval::start(PROBE_INTERVAL_MS as i32, move || {
+        record(&LAG, &prev_tick)
     }));
-    let _ = window.request_animation_frame(
-        frame
-            .borrow()
-            .as_ref()
-            .expect("set above")
-            .as_ref()
-            .unchecked_ref(),
-    );
-    std::mem::forget(frame);
+    let prev_frame = Cell::new(now_ms());
+    std::mem::forget(RafLoop::start(move |_| record(&FRAMES, &prev_frame)));
 }
 
 /// Event-loop lag samples overlapping `[from_ms, to_ms]`.
