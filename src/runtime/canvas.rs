@@ -75,7 +75,7 @@ const BUCKETS: usize = 48;
 
 impl Palette {
     fn new(dark: bool) -> Self {
-        let l = if dark { 62 } else { 48 };
+        let (l, wait_alpha) = if dark { (62, 0.42) } else { (48, 0.28) };
         let hue = |i: usize| i as f64 * 360.0 / BUCKETS as f64;
         Palette {
             cpu: (0..BUCKETS)

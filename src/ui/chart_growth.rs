@@ -33,12 +33,10 @@ pub fn GrowthChart() -> impl IntoView {
             .map(|(i, s)| {
                 let mine: Vec<(f64, f64)> = pts.iter().filter(|p| p.strategy == *s && p.makespan_ms > 0.0).map(|p| (f64::from(p.tasks), p.makespan_ms)).collect();
                 let line = polyline(mine.iter().map(|&(n, m)| (x.px(n), y.px(m))));
-                let last = mine.last().map(|&(n, m)| (x.px(n), y.px(m)));
                 view! {
                     <g class=format!("series s{i}")>
                         <polyline points=line></polyline>
                         {mine.iter().map(|&(n, m)| view! { <circle cx=x.px(n) cy=y.px(m) r=3.0><title>{format!("{}: {n} tasks, {m:.1} ms", s.label())}</title></circle> }).collect_view()}
-                        {last.map(|(lx, ly)| view! { <text x=lx + 5.0 y=ly + 3.0>{s.label()}</text> })}
                     </g>
                 }
             })
@@ -55,6 +53,12 @@ pub fn GrowthChart() -> impl IntoView {
         <div class="chart-panel" data-testid="chart-growth" data-points=move || state.growth_points.with(|(_, p)| p.len().to_string())>
             <h3 class="sub">"Cost growth with task count"</h3>
             {chart}
+            <p class="chart-legend" aria-hidden="true">
+                <span class="k s0">"Sequential"</span>
+                <span class="k s1">"Async"</span>
+                <span class="k s2">"Threads"</span>
+                <span class="muted">"· points over 15 s (theory) or over the limits are skipped"</span>
+            </p>
             <SweepControls kind=SweepKind::Growth label=Signal::derive(|| "Sweep task counts".to_string()) />
         </div>
     }

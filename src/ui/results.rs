@@ -75,8 +75,20 @@ pub fn Results() -> impl IntoView {
     }
 }
 
-fn cell(testid: String, value: Option<f64>, text: String) -> impl IntoView {
-    view! { <td data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
+/// A measured cell; `label` names it where narrow screens stack the table into cards.
+fn cell(name: &'static str, testid: String, value: Option<f64>, text: String) -> impl IntoView {
+    let label = match name {
+        "makespan" => "Makespan",
+        "delta" => "Δ vs theory",
+        "speedup" => "Speedup vs sequential",
+        "throughput" => "Throughput",
+        "latency" => "Latency p50 / p95 / max",
+        "stall" => "Longest main-thread stall",
+        "lag" => "Lag p99",
+        "frames" => "Missed frames",
+        _ => "Ran on",
+    };
+    view! { <td data-label=label data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
 }
 
 fn row(
@@ -96,7 +108,7 @@ fn row(
     };
     let title = explanation.clone();
     let theory = view! {
-        <td data-testid=id("theory") data-value=theory_ms.to_string() title=title>
+        <td data-label="Theory" data-testid=id("theory") data-value=theory_ms.to_string() title=title>
             {format::ms(theory_ms)}
             <span class="explain">{explanation}</span>
         </td>
@@ -105,9 +117,9 @@ fn row(
         return view! {
             <tr data-testid=format!("result-{k}") data-state="none">
                 {head}
-                <td class="muted">"not run"</td>
+                <td data-label="Makespan" class="muted">"not run"</td>
                 {theory}
-                <td colspan="9" class="muted"></td>
+                <td colspan="9" class="muted filler"></td>
             </tr>
         }
         .into_any();
@@ -133,21 +145,22 @@ fn row(
     view! {
         <tr data-testid=format!("result-{k}") data-state=if run.cancelled { "cancelled" } else { "done" }>
             {head}
-            {cell(id("makespan"), Some(run.makespan_ms), makespan_text)}
+            {cell("makespan", id("makespan"), Some(run.makespan_ms), makespan_text)}
             {theory}
-            {cell(id("delta"), None, if run.cancelled { "–".into() } else { format::delta_pct(run.makespan_ms, theory_ms) })}
-            {cell(id("speedup"), speedup, speedup.map(format::times).unwrap_or_else(|| "–".into()))}
-            {cell(id("throughput"), Some(sum.throughput_per_s), format!("{} tasks/s", format::count(sum.throughput_per_s.round() as u64)))}
+            {cell("delta", id("delta"), None, if run.cancelled { "–".into() } else { format::delta_pct(run.makespan_ms, theory_ms) })}
+            {cell("speedup", id("speedup"), speedup, speedup.map(format::times).unwrap_or_else(|| "–".into()))}
+            {cell("throughput", id("throughput"), Some(sum.throughput_per_s), format!("{} tasks/s", format::count(sum.throughput_per_s.round() as u64)))}
             {cell(
+                "latency",
                 id("latency"),
                 Some(sum.latency_p95_ms),
                 format!("{} / {} / {}", format::ms(sum.latency_p50_ms), format::ms(sum.latency_p95_ms), format::ms(sum.latency_max_ms)),
             )}
-            {cell(id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
-            {cell(id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
-            {cell(id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))}
-            {cell(id("lanes"), Some(run.lanes().len() as f64), lanes)}
-            <td data-testid=id("checksum") data-value=format!("{:016x}", run.checksum())>
+            {cell("stall", id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
+            {cell("lag", id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
+            {cell("frames", id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))}
+            {cell("lanes", id("lanes"), Some(run.lanes().len() as f64), lanes)}
+            <td data-label="Checksum" data-testid=id("checksum") data-value=format!("{:016x}", run.checksum())>
                 <code>{format!("{:016x}", run.checksum())}</code>
             </td>
         </tr>
