@@ -92,20 +92,30 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
         return None;
     }
     let s = seq.makespan_ms / run.makespan_ms;
+    let compared = if s >= 1.05 {
+        format!("ran {} faster than sequential", format::times(s))
+    } else if s > 0.95 {
+        format!("took about as long as sequential ({})", format::times(s))
+    } else {
+        format!("ran {} slower than sequential", format::times(1.0 / s))
+    };
     let text = if run.strategy == Strategy::Threads {
         let n = run.threads_used.max(1);
+        let cores = if n > run.cores && run.params.workload.computes() {
+            format!(
+                "; with {} cores, computation can go at most {}× faster",
+                run.cores, run.cores
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{n} thread{} ran {} faster than sequential: {:.0}% parallel efficiency (speedup ÷ threads).",
+            "{n} thread{} {compared}: {:.0}% parallel efficiency (speedup ÷ threads){cores}.",
             if n == 1 { "" } else { "s" },
-            format::times(s),
             s / f64::from(n) * 100.0
         )
     } else {
-        format!(
-            "{} ran {} faster than sequential on the same workload.",
-            run.strategy.label(),
-            format::times(s)
-        )
+        format!("{} {compared} on the same workload.", run.strategy.label())
     };
     Some(Insight {
         rule: "speedup",
@@ -387,7 +397,23 @@ mod tests {
         assert!(speedup(&seq, Some(&seq)).is_none());
         assert!(speedup(&thr, None).is_none());
         let a = speedup(&io_async(2, 125.0), Some(&seq)).unwrap();
-        assert!(a.text.starts_with("Async ran 1.60×"), "{}", a.text);
+        assert!(a.text.starts_with("Async ran 1.60× faster"), "{}", a.text);
+        let same = speedup(&io_async(2, 198.0), Some(&seq)).unwrap();
+        assert!(
+            same.text
+                .contains("took about as long as sequential (1.01×)"),
+            "{}",
+            same.text
+        );
+        let slow = speedup(&io_async(2, 400.0), Some(&seq)).unwrap();
+        assert!(slow.text.contains("ran 2.00× slower"), "{}", slow.text);
+        let mut four = thr.clone();
+        four.threads_used = 4;
+        let t = speedup(&four, Some(&seq)).unwrap().text;
+        assert!(
+            t.contains("with 2 cores, computation can go at most 2× faster"),
+            "{t}"
+        );
     }
 
     #[test]
