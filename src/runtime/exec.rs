@@ -279,7 +279,7 @@ async fn run_on_main(
             }
             Step::Compute { units, .. } => {
                 computed = true;
-                if slice_units.is_some() {
+                if slice_units.is_some() && units > 0 {
                     // Tasks woken together (one timer wakes every due sleeper) would otherwise
                     // run their first slices back to back in one turn of the loop.
                     yield_now().await;
