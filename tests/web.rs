@@ -27,6 +27,18 @@ async fn pool() {
     }
 }
 
+async fn run(strategy: Strategy, plan: Plan) -> async_vs_threads::model::record::RunRecord {
+    let req = RunRequest {
+        strategy,
+        plan,
+        cores: 2,
+        report_starts: true,
+    };
+    exec::run(req, CancelToken::default(), |_| {})
+        .await
+        .expect("the strategy runs")
+}
+
 fn plan(workload: Workload, tasks: u32, io_ms: u32, cpu_ms: u32, threads: u32) -> Plan {
     let params = Params {
         workload,
@@ -129,20 +141,8 @@ async fn the_lag_probe_sees_a_busy_loop_and_not_an_idle_loop() {
 #[wasm_bindgen_test]
 async fn async_waits_overlap_and_sequential_waits_add_up() {
     let p = plan(Workload::Io, 20, 30, 0, 1);
-    let run = |strategy| {
-        exec::run(
-            RunRequest {
-                strategy,
-                plan: p,
-                cores: 2,
-                report_starts: true,
-            },
-            CancelToken::default(),
-            |_| {},
-        )
-    };
-    let a = run(Strategy::Async).await.unwrap();
-    let s = run(Strategy::Sequential).await.unwrap();
+    let a = run(Strategy::Async, p).await;
+    let s = run(Strategy::Sequential, p).await;
     assert_eq!((a.tasks.len(), s.tasks.len()), (20, 20));
     assert!(s.makespan_ms >= 600.0, "sequential {}", s.makespan_ms);
     assert!(
@@ -162,20 +162,8 @@ async fn async_waits_overlap_and_sequential_waits_add_up() {
 async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
     pool().await;
     let p = plan(Workload::Cpu, 8, 0, 5, 2);
-    let run = |strategy| {
-        exec::run(
-            RunRequest {
-                strategy,
-                plan: p,
-                cores: 2,
-                report_starts: true,
-            },
-            CancelToken::default(),
-            |_| {},
-        )
-    };
-    let t = run(Strategy::Threads).await.unwrap();
-    let s = run(Strategy::Sequential).await.unwrap();
+    let t = run(Strategy::Threads, p).await;
+    let s = run(Strategy::Sequential, p).await;
     assert_eq!(t.tasks.len(), 8);
     assert_eq!(t.checksum(), s.checksum());
     assert!(

@@ -250,28 +250,11 @@ pub fn cancelled(run: &RunRecord) -> Option<Insight> {
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
-    use crate::model::record::{Lane, Segment, TaskRecord};
+    use crate::model::record::{Lane, TaskRecord};
     use crate::model::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
-        let sum = |k| segs.iter().filter(|s| s.0 == k).map(|s| s.2 - s.1).sum();
-        TaskRecord {
-            task,
-            lane,
-            start_ms: segs[0].1,
-            end_ms: segs[segs.len() - 1].2,
-            cpu_ms: sum(SegmentKind::Cpu),
-            wait_ms: sum(SegmentKind::Wait),
-            checksum: 0,
-            segments: segs
-                .iter()
-                .map(|&(kind, start_ms, end_ms)| Segment {
-                    kind,
-                    start_ms,
-                    end_ms,
-                })
-                .collect(),
-        }
+        TaskRecord::from_segments(task, lane, segs)
     }
 
     fn run(strategy: Strategy, params: Params, tasks: Vec<TaskRecord>) -> RunRecord {

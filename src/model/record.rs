@@ -56,6 +56,31 @@ pub struct TaskRecord {
     pub segments: Vec<Segment>,
 }
 
+impl TaskRecord {
+    /// A record made of `(kind, start, end)` segments, with times and totals derived from them
+    /// (for tests that craft records).
+    pub fn from_segments(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> Self {
+        let total = |k: SegmentKind| segs.iter().filter(|s| s.0 == k).map(|s| s.2 - s.1).sum();
+        TaskRecord {
+            task,
+            lane,
+            start_ms: segs.first().map_or(0.0, |s| s.1),
+            end_ms: segs.last().map_or(0.0, |s| s.2),
+            cpu_ms: total(SegmentKind::Cpu),
+            wait_ms: total(SegmentKind::Wait),
+            checksum: 0,
+            segments: segs
+                .iter()
+                .map(|&(kind, start_ms, end_ms)| Segment {
+                    kind,
+                    start_ms,
+                    end_ms,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Builds a [`TaskRecord`] as a task runs: executors call `wait`/`cpu` with absolute times.
 #[derive(Debug)]
 pub struct TaskRecorder {

@@ -318,26 +318,9 @@ pub fn task_hue(task: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::record::Segment;
 
     fn rec(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
-        TaskRecord {
-            task,
-            lane,
-            start_ms: segs.first().map(|s| s.1).unwrap_or(0.0),
-            end_ms: segs.last().map(|s| s.2).unwrap_or(0.0),
-            cpu_ms: 0.0,
-            wait_ms: 0.0,
-            checksum: 0,
-            segments: segs
-                .iter()
-                .map(|&(kind, start_ms, end_ms)| Segment {
-                    kind,
-                    start_ms,
-                    end_ms,
-                })
-                .collect(),
-        }
+        TaskRecord::from_segments(task, lane, segs)
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Palette {
                 .map(|i| format!("hsl({:.0} 65% {l}%)", hue(i)))
                 .collect(),
             wait: (0..BUCKETS)
-                .map(|i| format!("hsl({:.0} 65% {l}% / 0.28)", hue(i)))
+                .map(|i| format!("hsl({:.0} 65% {l}% / {wait_alpha})", hue(i)))
                 .collect(),
         }
     }

@@ -51,17 +51,7 @@ pub fn Results() -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Strategy"</th>
-                        <th scope="col">"Makespan"</th>
-                        <th scope="col">"Theory"</th>
-                        <th scope="col">"Δ"</th>
-                        <th scope="col">"Speedup vs sequential"</th>
-                        <th scope="col">"Throughput"</th>
-                        <th scope="col">"Latency p50 / p95 / max"</th>
-                        <th scope="col">"Longest main-thread stall"</th>
-                        <th scope="col">"Lag p99"</th>
-                        <th scope="col">"Missed frames"</th>
-                        <th scope="col">"Ran on"</th>
-                        <th scope="col">"Checksum"</th>
+                        {COLUMNS.map(|(_, label)| view! { <th scope="col">{label}</th> }).to_vec()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -75,19 +65,27 @@ pub fn Results() -> impl IntoView {
     }
 }
 
+/// The measured columns: (cell name, heading). Narrow screens show the heading beside each value.
+const COLUMNS: [(&str, &str); 11] = [
+    ("makespan", "Makespan"),
+    ("theory", "Theory"),
+    ("delta", "Δ vs theory"),
+    ("speedup", "Speedup vs sequential"),
+    ("throughput", "Throughput"),
+    ("latency", "Latency p50 / p95 / max"),
+    ("stall", "Longest main-thread stall"),
+    ("lag", "Lag p99"),
+    ("frames", "Missed frames"),
+    ("lanes", "Ran on"),
+    ("checksum", "Checksum"),
+];
+
 /// A measured cell; `label` names it where narrow screens stack the table into cards.
 fn cell(name: &'static str, testid: String, value: Option<f64>, text: String) -> impl IntoView {
-    let label = match name {
-        "makespan" => "Makespan",
-        "delta" => "Δ vs theory",
-        "speedup" => "Speedup vs sequential",
-        "throughput" => "Throughput",
-        "latency" => "Latency p50 / p95 / max",
-        "stall" => "Longest main-thread stall",
-        "lag" => "Lag p99",
-        "frames" => "Missed frames",
-        _ => "Ran on",
-    };
+    let label = COLUMNS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, l)| *l);
     view! { <td data-label=label data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
 }
 
