@@ -181,35 +181,28 @@ async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
 }
 
 #[wasm_bindgen_test]
-async fn cancel_stops_a_threads_run_quickly() {
+async fn cancel_stops_a_threads_run_within_100_ms() {
     pool().await;
     let p = plan(Workload::Io, 100, 1_000, 0, 2);
     let cancel = CancelToken::default();
-    let c = cancel.clone();
+    let cancelled_at = Rc::new(RefCell::new(0.0));
+    let (c, at) = (cancel.clone(), cancelled_at.clone());
     wasm_bindgen_futures::spawn_local(async move {
         sleep(50.0).await;
+        *at.borrow_mut() = now_ms();
         c.cancel();
     });
-    let t0 = now_ms();
-    let r = exec::run(
-        RunRequest {
-            strategy: Strategy::Threads,
-            plan: p,
-            cores: 2,
-            report_starts: true,
-        },
-        cancel,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let req = RunRequest {
+        strategy: Strategy::Threads,
+        plan: p,
+        cores: 2,
+        report_starts: true,
+    };
+    let r = exec::run(req, cancel, |_| {}).await.unwrap();
+    // `run` returns after a short settle for the probe (2 × 10 ms); the workers stopped before.
+    let stopped = now_ms() - 2.0 * probe::PROBE_INTERVAL_MS - *cancelled_at.borrow();
     assert!(r.cancelled);
-    // Cancelled at 50 ms; workers check every 10 ms; the run ends on its next 16 ms tick.
-    assert!(
-        now_ms() - t0 < 50.0 + 100.0 + 40.0,
-        "took {}",
-        now_ms() - t0
-    );
+    assert!(stopped < 100.0, "stopped {stopped} ms after cancel");
 }
 
 #[wasm_bindgen_test]

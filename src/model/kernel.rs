@@ -135,6 +135,24 @@ mod tests {
     }
 
     #[test]
+    fn sequential_and_rayon_give_the_same_checksum() {
+        use rayon::prelude::*;
+        let task = |t: u64| {
+            let mut k = Kernel::new(9, t);
+            k.run(20_000 + t * 7);
+            k.checksum()
+        };
+        let sequential = combine((0..64).map(task));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let parallel =
+            pool.install(|| combine((0..64u64).into_par_iter().map(task).collect::<Vec<_>>()));
+        assert_eq!(sequential, parallel);
+    }
+
+    #[test]
     fn combine_ignores_order() {
         assert_eq!(combine([1, 2, 3]), combine([3, 1, 2]));
         assert_ne!(combine([1, 2, 3]), combine([1, 2, 4]));
