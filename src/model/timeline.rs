@@ -175,6 +175,48 @@ fn lane_shows(strategy: Strategy, kind: SegmentKind) -> bool {
     kind == SegmentKind::Cpu || strategy != Strategy::Async
 }
 
+/// Maps run time onto the plot area (right of the labels) and builds rectangles there.
+struct Plot {
+    span_ms: f64,
+    plot_w: f64,
+}
+
+impl Plot {
+    fn new(span_ms: f64, width: f64) -> Self {
+        Plot {
+            span_ms: span_ms.max(1e-9),
+            plot_w: (width - LABEL_W).max(10.0),
+        }
+    }
+
+    fn x(&self, t: f64) -> f64 {
+        LABEL_W + t / self.span_ms * self.plot_w
+    }
+
+    fn rect(&self, task: u32, (y, h): (f64, f64), (start, end): (f64, f64), paint: Paint) -> Rect {
+        Rect {
+            x: self.x(start),
+            y,
+            w: self.x(end) - self.x(start),
+            h,
+            task,
+            paint,
+        }
+    }
+
+    fn ticks(&self) -> Vec<Tick> {
+        ticks(self.span_ms, LABEL_W, self.plot_w)
+    }
+}
+
+fn paint_of(kind: SegmentKind) -> Paint {
+    if kind == SegmentKind::Cpu {
+        Paint::Cpu
+    } else {
+        Paint::Wait
+    }
+}
+
 /// The lane view: one row per lane, `span_ms` of time across `width` pixels.
 pub fn lane_view(
     strategy: Strategy,
@@ -185,8 +227,7 @@ pub fn lane_view(
     span_ms: f64,
     width: f64,
 ) -> Layout {
-    let plot_w = (width - LABEL_W).max(10.0);
-    let x = |t: f64| LABEL_W + t / span_ms.max(1e-9) * plot_w;
+    let plot = Plot::new(span_ms, width);
     let row_y = |lane: Lane| {
         lanes
             .iter()
@@ -209,33 +250,24 @@ pub fn lane_view(
     for r in records {
         let Some(y) = row_y(r.lane) else { continue };
         for s in r.segments.iter().filter(|s| lane_shows(strategy, s.kind)) {
-            let paint = if s.kind == SegmentKind::Cpu {
-                Paint::Cpu
-            } else {
-                Paint::Wait
-            };
-            rects.push(Rect {
-                x: x(s.start_ms),
-                y,
-                w: x(s.end_ms) - x(s.start_ms),
-                h: LANE_H,
-                task: r.task,
-                paint,
-            });
+            rects.push(plot.rect(
+                r.task,
+                (y, LANE_H),
+                (s.start_ms, s.end_ms),
+                paint_of(s.kind),
+            ));
         }
     }
     // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
     if strategy != Strategy::Async {
         for o in open {
             let Some(y) = row_y(o.lane) else { continue };
-            rects.push(Rect {
-                x: x(o.start_ms),
-                y,
-                w: x(now_ms.max(o.start_ms)) - x(o.start_ms),
-                h: LANE_H,
-                task: o.task,
-                paint: Paint::Open,
-            });
+            rects.push(plot.rect(
+                o.task,
+                (y, LANE_H),
+                (o.start_ms, now_ms.max(o.start_ms)),
+                Paint::Open,
+            ));
         }
     }
     let height = lanes.len() as f64 * (LANE_H + ROW_GAP) + AXIS_H;
@@ -244,7 +276,7 @@ pub fn lane_view(
         height,
         rows,
         rects,
-        ticks: ticks(span_ms, LABEL_W, plot_w),
+        ticks: plot.ticks(),
     }
 }
 
@@ -260,8 +292,7 @@ pub fn task_view(
     if tasks as usize > TASK_VIEW_MAX {
         return None;
     }
-    let plot_w = (width - LABEL_W).max(10.0);
-    let x = |t: f64| LABEL_W + t / span_ms.max(1e-9) * plot_w;
+    let plot = Plot::new(span_ms, width);
     let y = |task: u32| f64::from(task) * (TASK_H + 1.0);
     let rows = (0..tasks)
         .filter(|t| t % 10 == 0)
@@ -274,30 +305,21 @@ pub fn task_view(
     let mut rects = Vec::new();
     for r in records {
         for s in &r.segments {
-            let paint = if s.kind == SegmentKind::Cpu {
-                Paint::Cpu
-            } else {
-                Paint::Wait
-            };
-            rects.push(Rect {
-                x: x(s.start_ms),
-                y: y(r.task),
-                w: x(s.end_ms) - x(s.start_ms),
-                h: TASK_H,
-                task: r.task,
-                paint,
-            });
+            rects.push(plot.rect(
+                r.task,
+                (y(r.task), TASK_H),
+                (s.start_ms, s.end_ms),
+                paint_of(s.kind),
+            ));
         }
     }
     for o in open {
-        rects.push(Rect {
-            x: x(o.start_ms),
-            y: y(o.task),
-            w: x(now_ms.max(o.start_ms)) - x(o.start_ms),
-            h: TASK_H,
-            task: o.task,
-            paint: Paint::Open,
-        });
+        rects.push(plot.rect(
+            o.task,
+            (y(o.task), TASK_H),
+            (o.start_ms, now_ms.max(o.start_ms)),
+            Paint::Open,
+        ));
     }
     let height = f64::from(tasks) * (TASK_H + 1.0) + AXIS_H;
     Some(Layout {
@@ -305,7 +327,7 @@ pub fn task_view(
         height,
         rows,
         rects,
-        ticks: ticks(span_ms, LABEL_W, plot_w),
+        ticks: plot.ticks(),
     })
 }
 
