@@ -1,7 +1,7 @@
 //! Whether a strategy may run now, and if not, why (one sentence for the page).
 
 use crate::model::format;
-use crate::model::params::{Checked, STRATEGY_WALL_MAX_MS, Strategy};
+use crate::model::params::{Checked, Params, STRATEGY_WALL_MAX_MS, Strategy};
 use crate::model::theory::expected;
 
 /// The thread pool as the gate sees it.
@@ -25,11 +25,33 @@ pub fn can_run(
     cores: u32,
     pool: &Pool,
 ) -> Result<(), String> {
+    let theory = expected(
+        strategy,
+        &Params {
+            strategy,
+            ..checked.params
+        },
+        cores,
+    )
+    .makespan_ms;
+    can_run_with_theory(strategy, checked, theory, pool)
+}
+
+/// [`can_run`] with the strategy's expected makespan already known (theory simulates the
+/// scheduler, so callers that show it anyway compute it once).
+///
+/// # Errors
+/// The reason, as a sentence fragment for the page.
+pub fn can_run_with_theory(
+    strategy: Strategy,
+    checked: &Checked,
+    theory: f64,
+    pool: &Pool,
+) -> Result<(), String> {
     if !checked.is_valid() {
         return Err("fix the highlighted parameters first".into());
     }
     let p = checked.params;
-    let theory = expected(strategy, &p, cores).makespan_ms;
     if theory > STRATEGY_WALL_MAX_MS {
         return Err(format!(
             "it would take about {} (theory), over the {} limit per run",

@@ -7,7 +7,6 @@ use crate::model::format;
 use crate::model::params::Strategy;
 use crate::model::record::RunRecord;
 use crate::model::stats::Summary;
-use crate::model::theory::expected;
 
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
@@ -26,7 +25,6 @@ pub fn Results() -> impl IntoView {
             .to_vec()
     });
     let rows = move || {
-        let params = state.checked.with(|c| c.params);
         let runs = current.get();
         let sequential = runs[0]
             .as_ref()
@@ -36,11 +34,7 @@ pub fn Results() -> impl IntoView {
             .iter()
             .zip(runs)
             .map(|(s, run)| {
-                let p = crate::model::params::Params {
-                    strategy: *s,
-                    ..params
-                };
-                let theory = expected(*s, &p, state.caps.cores);
+                let theory = state.theory(*s);
                 row(*s, theory.makespan_ms, theory.explanation, run, sequential)
             })
             .collect_view()

@@ -10,7 +10,7 @@ use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, FormText, Params, Strategy};
 use crate::model::record::{RunRecord, TaskRecord};
 use crate::model::sweep::{self, Point};
-use crate::model::theory::expected;
+use crate::model::theory::{Theory, expected};
 use crate::model::timeline::{OpenTask, TASK_VIEW_MAX};
 use crate::model::workload::Plan;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
@@ -94,6 +94,9 @@ pub struct AppState {
     pub pool_in_url: bool,
     pub form: RwSignal<FormText>,
     pub checked: Memo<Checked>,
+    /// Each strategy's theory for the checked parameters, in `Strategy::ALL` order (computed
+    /// once per change: it simulates the scheduler).
+    pub theories: Memo<Vec<Theory>>,
     pub pool: RwSignal<PoolView>,
     pub calibration: RwSignal<Option<Calibration>>,
     /// Milliseconds from navigation start until the page could run experiments.
@@ -124,13 +127,20 @@ impl AppState {
         notices: Vec<String>,
     ) -> Self {
         let form = RwSignal::new(form);
+        let checked = Memo::new(move |_| form.with(FormText::check));
         let pool_requested = pool.unwrap_or_else(|| caps.default_pool());
         AppState {
             caps,
             pool_requested,
             pool_in_url: pool.is_some(),
             form,
-            checked: Memo::new(move |_| form.with(FormText::check)),
+            checked,
+            theories: Memo::new(move |_| {
+                let p = checked.with(|c| c.params);
+                Strategy::ALL
+                    .map(|s| expected(s, &Params { strategy: s, ..p }, caps.cores))
+                    .to_vec()
+            }),
             pool: RwSignal::new(match caps.threads_unavailable() {
                 Some(why) => PoolView::Unavailable(why),
                 None => PoolView::Starting {
@@ -158,14 +168,19 @@ impl AppState {
         if self.calibration.with(Option::is_none) {
             return Err("the kernel is still being calibrated".into());
         }
+        let theory = self.theory(strategy).makespan_ms;
         self.checked.with(|c| {
-            gate::can_run(
-                strategy,
-                c,
-                self.caps.cores,
-                &self.pool.with(PoolView::gate),
-            )
+            gate::can_run_with_theory(strategy, c, theory, &self.pool.with(PoolView::gate))
         })
+    }
+
+    /// The theory for `strategy` on the checked parameters (reactive).
+    pub fn theory(&self, strategy: Strategy) -> Theory {
+        let i = Strategy::ALL
+            .iter()
+            .position(|s| *s == strategy)
+            .unwrap_or(0);
+        self.theories.with(|t| t[i].clone())
     }
 
     /// Runs `strategies` one after another on the current parameters.
