@@ -2,7 +2,7 @@
 //! for the cost-growth chart).
 
 use crate::model::format;
-use crate::model::params::{CPU_BUDGET_MS, Params, Strategy, Workload};
+use crate::model::params::{Field, Params, Strategy, Workload};
 use crate::model::theory::expected;
 
 /// Task counts the cost-growth sweep tries.
@@ -14,23 +14,28 @@ pub const POINT_MAX_MS: f64 = 15_000.0;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     pub params: Params,
+    /// The point's expected makespan (ms).
+    pub theory_ms: f64,
     pub skip: Option<String>,
 }
 
 fn point(params: Params, cores: u32) -> Point {
-    let theory = expected(params.strategy, &params, cores).makespan_ms;
-    let cpu_total =
-        u64::from(params.tasks) * u64::from(params.effective_rounds()) * u64::from(params.cpu_ms);
-    let skip = if params.workload.computes() && cpu_total > CPU_BUDGET_MS {
-        Some("over the CPU budget".into())
-    } else if u64::from(params.tasks) > params.workload.tasks_max() {
-        Some("over the task limit".into())
-    } else if theory > POINT_MAX_MS {
-        Some(format!("would take about {}", format::ms(theory)))
-    } else {
-        None
+    let theory_ms = expected(params.strategy, &params, cores).makespan_ms;
+    // The form's own rules decide which task counts are allowed.
+    let broken = params.validate().first().map(|e| e.field);
+    let skip = match broken {
+        Some(Field::CpuMs) => Some("over the CPU budget".into()),
+        Some(_) => Some("over the task limit".into()),
+        None if theory_ms > POINT_MAX_MS => {
+            Some(format!("would take about {}", format::ms(theory_ms)))
+        }
+        None => None,
     };
-    Point { params, skip }
+    Point {
+        params,
+        theory_ms,
+        skip,
+    }
 }
 
 /// The speedup sweep: the threads strategy on 1..=pool workers.

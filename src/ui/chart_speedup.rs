@@ -12,15 +12,7 @@ use crate::model::chart::{amdahl, fit_serial_fraction, polyline};
 #[component]
 pub fn SpeedupChart() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let pool = move || {
-        state.pool.with(|p| {
-            if let PoolView::Ready { workers, .. } = p {
-                *workers
-            } else {
-                0
-            }
-        })
-    };
+    let pool = move || state.pool.with(PoolView::workers);
     let chart = move || {
         let (_, pts) = state.speedup_points.get();
         let base = pts.iter().find(|p| p.threads == 1).map(|p| p.makespan_ms);

@@ -27,6 +27,15 @@ pub enum PoolView {
 }
 
 impl PoolView {
+    /// Workers in the running pool (0 while starting or when unavailable).
+    pub fn workers(&self) -> u32 {
+        if let PoolView::Ready { workers, .. } = self {
+            *workers
+        } else {
+            0
+        }
+    }
+
     /// The pool as the run gate sees it.
     pub fn gate(&self) -> Pool {
         match self {
@@ -230,34 +239,24 @@ impl AppState {
         let Some((cancel, calibration, base)) = self.begin() else {
             return;
         };
-        let pool = self.pool.with_untracked(|p| {
-            if let PoolView::Ready { workers, .. } = p {
-                *workers
-            } else {
-                0
-            }
-        });
+        let pool = self.pool.with_untracked(PoolView::workers);
         let points: Vec<Point> = match kind {
             SweepKind::Speedup => sweep::speedup(&base, pool, self.caps.cores),
             SweepKind::Growth => sweep::growth(&base, self.caps.cores),
         };
+        let pool_gate = self.pool.with_untracked(PoolView::gate);
         let runnable: Vec<Params> = points
             .into_iter()
             .filter(|p| p.skip.is_none())
-            .map(|p| p.params)
             .filter(|p| {
                 let checked = Checked {
-                    params: *p,
+                    params: p.params,
                     errors: Vec::new(),
                 };
-                gate::can_run(
-                    p.strategy,
-                    &checked,
-                    self.caps.cores,
-                    &self.pool.with_untracked(PoolView::gate),
-                )
-                .is_ok()
+                gate::can_run_with_theory(p.params.strategy, &checked, p.theory_ms, &pool_gate)
+                    .is_ok()
             })
+            .map(|p| p.params)
             .collect();
         let target = match kind {
             SweepKind::Speedup => self.speedup_points,
@@ -333,15 +332,10 @@ impl AppState {
         live: bool,
     ) -> Result<RunRecord, String> {
         let strategy = params.strategy;
-        let theory_ms = expected(strategy, &params, self.caps.cores).makespan_ms;
-        let pool_size = self.pool.with_untracked(|p| {
-            if let PoolView::Ready { workers, .. } = p {
-                *workers
-            } else {
-                0
-            }
-        });
+        let pool_size = self.pool.with_untracked(PoolView::workers);
         if live {
+            // Live runs are of the form's parameters, whose theory is already computed.
+            let theory_ms = self.theory(strategy).makespan_ms;
             self.live.set_value(LiveRun {
                 strategy: Some(strategy),
                 pool_size,
