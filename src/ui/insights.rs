@@ -2,38 +2,22 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, same_experiment};
+use super::state::AppState;
 use crate::model::insights::insights;
-use crate::model::params::{Params, Strategy};
-use crate::model::theory::expected;
 
 /// The findings list under the results table.
 #[component]
 pub fn Insights() -> impl IntoView {
     let state = expect_context::<AppState>();
     let items = move || {
-        let params = state.checked.with(|c| c.params);
-        let runs = state.results.get();
-        let latest = |s: Strategy| {
-            runs.iter()
-                .rev()
-                .find(|r| r.strategy == s && same_experiment(&r.params, &params))
-        };
-        let seq = latest(Strategy::Sequential);
-        Strategy::ALL
-            .iter()
-            .filter_map(|s| latest(*s))
+        let runs = state.latest_runs();
+        let seq = runs[0].clone();
+        runs.into_iter()
+            .flatten()
             .flat_map(|run| {
-                let theory = expected(
-                    run.strategy,
-                    &Params {
-                        strategy: run.strategy,
-                        ..run.params
-                    },
-                    run.cores,
-                )
-                .makespan_ms;
-                insights(run, theory, seq)
+                // The runs are of the current workload, so their theory is the form's.
+                let theory = state.theory(run.strategy).makespan_ms;
+                insights(&run, theory, seq.as_deref())
                     .into_iter()
                     .map(move |i| (run.strategy, i))
             })

@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, same_experiment};
+use super::state::AppState;
 use crate::model::format;
 use crate::model::params::Strategy;
+use std::sync::Arc;
+
 use crate::model::record::RunRecord;
 use crate::model::stats::Summary;
 
@@ -12,20 +14,8 @@ use crate::model::stats::Summary;
 #[component]
 pub fn Results() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let current = Memo::new(move |_| {
-        let params = state.checked.with(|c| c.params);
-        let runs = state.results.get();
-        Strategy::ALL
-            .map(|s| {
-                runs.iter()
-                    .rev()
-                    .find(|r| r.strategy == s && same_experiment(&r.params, &params))
-                    .cloned()
-            })
-            .to_vec()
-    });
     let rows = move || {
-        let runs = current.get();
+        let runs = state.latest_runs();
         let sequential = runs[0]
             .as_ref()
             .filter(|r| !r.cancelled)
@@ -87,7 +77,7 @@ fn row(
     s: Strategy,
     theory_ms: f64,
     explanation: String,
-    run: Option<RunRecord>,
+    run: Option<Arc<RunRecord>>,
     sequential_ms: Option<f64>,
 ) -> impl IntoView {
     let k = s.key();

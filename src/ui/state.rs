@@ -1,6 +1,7 @@
 //! The app's shared state and the actions that change it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -111,14 +112,15 @@ pub struct AppState {
     /// Milliseconds from navigation start until the page could run experiments.
     pub ready_ms: RwSignal<Option<f64>>,
     pub running: RwSignal<Option<Running>>,
-    pub results: RwSignal<Vec<RunRecord>>,
+    /// Finished runs, shared (a run may hold 100,000 task records; views clone the `Arc`).
+    pub results: RwSignal<Vec<Arc<RunRecord>>>,
     pub notices: RwSignal<Vec<String>>,
     pub run_error: RwSignal<Option<String>>,
     /// The timeline's run; `live_version` changes whenever it does (at most 10 times a second).
     pub live: StoredValue<LiveRun>,
     pub live_version: RwSignal<u64>,
     /// Every strategy's run from the last "Run all".
-    pub last_run_all: RwSignal<Vec<RunRecord>>,
+    pub last_run_all: RwSignal<Vec<Arc<RunRecord>>>,
     pub sweep: RwSignal<Option<SweepProgress>>,
     /// Speedup sweep results (and the workload they were measured on).
     pub speedup_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
@@ -183,6 +185,21 @@ impl AppState {
         })
     }
 
+    /// Each strategy's latest run of the current workload, in `Strategy::ALL` order (reactive).
+    pub fn latest_runs(&self) -> Vec<Option<Arc<RunRecord>>> {
+        let params = self.checked.with(|c| c.params);
+        self.results.with(|v| {
+            Strategy::ALL
+                .map(|s| {
+                    v.iter()
+                        .rev()
+                        .find(|r| r.strategy == s && same_experiment(&r.params, &params))
+                        .cloned()
+                })
+                .to_vec()
+        })
+    }
+
     /// The theory for `strategy` on the checked parameters (reactive).
     pub fn theory(&self, strategy: Strategy) -> Theory {
         let i = Strategy::ALL
@@ -211,6 +228,7 @@ impl AppState {
                 let params = Params { strategy, ..base };
                 match self.run_one(params, calibration, &cancel, true).await {
                     Ok(record) => {
+                        let record = Arc::new(record);
                         all.push(record.clone());
                         self.results.update(|v| {
                             v.retain(|r| {
