@@ -30,6 +30,11 @@ pub fn now_ms() -> f64 {
     })
 }
 
+/// Milliseconds since this page's navigation started (`performance.now()`).
+pub fn since_navigation_ms() -> f64 {
+    now_ms() - PERF.with(|cell| cell.get().map_or(0.0, |(_, origin)| *origin))
+}
+
 /// The browser's clock behind the model's [`Clock`] trait.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BrowserClock;

@@ -15,7 +15,7 @@ use super::results::Results;
 use super::state::{AppState, PoolView};
 use super::timeline::Timeline;
 use crate::model::url;
-use crate::runtime::{caps, exec, location, threads, timer};
+use crate::runtime::{caps, clock, exec, location, threads, timer};
 
 /// The playground.
 #[component]
@@ -97,8 +97,5 @@ async fn start_up(state: AppState) {
     }
     timer::yield_now().await;
     state.calibration.set(Some(exec::calibrate_kernel()));
-    let now = web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now());
-    state.ready_ms.set(now);
+    state.ready_ms.set(Some(clock::since_navigation_ms()));
 }
