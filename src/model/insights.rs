@@ -5,7 +5,7 @@
 
 use crate::model::format;
 use crate::model::params::Strategy;
-use crate::model::record::{RunRecord, SegmentKind};
+use crate::model::record::RunRecord;
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub fn queueing(run: &RunRecord) -> Option<Insight> {
 
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
-    let seq = sequential.filter(|s| !s.cancelled && s.makespan_ms > 0.0)?;
-    if run.strategy == Strategy::Sequential || run.cancelled || run.makespan_ms <= 0.0 {
+    let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms > 0.0)?;
+    if run.strategy == Strategy::Sequential || !run.is_complete() || run.makespan_ms <= 0.0 {
         return None;
     }
     let s = seq.makespan_ms / run.makespan_ms;
@@ -123,32 +123,13 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
     })
 }
 
-/// The most waits in flight at once (a sweep over wait segments' starts and ends).
-pub fn max_overlapping_waits(run: &RunRecord) -> usize {
-    let mut edges: Vec<(f64, i32)> = run
-        .tasks
-        .iter()
-        .flat_map(|t| t.segments.iter())
-        .filter(|s| s.kind == SegmentKind::Wait && s.end_ms > s.start_ms)
-        .flat_map(|s| [(s.start_ms, 1), (s.end_ms, -1)])
-        .collect();
-    // Ends before starts at the same instant: back-to-back waits do not overlap.
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (mut now, mut best) = (0i32, 0i32);
-    for (_, d) in edges {
-        now += d;
-        best = best.max(now);
-    }
-    best as usize
-}
-
 /// How many waits overlapped and what that saved.
 pub fn overlap(run: &RunRecord) -> Option<Insight> {
-    let k = max_overlapping_waits(run);
+    let k = run.digest.max_overlapping_waits;
     if k < 2 {
         return None;
     }
-    let total_wait: f64 = run.tasks.iter().map(|t| t.wait_ms).sum();
+    let total_wait = run.digest.summary.wait_total_ms;
     let saved = total_wait - run.makespan_ms;
     let text = if saved > 0.0 {
         format!(
@@ -171,7 +152,7 @@ pub fn overlap(run: &RunRecord) -> Option<Insight> {
 
 /// Where the measurement departs from theory by more than 20%, and the likely reason.
 pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
-    if run.cancelled || theory_ms <= 0.0 {
+    if !run.is_complete() || theory_ms <= 0.0 {
         return None;
     }
     let d = (run.makespan_ms - theory_ms) / theory_ms;
@@ -179,17 +160,7 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
         return None;
     }
     let p = &run.params;
-    let first_pickup = run
-        .lanes()
-        .iter()
-        .filter_map(|l| {
-            run.tasks
-                .iter()
-                .filter(|t| t.lane == *l)
-                .map(|t| t.start_ms)
-                .reduce(f64::min)
-        })
-        .fold(0.0, f64::max);
+    let first_pickup = run.digest.last_first_pickup_ms;
     let reason = if d < 0.0 {
         if p.workload.computes() {
             "the CPU ran faster than when the kernel was calibrated (clock boost or the JIT's optimised tier)".to_string()
@@ -236,11 +207,11 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
 
 /// A cancelled run says how far it got.
 pub fn cancelled(run: &RunRecord) -> Option<Insight> {
-    run.cancelled.then(|| Insight {
+    run.is_cancelled().then(|| Insight {
         rule: "cancelled",
         text: format!(
             "Cancelled after {} of {} tasks; figures cover the finished tasks only.",
-            format::count(run.tasks.len() as u64),
+            format::count(run.digest.summary.tasks_done as u64),
             format::count(u64::from(run.params.tasks))
         ),
     })
@@ -250,7 +221,7 @@ pub fn cancelled(run: &RunRecord) -> Option<Insight> {
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
-    use crate::model::record::{Lane, TaskRecord};
+    use crate::model::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord, max_overlapping_waits};
     use crate::model::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
@@ -258,22 +229,29 @@ mod tests {
     }
 
     fn run(strategy: Strategy, params: Params, tasks: Vec<TaskRecord>) -> RunRecord {
-        let makespan_ms = tasks.iter().map(|t| t.end_ms).fold(0.0, f64::max);
-        RunRecord {
-            strategy,
-            params,
-            threads_used: if strategy == Strategy::Threads {
-                params.threads
-            } else {
-                1
+        // Tests craft a few records that stand for the whole run.
+        let params = Params {
+            tasks: tasks.len().max(1) as u32,
+            ..params
+        };
+        RunRecord::new(
+            RunHead {
+                strategy,
+                params,
+                threads_used: if strategy == Strategy::Threads {
+                    params.threads
+                } else {
+                    1
+                },
+                pool_size: 2,
+                cores: 2,
+                outcome: Outcome::Done,
+                hidden_ms: 0.0,
+                responsiveness: Responsiveness::default(),
+                scheduler: None,
             },
-            pool_size: 2,
-            cores: 2,
-            makespan_ms,
             tasks,
-            cancelled: false,
-            responsiveness: Responsiveness::default(),
-        }
+        )
     }
 
     fn io_async(n: u32, ms: f64) -> RunRecord {
@@ -402,7 +380,7 @@ mod tests {
     #[test]
     fn overlapping_waits_are_counted_and_their_saving_named() {
         let r = io_async(50, 100.0);
-        assert_eq!(max_overlapping_waits(&r), 50);
+        assert_eq!(max_overlapping_waits(&r.tasks), 50);
         let i = overlap(&r).unwrap();
         assert!(
             i.text.contains("Up to 50 waits")
@@ -428,7 +406,7 @@ mod tests {
                 task(1, Lane::Main, &[(SegmentKind::Wait, 100.0, 200.0)]),
             ],
         );
-        assert_eq!(max_overlapping_waits(&seq), 1);
+        assert_eq!(max_overlapping_waits(&seq.tasks), 1);
         assert!(overlap(&seq).is_none());
     }
 
@@ -535,7 +513,7 @@ mod tests {
     fn cancelled_runs_say_how_far_they_got_and_skip_theory() {
         let mut r = io_async(3, 100.0);
         r.params.tasks = 10;
-        r.cancelled = true;
+        r.outcome = Outcome::Cancelled;
         let all = insights(&r, 1000.0, None);
         assert_eq!(all[0].rule, "cancelled");
         assert!(all[0].text.contains("3 of 10"));

@@ -33,6 +33,12 @@ impl Kernel {
         self.state = x;
     }
 
+    /// Folds a finished wait of `ms` (its planned, seeded duration) into the checksum, so
+    /// I/O tasks prove which waits they did, and every strategy must agree on them.
+    pub fn wait_done(&mut self, ms: f64) {
+        self.state = crate::model::rng::mix64(self.state ^ ms.to_bits()) | 1;
+    }
+
     /// The checksum of the work done so far.
     pub fn checksum(&self) -> u64 {
         self.state
@@ -150,6 +156,21 @@ mod tests {
         let parallel =
             pool.install(|| combine((0..64u64).into_par_iter().map(task).collect::<Vec<_>>()));
         assert_eq!(sequential, parallel);
+    }
+
+    #[test]
+    fn waits_change_the_checksum_by_their_duration_and_order() {
+        let after = |waits: &[f64]| {
+            let mut k = Kernel::new(1, 1);
+            for w in waits {
+                k.wait_done(*w);
+            }
+            k.checksum()
+        };
+        assert_ne!(after(&[]), after(&[100.0]), "a wait is on record");
+        assert_ne!(after(&[100.0]), after(&[100.5]), "its duration too");
+        assert_eq!(after(&[100.0, 20.0]), after(&[100.0, 20.0]));
+        assert_ne!(after(&[100.0, 20.0]), after(&[20.0, 100.0]), "and the order of steps");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Times are ms relative to the run's start, on the clock shared by every thread.
 
 use crate::model::params::{Params, Strategy};
-use crate::model::stats::Responsiveness;
+use crate::model::stats::{Responsiveness, Summary};
 
 /// Where a task ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,6 +140,109 @@ impl TaskRecorder {
     }
 }
 
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every task finished.
+    Done,
+    /// Cancel was pressed before every task finished.
+    Cancelled,
+    /// A task panicked or trapped; the sentence says where and what.
+    Failed(String),
+}
+
+/// What the async scheduler cost, measured during the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SchedulerCost {
+    /// Which scheduler ran the tasks, for people.
+    pub name: &'static str,
+    /// Creating and queueing one task, µs.
+    pub spawn_us_per_task: f64,
+    /// Task polls after a wake-up.
+    pub wakes: u64,
+    /// Time in the scheduler and the task per wake-up (polling included), µs.
+    pub us_per_wake: f64,
+}
+
+/// Everything about a run except its task records (what executors know when it ends).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunHead {
+    pub strategy: Strategy,
+    pub params: Params,
+    /// Threads the strategy ran on (1 for main-thread strategies).
+    pub threads_used: u32,
+    /// Workers in the pool when the run started.
+    pub pool_size: u32,
+    /// Logical cores the browser reports.
+    pub cores: u32,
+    pub outcome: Outcome,
+    /// How long the page was hidden during the run (browsers throttle hidden tabs), ms.
+    pub hidden_ms: f64,
+    /// Main-thread responsiveness during the run.
+    pub responsiveness: Responsiveness,
+    /// The async scheduler's measured cost, for runs on the event loop.
+    pub scheduler: Option<SchedulerCost>,
+}
+
+/// Figures projected from the task records once, when the run ends: they outlive the records
+/// when those are dropped to bound memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub summary: Summary,
+    /// The order-independent checksum of every finished task's work.
+    pub checksum: u64,
+    /// The distinct lanes tasks ran on, main thread first.
+    pub lanes: Vec<Lane>,
+    /// The most waits in flight at once.
+    pub max_overlapping_waits: usize,
+    /// The latest first pick-up over lanes (when the last lane to start started), ms.
+    pub last_first_pickup_ms: f64,
+}
+
+impl Digest {
+    /// Projects `tasks` (with the run's `makespan_ms`).
+    pub fn of(tasks: &[TaskRecord], makespan_ms: f64) -> Self {
+        let mut lanes: Vec<Lane> = tasks.iter().map(|t| t.lane).collect();
+        lanes.sort();
+        lanes.dedup();
+        let last_first_pickup_ms = lanes
+            .iter()
+            .filter_map(|l| {
+                tasks
+                    .iter()
+                    .filter(|t| t.lane == *l)
+                    .map(|t| t.start_ms)
+                    .reduce(f64::min)
+            })
+            .fold(0.0, f64::max);
+        Digest {
+            summary: Summary::of(tasks, makespan_ms),
+            checksum: crate::model::kernel::combine(tasks.iter().map(|t| t.checksum)),
+            lanes,
+            max_overlapping_waits: max_overlapping_waits(tasks),
+            last_first_pickup_ms,
+        }
+    }
+}
+
+/// The most waits in flight at once (a sweep over wait segments' starts and ends).
+pub fn max_overlapping_waits(tasks: &[TaskRecord]) -> usize {
+    let mut edges: Vec<(f64, i32)> = tasks
+        .iter()
+        .flat_map(|t| t.segments.iter())
+        .filter(|s| s.kind == SegmentKind::Wait && s.end_ms > s.start_ms)
+        .flat_map(|s| [(s.start_ms, 1), (s.end_ms, -1)])
+        .collect();
+    // Ends before starts at the same instant: back-to-back waits do not overlap.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut best) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        best = best.max(now);
+    }
+    best as usize
+}
+
 /// One run of one strategy, as measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
@@ -151,27 +254,96 @@ pub struct RunRecord {
     pub pool_size: u32,
     /// Logical cores the browser reports.
     pub cores: u32,
-    /// From the run's start to the last task's end.
+    /// From the run's start to the last finished task's end.
     pub makespan_ms: f64,
-    /// Finished tasks (fewer than `params.tasks` when cancelled).
-    pub tasks: Vec<TaskRecord>,
-    pub cancelled: bool,
+    pub outcome: Outcome,
+    /// How long the page was hidden during the run, ms (0: never).
+    pub hidden_ms: f64,
     /// Main-thread responsiveness during the run.
     pub responsiveness: Responsiveness,
+    pub scheduler: Option<SchedulerCost>,
+    /// Projections of the task records, kept when the records are dropped.
+    pub digest: Digest,
+    /// Finished tasks (fewer than `params.tasks` unless done; empty once dropped).
+    pub tasks: Vec<TaskRecord>,
+    /// Whether `tasks` was emptied to bound memory (the digest remains).
+    pub details_dropped: bool,
 }
 
 impl RunRecord {
-    /// The order-independent checksum of every task's work.
+    /// A run from its head and its finished tasks; the makespan and digest are derived.
+    pub fn new(head: RunHead, tasks: Vec<TaskRecord>) -> Self {
+        let makespan_ms = tasks.iter().map(|r| r.end_ms).fold(0.0, f64::max);
+        let outcome = match head.outcome {
+            Outcome::Done if tasks.len() < head.params.tasks as usize => Outcome::Cancelled,
+            o => o,
+        };
+        RunRecord {
+            digest: Digest::of(&tasks, makespan_ms),
+            strategy: head.strategy,
+            params: head.params,
+            threads_used: head.threads_used,
+            pool_size: head.pool_size,
+            cores: head.cores,
+            makespan_ms,
+            outcome,
+            hidden_ms: head.hidden_ms,
+            responsiveness: head.responsiveness,
+            scheduler: head.scheduler,
+            tasks,
+            details_dropped: false,
+        }
+    }
+
+    /// Whether every task finished.
+    pub fn is_complete(&self) -> bool {
+        self.outcome == Outcome::Done
+    }
+
+    /// Whether the run was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.outcome == Outcome::Cancelled
+    }
+
+    /// The failure, if a task panicked or trapped.
+    pub fn failure(&self) -> Option<&str> {
+        match &self.outcome {
+            Outcome::Failed(why) => Some(why),
+            _ => None,
+        }
+    }
+
+    /// Whether the page was hidden during the run, so its timings cannot be trusted.
+    pub fn is_disturbed(&self) -> bool {
+        self.hidden_ms > 0.0
+    }
+
+    /// The order-independent checksum of every finished task's work.
     pub fn checksum(&self) -> u64 {
-        crate::model::kernel::combine(self.tasks.iter().map(|t| t.checksum))
+        self.digest.checksum
     }
 
     /// The distinct lanes tasks ran on, main thread first.
-    pub fn lanes(&self) -> Vec<Lane> {
-        let mut lanes: Vec<Lane> = self.tasks.iter().map(|t| t.lane).collect();
-        lanes.sort();
-        lanes.dedup();
-        lanes
+    pub fn lanes(&self) -> &[Lane] {
+        &self.digest.lanes
+    }
+
+    /// Bytes the task records hold (what dropping them frees).
+    pub fn detail_bytes(&self) -> usize {
+        self.tasks.capacity() * std::mem::size_of::<TaskRecord>()
+            + self
+                .tasks
+                .iter()
+                .map(|t| t.segments.capacity() * std::mem::size_of::<Segment>())
+                .sum::<usize>()
+    }
+
+    /// Drops the task records (the digest, and so every figure but the timeline, remains).
+    pub fn drop_details(&mut self) {
+        if !self.tasks.is_empty() {
+            self.tasks = Vec::new();
+            self.details_dropped = true;
+        }
     }
 }
 
