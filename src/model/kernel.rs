@@ -170,7 +170,11 @@ mod tests {
         assert_ne!(after(&[]), after(&[100.0]), "a wait is on record");
         assert_ne!(after(&[100.0]), after(&[100.5]), "its duration too");
         assert_eq!(after(&[100.0, 20.0]), after(&[100.0, 20.0]));
-        assert_ne!(after(&[100.0, 20.0]), after(&[20.0, 100.0]), "and the order of steps");
+        assert_ne!(
+            after(&[100.0, 20.0]),
+            after(&[20.0, 100.0]),
+            "and the order of steps"
+        );
     }
 
     #[test]
