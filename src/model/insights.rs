@@ -24,6 +24,7 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
     [
         cancelled(run),
         blocked(run),
+        queueing(run),
         speedup(run, sequential),
         overlap(run),
         theory(run, theory_ms),
@@ -221,7 +222,9 @@ pub fn cancelled(run: &RunRecord) -> Option<Insight> {
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
-    use crate::model::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord, max_overlapping_waits};
+    use crate::model::record::{
+        Lane, Outcome, RunHead, SegmentKind, TaskRecord, max_overlapping_waits,
+    };
     use crate::model::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
@@ -314,6 +317,12 @@ mod tests {
             i.text.contains("every 5.00 ms") && i.text.contains("about 22 slices"),
             "{}",
             i.text
+        );
+        assert!(
+            insights(&r, 240.0, None)
+                .iter()
+                .any(|i| i.rule == "queueing"),
+            "the findings list explains why yielding did not help"
         );
         r.responsiveness.longest_stall_ms = 8.0;
         assert!(queueing(&r).is_none(), "a short stall needs no explanation");
