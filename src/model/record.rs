@@ -151,10 +151,14 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// The async schedulers, for people. A closed list, so a record restored from text can point
+/// back at a `'static` name and an unknown one is recognisably unknown.
+pub const SCHEDULERS: [&str; 1] = ["one spawn_local task driving a ready queue"];
+
 /// What the async scheduler cost, measured during the run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SchedulerCost {
-    /// Which scheduler ran the tasks, for people.
+    /// Which scheduler ran the tasks: one of [`SCHEDULERS`].
     pub name: &'static str,
     /// Creating and queueing one task, µs.
     pub spawn_us_per_task: f64,
@@ -338,11 +342,24 @@ impl RunRecord {
                 .sum::<usize>()
     }
 
-    /// Drops the task records (the digest, and so every figure but the timeline, remains).
-    pub fn drop_details(&mut self) {
-        if !self.tasks.is_empty() {
-            self.tasks = Vec::new();
-            self.details_dropped = true;
+    /// This run without its task records: the digest, and so every figure but the timeline,
+    /// remains. Runs are shared behind `Arc`s, so this copies rather than empties in place, and
+    /// it never copies the records it leaves out.
+    pub fn without_details(&self) -> RunRecord {
+        RunRecord {
+            strategy: self.strategy,
+            params: self.params,
+            threads_used: self.threads_used,
+            pool_size: self.pool_size,
+            cores: self.cores,
+            makespan_ms: self.makespan_ms,
+            outcome: self.outcome.clone(),
+            hidden_ms: self.hidden_ms,
+            responsiveness: self.responsiveness,
+            scheduler: self.scheduler,
+            digest: self.digest.clone(),
+            tasks: Vec::new(),
+            details_dropped: true,
         }
     }
 }
@@ -350,6 +367,7 @@ impl RunRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::params::Params;
 
     #[test]
     fn a_recorder_turns_absolute_times_into_run_times() {
@@ -364,6 +382,53 @@ mod tests {
         assert_eq!(t.segments.len(), 2, "adjacent CPU slices merge");
         assert_eq!(t.segments[1].end_ms, 130.0);
         assert_eq!(t.checksum, 77);
+    }
+
+    #[test]
+    fn a_run_without_details_keeps_everything_but_the_task_records() {
+        let tasks = vec![
+            TaskRecord::from_segments(0, Lane::Main, &[(SegmentKind::Wait, 0.0, 100.0)]),
+            TaskRecord::from_segments(1, Lane::Worker(0), &[(SegmentKind::Cpu, 5.0, 30.0)]),
+        ];
+        let full = RunRecord::new(
+            RunHead {
+                strategy: Strategy::Threads,
+                params: Params {
+                    tasks: 3,
+                    ..Params::default()
+                },
+                threads_used: 2,
+                pool_size: 4,
+                cores: 8,
+                outcome: Outcome::Failed("task 2 panicked".into()),
+                hidden_ms: 12.5,
+                responsiveness: Responsiveness {
+                    longest_stall_ms: 7.0,
+                    ..Responsiveness::default()
+                },
+                scheduler: Some(SchedulerCost {
+                    name: SCHEDULERS[0],
+                    spawn_us_per_task: 1.5,
+                    wakes: 9,
+                    us_per_wake: 0.75,
+                }),
+            },
+            tasks,
+        );
+        assert!(full.detail_bytes() > 0);
+        let lean = full.without_details();
+        assert!(lean.tasks.is_empty() && lean.details_dropped);
+        assert_eq!(lean.detail_bytes(), 0);
+        assert_eq!(lean.lanes(), [Lane::Main, Lane::Worker(0)]);
+        assert_eq!(
+            lean,
+            RunRecord {
+                tasks: Vec::new(),
+                details_dropped: true,
+                ..full.clone()
+            }
+        );
+        assert!(!full.details_dropped, "the original keeps its records");
     }
 
     #[test]
