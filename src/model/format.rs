@@ -1,22 +1,41 @@
 //! Numbers for people: durations, rates and counts in one consistent style.
 
+/// Below a thousand units: `0.42`, `12.3`, `105`, so every size reads with about three digits.
+fn below_thousand(v: f64, unit: &str) -> String {
+    let a = v.abs();
+    if a < 10.0 {
+        format!("{v:.2} {unit}")
+    } else if a < 100.0 {
+        format!("{v:.1} {unit}")
+    } else {
+        format!("{v:.0} {unit}")
+    }
+}
+
 /// A duration: `0.42 ms`, `12.3 ms`, `105 ms`, `2.50 s`, `1 min 40 s`.
 pub fn ms(v: f64) -> String {
     if !v.is_finite() {
         return "–".into();
     }
     let a = v.abs();
-    if a < 10.0 {
-        format!("{v:.2} ms")
-    } else if a < 100.0 {
-        format!("{v:.1} ms")
-    } else if a < 1000.0 {
-        format!("{v:.0} ms")
+    if a < 1000.0 {
+        below_thousand(v, "ms")
     } else if a < 100_000.0 {
         format!("{:.2} s", v / 1000.0)
     } else {
         let s = (v / 1000.0).round() as i64;
         format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+/// A short duration given in µs: `0.75 µs`, `12.3 µs`, `105 µs`, then as [`ms`] does.
+pub fn us(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v.abs() < 1000.0 {
+        below_thousand(v, "µs")
+    } else {
+        ms(v / 1000.0)
     }
 }
 
@@ -61,6 +80,11 @@ mod tests {
         assert_eq!(ms(2500.0), "2.50 s");
         assert_eq!(ms(100_000.0), "1 min 40 s");
         assert_eq!(ms(f64::NAN), "–");
+        assert_eq!(us(0.754), "0.75 µs");
+        assert_eq!(us(12.34), "12.3 µs");
+        assert_eq!(us(105.4), "105 µs");
+        assert_eq!(us(2500.0), "2.50 ms");
+        assert_eq!(us(f64::INFINITY), "–");
     }
 
     #[test]
