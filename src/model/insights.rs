@@ -21,13 +21,18 @@ pub const THEORY_TOLERANCE: f64 = 0.2;
 /// All findings for `run`. `theory_ms` is its expected makespan; `sequential` the measured
 /// sequential run of the same workload, if any.
 pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>) -> Vec<Insight> {
+    // How the run ended and whether its timings can be trusted come before what they show.
     [
+        failed(run),
         cancelled(run),
+        disturbed(run),
         blocked(run),
         queueing(run),
         speedup(run, sequential),
         overlap(run),
+        scheduler(run),
         theory(run, theory_ms),
+        details_dropped(run),
     ]
     .into_iter()
     .flatten()
@@ -162,7 +167,13 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
     }
     let p = &run.params;
     let first_pickup = run.digest.last_first_pickup_ms;
-    let reason = if d < 0.0 {
+    // Throttling in a background tab outweighs every other cause, in either direction.
+    let reason = if run.is_disturbed() {
+        format!(
+            "the hidden tab: the page was hidden for {} and browsers throttle background tabs",
+            format::ms(run.hidden_ms)
+        )
+    } else if d < 0.0 {
         if p.workload.computes() {
             "the CPU ran faster than when the kernel was calibrated (clock boost or the JIT's optimised tier)".to_string()
         } else {
@@ -218,12 +229,68 @@ pub fn cancelled(run: &RunRecord) -> Option<Insight> {
     })
 }
 
+/// A failed run says why, and how far it got.
+pub fn failed(run: &RunRecord) -> Option<Insight> {
+    let why = run.failure()?;
+    Some(Insight {
+        rule: "failed",
+        text: format!(
+            "The run failed ({}); figures cover the {} of {} tasks that finished before it.",
+            why.trim_end_matches('.'),
+            format::count(run.digest.summary.tasks_done as u64),
+            format::count(u64::from(run.params.tasks))
+        ),
+    })
+}
+
+/// A run during which the page was hidden: its timings say more about throttling than about
+/// the strategy.
+pub fn disturbed(run: &RunRecord) -> Option<Insight> {
+    run.is_disturbed().then(|| Insight {
+        rule: "disturbed",
+        text: format!(
+            "The page was hidden for {} during this run; browsers throttle timers and rendering in background tabs, so these timings cannot be trusted: run it again with the tab visible.",
+            format::ms(run.hidden_ms)
+        ),
+    })
+}
+
+/// Why a run has figures but no timeline.
+pub fn details_dropped(run: &RunRecord) -> Option<Insight> {
+    run.details_dropped.then(|| Insight {
+        rule: "details_dropped",
+        text: "The task records of this run were dropped to keep the page's memory bounded; its figures are kept, its timeline is not.".into(),
+    })
+}
+
+/// What the async scheduler itself cost: spawning every task and polling after each wake-up.
+pub fn scheduler(run: &RunRecord) -> Option<Insight> {
+    let s = run.scheduler?;
+    // Every task is spawned at the start, so a cancelled run paid for all of them too.
+    let overhead_ms = (s.spawn_us_per_task * f64::from(run.params.tasks)
+        + s.us_per_wake * s.wakes as f64)
+        / 1000.0;
+    Some(Insight {
+        rule: "scheduler",
+        text: format!(
+            "The tasks were driven by {}: {} per spawn and {} per wake-up ({} wake-ups), {} of overhead in all, {:.1}% of the makespan.",
+            s.name,
+            format::us(s.spawn_us_per_task),
+            format::us(s.us_per_wake),
+            format::count(s.wakes),
+            format::ms(overhead_ms),
+            pct(overhead_ms, run.makespan_ms)
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
     use crate::model::record::{
-        Lane, Outcome, RunHead, SegmentKind, TaskRecord, max_overlapping_waits,
+        Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, SegmentKind, TaskRecord,
+        max_overlapping_waits,
     };
     use crate::model::stats::Responsiveness;
 
@@ -527,5 +594,103 @@ mod tests {
         assert_eq!(all[0].rule, "cancelled");
         assert!(all[0].text.contains("3 of 10"));
         assert!(all.iter().all(|i| i.rule != "theory"));
+    }
+
+    fn rules(all: &[Insight]) -> Vec<&'static str> {
+        all.iter().map(|i| i.rule).collect()
+    }
+
+    #[test]
+    fn failed_runs_say_why_and_how_far_they_got_and_skip_speedup_and_theory() {
+        let seq = io_async(10, 1000.0);
+        let mut r = io_async(3, 100.0);
+        r.params.tasks = 10;
+        r.outcome = Outcome::Failed("task 4 panicked at kernel.rs:12: overflow.".into());
+        let all = insights(&r, 1000.0, Some(&seq));
+        assert_eq!(all[0].rule, "failed");
+        assert_eq!(
+            all[0].text,
+            "The run failed (task 4 panicked at kernel.rs:12: overflow); figures cover the 3 of 10 tasks that finished before it."
+        );
+        let ruled = rules(&all);
+        for silent in ["cancelled", "speedup", "theory"] {
+            assert!(!ruled.contains(&silent), "{silent}: {ruled:?}");
+        }
+        assert!(speedup(&r, Some(&seq)).is_none());
+        assert!(theory(&r, 1000.0).is_none());
+        assert!(failed(&seq).is_none());
+    }
+
+    #[test]
+    fn a_hidden_page_makes_the_timings_untrustworthy() {
+        let mut r = io_async(10, 3.0);
+        assert!(disturbed(&r).is_none());
+        r.hidden_ms = 2500.0;
+        let i = disturbed(&r).unwrap();
+        assert!(
+            i.text.contains("hidden for 2.50 s") && i.text.contains("cannot be trusted"),
+            "{}",
+            i.text
+        );
+        assert_eq!(
+            rules(&insights(&r, 2.0, None))[..2],
+            ["disturbed", "blocked"]
+        );
+    }
+
+    #[test]
+    fn a_hidden_page_is_the_reason_a_run_departs_from_theory() {
+        let mut r = io_async(10, 3.0);
+        r.hidden_ms = 40.0;
+        let i = theory(&r, 2.0).unwrap();
+        assert!(
+            i.text.contains("likely the hidden tab") && i.text.contains("40.0 ms"),
+            "{}",
+            i.text
+        );
+        assert!(!i.text.contains("clamping"), "{}", i.text);
+        r.makespan_ms = 1.0;
+        let below = theory(&r, 2.0).unwrap();
+        assert!(below.text.contains("the hidden tab"), "{}", below.text);
+    }
+
+    #[test]
+    fn a_run_without_details_says_so_and_keeps_its_findings() {
+        let full = io_async(50, 100.0);
+        assert!(details_dropped(&full).is_none());
+        let lean = full.without_details();
+        let all = insights(&lean, 100.0, None);
+        assert_eq!(all.last().unwrap().rule, "details_dropped");
+        assert!(all.last().unwrap().text.contains("timeline is not"));
+        assert_eq!(
+            all[..all.len() - 1],
+            insights(&full, 100.0, None)[..],
+            "the other rules read the digest, not the task records"
+        );
+        assert!(rules(&all).contains(&"overlap"));
+    }
+
+    #[test]
+    fn the_scheduler_names_itself_and_its_share_of_the_makespan() {
+        let mut r = io_async(1_000, 100.0);
+        assert!(scheduler(&r).is_none());
+        r.scheduler = Some(SchedulerCost {
+            name: SCHEDULERS[0],
+            spawn_us_per_task: 2.0,
+            wakes: 1_000,
+            us_per_wake: 5.0,
+        });
+        // 1,000 × 2 µs + 1,000 × 5 µs = 7 ms of a 100 ms run.
+        let i = scheduler(&r).unwrap();
+        assert!(
+            i.text.contains(SCHEDULERS[0])
+                && i.text.contains("2.00 µs per spawn")
+                && i.text.contains("5.00 µs per wake-up (1,000 wake-ups)")
+                && i.text.contains("7.00 ms of overhead")
+                && i.text.contains("7.0% of the makespan"),
+            "{}",
+            i.text
+        );
+        assert!(rules(&insights(&r, 100.0, None)).contains(&"scheduler"));
     }
 }
