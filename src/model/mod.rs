@@ -8,6 +8,7 @@ pub mod chart;
 pub mod clock;
 pub mod format;
 pub mod gate;
+pub mod history;
 pub mod insights;
 pub mod kernel;
 pub mod params;
