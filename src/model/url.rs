@@ -121,15 +121,13 @@ fn unescape(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(v) => {
-                        out.push(v);
+                let hex = |b: u8| char::from(b).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(hi), Some(lo)) => {
+                        out.push((hi << 4 | lo) as u8);
                         i += 2;
                     }
-                    Err(_) => out.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
             b => out.push(b),
@@ -208,6 +206,7 @@ mod tests {
         assert_eq!(unescape(&escape("a b&c=d%")), "a b&c=d%");
         assert_eq!(unescape("100%"), "100%");
         assert_eq!(unescape("%zz"), "%zz");
+        assert_eq!(unescape("%+4"), "% 4", "a sign is not a hex digit");
         assert_eq!(unescape("a+b"), "a b");
     }
 
