@@ -533,6 +533,54 @@ impl Checked {
     }
 }
 
+/// Property-test strategies for parameters, shared by the codecs' tests.
+#[cfg(test)]
+pub(crate) mod arb {
+    use super::{Jitter, Params, Strategy as Strat, Workload};
+    use proptest::prelude::*;
+
+    /// Any parameters every field accepts (cross-field rules aside).
+    pub(crate) fn arb_params() -> impl Strategy<Value = Params> {
+        (
+            prop::sample::select(Workload::ALL.to_vec()),
+            1u32..=100_000,
+            0u32..=10_000,
+            0u32..=2_000,
+            prop_oneof![
+                Just(Jitter::None),
+                Just(Jitter::LongTail),
+                (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })
+            ],
+            (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
+            prop::sample::select(Strat::ALL.to_vec()),
+        )
+            .prop_map(
+                |(
+                    workload,
+                    tasks,
+                    io_ms,
+                    cpu_ms,
+                    jitter,
+                    (rounds, threads, yield_every_ms, seed),
+                    strategy,
+                )| {
+                    Params {
+                        workload,
+                        tasks,
+                        io_ms,
+                        cpu_ms,
+                        jitter,
+                        rounds,
+                        threads,
+                        yield_every_ms,
+                        seed,
+                        strategy,
+                    }
+                },
+            )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

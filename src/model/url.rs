@@ -52,14 +52,7 @@ pub fn decode(query: &str) -> Decoded {
     let mut form = FormText::from_params(&defaults);
     let mut notices = Vec::new();
     let mut pool = None;
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = unescape(raw_key);
-        let value = unescape(raw_value);
+    for (key, value) in pairs(query.trim_start_matches('?')) {
         if key == "v" {
             match value.parse::<u32>() {
                 Ok(v) if v <= VERSION => {}
@@ -98,8 +91,16 @@ pub fn decode(query: &str) -> Decoded {
     }
 }
 
+/// The unescaped `key=value` pairs of a query, in order (a pair without `=` has an empty value).
+pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    query.split('&').filter(|p| !p.is_empty()).map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (unescape(key), unescape(value))
+    })
+}
+
 /// Percent-encodes what a query value must not contain raw.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -113,7 +114,7 @@ fn escape(s: &str) -> String {
 }
 
 /// Decodes `%XX` escapes and `+` (a space in form encoding); invalid escapes stay as typed.
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -140,7 +141,8 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::{Jitter, Strategy as Strat, Workload};
+    use crate::model::params::Jitter;
+    use crate::model::params::arb::arb_params;
     use proptest::prelude::*;
 
     #[test]
@@ -208,46 +210,6 @@ mod tests {
         assert_eq!(unescape("%zz"), "%zz");
         assert_eq!(unescape("%+4"), "% 4", "a sign is not a hex digit");
         assert_eq!(unescape("a+b"), "a b");
-    }
-
-    fn arb_params() -> impl Strategy<Value = Params> {
-        (
-            prop::sample::select(Workload::ALL.to_vec()),
-            1u32..=100_000,
-            0u32..=10_000,
-            0u32..=2_000,
-            prop_oneof![
-                Just(Jitter::None),
-                Just(Jitter::LongTail),
-                (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })
-            ],
-            (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
-            prop::sample::select(Strat::ALL.to_vec()),
-        )
-            .prop_map(
-                |(
-                    workload,
-                    tasks,
-                    io_ms,
-                    cpu_ms,
-                    jitter,
-                    (rounds, threads, yield_every_ms, seed),
-                    strategy,
-                )| {
-                    Params {
-                        workload,
-                        tasks,
-                        io_ms,
-                        cpu_ms,
-                        jitter,
-                        rounds,
-                        threads,
-                        yield_every_ms,
-                        seed,
-                        strategy,
-                    }
-                },
-            )
     }
 
     proptest! {
