@@ -12,6 +12,7 @@ pub mod history;
 pub mod insights;
 pub mod kernel;
 pub mod params;
+pub mod persist;
 pub mod record;
 pub mod rng;
 pub mod stats;

@@ -14,6 +14,24 @@ pub enum Lane {
     Worker(u16),
 }
 
+impl Lane {
+    /// A short key for stored text: `main`, `w3`.
+    pub fn key(self) -> String {
+        match self {
+            Lane::Main => "main".into(),
+            Lane::Worker(k) => format!("w{k}"),
+        }
+    }
+
+    /// Parses a key written by [`Lane::key`].
+    pub fn from_key(s: &str) -> Option<Self> {
+        match s {
+            "main" => Some(Lane::Main),
+            _ => s.strip_prefix('w')?.parse().ok().map(Lane::Worker),
+        }
+    }
+}
+
 impl std::fmt::Display for Lane {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
