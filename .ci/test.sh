@@ -14,7 +14,7 @@ say "native tests (the pure model)"
 cargo test --all-targets
 
 say "clippy (wasm)"
-(wasm_env && cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings)
+(wasm_env && CLIPPY_CONF_DIR="$ROOT/.ci/clippy-wasm" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings)
 
 say "browser glue tests (wasm-bindgen-test, headless Chromium)"
 (

@@ -6,6 +6,7 @@
 pub mod caps;
 pub mod chart;
 pub mod clock;
+pub mod fault;
 pub mod format;
 pub mod gate;
 pub mod history;
@@ -20,4 +21,5 @@ pub mod sweep;
 pub mod theory;
 pub mod timeline;
 pub mod url;
+pub mod visibility;
 pub mod workload;

@@ -1,14 +1,20 @@
 //! Executors: run a [`Plan`] under a strategy and measure it.
 //!
 //! Every executor emits one [`TaskRecord`] per finished task into the run's channel;
-//! [`run`] drains it once per tick (never one update per task), reports progress, and
-//! assembles the [`RunRecord`] with the main thread's responsiveness over the run.
+//! [`run`] drains it once per tick (never one update per task), hands the records to the
+//! caller with its progress reports, and ends with the run's [`RunHead`]: its outcome, the
+//! main thread's responsiveness, and how long the page was hidden.
 //!
-//! - Sequential: one task after another on the main thread; waits are awaited; the event loop
-//!   gets a turn between tasks.
-//! - Async: every task spawned with `spawn_local`; waits overlap; computations run on the main
-//!   thread in slices of `yield_every_ms`, yielding between slices (0: never yield).
+//! - Sequential: one task after another on the main thread; waits are awaited; computations
+//!   run in slices of `yield_every_ms` like async ones, so Cancel and the page keep working
+//!   (0: never yield, which freezes the page on purpose); the event loop gets a turn between
+//!   tasks.
+//! - Async: every task a future of its own in a [`TaskSet`] on the event loop; waits overlap;
+//!   computations run on the main thread in slices of `yield_every_ms`.
 //! - Threads: see [`super::threads`].
+//!
+//! Cancel drops a main-thread run's futures at the next tick (and their timers with them); a
+//! fault in a worker ends a threads run at the next tick as failed.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -19,12 +25,16 @@ use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use wasm_bindgen_futures::spawn_local;
 
 use super::clock::now_ms;
+use super::event_loop::TaskSet;
 use super::probe::{self, PROBE_INTERVAL_MS};
-use super::threads;
 use super::timer::{sleep, yield_now};
+use super::{threads, visibility};
+use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::Strategy;
-use crate::model::record::{Lane, RunRecord, SegmentKind, TaskRecord, TaskRecorder};
+use crate::model::record::{
+    Lane, Outcome, RunHead, RunRecord, SegmentKind, TaskRecord, TaskRecorder,
+};
 use crate::model::timeline::OpenTask;
 use crate::model::workload::{Plan, Step};
 
@@ -125,30 +135,33 @@ pub struct RunRequest {
     pub cores: u32,
     /// Announce task starts (costs a message per task; the live timeline needs them).
     pub report_starts: bool,
+    /// A test-only fault to strike task 0 with (see `model::fault`).
+    pub inject: Option<Injected>,
 }
 
-/// Progress of a run, reported at most once per tick.
+/// Progress of a run, reported at most every [`REPORT_MS`] and once at the end. The records
+/// are moved to the caller, who keeps the only copy.
 #[derive(Debug)]
-pub struct Progress<'a> {
+pub struct Progress {
     pub done: u32,
     pub total: u32,
     /// Records that arrived since the last report.
-    pub new_records: &'a [TaskRecord],
+    pub new_records: Vec<TaskRecord>,
     /// Tasks that started since the last report (when starts are reported).
-    pub new_started: &'a [OpenTask],
+    pub new_started: Vec<OpenTask>,
     /// Time since the run started, ms.
     pub elapsed_ms: f64,
 }
 
-/// Runs one experiment and measures it.
+/// Runs one experiment and measures it; finished tasks' records go to `on_progress`.
 ///
 /// # Errors
 /// When the strategy cannot run here (threads without a pool, or more threads than workers).
 pub async fn run(
     req: RunRequest,
     cancel: CancelToken,
-    mut on_progress: impl FnMut(Progress<'_>),
-) -> Result<RunRecord, String> {
+    mut on_progress: impl FnMut(Progress),
+) -> Result<RunHead, String> {
     let total = req.plan.tasks();
     let threads_used = if req.strategy == Strategy::Threads {
         req.plan.params.threads
@@ -157,17 +170,20 @@ pub async fn run(
     };
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
-    match req.strategy {
-        Strategy::Sequential => start_sequential(Rc::new(req.plan), shared.clone()),
-        Strategy::Async => start_async(Rc::new(req.plan), shared.clone()),
-        Strategy::Threads => threads::start(Arc::new(req.plan), shared.clone(), threads_used)?,
-    }
+    let inject = req.inject.filter(|f| f.on_main());
+    let tasks = match req.strategy {
+        Strategy::Sequential => Some(start_sequential(Rc::new(req.plan), shared.clone(), inject)),
+        Strategy::Async => Some(start_async(Rc::new(req.plan), shared.clone(), inject)),
+        Strategy::Threads => {
+            threads::start(Arc::new(req.plan), shared.clone(), threads_used, req.inject)?;
+            None
+        }
+    };
 
-    let mut records: Vec<TaskRecord> = Vec::with_capacity(total as usize);
+    let mut records: Vec<TaskRecord> = Vec::new();
     let mut started: Vec<OpenTask> = Vec::new();
-    let mut reported_started = 0;
     let mut cancel_seen: Option<f64> = None;
-    let mut reported = 0;
+    let mut failure = None;
     let mut last_report = shared.origin_ms;
     loop {
         sleep(TICK_MS).await;
@@ -178,72 +194,104 @@ pub async fn run(
                 RunEvent::Finished(r) => records.push(r),
             }
         }
+        if req.strategy == Strategy::Threads
+            && let Some(fault) = threads::take_fault()
+        {
+            // The faulted worker's task will never finish: stop the others and end now.
+            cancel.cancel();
+            failure = Some(fault);
+        }
+        let stop = finished
+            || failure.is_some()
+            || cancel.is_cancelled() && {
+                let seen = *cancel_seen.get_or_insert_with(now_ms);
+                // Main-thread tasks are dropped at once. Workers are waited for (they notice
+                // within one check interval) so the next run finds the pool free.
+                req.strategy != Strategy::Threads || now_ms() - seen > CANCEL_GRACE_MS
+            };
         let now = now_ms();
-        if finished || now - last_report >= REPORT_MS {
+        if stop || now - last_report >= REPORT_MS {
             on_progress(Progress {
                 done: shared.done.load(Ordering::Acquire),
                 total,
-                new_records: &records[reported..],
-                new_started: &started[reported_started..],
+                new_records: std::mem::take(&mut records),
+                new_started: std::mem::take(&mut started),
                 elapsed_ms: now - shared.origin_ms,
             });
-            reported = records.len();
-            reported_started = started.len();
             last_report = now;
         }
-        if finished {
+        if stop {
             break;
         }
-        if cancel.is_cancelled() {
-            let seen = *cancel_seen.get_or_insert_with(now_ms);
-            // Main-thread tasks stop at their next check on their own. Workers are waited for
-            // (they notice within one check interval) so the next run finds the pool free.
-            if req.strategy != Strategy::Threads || now_ms() - seen > CANCEL_GRACE_MS {
-                break;
-            }
-        }
     }
-
-    let makespan = records.iter().map(|r| r.end_ms).fold(0.0, f64::max);
+    let scheduler = tasks.as_ref().map(|t| {
+        // Dropping unfinished tasks drops their timers: nothing of this run wakes later.
+        t.drop_all();
+        t.cost()
+    });
+    let end_ms = now_ms();
     // Let the probe tick once more, so a stall that ended with the run is on record.
     sleep(2.0 * PROBE_INTERVAL_MS).await;
-    let responsiveness = probe::measure(shared.origin_ms, shared.origin_ms + makespan);
-    Ok(RunRecord {
+    let outcome = match failure {
+        Some(f) => Outcome::Failed(f.message),
+        None if cancel.is_cancelled() => Outcome::Cancelled,
+        None => Outcome::Done,
+    };
+    Ok(RunHead {
         strategy: req.strategy,
         params: req.plan.params,
         threads_used,
         pool_size,
         cores: req.cores,
-        makespan_ms: makespan,
-        cancelled: cancel.is_cancelled() || (records.len() as u32) < total,
-        tasks: records,
-        responsiveness,
+        outcome,
+        hidden_ms: visibility::hidden_ms(shared.origin_ms, end_ms),
+        responsiveness: probe::measure(shared.origin_ms, end_ms),
+        scheduler: (req.strategy == Strategy::Async)
+            .then_some(scheduler)
+            .flatten(),
     })
 }
 
-fn start_sequential(plan: Rc<Plan>, shared: Arc<RunShared>) {
-    spawn_local(async move {
+/// [`run`], keeping every record: for sweeps and tests, which draw nothing live.
+///
+/// # Errors
+/// As [`run`].
+pub async fn run_to_end(req: RunRequest, cancel: CancelToken) -> Result<RunRecord, String> {
+    let mut tasks = Vec::new();
+    let head = run(req, cancel, |p| tasks.extend(p.new_records)).await?;
+    Ok(RunRecord::new(head, tasks))
+}
+
+/// The async slice in kernel units: `yield_every_ms` of work, or `None` to never yield.
+fn slice_units(plan: &Plan) -> Option<u64> {
+    let yield_ms = plan.params.yield_every_ms;
+    (yield_ms > 0).then(|| plan.calibration.units_for(f64::from(yield_ms)).max(1))
+}
+
+fn start_sequential(plan: Rc<Plan>, shared: Arc<RunShared>, inject: Option<Injected>) -> TaskSet {
+    let set = TaskSet::new();
+    set.spawn(async move {
+        let slice = slice_units(&plan);
         for task in 0..plan.tasks() {
-            if shared.cancel.is_cancelled() {
-                break;
-            }
-            if let Some(r) = run_on_main(&plan, task, &shared, None).await {
+            if let Some(r) = run_on_main(&plan, task, &shared, slice, inject).await {
                 shared.emit(r);
             }
             yield_now().await;
         }
         shared.finish();
     });
+    spawn_local(set.drive());
+    set
 }
 
-fn start_async(plan: Rc<Plan>, shared: Arc<RunShared>) {
-    let yield_ms = plan.params.yield_every_ms;
-    let slice = (yield_ms > 0).then(|| plan.calibration.units_for(f64::from(yield_ms)).max(1));
+fn start_async(plan: Rc<Plan>, shared: Arc<RunShared>, inject: Option<Injected>) -> TaskSet {
+    let set = TaskSet::new();
+    let slice = slice_units(&plan);
     let remaining = Rc::new(Cell::new(plan.tasks()));
     for task in 0..plan.tasks() {
         let (plan, shared, remaining) = (plan.clone(), shared.clone(), remaining.clone());
-        spawn_local(async move {
-            if let Some(r) = run_on_main(&plan, task, &shared, slice).await {
+        set.spawn(async move {
+            if let Some(r) = run_on_main(&plan, task, &shared, slice, inject).await {
                 shared.emit(r);
             }
             remaining.set(remaining.get() - 1);
@@ -252,33 +300,42 @@ fn start_async(plan: Rc<Plan>, shared: Arc<RunShared>) {
             }
         });
     }
+    spawn_local(set.drive());
+    set
 }
 
 /// Runs one task on the main thread: waits are timers, computations run in slices of
-/// `slice_units` with a yield between slices (`None`: the whole computation at once).
+/// `slice_units` with a yield between slices (`None`: the whole computation at once, which
+/// freezes the page on purpose).
 async fn run_on_main(
     plan: &Plan,
     task: u32,
     shared: &RunShared,
     slice_units: Option<u64>,
+    inject: Option<Injected>,
 ) -> Option<TaskRecord> {
     let t0 = now_ms();
     shared.started(task, Lane::Main, t0);
+    if task == 0 {
+        match inject {
+            Some(Injected::MainPanic) => {
+                panic!("injected fault: task 0 panicked on the main thread (test-only)")
+            }
+            Some(Injected::MainTrap) => core::arch::wasm32::unreachable(),
+            _ => {}
+        }
+    }
     let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, t0);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    let mut computed = false;
     for step in plan.steps(task) {
-        if shared.cancel.is_cancelled() {
-            return None;
-        }
         match step {
             Step::Wait { ms } => {
                 let t0 = now_ms();
                 sleep(ms).await;
                 rec.segment(SegmentKind::Wait, t0, now_ms());
+                kernel.wait_done(ms);
             }
             Step::Compute { units, .. } => {
-                computed = true;
                 if slice_units.is_some() && units > 0 {
                     // Tasks woken together (one timer wakes every due sleeper) would otherwise
                     // run their first slices back to back in one turn of the loop.
@@ -296,14 +353,11 @@ async fn run_on_main(
                         break;
                     }
                     yield_now().await;
-                    if shared.cancel.is_cancelled() {
-                        return None;
-                    }
                 }
             }
         }
     }
-    Some(rec.finish(now_ms(), if computed { kernel.checksum() } else { 0 }))
+    Some(rec.finish(now_ms(), kernel.checksum()))
 }
 
 /// Measures the kernel's speed on this device (blocks the main thread for about 0.1 s).

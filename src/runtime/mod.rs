@@ -17,11 +17,14 @@ compile_error!(
 pub mod canvas;
 pub mod caps;
 pub mod clock;
+pub mod event_loop;
 pub mod exec;
+pub mod faults;
 pub mod frames;
 pub mod location;
 pub mod probe;
 pub mod timer;
+pub mod visibility;
 
 #[cfg(target_feature = "atomics")]
 #[path = "threads.rs"]

@@ -1,61 +1,383 @@
-//! The threads strategy: tasks on a rayon pool of Web Workers (wasm-bindgen-rayon).
+//! The threads strategy: tasks on a rayon pool of Web Workers that this module starts, watches
+//! and restarts.
 //!
 //! Like Python's `ThreadPoolExecutor(max_workers=threads)`: `threads` runner jobs, each on its
 //! own worker, pull task numbers from a shared counter until none are left. A wait is a
 //! blocking `std::thread::sleep` (`memory.atomic.wait32`), so a waiting task holds its thread,
-//! as a blocking `requests.get` does. The main thread never blocks: runners are sent with
-//! `rayon::spawn` and report through the run's channel.
+//! as a blocking `requests.get` does.
+//!
+//! The pool is a plain (not global) `rayon::ThreadPool` whose threads run in workers spawned
+//! by `pool.js`, one leaked `ThreadBuilder` each. Why not wasm-bindgen-rayon's
+//! `initThreadPool`: it builds the global pool on the calling thread, which spin-waits on the
+//! main thread until every worker is primed (and can fail with "Atomics.wait cannot be called
+//! in this context", its issue 36); it keeps its `Worker` objects to itself, so a worker that
+//! traps is never heard of; and a global pool can never be replaced. Here `build()` returns at
+//! once, the main thread awaits the workers' messages, a worker's fault reaches the page as a
+//! message within milliseconds, and a failed pool is dropped and started anew.
+//!
+//! The main thread never blocks: it only calls `ThreadPool::spawn` (rayon's `web_spin_lock`
+//! makes its rare lock contention a short spin, never `Atomics.wait`) and reads atomics.
 
+use std::cell::RefCell;
+use std::future::{Future, poll_fn};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::task::{Poll, Waker};
 use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
 use super::exec::RunShared;
+use super::timer::sleep;
+use crate::model::fault::Injected;
 use crate::model::kernel::Kernel;
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 use crate::model::workload::{Plan, Step};
 
 /// How often a worker checks for cancellation while waiting or computing, in ms.
 const CHECK_MS: f64 = 10.0;
+/// How long workers may take to start before the pool is declared failed: generous, since a
+/// pool of 50 starts in about 0.9 s on 2 cores.
+const START_TIMEOUT_MS: f64 = 10_000.0;
+const START_TIMEOUT_PER_WORKER_MS: f64 = 100.0;
 
-static POOL: OnceLock<u32> = OnceLock::new();
-
-/// Starts the pool of `workers` Web Workers and returns how long that took, in ms.
-///
-/// # Errors
-/// The browser's message when workers cannot start (for example without cross-origin
-/// isolation), or when the pool was already started.
-pub async fn start_pool(workers: u32) -> Result<f64, String> {
-    if POOL.get().is_some() {
-        return Err("the pool is already running".into());
-    }
-    let t0 = now_ms();
-    wasm_bindgen_futures::JsFuture::from(wasm_bindgen_rayon::init_thread_pool(workers as usize))
-        .await
-        .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
-    let took = now_ms() - t0;
-    // What rayon itself reports, not what was asked for.
-    let _ = POOL.set(rayon::current_num_threads() as u32);
-    Ok(took)
+#[wasm_bindgen(module = "/src/runtime/pool.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = spawnWorker, catch)]
+    #[allow(clippy::too_many_arguments)]
+    fn spawn_worker(
+        module: &JsValue,
+        memory: &JsValue,
+        main_js: &JsValue,
+        thread: usize,
+        fail: bool,
+        generation: u32,
+        index: u32,
+        on_event: &JsValue,
+    ) -> Result<web_sys::Worker, JsValue>;
 }
 
-/// Workers in the running pool, if it has started.
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of wasm-bindgen's JS glue, which workers import to instantiate the module.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static MAIN_JS: js_sys::JsString;
+}
+
+/// A worker's entry point (called by `pool.js`): runs one rayon thread until the pool ends.
+#[wasm_bindgen]
+pub fn avt_worker_main(thread: usize) {
+    // SAFETY: `thread` is the `Box<ThreadBuilder>` that `start_pool` leaked for this worker
+    // alone, and `pool.js` calls this once per worker.
+    let builder = unsafe { Box::from_raw(thread as *mut rayon::ThreadBuilder) };
+    builder.run();
+}
+
+/// A fault in a worker: what happened, and when (shared clock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub worker: u32,
+    pub message: String,
+    pub at_ms: f64,
+}
+
+struct Pool {
+    rayon: Arc<rayon::ThreadPool>,
+    workers: Vec<web_sys::Worker>,
+}
+
+#[derive(Default)]
+struct PoolState {
+    pool: Option<Pool>,
+    /// Bumped by every start, so events of a retired pool's workers are told apart.
+    generation: u32,
+    /// Workers of the current generation that reported ready.
+    ready: u32,
+    /// Faults not yet taken by a run (or by the start-up).
+    faults: Vec<Fault>,
+    /// The first fault since the pool started: it needs a restart.
+    failed: Option<String>,
+    /// When the latest fault happened (shared clock).
+    last_fault_at: Option<f64>,
+    /// Retired workers, terminated when they report that their thread ended.
+    retiring: Vec<(u32, u32, web_sys::Worker)>,
+    waker: Option<Waker>,
+    on_event: Option<Closure<OnEvent>>,
+}
+
+/// `(generation, worker, kind, message, at_ms)` from a worker, through `pool.js`.
+type OnEvent = dyn FnMut(u32, u32, String, String, f64);
+
+thread_local! {
+    static STATE: RefCell<PoolState> = RefCell::new(PoolState::default());
+}
+
+fn on_event(generation: u32, index: u32, kind: String, message: String, at_ms: f64) {
+    let waker = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let current = generation == s.generation;
+        match kind.as_str() {
+            "ready" if current => s.ready += 1,
+            "exit" | "fault" if !current => {
+                // A retired worker whose thread ended (or died): let it go.
+                if let Some(i) = s
+                    .retiring
+                    .iter()
+                    .position(|(g, k, _)| *g == generation && *k == index)
+                {
+                    s.retiring.swap_remove(i).2.terminate();
+                }
+            }
+            // A panic posts its message before the trap that follows it: keep the first.
+            "fault" if !s.faults.iter().any(|f| f.worker == index) => {
+                let message = format!("worker {index}: {message}");
+                s.failed.get_or_insert_with(|| message.clone());
+                s.last_fault_at = Some(at_ms);
+                s.faults.push(Fault {
+                    worker: index,
+                    message,
+                    at_ms,
+                });
+            }
+            _ => {}
+        }
+        s.waker.take()
+    });
+    if let Some(w) = waker {
+        w.wake();
+    }
+}
+
+/// Drops the current pool: its threads end once idle (runs must have been stopped first) and
+/// their workers are terminated then; workers that faulted are terminated at once.
+fn retire() {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(pool) = s.pool.take() else { return };
+        let generation = s.generation;
+        let faulted: Vec<u32> = s.faults.iter().map(|f| f.worker).collect();
+        for (k, w) in pool.workers.into_iter().enumerate() {
+            if faulted.contains(&(k as u32)) {
+                w.terminate();
+            } else {
+                s.retiring.push((generation, k as u32, w));
+            }
+        }
+        // Dropping the last handle terminates the registry; its threads return from `run`.
+        drop(pool.rayon);
+        s.faults.clear();
+        s.failed = None;
+        s.ready = 0;
+    });
+}
+
+/// Why a pool did not start, and how many of its workers did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartError {
+    pub why: String,
+    pub started: u32,
+}
+
+/// Starts (or restarts) the pool with `workers` Web Workers and returns how long that took,
+/// in ms. `inject` may name a test-only start-up fault.
+///
+/// # Errors
+/// The browser's message when a worker cannot be created or fails while starting, or when
+/// not every worker started in time; the pool is then dropped, so a smaller one may be tried.
+pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, StartError> {
+    retire();
+    let t0 = now_ms();
+    let n = workers.max(1) as usize;
+    let mut builders = Vec::with_capacity(n);
+    let rayon = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .spawn_handler(|thread| {
+            builders.push(thread);
+            Ok(())
+        })
+        .build()
+        .map_err(|e| StartError {
+            why: e.to_string(),
+            started: 0,
+        })?;
+    let generation = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.generation += 1;
+        s.on_event.get_or_insert_with(|| Closure::new(on_event));
+        s.generation
+    });
+    let on_event: JsValue = STATE.with(|s| {
+        s.borrow()
+            .on_event
+            .as_ref()
+            .map(|c| c.as_ref().clone())
+            .unwrap_or(JsValue::UNDEFINED)
+    });
+    let (module, memory, main_js) = (
+        wasm_bindgen::module(),
+        wasm_bindgen::memory(),
+        MAIN_JS.with(|u| JsValue::from(u.clone())),
+    );
+    let mut spawned = Vec::with_capacity(n);
+    let mut spawn_error = None;
+    for (i, builder) in builders.into_iter().enumerate() {
+        if spawn_error.is_some() {
+            drop(builder);
+            continue;
+        }
+        let thread = Box::into_raw(Box::new(builder));
+        let fail = inject == Some(Injected::WorkerStart) && i + 1 == n;
+        match spawn_worker(
+            &module,
+            &memory,
+            &main_js,
+            thread as usize,
+            fail,
+            generation,
+            i as u32,
+            &on_event,
+        ) {
+            Ok(w) => spawned.push(w),
+            Err(e) => {
+                // SAFETY: no worker received this pointer.
+                drop(unsafe { Box::from_raw(thread) });
+                spawn_error = Some(js_message(&e));
+            }
+        }
+    }
+    let started = spawned.len() as u32;
+    STATE.with(|s| {
+        s.borrow_mut().pool = Some(Pool {
+            rayon: Arc::new(rayon),
+            workers: spawned,
+        })
+    });
+    if let Some(e) = spawn_error {
+        retire();
+        return Err(StartError {
+            why: format!("the browser could create only {started} of {n} workers ({e})"),
+            started,
+        });
+    }
+    let deadline = t0 + START_TIMEOUT_MS + START_TIMEOUT_PER_WORKER_MS * n as f64;
+    let mut timeout = Box::pin(sleep(deadline - now_ms()));
+    let outcome = poll_fn(|cx| {
+        let state = STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.waker = Some(cx.waker().clone());
+            (s.ready, s.faults.first().cloned())
+        });
+        match state {
+            (ready, Some(f)) => Poll::Ready(Err(StartError {
+                why: format!(
+                    "a worker failed while starting ({}); {ready} of {n} had started",
+                    f.message
+                ),
+                started: ready,
+            })),
+            (ready, None) if ready as usize >= n => Poll::Ready(Ok(())),
+            (ready, None) => match timeout.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(StartError {
+                    why: format!(
+                        "only {ready} of {n} workers started within {:.0} s",
+                        (deadline - t0) / 1000.0
+                    ),
+                    started: ready,
+                })),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(now_ms() - t0),
+        Err(e) => {
+            retire();
+            Err(e)
+        }
+    }
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// Workers in the running pool, if it has started (and not failed).
 pub fn pool_size() -> Option<u32> {
-    POOL.get().copied()
+    STATE.with(|s| {
+        let s = s.borrow();
+        s.pool
+            .as_ref()
+            .filter(|_| s.failed.is_none())
+            .map(|p| p.workers.len() as u32)
+    })
+}
+
+/// Why the pool must be restarted (a worker faulted), if it must.
+pub fn pool_failure() -> Option<String> {
+    STATE.with(|s| s.borrow().failed.clone())
+}
+
+/// When the latest worker fault happened (shared clock), for how fast it was reported.
+pub fn last_fault_at_ms() -> Option<f64> {
+    STATE.with(|s| s.borrow().last_fault_at)
+}
+
+/// A fault reported since the last call, if any.
+pub fn take_fault() -> Option<Fault> {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        (!s.faults.is_empty()).then(|| s.faults.remove(0))
+    })
+}
+
+/// Runs `job` on a worker of the pool (never on the main thread).
+///
+/// # Errors
+/// When the pool has not started or has failed.
+pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    if let Some(why) = pool_failure() {
+        return Err(format!("the pool must be restarted: {why}"));
+    }
+    let pool = STATE
+        .with(|s| s.borrow().pool.as_ref().map(|p| p.rayon.clone()))
+        .ok_or("the thread pool has not started")?;
+    pool.spawn(job);
+    Ok(())
 }
 
 /// Sends `threads` runners to the pool.
 ///
 /// # Errors
-/// When the pool has not started or has fewer workers than `threads`.
-pub fn start(plan: Arc<Plan>, shared: Arc<RunShared>, threads: u32) -> Result<(), String> {
-    let size = pool_size().ok_or("the thread pool has not started")?;
+/// When the pool has not started, has failed, or has fewer workers than `threads`.
+pub fn start(
+    plan: Arc<Plan>,
+    shared: Arc<RunShared>,
+    threads: u32,
+    inject: Option<Injected>,
+) -> Result<(), String> {
+    if let Some(why) = pool_failure() {
+        return Err(format!("the pool must be restarted: {why}"));
+    }
+    let (pool, size) = STATE
+        .with(|s| {
+            s.borrow()
+                .pool
+                .as_ref()
+                .map(|p| (p.rayon.clone(), p.workers.len() as u32))
+        })
+        .ok_or("the thread pool has not started")?;
     if threads > size {
         return Err(format!(
             "{threads} threads asked for, but the pool has {size} workers"
         ));
     }
+    let inject = inject.filter(|f| f.in_worker_task());
     let next = Arc::new(AtomicU32::new(0));
     let runners_left = Arc::new(AtomicU32::new(threads));
     for _ in 0..threads {
@@ -65,12 +387,15 @@ pub fn start(plan: Arc<Plan>, shared: Arc<RunShared>, threads: u32) -> Result<()
             next.clone(),
             runners_left.clone(),
         );
-        rayon::spawn(move || {
+        pool.spawn(move || {
             let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
             while !shared.cancel.is_cancelled() {
                 let task = next.fetch_add(1, Ordering::AcqRel);
                 if task >= plan.tasks() {
                     break;
+                }
+                if task == 0 {
+                    strike(inject);
                 }
                 if let Some(r) = run_blocking(&plan, task, &shared, lane) {
                     shared.emit(r);
@@ -84,13 +409,21 @@ pub fn start(plan: Arc<Plan>, shared: Arc<RunShared>, threads: u32) -> Result<()
     Ok(())
 }
 
+/// Carries out a test-only injected fault in this worker.
+fn strike(inject: Option<Injected>) {
+    match inject {
+        Some(Injected::WorkerPanic) => panic!("injected fault: task 0 panicked (test-only)"),
+        Some(Injected::WorkerTrap) => core::arch::wasm32::unreachable(),
+        _ => {}
+    }
+}
+
 /// Runs one task on this worker, blocking it for waits.
 fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Option<TaskRecord> {
     let t0 = now_ms();
     shared.started(task, lane, t0);
     let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, t0);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    let mut computed = false;
     let chunk = plan.calibration.units_for(CHECK_MS).max(1);
     for step in plan.steps(task) {
         if shared.cancel.is_cancelled() {
@@ -108,9 +441,9 @@ fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Optio
                     std::thread::sleep(Duration::from_secs_f64(left.min(CHECK_MS) / 1000.0));
                 }
                 rec.segment(SegmentKind::Wait, t0, now_ms());
+                kernel.wait_done(ms);
             }
             Step::Compute { units, .. } => {
-                computed = true;
                 let mut left = units;
                 while left > 0 {
                     if shared.cancel.is_cancelled() {
@@ -124,5 +457,5 @@ fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Optio
             }
         }
     }
-    Some(rec.finish(now_ms(), if computed { kernel.checksum() } else { 0 }))
+    Some(rec.finish(now_ms(), kernel.checksum()))
 }

@@ -4,16 +4,35 @@
 use std::sync::Arc;
 
 use super::exec::RunShared;
+use crate::model::fault::Injected;
 use crate::model::workload::Plan;
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
+
+/// A fault in a worker (never happens without workers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub worker: u32,
+    pub message: String,
+    pub at_ms: f64,
+}
+
+/// Why a pool did not start, and how many of its workers did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartError {
+    pub why: String,
+    pub started: u32,
+}
 
 /// Always fails: there is no pool without shared memory.
 ///
 /// # Errors
 /// Always, with the reason.
-pub async fn start_pool(_workers: u32) -> Result<f64, String> {
-    Err(WHY.into())
+pub async fn start_pool(_workers: u32, _inject: Option<Injected>) -> Result<f64, StartError> {
+    Err(StartError {
+        why: WHY.into(),
+        started: 0,
+    })
 }
 
 /// There is never a pool.
@@ -21,10 +40,30 @@ pub fn pool_size() -> Option<u32> {
     None
 }
 
+/// There is no pool to fail.
+pub fn pool_failure() -> Option<String> {
+    None
+}
+
+/// There are no workers to fault.
+pub fn last_fault_at_ms() -> Option<f64> {
+    None
+}
+
+/// There are no workers to fault.
+pub fn take_fault() -> Option<Fault> {
+    None
+}
+
 /// Always fails.
 ///
 /// # Errors
 /// Always, with the reason.
-pub fn start(_plan: Arc<Plan>, _shared: Arc<RunShared>, _threads: u32) -> Result<(), String> {
+pub fn start(
+    _plan: Arc<Plan>,
+    _shared: Arc<RunShared>,
+    _threads: u32,
+    _inject: Option<Injected>,
+) -> Result<(), String> {
     Err(WHY.into())
 }

@@ -5,6 +5,11 @@
 //! entry each, not 10,000 JS closures. [`yield_now`] posts to a `MessageChannel`, a macrotask
 //! that lets input, rendering and timers run without `setTimeout`'s 4 ms nesting clamp.
 //! Main thread only: a worker waits by blocking (see `threads`).
+//!
+//! Dropping a [`Sleep`] deregisters it: a cancelled run drops its tasks, and with them every
+//! pending wait, so none of them wakes during the next run. Deregistration is lazy (the entry
+//! stays in the heap, marked, until it surfaces or the heap is compacted), so dropping 100,000
+//! waits costs 100,000 flag writes, not 100,000 heap removals.
 
 use std::cell::{Cell, RefCell};
 use std::cmp::Reverse;
@@ -22,6 +27,10 @@ use super::clock::now_ms;
 #[derive(Default)]
 struct Slot {
     done: Cell<bool>,
+    /// Dropped before it fired: its heap entry is dead.
+    dropped: Cell<bool>,
+    /// Whether the slot has an entry in the timer heap (a yield's slot does not).
+    timed: Cell<bool>,
     waker: RefCell<Option<Waker>>,
 }
 
@@ -71,6 +80,8 @@ impl Ord for Entry {
 #[derive(Default)]
 struct Timers {
     heap: BinaryHeap<Reverse<Entry>>,
+    /// Entries in the heap whose `Sleep` is still alive.
+    live: usize,
     seq: u64,
     /// The deadline the armed `setTimeout` fires for, and its handle.
     armed: Option<(f64, i32)>,
@@ -93,7 +104,11 @@ fn on_timeout() {
         let now = now_ms();
         let mut due = Vec::new();
         while t.heap.peek().is_some_and(|Reverse(e)| e.deadline <= now) {
-            due.push(t.heap.pop().expect("peeked").0.slot);
+            let slot = t.heap.pop().expect("peeked").0.slot;
+            if !slot.dropped.get() {
+                t.live -= 1;
+                due.push(slot);
+            }
         }
         due
     });
@@ -107,7 +122,13 @@ fn on_timeout() {
 fn arm() {
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
+        while t.heap.peek().is_some_and(|Reverse(e)| e.slot.dropped.get()) {
+            t.heap.pop();
+        }
         let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
+            if let Some((_, handle)) = t.armed.take() {
+                window().clear_timeout_with_handle(handle);
+            }
             return;
         };
         if let Some((at, handle)) = t.armed {
@@ -140,6 +161,36 @@ impl Future for Sleep {
     }
 }
 
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        let slot = &self.slot;
+        if slot.done.get() || slot.dropped.replace(true) {
+            return;
+        }
+        slot.waker.borrow_mut().take();
+        if !slot.timed.get() {
+            return;
+        }
+        let idle = TIMERS.with(|t| {
+            let mut t = t.borrow_mut();
+            t.live -= 1;
+            // Compact once dead entries dominate, so a cancelled run's 100,000 waits do not
+            // linger until their deadlines.
+            if t.heap.len() > 2 * t.live + 1024 {
+                t.heap.retain(|Reverse(e)| !e.slot.dropped.get());
+            }
+            t.live == 0
+        });
+        if idle {
+            arm();
+        }
+    }
+}
+
+/// Waits registered and not yet fired or dropped (for tests and the soak).
+pub fn pending_timers() -> usize {
+    TIMERS.with(|t| t.borrow().live)
+}
 /// Waits `ms` milliseconds on the event loop without holding the main thread.
 pub fn sleep(ms: f64) -> Sleep {
     let slot = Rc::new(Slot::default());
@@ -148,8 +199,10 @@ pub fn sleep(ms: f64) -> Sleep {
         return Sleep { slot };
     }
     let deadline = now_ms() + ms;
+    slot.timed.set(true);
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
+        t.live += 1;
         t.seq += 1;
         let seq = t.seq;
         t.heap.push(Reverse(Entry {

@@ -14,6 +14,7 @@ use super::notices::Notices;
 use super::results::Results;
 use super::state::{AppState, PoolView};
 use super::timeline::Timeline;
+use crate::model::fault::Injected;
 use crate::model::url;
 use crate::runtime::{caps, clock, exec, location, threads, timer};
 
@@ -21,14 +22,26 @@ use crate::runtime::{caps, clock, exec, location, threads, timer};
 #[component]
 pub fn App() -> impl IntoView {
     let caps = caps::detect();
-    let decoded = url::decode(&location::query());
-    let state = AppState::new(caps, decoded.form, decoded.pool, decoded.notices);
+    let query = location::query();
+    let decoded = url::decode(&query);
+    let state = AppState::new(
+        caps,
+        decoded.form,
+        decoded.pool,
+        decoded.notices,
+        Injected::from_query(&query),
+    );
     provide_context(state);
+    state.recover_from_fault();
 
     // The URL always holds the experiment as it would run (valid fields; defaults elsewhere).
+    // The test-only `fault` key is dropped here, so a reload never injects it again.
     Effect::new(move |_| {
         let params = state.checked.with(|c| c.params);
-        let pool = state.pool_in_url.then_some(state.pool_requested);
+        let pool = state
+            .pool_in_url
+            .get()
+            .then_some(state.pool_requested.get());
         let _ = location::replace_query(&url::encode(&params, pool));
     });
 
@@ -86,12 +99,16 @@ async fn start_up(state: AppState) {
     // Let the first frame paint before the page does anything heavy.
     timer::sleep(1.0).await;
     if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
-        let view = match threads::start_pool(state.pool_requested).await {
+        let inject = state.take_inject(|f| f == Injected::WorkerStart);
+        let view = match threads::start_pool(state.pool_requested.get_untracked(), inject).await {
             Ok(took_ms) => PoolView::Ready {
                 workers: threads::pool_size().unwrap_or(0),
                 took_ms,
             },
-            Err(e) => PoolView::Unavailable(format!("the worker pool failed to start: {e}")),
+            Err(e) => PoolView::Failed {
+                why: e.why,
+                started: Some(e.started),
+            },
         };
         state.pool.set(view);
     }

@@ -63,7 +63,12 @@ pub fn Controls() -> impl IntoView {
                 </button>
             </div>
             <RunProgress />
-            {move || state.run_error.get().map(|e| view! { <p class="error" role="alert" data-testid="run-error">{e}</p> })}
+            {move || state.run_error.get().map(|e| view! {
+                <p class="error" role="alert" data-testid="run-error" data-report-ms=e.report_ms.map(|ms| format!("{ms:.1}"))>
+                    {e.text}
+                    {e.report_ms.map(|ms| view! { <span class="muted">{format!(" (reported {} after it happened)", format::ms(ms))}</span> })}
+                </p>
+            })}
         </div>
     }
 }

@@ -3,13 +3,12 @@
 use leptos::prelude::*;
 
 use super::state::{AppState, PoolView};
+use crate::model::format;
 use crate::model::params::{
     CPU_BUDGET_MS, CPU_MS_MAX, IO_MS_MAX, ROUNDS_MAX, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX,
     YIELD_MAX,
 };
 use crate::model::params::{Field, JITTER_PCT_MAX, Workload, group};
-use crate::model::{format, url};
-use crate::runtime::location;
 
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
 #[component]
@@ -180,12 +179,7 @@ fn PoolOffer() -> impl IntoView {
     });
     let restart = move |_| {
         if let Some((threads, ..)) = offer.get_untracked() {
-            let params = state.checked.with_untracked(|c| c.params);
-            if let Err(e) = location::reload_with_query(&url::encode(&params, Some(threads))) {
-                state
-                    .run_error
-                    .set(Some(format!("could not reload the page: {e}")));
-            }
+            state.restart_pool(threads);
         }
     };
     move || {
@@ -194,7 +188,7 @@ fn PoolOffer() -> impl IntoView {
                 <div class="offer" data-testid="pool-offer">
                     <p>
                         {format!(
-                            "The pool has {workers} worker{}. A pool is fixed when the page starts, so {threads} threads need a restart. This pool took {} to start here (measured), about {} per worker.",
+                            "The pool has {workers} worker{}, so {threads} threads need a restart of the pool. This pool took {} to start here (measured), about {} per worker.",
                             if workers == 1 { "" } else { "s" },
                             format::ms(took_ms),
                             format::ms(took_ms / f64::from(workers.max(1)))

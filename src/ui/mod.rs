@@ -26,8 +26,9 @@ pub const HOST_ID: &str = "async-vs-threads";
 
 /// Starts the probe and mounts the app into `#async-vs-threads`, or the body.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    crate::runtime::faults::install_panic_hook();
     crate::runtime::probe::start();
+    crate::runtime::visibility::start();
     let host = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(HOST_ID));
@@ -39,4 +40,5 @@ pub fn mount() {
         }
         None => leptos::mount::mount_to_body(app::App),
     }
+    crate::runtime::faults::mark_mounted();
 }

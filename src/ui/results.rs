@@ -7,8 +7,7 @@ use crate::model::format;
 use crate::model::params::Strategy;
 use std::sync::Arc;
 
-use crate::model::record::RunRecord;
-use crate::model::stats::Summary;
+use crate::model::record::{Outcome, RunRecord};
 
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
@@ -18,7 +17,7 @@ pub fn Results() -> impl IntoView {
         let runs = state.latest_runs();
         let sequential = runs[0]
             .as_ref()
-            .filter(|r| !r.cancelled)
+            .filter(|r| r.is_complete())
             .map(|r| r.makespan_ms);
         Strategy::ALL
             .iter()
@@ -106,30 +105,58 @@ fn row(
         }
         .into_any();
     };
-    let sum = Summary::of(&run);
+    let sum = run.digest.summary;
     let r = run.responsiveness;
+    let complete = run.is_complete();
     let speedup = sequential_ms
-        .filter(|_| !run.cancelled && run.makespan_ms > 0.0)
+        .filter(|_| complete && run.makespan_ms > 0.0)
         .map(|seq| seq / run.makespan_ms);
     let lanes = if run.threads_used > 1 || s == Strategy::Threads {
         format!("{} of {} workers", run.lanes().len(), run.pool_size)
     } else {
         "main thread".into()
     };
-    let makespan_text = if run.cancelled {
-        format!(
-            "cancelled after {} of {} tasks",
-            sum.tasks_done, run.params.tasks
-        )
-    } else {
-        format::ms(run.makespan_ms)
+    let (state, makespan_text) = match &run.outcome {
+        Outcome::Done => ("done", format::ms(run.makespan_ms)),
+        Outcome::Cancelled => (
+            "cancelled",
+            format!(
+                "cancelled after {} of {} tasks",
+                sum.tasks_done, run.params.tasks
+            ),
+        ),
+        Outcome::Failed(_) => (
+            "failed",
+            format!(
+                "failed after {} of {} tasks",
+                sum.tasks_done, run.params.tasks
+            ),
+        ),
     };
+    let disturbed = run.is_disturbed().then(|| {
+        view! {
+            <span class="flag" data-testid=id("disturbed") title="Browsers throttle timers in background tabs">
+                {format!(" · page hidden {}: timings untrustworthy", format::ms(run.hidden_ms))}
+            </span>
+        }
+    });
+    let scheduler = run.scheduler.map(|c| {
+        view! {
+            <span class="explain" data-testid=id("scheduler") data-spawn-us=format!("{:.3}", c.spawn_us_per_task) data-wake-us=format!("{:.3}", c.us_per_wake)>
+                {format!("{}: {:.2} µs to spawn a task, {:.2} µs per wake-up", c.name, c.spawn_us_per_task, c.us_per_wake)}
+            </span>
+        }
+    });
     view! {
-        <tr data-testid=format!("result-{k}") data-state=if run.cancelled { "cancelled" } else { "done" }>
+        <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string()>
             {head}
-            {cell("makespan", id("makespan"), Some(run.makespan_ms), makespan_text)}
+            <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms.to_string()>
+                {makespan_text}
+                {disturbed}
+                {scheduler}
+            </td>
             {theory}
-            {cell("delta", id("delta"), None, if run.cancelled { "–".into() } else { format::delta_pct(run.makespan_ms, theory_ms) })}
+            {cell("delta", id("delta"), None, if complete { format::delta_pct(run.makespan_ms, theory_ms) } else { "–".into() })}
             {cell("speedup", id("speedup"), speedup, speedup.map(format::times).unwrap_or_else(|| "–".into()))}
             {cell("throughput", id("throughput"), Some(sum.throughput_per_s), format!("{} tasks/s", format::count(sum.throughput_per_s.round() as u64)))}
             {cell(

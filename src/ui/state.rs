@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::caps::Capabilities;
+use crate::model::fault::Injected;
 use crate::model::gate::{self, Pool};
 use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, FormText, Params, Strategy};
@@ -15,6 +16,7 @@ use crate::model::theory::{Theory, expected};
 use crate::model::timeline::{OpenTask, TASK_VIEW_MAX};
 use crate::model::workload::Plan;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
+use crate::runtime::{clock, faults, threads};
 
 /// Runs kept for the results table.
 const HISTORY: usize = 30;
@@ -22,9 +24,21 @@ const HISTORY: usize = 30;
 /// The thread pool as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolView {
-    Starting { workers: u32 },
-    Ready { workers: u32, took_ms: f64 },
+    Starting {
+        workers: u32,
+    },
+    Ready {
+        workers: u32,
+        took_ms: f64,
+    },
+    /// Threads cannot run in this page at all (no isolation, no shared memory).
     Unavailable(String),
+    /// The pool failed (a worker faulted or could not start); a restart may fix it, with a
+    /// smaller pool when only `started` workers could start.
+    Failed {
+        why: String,
+        started: Option<u32>,
+    },
 }
 
 impl PoolView {
@@ -43,6 +57,9 @@ impl PoolView {
             PoolView::Starting { .. } => Pool::Starting,
             PoolView::Ready { workers, .. } => Pool::Ready(*workers),
             PoolView::Unavailable(why) => Pool::Unavailable(why.clone()),
+            PoolView::Failed { why, .. } => {
+                Pool::Unavailable(format!("the pool failed ({why}); restart it"))
+            }
         }
     }
 }
@@ -56,18 +73,51 @@ pub struct Running {
     pub elapsed_ms: f64,
 }
 
-/// The run the timeline shows: filled live while it runs, then kept.
+/// The run the timeline shows: filled live while it runs, then the finished run itself.
+/// Records are moved here from the executor and then into the run: never two copies.
 #[derive(Debug, Clone, Default)]
 pub struct LiveRun {
     pub strategy: Option<Strategy>,
     pub pool_size: u32,
     pub tasks: u32,
-    pub records: Vec<TaskRecord>,
+    /// Records so far, while running.
+    arrived: Vec<TaskRecord>,
+    /// The run once finished (shared with the results).
+    finished: Option<Arc<RunRecord>>,
     pub open: HashMap<u32, OpenTask>,
     pub elapsed_ms: f64,
     /// The axis length while running (theory, grown as time passes), then the makespan.
     pub span_ms: f64,
     pub running: bool,
+}
+
+impl LiveRun {
+    /// The records to draw: those so far while running, then the finished run's.
+    pub fn records(&self) -> &[TaskRecord] {
+        self.finished.as_ref().map_or(&self.arrived, |r| &r.tasks)
+    }
+
+    /// The finished run, once it has ended.
+    pub fn finished(&self) -> Option<&Arc<RunRecord>> {
+        self.finished.as_ref()
+    }
+}
+
+/// A run that could not start or ended in a fault, for the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError {
+    pub text: String,
+    /// For faults: ms from the fault to this message.
+    pub report_ms: Option<f64>,
+}
+
+impl RunError {
+    fn new(text: String) -> Self {
+        RunError {
+            text,
+            report_ms: None,
+        }
+    }
 }
 
 /// Which sweep is running.
@@ -98,10 +148,10 @@ pub struct SweepPoint {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub caps: Capabilities,
-    /// The pool size this page load asked for (URL `pool`, else the core count).
-    pub pool_requested: u32,
-    /// Whether the URL named the pool size (then links keep it).
-    pub pool_in_url: bool,
+    /// The pool size asked for (URL `pool`, else the core count; a restart may change it).
+    pub pool_requested: RwSignal<u32>,
+    /// Whether the URL names the pool size (then links keep it).
+    pub pool_in_url: RwSignal<bool>,
     pub form: RwSignal<FormText>,
     pub checked: Memo<Checked>,
     /// Each strategy's theory for the checked parameters, in `Strategy::ALL` order (computed
@@ -115,7 +165,7 @@ pub struct AppState {
     /// Finished runs, shared (a run may hold 100,000 task records; views clone the `Arc`).
     pub results: RwSignal<Vec<Arc<RunRecord>>>,
     pub notices: RwSignal<Vec<String>>,
-    pub run_error: RwSignal<Option<String>>,
+    pub run_error: RwSignal<Option<RunError>>,
     /// The timeline's run; `live_version` changes whenever it does (at most 10 times a second).
     pub live: StoredValue<LiveRun>,
     pub live_version: RwSignal<u64>,
@@ -127,6 +177,8 @@ pub struct AppState {
     /// Cost-growth sweep results (and the workload they were measured on).
     pub growth_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
     cancel: StoredValue<Option<CancelToken>>,
+    /// A test-only fault for the next run it applies to (URL `fault`).
+    inject: StoredValue<Option<Injected>>,
 }
 
 impl AppState {
@@ -136,14 +188,15 @@ impl AppState {
         form: FormText,
         pool: Option<u32>,
         notices: Vec<String>,
+        inject: Option<Injected>,
     ) -> Self {
         let form = RwSignal::new(form);
         let checked = Memo::new(move |_| form.with(FormText::check));
         let pool_requested = pool.unwrap_or_else(|| caps.default_pool());
         AppState {
             caps,
-            pool_requested,
-            pool_in_url: pool.is_some(),
+            pool_requested: RwSignal::new(pool_requested),
+            pool_in_url: RwSignal::new(pool.is_some()),
             form,
             checked,
             theories: Memo::new(move |_| {
@@ -171,6 +224,7 @@ impl AppState {
             speedup_points: RwSignal::new((None, Vec::new())),
             growth_points: RwSignal::new((None, Vec::new())),
             cancel: StoredValue::new(None),
+            inject: StoredValue::new(inject),
         }
     }
 
@@ -227,25 +281,20 @@ impl AppState {
                 }
                 let params = Params { strategy, ..base };
                 match self.run_one(params, calibration, &cancel, true).await {
-                    Ok(record) => {
-                        let record = Arc::new(record);
-                        all.push(record.clone());
-                        self.results.update(|v| {
-                            v.retain(|r| {
-                                !(r.strategy == strategy && same_experiment(&r.params, &params))
-                            });
-                            v.push(record);
-                            if v.len() > HISTORY {
-                                v.remove(0);
-                            }
-                        });
-                    }
-                    Err(e) => self
-                        .run_error
-                        .set(Some(format!("{} could not run: {e}", strategy.label()))),
+                    Ok(record) => all.push(record),
+                    Err(e) => self.run_error.set(Some(RunError::new(format!(
+                        "{} could not run: {e}",
+                        strategy.label()
+                    )))),
+                }
+                if self
+                    .pool
+                    .with_untracked(|p| matches!(p, PoolView::Failed { .. }))
+                {
+                    break;
                 }
             }
-            if run_all && all.len() == Strategy::ALL.len() && all.iter().all(|r| !r.cancelled) {
+            if run_all && all.len() == Strategy::ALL.len() && all.iter().all(|r| r.is_complete()) {
                 self.last_run_all.set(all);
             }
             self.end();
@@ -293,7 +342,7 @@ impl AppState {
                     break;
                 }
                 match self.run_one(params, calibration, &cancel, false).await {
-                    Ok(r) if !r.cancelled => target.update(|(_, v)| {
+                    Ok(r) if r.is_complete() => target.update(|(_, v)| {
                         v.push(SweepPoint {
                             strategy: params.strategy,
                             threads: params.threads,
@@ -301,8 +350,13 @@ impl AppState {
                             makespan_ms: r.makespan_ms,
                         })
                     }),
+                    Ok(r) if r.failure().is_some() => break,
                     Ok(_) => {}
-                    Err(e) => self.run_error.set(Some(format!("the sweep stopped: {e}"))),
+                    Err(e) => {
+                        self.run_error
+                            .set(Some(RunError::new(format!("the sweep stopped: {e}"))));
+                        break;
+                    }
                 }
                 self.sweep.set(Some(SweepProgress {
                     kind,
@@ -341,14 +395,14 @@ impl AppState {
         self.cancel.set_value(None);
     }
 
-    /// Runs one experiment, feeding the live timeline and the progress bar.
+    /// Runs one experiment, feeding the live timeline and the progress bar, and keeps it.
     async fn run_one(
         self,
         params: Params,
         calibration: Calibration,
         cancel: &CancelToken,
         live: bool,
-    ) -> Result<RunRecord, String> {
+    ) -> Result<Arc<RunRecord>, String> {
         let strategy = params.strategy;
         let pool_size = self.pool.with_untracked(PoolView::workers);
         if live {
@@ -373,6 +427,13 @@ impl AppState {
         // Async starts matter only to the task view; skip their cost when it is not drawn.
         let report_starts =
             live && !(strategy == Strategy::Async && params.tasks as usize > TASK_VIEW_MAX);
+        let inject = self.take_inject(|f| {
+            if strategy == Strategy::Threads {
+                f.in_worker_task()
+            } else {
+                f.on_main()
+            }
+        });
         let req = RunRequest {
             strategy,
             plan: Plan {
@@ -381,8 +442,10 @@ impl AppState {
             },
             cores: self.caps.cores,
             report_starts,
+            inject,
         };
-        let outcome = exec::run(req, cancel.clone(), |p| {
+        let mut kept = Vec::new();
+        let head = exec::run(req, cancel.clone(), |p| {
             self.running.set(Some(Running {
                 strategy,
                 done: p.done,
@@ -392,31 +455,129 @@ impl AppState {
             if live {
                 self.live.update_value(|l| {
                     for o in p.new_started {
-                        l.open.insert(o.task, *o);
+                        l.open.insert(o.task, o);
                     }
-                    for r in p.new_records {
+                    for r in &p.new_records {
                         l.open.remove(&r.task);
-                        l.records.push(r.clone());
                     }
+                    l.arrived.extend(p.new_records);
                     l.elapsed_ms = p.elapsed_ms;
                     l.span_ms = l.span_ms.max(p.elapsed_ms * 1.05);
                 });
                 self.live_version.update(|v| *v += 1);
+            } else {
+                kept.extend(p.new_records);
             }
         })
         .await;
+        let record = head.map(|head| {
+            let tasks = if live {
+                self.live
+                    .try_update_value(|l| std::mem::take(&mut l.arrived))
+                    .unwrap_or_default()
+            } else {
+                kept
+            };
+            Arc::new(RunRecord::new(head, tasks))
+        });
         if live {
             self.live.update_value(|l| {
                 l.running = false;
                 l.open.clear();
-                if let Ok(r) = &outcome {
-                    l.records = r.tasks.clone();
+                if let Ok(r) = &record {
                     l.span_ms = r.makespan_ms.max(1.0);
+                    l.finished = Some(r.clone());
                 }
             });
             self.live_version.update(|v| *v += 1);
         }
-        outcome
+        let record = record?;
+        if let Some(why) = record.failure() {
+            self.pool_failed(strategy, why);
+        }
+        if live {
+            self.keep(record.clone());
+        }
+        Ok(record)
+    }
+
+    /// Says that a run failed, how long the report took, and marks the pool for a restart
+    /// when a worker faulted.
+    fn pool_failed(self, strategy: Strategy, why: &str) {
+        let report_ms = threads::last_fault_at_ms().map(|at| clock::now_ms() - at);
+        self.run_error.set(Some(RunError {
+            text: format!("{} failed: {why}.", strategy.label()),
+            report_ms,
+        }));
+        if strategy == Strategy::Threads {
+            self.pool.set(PoolView::Failed {
+                why: why.to_owned(),
+                started: None,
+            });
+        }
+    }
+
+    /// Adds a finished run to the results, replacing the same strategy's earlier run of the
+    /// same experiment.
+    fn keep(self, record: Arc<RunRecord>) {
+        let strategy = record.strategy;
+        let params = record.params;
+        self.results.update(|v| {
+            v.retain(|r| !(r.strategy == strategy && same_experiment(&r.params, &params)));
+            v.push(record);
+            if v.len() > HISTORY {
+                v.remove(0);
+            }
+        });
+    }
+
+    /// Starts the pool anew with `workers` workers (after a fault, or to change its size);
+    /// the URL keeps the size when it differs from the default.
+    pub fn restart_pool(self, workers: u32) {
+        if self.running.get_untracked().is_some() {
+            return;
+        }
+        if workers != self.pool_requested.get_untracked() {
+            self.pool_requested.set(workers);
+            self.pool_in_url.set(true);
+        }
+        self.pool.set(PoolView::Starting { workers });
+        leptos::task::spawn_local(async move {
+            let view = match threads::start_pool(workers, None).await {
+                Ok(took_ms) => PoolView::Ready {
+                    workers: threads::pool_size().unwrap_or(0),
+                    took_ms,
+                },
+                Err(e) => PoolView::Failed {
+                    why: e.why,
+                    started: Some(e.started),
+                },
+            };
+            self.pool.set(view);
+        });
+    }
+
+    /// The test-only fault, if `applies` to it; taken, so it strikes once.
+    pub fn take_inject(self, applies: impl Fn(Injected) -> bool) -> Option<Injected> {
+        let inject = self.inject.with_value(|i| i.filter(|f| applies(*f)));
+        if inject.is_some() {
+            self.inject.set_value(None);
+        }
+        inject
+    }
+
+    /// After a reload caused by a main-thread fault: says what happened and how long the
+    /// report took.
+    pub fn recover_from_fault(self) {
+        if let Some((message, at_ms)) = faults::take_previous_fault() {
+            let report_ms = (clock::now_ms() - at_ms).max(0.0);
+            self.run_error.set(Some(RunError {
+                text: format!(
+                    "The page restarted after a fault on the main thread: {message}. Your earlier results are kept."
+                ),
+                report_ms: report_ms.is_finite().then_some(report_ms),
+            }));
+        }
     }
 
     /// Asks the run in progress to stop.

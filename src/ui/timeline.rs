@@ -43,11 +43,11 @@ fn describe_open(o: &OpenTask, now: f64) -> String {
 fn layouts(live: &LiveRun, width: f64) -> (Vec<Lane>, Layout, Option<Layout>) {
     let strategy = live.strategy.unwrap_or(Strategy::Async);
     let open: Vec<OpenTask> = live.open.values().copied().collect();
-    let lanes = timeline::lanes(strategy, live.pool_size, &live.records, &open);
+    let lanes = timeline::lanes(strategy, live.pool_size, live.records(), &open);
     let lane = timeline::lane_view(
         strategy,
         &lanes,
-        &live.records,
+        live.records(),
         &open,
         live.elapsed_ms,
         live.span_ms,
@@ -55,7 +55,7 @@ fn layouts(live: &LiveRun, width: f64) -> (Vec<Lane>, Layout, Option<Layout>) {
     );
     let task = timeline::task_view(
         live.tasks,
-        &live.records,
+        live.records(),
         &open,
         live.elapsed_ms,
         live.span_ms,
@@ -88,7 +88,7 @@ pub fn Timeline() -> impl IntoView {
         let width = canvas::css_width(&lc);
         let (lanes, lane, task) = state.live.with_value(|l| layouts(l, width));
         has_run.set(state.live.with_value(|l| l.strategy.is_some()));
-        drawn_records.set(state.live.with_value(|l| l.records.len()));
+        drawn_records.set(state.live.with_value(|l| l.records().len()));
         let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
         if lane_names.with_untracked(|n| *n != names) {
             lane_names.set(names);
@@ -197,7 +197,7 @@ fn show(
     detail: RwSignal<Option<String>>,
 ) {
     let text = state.live.with_value(|l| {
-        l.records
+        l.records()
             .iter()
             .find(|r| r.task == task)
             .map(describe)
@@ -219,7 +219,7 @@ fn DataTable() -> impl IntoView {
         if !open.get() {
             return None;
         }
-        let (running, mut records) = state.live.with_value(|l| (l.running, l.records.clone()));
+        let (running, mut records) = state.live.with_value(|l| (l.running, l.records().to_vec()));
         if running {
             return Some(
                 view! { <p class="muted">"The table fills in when the run ends."</p> }.into_any(),
