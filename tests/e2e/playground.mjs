@@ -33,6 +33,13 @@ export async function start() {
   };
 }
 
+/**
+ * The states a result row can be in: not run yet, or how its last run ended. A run that
+ * could not finish (a task panicked, the pool died) is "failed", and the page says why in
+ * `[data-testid=run-error]`.
+ */
+export const ROW_STATES = Object.freeze(['none', 'done', 'cancelled', 'failed']);
+
 export class Playground {
   constructor(page, base) {
     this.page = page;
@@ -90,20 +97,59 @@ export class Playground {
     await this.waitIdle();
   }
 
-  /** The measured row of one strategy, as numbers. */
+  /**
+   * The measured row of one strategy, as numbers. Read in one go from the DOM, without
+   * waiting: a row that is not "done" may lack cells, and those read as null.
+   */
   async result(strategy) {
-    const num = async (name) => {
-      const v = await this.testid(`result-${strategy}-${name}`).getAttribute('data-value');
-      return v === null ? null : Number(v);
-    };
-    return {
-      state: await this.testid(`result-${strategy}`).getAttribute('data-state'),
-      makespan: await num('makespan'),
-      theory: await num('theory'),
-      stall: await num('stall'),
-      lagP99: await num('lag'),
-      lanes: await num('lanes'),
-      checksum: await this.testid(`result-${strategy}-checksum`).getAttribute('data-value').catch(() => null),
-    };
+    const row = await this.page.evaluate((k) => {
+      const el = (name) => document.querySelector(`[data-testid="result-${k}${name ? `-${name}` : ''}"]`);
+      const num = (name) => {
+        const v = el(name)?.getAttribute('data-value');
+        return v === null || v === undefined ? null : Number(v);
+      };
+      return {
+        state: el('')?.getAttribute('data-state') ?? null,
+        makespan: num('makespan'),
+        theory: num('theory'),
+        stall: num('stall'),
+        lagP99: num('lag'),
+        lanes: num('lanes'),
+        checksum: el('checksum')?.getAttribute('data-value') ?? null,
+      };
+    }, strategy);
+    // A state nobody checks for would make every `state === 'done'` test fail obscurely.
+    if (!ROW_STATES.includes(row.state)) throw new Error(`result-${strategy}: unknown data-state "${row.state}"`);
+    return row;
+  }
+
+  /** Clicks Run and returns the row, or throws (with the page's message) unless it is "done". */
+  async runDone(strategy) {
+    const r = await this.run(strategy);
+    if (r.state !== 'done') {
+      const why = await this.runError();
+      throw new Error(`the ${strategy} run ended "${r.state}"${why ? `: ${why}` : ''}`);
+    }
+    return r;
+  }
+
+  /** The page's run error message, or null when there is none. */
+  async runError() {
+    return this.page.evaluate(() => document.querySelector('[data-testid=run-error]')?.textContent.trim() ?? null);
+  }
+
+  /** An attribute of the first element with this testid, or null (no waiting, no throwing). */
+  async attr(id, name) {
+    return this.page.evaluate(([id, name]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(name) ?? null, [id, name]);
+  }
+
+  /** Kernel work units per ms the page measured at start-up (one thread). */
+  async calibration() {
+    return Number(await this.attr('calibration', 'data-value'));
+  }
+
+  /** Navigation start to "calibrated and pool ready", in ms, as the page measured it. */
+  async readyMs() {
+    return Number(await this.attr('ready', 'data-value'));
   }
 }

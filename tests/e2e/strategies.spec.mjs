@@ -45,7 +45,9 @@ test('async CPU that never yields stalls the main thread; threads do not', { tim
   const asy = await pg.run('async');
   assert.ok(asy.stall >= 0.8 * asy.makespan, `async stall ${asy.stall} ms of ${asy.makespan} ms`);
   const thr = await pg.run('threads');
-  assert.ok(thr.stall < 100, `threads stall ${thr.stall} ms`);
+  // Both runs do the same work on the same page; the threads run's main thread only
+  // collects records, so its longest stall is a small fraction of the frozen async one.
+  assert.ok(thr.stall * 5 <= asy.stall, `threads stall ${thr.stall} ms vs async ${asy.stall} ms`);
   await pg.page.close();
 });
 
