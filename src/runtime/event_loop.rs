@@ -36,6 +36,7 @@ struct ReadyQueue {
 }
 
 impl ReadyQueue {
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
     fn push(&self, task: u32) {
         self.woken
             .lock()
@@ -111,20 +112,24 @@ impl TaskSet {
         }
     }
 
-    /// Adds a task and queues its first poll (like `asyncio.create_task`).
-    pub fn spawn(&self, future: impl Future<Output = ()> + 'static) {
+    /// Adds tasks and queues their first polls (like `asyncio.create_task` for each).
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    pub fn extend<F: Future<Output = ()> + 'static>(&self, futures: impl IntoIterator<Item = F>) {
         let t0 = now_ms();
         let inner = &self.inner;
-        let task = inner.tasks.borrow().len() as u32;
-        inner.tasks.borrow_mut().push(Some(Box::pin(future)));
-        let waker = Arc::new(TaskWaker {
-            task,
-            queued: AtomicBool::new(false),
-            ready: inner.ready.clone(),
-        });
-        waker.wake_by_ref();
-        inner.wakers.borrow_mut().push(waker);
-        inner.live.set(inner.live.get() + 1);
+        let mut tasks = inner.tasks.borrow_mut();
+        let mut wakers = inner.wakers.borrow_mut();
+        for future in futures {
+            let waker = Arc::new(TaskWaker {
+                task: tasks.len() as u32,
+                queued: AtomicBool::new(false),
+                ready: inner.ready.clone(),
+            });
+            tasks.push(Some(Box::pin(future)));
+            waker.wake_by_ref();
+            wakers.push(waker);
+            inner.live.set(inner.live.get() + 1);
+        }
         inner.spawn_ms.set(inner.spawn_ms.get() + now_ms() - t0);
     }
 
@@ -181,6 +186,7 @@ struct Driver {
 impl Future for Driver {
     type Output = ();
 
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let inner = &self.inner;
         if inner.dropped.get() || inner.live.get() == 0 {

@@ -16,7 +16,7 @@
 //! Cancel drops a main-thread run's futures at the next tick (and their timers with them); a
 //! fault in a worker ends a threads run at the next tick as failed.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -27,7 +27,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::clock::now_ms;
 use super::event_loop::TaskSet;
 use super::probe::{self, PROBE_INTERVAL_MS};
-use super::timer::{sleep, yield_now};
+use super::timer::{sleep, sleep_from, yield_now};
 use super::{threads, visibility};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
@@ -76,6 +76,9 @@ pub struct RunShared {
     tx: UnboundedSender<RunEvent>,
 }
 
+/// Records of main-thread tasks, collected without a channel.
+type Sink = Rc<RefCell<Vec<TaskRecord>>>;
+
 /// What executors tell the run as tasks go.
 #[derive(Debug)]
 pub enum RunEvent {
@@ -109,7 +112,13 @@ impl RunShared {
         }
     }
 
-    /// Hands a finished task's record to the run.
+    /// Hands a finished main-thread task's record to the run (no channel: same thread).
+    fn emit_main(&self, sink: &Sink, record: TaskRecord) {
+        sink.borrow_mut().push(record);
+        self.done.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Hands a finished task's record to the run from a worker.
     pub fn emit(&self, record: TaskRecord) {
         // A run that stopped listening (cancelled) has no one to tell: dropping is right.
         let _ = self.tx.unbounded_send(RunEvent::Finished(record));
@@ -171,9 +180,20 @@ pub async fn run(
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
     let inject = req.inject.filter(|f| f.on_main());
+    let sink = Sink::default();
     let tasks = match req.strategy {
-        Strategy::Sequential => Some(start_sequential(Rc::new(req.plan), shared.clone(), inject)),
-        Strategy::Async => Some(start_async(Rc::new(req.plan), shared.clone(), inject)),
+        Strategy::Sequential => Some(start_sequential(
+            Rc::new(req.plan),
+            shared.clone(),
+            sink.clone(),
+            inject,
+        )),
+        Strategy::Async => Some(start_async(
+            Rc::new(req.plan),
+            shared.clone(),
+            sink.clone(),
+            inject,
+        )),
         Strategy::Threads => {
             threads::start(Arc::new(req.plan), shared.clone(), threads_used, req.inject)?;
             None
@@ -194,6 +214,7 @@ pub async fn run(
                 RunEvent::Finished(r) => records.push(r),
             }
         }
+        records.append(&mut sink.borrow_mut());
         if req.strategy == Strategy::Threads
             && let Some(fault) = threads::take_fault()
         {
@@ -268,54 +289,68 @@ fn slice_units(plan: &Plan) -> Option<u64> {
     (yield_ms > 0).then(|| plan.calibration.units_for(f64::from(yield_ms)).max(1))
 }
 
-fn start_sequential(plan: Rc<Plan>, shared: Arc<RunShared>, inject: Option<Injected>) -> TaskSet {
+fn start_sequential(
+    plan: Rc<Plan>,
+    shared: Arc<RunShared>,
+    sink: Sink,
+    inject: Option<Injected>,
+) -> TaskSet {
     let set = TaskSet::new();
-    set.spawn(async move {
+    set.extend([async move {
         let slice = slice_units(&plan);
         for task in 0..plan.tasks() {
-            if let Some(r) = run_on_main(&plan, task, &shared, slice, inject).await {
-                shared.emit(r);
-            }
+            let r = run_on_main(&plan, task, &shared, slice, inject).await;
+            shared.emit_main(&sink, r);
             yield_now().await;
         }
         shared.finish();
-    });
+    }]);
     spawn_local(set.drive());
     set
 }
 
-fn start_async(plan: Rc<Plan>, shared: Arc<RunShared>, inject: Option<Injected>) -> TaskSet {
+fn start_async(
+    plan: Rc<Plan>,
+    shared: Arc<RunShared>,
+    sink: Sink,
+    inject: Option<Injected>,
+) -> TaskSet {
     let set = TaskSet::new();
     let slice = slice_units(&plan);
     let remaining = Rc::new(Cell::new(plan.tasks()));
-    for task in 0..plan.tasks() {
-        let (plan, shared, remaining) = (plan.clone(), shared.clone(), remaining.clone());
-        set.spawn(async move {
-            if let Some(r) = run_on_main(&plan, task, &shared, slice, inject).await {
-                shared.emit(r);
-            }
+    set.extend((0..plan.tasks()).map(|task| {
+        let (plan, shared, sink, remaining) = (
+            plan.clone(),
+            shared.clone(),
+            sink.clone(),
+            remaining.clone(),
+        );
+        async move {
+            let r = run_on_main(&plan, task, &shared, slice, inject).await;
+            shared.emit_main(&sink, r);
             remaining.set(remaining.get() - 1);
             if remaining.get() == 0 {
                 shared.finish();
             }
-        });
-    }
+        }
+    }));
     spawn_local(set.drive());
     set
 }
 
 /// Runs one task on the main thread: waits are timers, computations run in slices of
 /// `slice_units` with a yield between slices (`None`: the whole computation at once, which
-/// freezes the page on purpose).
+/// freezes the page on purpose). One clock reading per step: it ends one step and starts the
+/// next.
 async fn run_on_main(
     plan: &Plan,
     task: u32,
     shared: &RunShared,
     slice_units: Option<u64>,
     inject: Option<Injected>,
-) -> Option<TaskRecord> {
-    let t0 = now_ms();
-    shared.started(task, Lane::Main, t0);
+) -> TaskRecord {
+    let mut now = now_ms();
+    shared.started(task, Lane::Main, now);
     if task == 0 {
         match inject {
             Some(Injected::MainPanic) => {
@@ -325,14 +360,15 @@ async fn run_on_main(
             _ => {}
         }
     }
-    let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, t0);
+    let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, now);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
     for step in plan.steps(task) {
         match step {
             Step::Wait { ms } => {
-                let t0 = now_ms();
-                sleep(ms).await;
-                rec.segment(SegmentKind::Wait, t0, now_ms());
+                let t0 = now;
+                sleep_from(t0, ms).await;
+                now = now_ms();
+                rec.segment(SegmentKind::Wait, t0, now);
                 kernel.wait_done(ms);
             }
             Step::Compute { units, .. } => {
@@ -340,27 +376,30 @@ async fn run_on_main(
                     // Tasks woken together (one timer wakes every due sleeper) would otherwise
                     // run their first slices back to back in one turn of the loop.
                     yield_now().await;
+                    now = now_ms();
                 }
                 let slice = slice_units.unwrap_or(units).max(1);
                 let mut left = units;
                 loop {
                     let n = left.min(slice);
-                    let t0 = now_ms();
+                    let t0 = now;
                     kernel.run(n);
-                    rec.segment(SegmentKind::Cpu, t0, now_ms());
+                    now = now_ms();
+                    rec.segment(SegmentKind::Cpu, t0, now);
                     left -= n;
                     if left == 0 {
                         break;
                     }
                     yield_now().await;
+                    now = now_ms();
                 }
             }
         }
     }
-    Some(rec.finish(now_ms(), kernel.checksum()))
+    rec.finish(now, kernel.checksum())
 }
 
-/// Measures the kernel's speed on this device (blocks the main thread for about 0.1 s).
+/// Measures the kernel's speed on this thread (blocks it for about 50 ms).
 pub fn calibrate_kernel() -> Calibration {
     let started = now_ms();
     let mut cal = calibrate(|units| {
@@ -373,4 +412,20 @@ pub fn calibrate_kernel() -> Calibration {
     });
     cal.took_ms = now_ms() - started;
     cal
+}
+
+/// Measures the kernel's speed on a worker of the pool, so the main thread stays free and
+/// the page responds meanwhile; on the main thread when there is no pool.
+pub async fn calibrate_kernel_off_main() -> Calibration {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    match threads::spawn(move || {
+        let _ = tx.send(calibrate_kernel());
+    }) {
+        Ok(()) => match rx.await {
+            Ok(cal) => cal,
+            // The worker died while calibrating (the pool reports the fault).
+            Err(_) => calibrate_kernel(),
+        },
+        Err(_) => calibrate_kernel(),
+    }
 }

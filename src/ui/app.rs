@@ -93,8 +93,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Starts the worker pool, then calibrates the kernel on a quiet machine (workers booting
-/// would steal CPU and make the kernel look slower), and records when the page became ready.
+/// Starts the worker pool, then calibrates the kernel on one of its workers once they have
+/// booted (booting workers would steal CPU and make the kernel look slower; on a worker the
+/// main thread stays free), and records when the page became ready.
 async fn start_up(state: AppState) {
     // Let the first frame paint before the page does anything heavy.
     timer::sleep(1.0).await;
@@ -112,7 +113,8 @@ async fn start_up(state: AppState) {
         };
         state.pool.set(view);
     }
-    timer::yield_now().await;
-    state.calibration.set(Some(exec::calibrate_kernel()));
+    state
+        .calibration
+        .set(Some(exec::calibrate_kernel_off_main().await));
     state.ready_ms.set(Some(clock::since_navigation_ms()));
 }

@@ -8,9 +8,12 @@ use leptos::prelude::*;
 use crate::model::caps::Capabilities;
 use crate::model::fault::Injected;
 use crate::model::gate::{self, Pool};
+use crate::model::history;
 use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, FormText, Params, Strategy};
-use crate::model::record::{RunRecord, TaskRecord};
+use crate::model::persist::{self, PendingRun};
+use crate::model::record::{Outcome, RunHead, RunRecord, TaskRecord};
+use crate::model::stats::Responsiveness;
 use crate::model::sweep::{self, Point};
 use crate::model::theory::{Theory, expected};
 use crate::model::timeline::{OpenTask, TASK_VIEW_MAX};
@@ -444,6 +447,10 @@ impl AppState {
             report_starts,
             inject,
         };
+        faults::save_pending(Some(&persist::encode_pending(&PendingRun {
+            strategy,
+            params,
+        })));
         let mut kept = Vec::new();
         let head = exec::run(req, cancel.clone(), |p| {
             self.running.set(Some(Running {
@@ -470,6 +477,7 @@ impl AppState {
             }
         })
         .await;
+        faults::save_pending(None);
         let record = head.map(|head| {
             let tasks = if live {
                 self.live
@@ -518,7 +526,7 @@ impl AppState {
     }
 
     /// Adds a finished run to the results, replacing the same strategy's earlier run of the
-    /// same experiment.
+    /// same experiment; bounds the memory kept runs hold; saves them for a reload.
     fn keep(self, record: Arc<RunRecord>) {
         let strategy = record.strategy;
         let params = record.params;
@@ -529,6 +537,47 @@ impl AppState {
                 v.remove(0);
             }
         });
+        self.bound_memory();
+        self.results.with_untracked(|v| {
+            let runs: Vec<&RunRecord> = v.iter().map(|r| r.as_ref()).collect();
+            faults::save_results(&persist::encode_runs(&runs));
+        });
+    }
+
+    /// Drops the task records of the oldest kept runs once all kept records exceed the budget
+    /// (`model::history`). The last Run all and the timeline share runs with the results, so
+    /// each dropped run is replaced everywhere it is held; runs only the last Run all still
+    /// holds count as the oldest.
+    fn bound_memory(self) {
+        let results = self.results.get_untracked();
+        let mut kept: Vec<Arc<RunRecord>> = self
+            .last_run_all
+            .get_untracked()
+            .into_iter()
+            .filter(|r| !results.iter().any(|k| Arc::ptr_eq(k, r)))
+            .collect();
+        kept.extend(results);
+        let sizes: Vec<usize> = kept.iter().map(|r| r.detail_bytes()).collect();
+        let slimmed: Vec<(Arc<RunRecord>, Arc<RunRecord>)> = history::details_to_drop(&sizes)
+            .into_iter()
+            .map(|i| (kept[i].clone(), Arc::new(kept[i].without_details())))
+            .collect();
+        if slimmed.is_empty() {
+            return;
+        }
+        let slim = |run: &mut Arc<RunRecord>| {
+            if let Some((_, thin)) = slimmed.iter().find(|(fat, _)| Arc::ptr_eq(fat, run)) {
+                *run = thin.clone();
+            }
+        };
+        self.results.update(|v| v.iter_mut().for_each(slim));
+        self.last_run_all.update(|v| v.iter_mut().for_each(slim));
+        self.live.update_value(|l| {
+            if let Some(run) = l.finished.as_mut() {
+                slim(run);
+            }
+        });
+        self.live_version.update(|v| *v += 1);
     }
 
     /// Starts the pool anew with `workers` workers (after a fault, or to change its size);
@@ -567,17 +616,43 @@ impl AppState {
     }
 
     /// After a reload caused by a main-thread fault: says what happened and how long the
-    /// report took.
+    /// report took, restores the earlier results, and marks the run that died as failed.
     pub fn recover_from_fault(self) {
-        if let Some((message, at_ms)) = faults::take_previous_fault() {
-            let report_ms = (clock::now_ms() - at_ms).max(0.0);
-            self.run_error.set(Some(RunError {
-                text: format!(
-                    "The page restarted after a fault on the main thread: {message}. Your earlier results are kept."
-                ),
-                report_ms: report_ms.is_finite().then_some(report_ms),
-            }));
+        let pending = faults::take_pending().and_then(|p| persist::decode_pending(&p));
+        let Some((message, at_ms)) = faults::take_previous_fault() else {
+            return;
+        };
+        let report_ms = (clock::now_ms() - at_ms).max(0.0);
+        self.run_error.set(Some(RunError {
+            text: format!(
+                "The page restarted after a fault on the main thread: {message}. Your earlier results are kept."
+            ),
+            report_ms: report_ms.is_finite().then_some(report_ms),
+        }));
+        let (mut runs, _skipped) = faults::saved_results()
+            .map(|text| persist::decode_runs(&text))
+            .unwrap_or_default();
+        // Their records were not saved; the timeline, which needs them, starts empty.
+        runs.iter_mut().for_each(|r| r.details_dropped = false);
+        let mut runs: Vec<Arc<RunRecord>> = runs.into_iter().map(Arc::new).collect();
+        if let Some(p) = pending {
+            runs.retain(|r| !(r.strategy == p.strategy && same_experiment(&r.params, &p.params)));
+            runs.push(Arc::new(RunRecord::new(
+                RunHead {
+                    strategy: p.strategy,
+                    params: p.params,
+                    threads_used: 1,
+                    pool_size: 0,
+                    cores: self.caps.cores,
+                    outcome: Outcome::Failed(format!("the main thread stopped: {message}")),
+                    hidden_ms: 0.0,
+                    responsiveness: Responsiveness::default(),
+                    scheduler: None,
+                },
+                Vec::new(),
+            )));
         }
+        self.results.set(runs);
     }
 
     /// Asks the run in progress to stop.

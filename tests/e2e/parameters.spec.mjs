@@ -62,7 +62,7 @@ test('asking for more threads than the pool has offers a restart with a larger p
   assert.match(await pg.testid('gate-threads').innerText(), /pool has 2/);
   await pg.testid('pool-restart').click();
   await pg.page.waitForURL(/pool=8/);
-  await pg.waitReady();
+  await pg.waitPool('ready');
   assert.equal(await pg.poolWorkers(), 8);
   assert.equal(await pg.testid('field-threads').inputValue(), '8');
   await pg.page.close();

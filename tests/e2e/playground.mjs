@@ -62,6 +62,11 @@ export class Playground {
     return this.page.locator(`[data-testid="${id}"]`);
   }
 
+  /** Waits until the pool's status is `state` (starting, ready, failed, unavailable). */
+  async waitPool(state, timeout = 30_000) {
+    await this.page.waitForSelector(`[data-testid=pool-status][data-state=${state}]`, { timeout });
+  }
+
   async poolWorkers() {
     return Number(await this.testid('pool-status').getAttribute('data-workers'));
   }
