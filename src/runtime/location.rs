@@ -1,4 +1,7 @@
-//! The page URL: where the experiment lives, so a copied link reproduces it.
+//! The page: its URL (where the experiment lives, so a copied link reproduces it) and the
+//! element it mounts into.
+
+use wasm_bindgen::JsCast;
 
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
@@ -30,13 +33,9 @@ pub fn replace_query(query: &str) -> Result<(), String> {
         .map_err(|e| format!("{e:?}"))
 }
 
-/// Reloads the page with a new query (the pool size is fixed for a page's life).
-///
-/// # Errors
-/// When the browser refuses the navigation.
-pub fn reload_with_query(query: &str) -> Result<(), String> {
-    location()
-        .ok_or("no window")?
-        .set_search(query)
-        .map_err(|e| format!("{e:?}"))
+/// The element with `id`, emptied of its static fallback content, to mount into.
+pub fn host_element(id: &str) -> Option<web_sys::HtmlElement> {
+    let el = web_sys::window()?.document()?.get_element_by_id(id)?;
+    el.set_inner_html("");
+    el.dyn_into().ok()
 }
