@@ -16,7 +16,7 @@ use super::state::{AppState, PoolView};
 use super::timeline::Timeline;
 use crate::model::fault::Injected;
 use crate::model::url;
-use crate::runtime::{caps, clock, exec, location, threads, timer};
+use crate::runtime::{caps, clock, exec, location, threads};
 
 /// The playground.
 #[component]
@@ -97,8 +97,8 @@ pub fn App() -> impl IntoView {
 /// booted (booting workers would steal CPU and make the kernel look slower; on a worker the
 /// main thread stays free), and records when the page became ready.
 async fn start_up(state: AppState) {
-    // Let the first frame paint before the page does anything heavy.
-    timer::sleep(1.0).await;
+    // Workers are spawned before the first frame renders, so they boot on their own threads
+    // while the main thread lays out and paints the page.
     if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
         let inject = state.take_inject(|f| f == Injected::WorkerStart);
         let view = match threads::start_pool(state.pool_requested.get_untracked(), inject).await {
