@@ -6,17 +6,19 @@
 //! that lets input, rendering and timers run without `setTimeout`'s 4 ms nesting clamp.
 //! Main thread only: a worker waits by blocking (see `threads`).
 //!
-//! Dropping a [`Sleep`] deregisters it: a cancelled run drops its tasks, and with them every
-//! pending wait, so none of them wakes during the next run. Deregistration is lazy (the entry
-//! stays in the heap, marked, until it surfaces or the heap is compacted), so dropping 100,000
-//! waits costs 100,000 flag writes, not 100,000 heap removals.
+//! A wait's state lives in a slot of one slab, reused once its [`Sleep`] is dropped: no
+//! allocation per wait (with 100,000 waits, each allocation counts). Dropping a [`Sleep`]
+//! deregisters it: a cancelled run drops its tasks, and with them every pending wait, so none
+//! of them wakes during the next run. Deregistration is lazy (the heap entry stays, with a
+//! stale generation, until it surfaces or the heap is compacted), so dropping 100,000 waits
+//! costs 100,000 slot writes, not 100,000 heap removals.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::JsCast;
@@ -24,38 +26,26 @@ use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
 
+/// One wait's state. `generation` changes whenever the slot is freed, so heap and yield-queue
+/// entries of a dropped wait no longer match it.
 #[derive(Default)]
 struct Slot {
-    done: Cell<bool>,
-    /// Dropped before it fired: its heap entry is dead.
-    dropped: Cell<bool>,
-    /// Whether the slot has an entry in the timer heap (a yield's slot does not).
-    timed: Cell<bool>,
-    waker: RefCell<Option<Waker>>,
+    generation: u32,
+    done: bool,
+    waker: Option<Waker>,
 }
 
-impl Slot {
-    fn fire(&self) {
-        self.done.set(true);
-        if let Some(w) = self.waker.borrow_mut().take() {
-            w.wake();
-        }
-    }
-
-    fn poll(&self, cx: &Context<'_>) -> Poll<()> {
-        if self.done.get() {
-            Poll::Ready(())
-        } else {
-            *self.waker.borrow_mut() = Some(cx.waker().clone());
-            Poll::Pending
-        }
-    }
+/// A reference to a slot as it was when the wait began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SlotRef {
+    index: u32,
+    generation: u32,
 }
 
 struct Entry {
     deadline: f64,
     seq: u64,
-    slot: Rc<Slot>,
+    slot: SlotRef,
 }
 
 impl PartialEq for Entry {
@@ -79,6 +69,8 @@ impl Ord for Entry {
 
 #[derive(Default)]
 struct Timers {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
     heap: BinaryHeap<Reverse<Entry>>,
     /// Entries in the heap whose `Sleep` is still alive.
     live: usize,
@@ -86,6 +78,39 @@ struct Timers {
     /// The deadline the armed `setTimeout` fires for, and its handle.
     armed: Option<(f64, i32)>,
     callback: Option<Closure<dyn FnMut()>>,
+}
+
+impl Timers {
+    fn alloc(&mut self, done: bool) -> SlotRef {
+        let index = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(Slot::default());
+            (self.slots.len() - 1) as u32
+        });
+        let slot = &mut self.slots[index as usize];
+        slot.done = done;
+        SlotRef {
+            index,
+            generation: slot.generation,
+        }
+    }
+
+    /// The slot of a wait still alive, if `r` is one.
+    fn get(&mut self, r: SlotRef) -> Option<&mut Slot> {
+        self.slots
+            .get_mut(r.index as usize)
+            .filter(|s| s.generation == r.generation)
+    }
+
+    /// Marks the wait done and returns the waker to call once the borrow is released.
+    fn fire(&mut self, r: SlotRef) -> Option<Waker> {
+        let slot = self.get(r)?;
+        slot.done = true;
+        slot.waker.take()
+    }
+
+    fn is_stale(&self, e: &Entry) -> bool {
+        self.slots[e.slot.index as usize].generation != e.slot.generation
+    }
 }
 
 thread_local! {
@@ -99,31 +124,32 @@ fn window() -> web_sys::Window {
 /// Wakes every due sleeper, then re-arms for the next deadline.
 #[cfg_attr(target_feature = "atomics", optimize(speed))]
 fn on_timeout() {
-    let due: Vec<Rc<Slot>> = TIMERS.with(|t| {
+    let due: Vec<Waker> = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
         t.armed = None;
         let now = now_ms();
         let mut due = Vec::new();
         while t.heap.peek().is_some_and(|Reverse(e)| e.deadline <= now) {
-            let slot = t.heap.pop().expect("peeked").0.slot;
-            if !slot.dropped.get() {
-                t.live -= 1;
-                due.push(slot);
+            let entry = t.heap.pop().expect("peeked").0;
+            if t.is_stale(&entry) {
+                continue;
             }
+            t.live -= 1;
+            due.extend(t.fire(entry.slot));
         }
         due
     });
-    for slot in due {
-        slot.fire();
+    for waker in due {
+        waker.wake();
     }
     arm();
 }
 
-/// Arms `setTimeout` for the earliest deadline unless it is already armed for it.
+/// Arms `setTimeout` for the earliest live deadline unless it is already armed for it.
 fn arm() {
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
-        while t.heap.peek().is_some_and(|Reverse(e)| e.slot.dropped.get()) {
+        while t.heap.peek().is_some_and(|Reverse(e)| t.is_stale(e)) {
             t.heap.pop();
         }
         let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
@@ -150,38 +176,63 @@ fn arm() {
     });
 }
 
-/// A future that completes `ms` milliseconds after [`sleep`] was called.
+/// A future that completes when its deadline passes ([`sleep`]) or the event loop has had a
+/// turn ([`yield_now`]). Main thread only (it refers to this thread's slab).
 pub struct Sleep {
-    slot: Rc<Slot>,
+    slot: SlotRef,
+    timed: bool,
+    _main_thread_only: PhantomData<*const ()>,
 }
 
 impl Future for Sleep {
     type Output = ();
+
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.slot.poll(cx)
+        TIMERS.with(|t| {
+            let mut t = t.borrow_mut();
+            let slot = t.get(self.slot).expect("a live Sleep owns its slot");
+            if slot.done {
+                return Poll::Ready(());
+            }
+            match &slot.waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => slot.waker = Some(cx.waker().clone()),
+            }
+            Poll::Pending
+        })
     }
 }
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        let slot = &self.slot;
-        if slot.done.get() || slot.dropped.replace(true) {
-            return;
-        }
-        slot.waker.borrow_mut().take();
-        if !slot.timed.get() {
-            return;
-        }
-        let idle = TIMERS.with(|t| {
+        let (idle, waker) = TIMERS.with(|t| {
             let mut t = t.borrow_mut();
+            let Some(slot) = t.get(self.slot) else {
+                return (false, None);
+            };
+            let pending = !slot.done;
+            slot.generation = slot.generation.wrapping_add(1);
+            slot.done = false;
+            // Dropped outside the borrow: a waker's drop may run other code.
+            let waker = slot.waker.take();
+            t.free.push(self.slot.index);
+            if !(pending && self.timed) {
+                return (false, waker);
+            }
             t.live -= 1;
             // Compact once dead entries dominate, so a cancelled run's 100,000 waits do not
             // linger until their deadlines.
             if t.heap.len() > 2 * t.live + 1024 {
-                t.heap.retain(|Reverse(e)| !e.slot.dropped.get());
+                let slots = std::mem::take(&mut t.slots);
+                t.heap.retain(|Reverse(e)| {
+                    slots[e.slot.index as usize].generation == e.slot.generation
+                });
+                t.slots = slots;
             }
-            t.live == 0
+            (t.live == 0, waker)
         });
+        drop(waker);
         if idle {
             arm();
         }
@@ -192,6 +243,7 @@ impl Drop for Sleep {
 pub fn pending_timers() -> usize {
     TIMERS.with(|t| t.borrow().live)
 }
+
 /// Waits `ms` milliseconds on the event loop without holding the main thread.
 pub fn sleep(ms: f64) -> Sleep {
     sleep_from(now_ms(), ms)
@@ -201,31 +253,35 @@ pub fn sleep(ms: f64) -> Sleep {
 /// wait: with 100,000 waits, each call counts).
 #[cfg_attr(target_feature = "atomics", optimize(speed))]
 pub fn sleep_from(start_ms: f64, ms: f64) -> Sleep {
-    let slot = Rc::new(Slot::default());
-    if ms <= 0.0 {
-        slot.done.set(true);
-        return Sleep { slot };
-    }
-    let deadline = start_ms + ms;
-    slot.timed.set(true);
-    TIMERS.with(|t| {
+    let slot = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
+        if ms <= 0.0 {
+            return t.alloc(true);
+        }
+        let slot = t.alloc(false);
         t.live += 1;
         t.seq += 1;
         let seq = t.seq;
         t.heap.push(Reverse(Entry {
-            deadline,
+            deadline: start_ms + ms,
             seq,
-            slot: slot.clone(),
+            slot,
         }));
+        slot
     });
-    arm();
-    Sleep { slot }
+    if ms > 0.0 {
+        arm();
+    }
+    Sleep {
+        slot,
+        timed: ms > 0.0,
+        _main_thread_only: PhantomData,
+    }
 }
 
 struct Yielder {
     port: web_sys::MessagePort,
-    queue: VecDeque<Rc<Slot>>,
+    queue: VecDeque<SlotRef>,
     _channel: web_sys::MessageChannel,
     _on_message: Closure<dyn FnMut()>,
 }
@@ -236,14 +292,16 @@ thread_local! {
 
 fn on_message() {
     let slot = YIELDER.with(|y| y.borrow_mut().as_mut().and_then(|y| y.queue.pop_front()));
-    if let Some(slot) = slot {
-        slot.fire();
+    // A yield dropped before its turn has a stale generation: nothing to wake.
+    let waker = slot.and_then(|s| TIMERS.with(|t| t.borrow_mut().fire(s)));
+    if let Some(w) = waker {
+        w.wake();
     }
 }
 
 /// Gives the event loop one turn (input, rendering, timers), then resumes.
 pub fn yield_now() -> Sleep {
-    let slot = Rc::new(Slot::default());
+    let slot = TIMERS.with(|t| t.borrow_mut().alloc(false));
     YIELDER.with(|y| {
         let mut y = y.borrow_mut();
         let y = y.get_or_insert_with(|| {
@@ -259,10 +317,14 @@ pub fn yield_now() -> Sleep {
                 _on_message: on_message,
             }
         });
-        y.queue.push_back(slot.clone());
+        y.queue.push_back(slot);
         y.port
             .post_message(&wasm_bindgen::JsValue::UNDEFINED)
             .expect("postMessage");
     });
-    Sleep { slot }
+    Sleep {
+        slot,
+        timed: false,
+        _main_thread_only: PhantomData,
+    }
 }
