@@ -171,7 +171,7 @@ pub enum Outcome {
 
 /// The async schedulers, for people. A closed list, so a record restored from text can point
 /// back at a `'static` name and an unknown one is recognisably unknown.
-pub const SCHEDULERS: [&str; 1] = ["one spawn_local task driving a ready queue"];
+pub const SCHEDULERS: [&str; 1] = ["a ready queue in one spawn_local task"];
 
 /// What the async scheduler cost, measured during the run.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -41,7 +41,8 @@ fn put(key: &str, value: &str) {
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let message = info.to_string().replace('\n', ": ");
+        // "panicked at src/x.rs:1:2:\nmessage" on one line.
+        let message = info.to_string().replace(":\n", ": ").replace('\n', " ");
         if web_sys::window().is_some() {
             put(PANIC_KEY, &message);
         } else if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>()

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::pool_restart::PoolRestart;
 use super::state::AppState;
 use crate::model::format;
 use crate::model::params::{Field, Strategy};
@@ -63,6 +64,7 @@ pub fn Controls() -> impl IntoView {
                 </button>
             </div>
             <RunProgress />
+            <PoolRestart />
             {move || state.run_error.get().map(|e| view! {
                 <p class="error" role="alert" data-testid="run-error" data-report-ms=e.report_ms.map(|ms| format!("{ms:.1}"))>
                     {e.text}

@@ -26,25 +26,10 @@ pub fn Environment() -> impl IntoView {
             <span data-testid="pool-status" data-state="unavailable" class="bad">{format!("unavailable: {why}")}</span>
         }
         .into_any(),
-        PoolView::Failed { why, started } => {
-            let asked = state.pool_requested.get_untracked();
-            // Offer the size that did start when fewer workers could (the browser's limit).
-            let smaller = started.filter(|s| (1..asked).contains(s));
-            view! {
-                <span data-testid="pool-status" data-state="failed" class="bad">{format!("failed: {why}")}</span>
-                " "
-                <button type="button" data-testid="pool-restart" on:click=move |_| state.restart_pool(asked)>
-                    {format!("Restart the pool ({asked} workers)")}
-                </button>
-                {smaller.map(|n| view! {
-                    " "
-                    <button type="button" data-testid="pool-smaller" on:click=move |_| state.restart_pool(n)>
-                        {format!("Start {n} workers instead")}
-                    </button>
-                })}
-            }
-            .into_any()
+        PoolView::Failed { why, .. } => view! {
+            <span data-testid="pool-status" data-state="failed" class="bad">{format!("failed: {why}")}</span>
         }
+        .into_any(),
     }
     };
     let calibration = move || match state.calibration.get() {

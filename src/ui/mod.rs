@@ -15,6 +15,7 @@ pub mod form;
 pub mod insights;
 pub mod meter;
 pub mod notices;
+pub mod pool_restart;
 pub mod results;
 pub mod state;
 pub mod sweep_controls;

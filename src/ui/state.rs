@@ -19,10 +19,13 @@ use crate::model::theory::{Theory, expected};
 use crate::model::timeline::{OpenTask, TASK_VIEW_MAX};
 use crate::model::workload::Plan;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
-use crate::runtime::{clock, faults, threads};
+use crate::runtime::{clock, faults, threads, timer};
 
 /// Runs kept for the results table.
 const HISTORY: usize = 30;
+/// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
+/// render one run's results (a few frames) before the next run's clock starts.
+const SETTLE_MS: f64 = 50.0;
 
 /// The thread pool as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -278,9 +281,14 @@ impl AppState {
         };
         leptos::task::spawn_local(async move {
             let mut all = Vec::new();
-            for strategy in runnable {
+            for (i, strategy) in runnable.into_iter().enumerate() {
                 if cancel.is_cancelled() {
                     break;
+                }
+                if i > 0 {
+                    // Let the page render the previous run's results before the next run
+                    // starts, or that work would show up as a stall in the next run.
+                    timer::sleep(SETTLE_MS).await;
                 }
                 let params = Params { strategy, ..base };
                 match self.run_one(params, calibration, &cancel, true).await {
@@ -343,6 +351,9 @@ impl AppState {
             for (i, params) in runnable.into_iter().enumerate() {
                 if cancel.is_cancelled() {
                     break;
+                }
+                if i > 0 {
+                    timer::sleep(SETTLE_MS).await;
                 }
                 match self.run_one(params, calibration, &cancel, false).await {
                     Ok(r) if r.is_complete() => target.update(|(_, v)| {
