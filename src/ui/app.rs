@@ -16,7 +16,7 @@ use super::state::{AppState, PoolView};
 use super::timeline::Timeline;
 use crate::model::fault::Injected;
 use crate::model::url;
-use crate::runtime::{caps, clock, exec, location, threads};
+use crate::runtime::{caps, clock, exec, location};
 
 /// The playground.
 #[component]
@@ -101,17 +101,9 @@ async fn start_up(state: AppState) {
     // while the main thread lays out and paints the page.
     if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
         let inject = state.take_inject(|f| f == Injected::WorkerStart);
-        let view = match threads::start_pool(state.pool_requested.get_untracked(), inject).await {
-            Ok(took_ms) => PoolView::Ready {
-                workers: threads::pool_size().unwrap_or(0),
-                took_ms,
-            },
-            Err(e) => PoolView::Failed {
-                why: e.why,
-                started: Some(e.started),
-            },
-        };
-        state.pool.set(view);
+        state
+            .start_pool(state.pool_requested.get_untracked(), inject)
+            .await;
     }
     state
         .calibration

@@ -601,20 +601,23 @@ impl AppState {
             self.pool_requested.set(workers);
             self.pool_in_url.set(true);
         }
+        leptos::task::spawn_local(self.start_pool(workers, None));
+    }
+
+    /// Starts (or restarts) the pool with `workers` workers and shows how that went.
+    pub async fn start_pool(self, workers: u32, inject: Option<Injected>) {
         self.pool.set(PoolView::Starting { workers });
-        leptos::task::spawn_local(async move {
-            let view = match threads::start_pool(workers, None).await {
-                Ok(took_ms) => PoolView::Ready {
-                    workers: threads::pool_size().unwrap_or(0),
-                    took_ms,
-                },
-                Err(e) => PoolView::Failed {
-                    why: e.why,
-                    started: Some(e.started),
-                },
-            };
-            self.pool.set(view);
-        });
+        let view = match threads::start_pool(workers, inject).await {
+            Ok(took_ms) => PoolView::Ready {
+                workers: threads::pool_size().unwrap_or(0),
+                took_ms,
+            },
+            Err(e) => PoolView::Failed {
+                why: e.why,
+                started: Some(e.started),
+            },
+        };
+        self.pool.set(view);
     }
 
     /// The test-only fault, if `applies` to it; taken, so it strikes once.
