@@ -74,7 +74,7 @@ pub struct Tick {
 }
 
 /// Everything to draw for one view.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Layout {
     pub width: f64,
     pub height: f64,
@@ -101,10 +101,12 @@ impl Layout {
 }
 
 /// The lanes a run shows: the main thread, and for threads runs every worker of the pool
-/// (idle workers show as empty lanes), plus any lane a record names.
+/// (idle workers show as empty lanes), plus the `known` lanes and any lane a record names (so a
+/// live view can pass only the records that arrived since it last looked).
 pub fn lanes(
     strategy: Strategy,
     pool_size: u32,
+    known: &[Lane],
     records: &[TaskRecord],
     open: &[OpenTask],
 ) -> Vec<Lane> {
@@ -112,6 +114,7 @@ pub fn lanes(
     if strategy == Strategy::Threads {
         lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
     }
+    lanes.extend_from_slice(known);
     lanes.extend(
         records
             .iter()
@@ -121,6 +124,17 @@ pub fn lanes(
     lanes.sort();
     lanes.dedup();
     lanes
+}
+
+/// The axis span for a run still going that needs `needed_ms`: the `drawn_ms` span while it
+/// suffices, else at least half as long again. Everything on the axis moves when the span
+/// does, so a live view grows it in a few large steps rather than at every report.
+pub fn grown_span(drawn_ms: f64, needed_ms: f64) -> f64 {
+    if drawn_ms >= needed_ms {
+        drawn_ms
+    } else {
+        needed_ms.max(drawn_ms * 1.5)
+    }
 }
 
 /// A step of 1, 2 or 5 × 10^k giving about `target` intervals over `span`.
@@ -168,14 +182,8 @@ pub fn ticks(span_ms: f64, x0: f64, plot_w: f64) -> Vec<Tick> {
     out
 }
 
-/// Which segments a lane shows. A wait holds a worker (a blocking wait) and the sequential
-/// loop (one at a time), but not the async event loop: there waits overlap and belong to the
-/// task view.
-fn lane_shows(strategy: Strategy, kind: SegmentKind) -> bool {
-    kind == SegmentKind::Cpu || strategy != Strategy::Async
-}
-
-/// Maps run time onto the plot area (right of the labels) and builds rectangles there.
+/// Maps run time onto the plot area (right of the labels).
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Plot {
     span_ms: f64,
     plot_w: f64,
@@ -203,10 +211,6 @@ impl Plot {
             paint,
         }
     }
-
-    fn ticks(&self) -> Vec<Tick> {
-        ticks(self.span_ms, LABEL_W, self.plot_w)
-    }
 }
 
 fn paint_of(kind: SegmentKind) -> Paint {
@@ -217,118 +221,149 @@ fn paint_of(kind: SegmentKind) -> Paint {
     }
 }
 
-/// The lane view: one row per lane, `span_ms` of time across `width` pixels.
-pub fn lane_view(
-    strategy: Strategy,
-    lanes: &[Lane],
-    records: &[TaskRecord],
-    open: &[OpenTask],
-    now_ms: f64,
-    span_ms: f64,
-    width: f64,
-) -> Layout {
-    let plot = Plot::new(span_ms, width);
-    let row_y = |lane: Lane| {
-        lanes
-            .iter()
-            .position(|l| *l == lane)
-            .map(|i| i as f64 * (LANE_H + ROW_GAP))
-    };
-    let rows = lanes
-        .iter()
-        .enumerate()
-        .map(|(i, l)| Row {
-            label: match l {
-                Lane::Main => "main".into(),
-                Lane::Worker(k) => format!("worker {k}"),
-            },
-            y: i as f64 * (LANE_H + ROW_GAP),
-            h: LANE_H,
-        })
-        .collect();
-    let mut rects = Vec::new();
-    for r in records {
-        let Some(y) = row_y(r.lane) else { continue };
-        for s in r.segments.iter().filter(|s| lane_shows(strategy, s.kind)) {
-            rects.push(plot.rect(
-                r.task,
-                (y, LANE_H),
-                (s.start_ms, s.end_ms),
-                paint_of(s.kind),
-            ));
-        }
-    }
-    // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
-    if strategy != Strategy::Async {
-        for o in open {
-            let Some(y) = row_y(o.lane) else { continue };
-            rects.push(plot.rect(
-                o.task,
-                (y, LANE_H),
-                (o.start_ms, now_ms.max(o.start_ms)),
-                Paint::Open,
-            ));
-        }
-    }
-    let height = lanes.len() as f64 * (LANE_H + ROW_GAP) + AXIS_H;
-    Layout {
-        width,
-        height,
-        rows,
-        rects,
-        ticks: plot.ticks(),
-    }
+/// What the rows of a view are.
+#[derive(Debug, Clone, PartialEq)]
+enum Rows {
+    /// One per lane; the strategy decides which segments hold a lane.
+    Lanes(Strategy, Vec<Lane>),
+    /// One per task, of this many.
+    Tasks(u32),
 }
 
-/// The task view: one row per task (for runs of at most [`TASK_VIEW_MAX`] tasks).
-pub fn task_view(
-    tasks: u32,
-    records: &[TaskRecord],
-    open: &[OpenTask],
-    now_ms: f64,
-    span_ms: f64,
+/// One view of a run: its rows and its time scale, `span_ms` across `width` pixels. A
+/// record's rectangles depend on nothing else, so a live view can paint each record once,
+/// when it arrives, for as long as its `View` stays equal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    rows: Rows,
+    plot: Plot,
     width: f64,
-) -> Option<Layout> {
-    if tasks as usize > TASK_VIEW_MAX {
-        return None;
-    }
-    let plot = Plot::new(span_ms, width);
-    let y = |task: u32| f64::from(task) * (TASK_H + 1.0);
-    let rows = (0..tasks)
-        .filter(|t| t % 10 == 0)
-        .map(|t| Row {
-            label: format!("task {t}"),
-            y: y(t),
-            h: TASK_H,
-        })
-        .collect();
-    let mut rects = Vec::new();
-    for r in records {
-        for s in &r.segments {
-            rects.push(plot.rect(
-                r.task,
-                (y(r.task), TASK_H),
-                (s.start_ms, s.end_ms),
-                paint_of(s.kind),
-            ));
+}
+
+impl View {
+    /// The lane view: one row per lane.
+    pub fn lanes(strategy: Strategy, lanes: Vec<Lane>, span_ms: f64, width: f64) -> Self {
+        View {
+            rows: Rows::Lanes(strategy, lanes),
+            plot: Plot::new(span_ms, width),
+            width,
         }
     }
-    for o in open {
-        rects.push(plot.rect(
-            o.task,
-            (y(o.task), TASK_H),
-            (o.start_ms, now_ms.max(o.start_ms)),
-            Paint::Open,
-        ));
+
+    /// The task view: one row per task, for runs of at most [`TASK_VIEW_MAX`] tasks.
+    pub fn tasks(tasks: u32, span_ms: f64, width: f64) -> Option<Self> {
+        (tasks as usize <= TASK_VIEW_MAX).then(|| View {
+            rows: Rows::Tasks(tasks),
+            plot: Plot::new(span_ms, width),
+            width,
+        })
     }
-    let height = f64::from(tasks) * (TASK_H + 1.0) + AXIS_H;
-    Some(Layout {
-        width,
-        height,
-        rows,
-        rects,
-        ticks: plot.ticks(),
-    })
+
+    /// The lanes of a lane view (none for a task view).
+    pub fn lane_list(&self) -> &[Lane] {
+        match &self.rows {
+            Rows::Lanes(_, lanes) => lanes,
+            Rows::Tasks(_) => &[],
+        }
+    }
+
+    /// The time the axis spans.
+    pub fn span_ms(&self) -> f64 {
+        self.plot.span_ms
+    }
+
+    /// Whether a segment of this kind is drawn. A wait holds a worker (a blocking wait) and the
+    /// sequential loop (one at a time), but not the async event loop: there waits overlap and
+    /// belong to the task view.
+    fn shows(&self, kind: SegmentKind) -> bool {
+        match &self.rows {
+            Rows::Lanes(strategy, _) => kind == SegmentKind::Cpu || *strategy != Strategy::Async,
+            Rows::Tasks(_) => true,
+        }
+    }
+
+    /// Where a task's row is, if the view has one for it.
+    fn row(&self, task: u32, lane: Lane) -> Option<(f64, f64)> {
+        match &self.rows {
+            Rows::Lanes(_, lanes) => lanes
+                .iter()
+                .position(|l| *l == lane)
+                .map(|i| (i as f64 * (LANE_H + ROW_GAP), LANE_H)),
+            Rows::Tasks(_) => Some((f64::from(task) * (TASK_H + 1.0), TASK_H)),
+        }
+    }
+
+    /// The rows, the axis and the size, without rectangles.
+    pub fn frame(&self) -> Layout {
+        let (rows, plot_h) = match &self.rows {
+            Rows::Lanes(_, lanes) => (
+                lanes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| Row {
+                        label: match l {
+                            Lane::Main => "main".into(),
+                            Lane::Worker(k) => format!("worker {k}"),
+                        },
+                        y: i as f64 * (LANE_H + ROW_GAP),
+                        h: LANE_H,
+                    })
+                    .collect(),
+                lanes.len() as f64 * (LANE_H + ROW_GAP),
+            ),
+            Rows::Tasks(tasks) => (
+                (0..*tasks)
+                    .filter(|t| t % 10 == 0)
+                    .map(|t| Row {
+                        label: format!("task {t}"),
+                        y: f64::from(t) * (TASK_H + 1.0),
+                        h: TASK_H,
+                    })
+                    .collect(),
+                f64::from(*tasks) * (TASK_H + 1.0),
+            ),
+        };
+        Layout {
+            width: self.width,
+            height: plot_h + AXIS_H,
+            rows,
+            rects: Vec::new(),
+            ticks: ticks(self.plot.span_ms, LABEL_W, self.plot.plot_w),
+        }
+    }
+
+    /// Adds the rectangles of finished tasks' segments to `out`.
+    pub fn push_rects(&self, records: &[TaskRecord], out: &mut Vec<Rect>) {
+        for r in records {
+            let Some(row) = self.row(r.task, r.lane) else {
+                continue;
+            };
+            for s in r.segments.iter().filter(|s| self.shows(s.kind)) {
+                out.push(
+                    self.plot
+                        .rect(r.task, row, (s.start_ms, s.end_ms), paint_of(s.kind)),
+                );
+            }
+        }
+    }
+
+    /// Adds the rectangles of tasks still running, each from its start to `now_ms`, to `out`.
+    pub fn push_open(&self, open: &[OpenTask], now_ms: f64, out: &mut Vec<Rect>) {
+        // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
+        if matches!(self.rows, Rows::Lanes(Strategy::Async, _)) {
+            return;
+        }
+        for o in open {
+            if let Some(row) = self.row(o.task, o.lane) {
+                out.push(self.plot.rect(
+                    o.task,
+                    row,
+                    (o.start_ms, now_ms.max(o.start_ms)),
+                    Paint::Open,
+                ));
+            }
+        }
+    }
 }
 
 /// A task's colour hue (degrees): neighbours differ by the golden angle, so adjacent tasks
@@ -345,11 +380,40 @@ mod tests {
         TaskRecord::from_segments(task, lane, segs)
     }
 
+    /// Everything a view shows at once, as a full repaint draws it.
+    fn layout(view: &View, records: &[TaskRecord], open: &[OpenTask], now_ms: f64) -> Layout {
+        let mut l = view.frame();
+        view.push_rects(records, &mut l.rects);
+        view.push_open(open, now_ms, &mut l.rects);
+        l
+    }
+
+    fn open_rects(view: &View, open: &[OpenTask], now_ms: f64) -> Vec<Rect> {
+        let mut out = Vec::new();
+        view.push_open(open, now_ms, &mut out);
+        out
+    }
+
+    fn lane_layout(
+        strategy: Strategy,
+        lanes: &[Lane],
+        records: &[TaskRecord],
+        span_ms: f64,
+        width: f64,
+    ) -> Layout {
+        layout(
+            &View::lanes(strategy, lanes.to_vec(), span_ms, width),
+            records,
+            &[],
+            span_ms,
+        )
+    }
+
     #[test]
     fn threads_runs_show_main_plus_every_worker() {
         let r = [rec(0, Lane::Worker(1), &[(SegmentKind::Cpu, 0.0, 1.0)])];
         assert_eq!(
-            lanes(Strategy::Threads, 3, &r, &[]),
+            lanes(Strategy::Threads, 3, &[], &r, &[]),
             vec![
                 Lane::Main,
                 Lane::Worker(0),
@@ -357,7 +421,15 @@ mod tests {
                 Lane::Worker(2)
             ]
         );
-        assert_eq!(lanes(Strategy::Async, 3, &[], &[]), vec![Lane::Main]);
+        assert_eq!(lanes(Strategy::Async, 3, &[], &[], &[]), vec![Lane::Main]);
+    }
+
+    #[test]
+    fn lanes_seen_before_stay_when_only_new_records_are_passed() {
+        let r = [rec(0, Lane::Worker(5), &[(SegmentKind::Cpu, 0.0, 1.0)])];
+        let seen = lanes(Strategy::Threads, 1, &[], &r, &[]);
+        assert_eq!(seen, vec![Lane::Main, Lane::Worker(0), Lane::Worker(5)]);
+        assert_eq!(lanes(Strategy::Threads, 1, &seen, &[], &[]), seen);
     }
 
     #[test]
@@ -370,12 +442,10 @@ mod tests {
                 (SegmentKind::Cpu, 50.0, 100.0),
             ],
         )];
-        let l = lane_view(
+        let l = lane_layout(
             Strategy::Threads,
             &[Lane::Main, Lane::Worker(0)],
             &r,
-            &[],
-            100.0,
             100.0,
             LABEL_W + 200.0,
         );
@@ -389,6 +459,44 @@ mod tests {
         assert_eq!(cpu.y, LANE_H + ROW_GAP, "second lane");
         assert_eq!(l.rows[1].label, "worker 0");
         assert_eq!(l.height, 2.0 * (LANE_H + ROW_GAP) + AXIS_H);
+    }
+
+    #[test]
+    fn records_painted_in_batches_give_the_rectangles_of_one_paint() {
+        let r: Vec<TaskRecord> = (0..30)
+            .map(|t| {
+                let at = f64::from(t);
+                let lane = Lane::Worker((t % 3) as u16);
+                rec(
+                    t,
+                    lane,
+                    &[
+                        (SegmentKind::Wait, at, at + 0.5),
+                        (SegmentKind::Cpu, at + 0.5, at + 2.0),
+                    ],
+                )
+            })
+            .collect();
+        let view = || {
+            View::lanes(
+                Strategy::Threads,
+                lanes(Strategy::Threads, 3, &[], &r, &[]),
+                40.0,
+                500.0,
+            )
+        };
+        let mut whole = Vec::new();
+        view().push_rects(&r, &mut whole);
+        let mut batches = Vec::new();
+        for chunk in r.chunks(7) {
+            view().push_rects(chunk, &mut batches);
+        }
+        assert_eq!(batches, whole);
+        assert_eq!(view(), view(), "equal views paint alike");
+        assert_ne!(
+            view(),
+            View::lanes(Strategy::Threads, view().lane_list().to_vec(), 60.0, 500.0)
+        );
     }
 
     #[test]
@@ -411,7 +519,7 @@ mod tests {
                 ],
             ),
         ];
-        let l = lane_view(Strategy::Async, &[Lane::Main], &r, &[], 120.0, 120.0, 200.0);
+        let l = lane_layout(Strategy::Async, &[Lane::Main], &r, 120.0, 200.0);
         assert!(
             l.rects.iter().all(|r| r.paint == Paint::Cpu),
             "async waits do not hold the loop"
@@ -420,15 +528,7 @@ mod tests {
             l.rects.iter().map(|r| r.task).collect::<Vec<_>>(),
             vec![0, 1]
         );
-        let seq = lane_view(
-            Strategy::Sequential,
-            &[Lane::Main],
-            &r,
-            &[],
-            120.0,
-            120.0,
-            200.0,
-        );
+        let seq = lane_layout(Strategy::Sequential, &[Lane::Main], &r, 120.0, 200.0);
         assert_eq!(
             seq.rects.len(),
             4,
@@ -443,38 +543,50 @@ mod tests {
             lane: Lane::Worker(0),
             start_ms: 10.0,
         }];
-        let l = lane_view(
+        let v = View::lanes(
             Strategy::Threads,
-            &[Lane::Main, Lane::Worker(0)],
-            &[],
-            &open,
-            30.0,
+            vec![Lane::Main, Lane::Worker(0)],
             100.0,
             LABEL_W + 100.0,
         );
-        assert_eq!(l.rects[0].paint, Paint::Open);
-        assert!((l.rects[0].w - 20.0).abs() < 1e-9);
-        assert!(
-            lane_view(
-                Strategy::Async,
-                &[Lane::Main],
-                &[],
-                &open,
-                30.0,
-                100.0,
-                200.0
-            )
-            .rects
-            .is_empty()
+        let r = open_rects(&v, &open, 30.0);
+        assert_eq!(r[0].paint, Paint::Open);
+        assert!((r[0].w - 20.0).abs() < 1e-9);
+        let async_lanes = View::lanes(Strategy::Async, vec![Lane::Main], 100.0, 200.0);
+        assert_eq!(open_rects(&async_lanes, &open, 30.0).len(), 0);
+        let tasks = View::tasks(3, 100.0, 200.0).unwrap();
+        assert_eq!(
+            open_rects(&tasks, &open, 30.0).len(),
+            1,
+            "the task view shows async tasks in flight"
         );
     }
 
     #[test]
     fn the_task_view_has_a_row_per_task_and_stops_at_its_limit() {
         let r = [rec(3, Lane::Main, &[(SegmentKind::Wait, 0.0, 10.0)])];
-        let t = task_view(5, &r, &[], 10.0, 10.0, LABEL_W + 10.0).unwrap();
+        let t = layout(
+            &View::tasks(5, 10.0, LABEL_W + 10.0).unwrap(),
+            &r,
+            &[],
+            10.0,
+        );
         assert_eq!(t.rects[0].y, 3.0 * (TASK_H + 1.0));
-        assert!(task_view(TASK_VIEW_MAX as u32 + 1, &r, &[], 10.0, 10.0, 100.0).is_none());
+        assert!(View::tasks(TASK_VIEW_MAX as u32 + 1, 10.0, 100.0).is_none());
+    }
+
+    #[test]
+    fn a_live_span_grows_in_few_large_steps() {
+        assert_eq!(grown_span(100.0, 80.0), 100.0);
+        assert_eq!(grown_span(100.0, 101.0), 150.0);
+        assert_eq!(grown_span(100.0, 400.0), 400.0);
+        let (mut span, mut steps) = (105.0, 0);
+        for report in 1..=300 {
+            let next = grown_span(span, f64::from(report) * 1.05);
+            steps += usize::from(next != span);
+            span = next;
+        }
+        assert!(span >= 315.0 && steps <= 3, "{steps} steps to {span}");
     }
 
     #[test]
@@ -483,12 +595,10 @@ mod tests {
             rec(7, Lane::Worker(0), &[(SegmentKind::Cpu, 0.0, 50.0)]),
             rec(8, Lane::Worker(0), &[(SegmentKind::Cpu, 50.0, 50.2)]),
         ];
-        let l = lane_view(
+        let l = lane_layout(
             Strategy::Threads,
             &[Lane::Worker(0)],
             &r,
-            &[],
-            100.0,
             100.0,
             LABEL_W + 100.0,
         );

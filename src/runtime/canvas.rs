@@ -6,15 +6,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::model::stats::{FRAME_BUDGET_MS, ProbeSample};
-use crate::model::timeline::{Layout, Paint, task_hue};
+use crate::model::timeline::{AXIS_H, LABEL_W, Layout, Paint, Rect, task_hue};
 
-/// Colours read from the page's CSS (so light and dark themes both work).
+/// Colours read from the page's CSS (so light and dark themes both work), and the tasks'.
 #[derive(Debug, Clone)]
 pub struct Theme {
     pub ink: String,
     pub muted: String,
     pub line: String,
-    pub dark: bool,
+    palette: Palette,
 }
 
 fn css_var(el: &web_sys::Element, name: &str, fallback: &str) -> String {
@@ -26,16 +26,32 @@ fn css_var(el: &web_sys::Element, name: &str, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
+/// What a painted canvas depends on besides its layout: when it changes, paint anew.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Look {
+    pub dark: bool,
+    pub dpr: f64,
+}
+
+/// The look in force now (cheap: no style is read).
+pub fn look() -> Look {
+    let window = web_sys::window();
+    Look {
+        dark: window
+            .as_ref()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+        dpr: window.map_or(1.0, |w| w.device_pixel_ratio()).max(1.0),
+    }
+}
+
 /// The theme in force for `el`.
 pub fn theme(el: &web_sys::Element) -> Theme {
-    let dark = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
     Theme {
         ink: css_var(el, "--ink", "#1d2025"),
         muted: css_var(el, "--muted", "#5d6470"),
         line: css_var(el, "--line", "#dfe1e5"),
-        dark,
+        palette: Palette::new(look().dark),
     }
 }
 
@@ -44,13 +60,18 @@ pub fn css_width(canvas: &HtmlCanvasElement) -> f64 {
     f64::from(canvas.client_width()).max(1.0)
 }
 
-/// Sizes the canvas for `css_w × css_h` CSS pixels at the device pixel ratio and returns a
-/// context scaled so that drawing uses CSS pixels.
+/// A context scaled so that drawing uses CSS pixels, keeping what the canvas shows.
+fn scaled(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let dpr = look().dpr;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    Some(ctx)
+}
+
+/// Sizes the canvas for `css_w × css_h` CSS pixels at the device pixel ratio, clears it and
+/// returns a context scaled so that drawing uses CSS pixels.
 fn context(canvas: &HtmlCanvasElement, css_w: f64, css_h: f64) -> Option<CanvasRenderingContext2d> {
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .unwrap_or(1.0)
-        .max(1.0);
+    let dpr = look().dpr;
     let (w, h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
     if canvas.width() != w {
         canvas.set_width(w);
@@ -59,13 +80,13 @@ fn context(canvas: &HtmlCanvasElement, css_w: f64, css_h: f64) -> Option<CanvasR
         canvas.set_height(h);
     }
     let _ = canvas.style().set_property("height", &format!("{css_h}px"));
-    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    let ctx = scaled(canvas)?;
     ctx.clear_rect(0.0, 0.0, css_w, css_h);
     Some(ctx)
 }
 
-/// Fill colours per hue bucket, built once per paint (setting a fill style parses a string).
+/// Fill colours per hue bucket, built once per theme (setting a fill style parses a string).
+#[derive(Debug, Clone)]
 struct Palette {
     cpu: Vec<String>,
     wait: Vec<String>,
@@ -92,32 +113,98 @@ impl Palette {
     }
 }
 
-/// Paints a timeline layout; `highlight` outlines one task's rectangles.
-pub fn paint_timeline(
-    canvas: &HtmlCanvasElement,
-    layout: &Layout,
-    theme: &Theme,
-    highlight: Option<u32>,
-) {
+/// Paints a timeline layout anew: its rows, its axis and its rectangles.
+pub fn paint_timeline(canvas: &HtmlCanvasElement, layout: &Layout, theme: &Theme) {
     let Some(ctx) = context(canvas, layout.width, layout.height) else {
         return;
     };
-    let plot_bottom = layout.height - crate::model::timeline::AXIS_H;
+    let plot_bottom = layout.height - AXIS_H;
     ctx.set_font("11px system-ui, sans-serif");
     ctx.set_text_baseline("middle");
     for (i, row) in layout.rows.iter().enumerate() {
         if i % 2 == 0 {
             ctx.set_fill_style_str(&theme.line);
             ctx.set_global_alpha(0.35);
-            ctx.fill_rect(crate::model::timeline::LABEL_W, row.y, layout.width, row.h);
+            ctx.fill_rect(LABEL_W, row.y, layout.width, row.h);
             ctx.set_global_alpha(1.0);
         }
         ctx.set_fill_style_str(&theme.muted);
         let _ = ctx.fill_text(&row.label, 4.0, row.y + row.h / 2.0);
     }
-    let palette = Palette::new(theme.dark);
+    fill_rects(&ctx, &layout.rects, theme);
+    ctx.set_stroke_style_str(&theme.line);
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    ctx.move_to(LABEL_W, plot_bottom + 0.5);
+    ctx.line_to(layout.width, plot_bottom + 0.5);
+    ctx.stroke();
+    ctx.set_fill_style_str(&theme.muted);
+    ctx.set_text_baseline("top");
+    for (i, t) in layout.ticks.iter().enumerate() {
+        ctx.fill_rect(t.x, plot_bottom, 1.0, 4.0);
+        let last = i + 1 == layout.ticks.len();
+        ctx.set_text_align(if i == 0 {
+            "left"
+        } else if last {
+            "right"
+        } else {
+            "center"
+        });
+        let _ = ctx.fill_text(&t.label, t.x, plot_bottom + 6.0);
+    }
+    ctx.set_text_align("left");
+}
+
+/// Paints more rectangles on a painted timeline.
+pub fn paint_rects(canvas: &HtmlCanvasElement, rects: &[Rect], theme: &Theme) {
+    if let Some(ctx) = scaled(canvas).filter(|_| !rects.is_empty()) {
+        fill_rects(&ctx, rects, theme);
+    }
+}
+
+/// Shows the timeline painted on `below` (an off-page canvas, see [`offscreen`]) on `canvas`,
+/// with what changes at every report over it: `rects` (the tasks running now) and an outline
+/// around each of `outlined` (the focused task).
+pub fn paint_over<'a>(
+    canvas: &HtmlCanvasElement,
+    below: &HtmlCanvasElement,
+    layout: &Layout,
+    rects: &[Rect],
+    outlined: impl Iterator<Item = &'a Rect>,
+    theme: &Theme,
+) {
+    let Some(ctx) = context(canvas, layout.width, layout.height) else {
+        return;
+    };
+    let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        below,
+        0.0,
+        0.0,
+        layout.width,
+        layout.height,
+    );
+    fill_rects(&ctx, rects, theme);
+    ctx.set_stroke_style_str(&theme.ink);
+    ctx.set_line_width(2.0);
+    for r in outlined {
+        ctx.stroke_rect(r.x, r.y, r.w.max(2.0), r.h);
+    }
+}
+
+/// A canvas that is not on the page, to paint on once and copy from often.
+pub fn offscreen() -> Option<HtmlCanvasElement> {
+    web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+fn fill_rects(ctx: &CanvasRenderingContext2d, rects: &[Rect], theme: &Theme) {
+    let palette = &theme.palette;
     let mut current = usize::MAX;
-    for r in &layout.rects {
+    for r in rects {
         let b = Palette::bucket(r.task);
         let w = r.w.max(1.0);
         match r.paint {
@@ -141,34 +228,6 @@ pub fn paint_timeline(
             }
         }
     }
-    if let Some(task) = highlight {
-        ctx.set_stroke_style_str(&theme.ink);
-        ctx.set_line_width(2.0);
-        for r in layout.rects.iter().filter(|r| r.task == task) {
-            ctx.stroke_rect(r.x, r.y, r.w.max(2.0), r.h);
-        }
-    }
-    ctx.set_stroke_style_str(&theme.line);
-    ctx.set_line_width(1.0);
-    ctx.begin_path();
-    ctx.move_to(crate::model::timeline::LABEL_W, plot_bottom + 0.5);
-    ctx.line_to(layout.width, plot_bottom + 0.5);
-    ctx.stroke();
-    ctx.set_fill_style_str(&theme.muted);
-    ctx.set_text_baseline("top");
-    for (i, t) in layout.ticks.iter().enumerate() {
-        ctx.fill_rect(t.x, plot_bottom, 1.0, 4.0);
-        let last = i + 1 == layout.ticks.len();
-        ctx.set_text_align(if i == 0 {
-            "left"
-        } else if last {
-            "right"
-        } else {
-            "center"
-        });
-        let _ = ctx.fill_text(&t.label, t.x, plot_bottom + 6.0);
-    }
-    ctx.set_text_align("left");
 }
 
 /// Paints frame times over the last `window_ms` (ending at `now_ms`) with the 16.7 ms budget.

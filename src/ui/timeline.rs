@@ -1,19 +1,20 @@
 //! The timeline: who ran where and when, drawn live from the run's records.
 //!
 //! A lane per executor (the main thread and each worker) and, for small runs, a row per task.
-//! Redrawn once per progress report (at most 10 times a second), on canvas so 10,000 tasks
-//! stay smooth. Hover or keyboard focus shows one task's details; a data table (lane, task,
-//! start, end) is the accessible alternative.
+//! On canvas, so 10,000 tasks stay smooth: each progress report (at most 10 a second) paints
+//! only the records that arrived since the last one. Hover or keyboard focus shows one task's
+//! details; a data table (lane, task, start, end) is the accessible alternative.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use web_sys::HtmlCanvasElement;
 
 use super::state::{AppState, LiveRun};
 use crate::model::format;
 use crate::model::params::Strategy;
-use crate::model::record::{Lane, TaskRecord};
-use crate::model::timeline::{self, Layout, OpenTask};
-use crate::runtime::canvas;
+use crate::model::record::TaskRecord;
+use crate::model::timeline::{self, Layout, OpenTask, Rect, View};
+use crate::runtime::canvas::{self, Look, Theme};
 
 /// Rows the data table renders at most.
 const TABLE_MAX: usize = 10_000;
@@ -40,28 +41,115 @@ fn describe_open(o: &OpenTask, now: f64) -> String {
     )
 }
 
-fn layouts(live: &LiveRun, width: f64) -> (Vec<Lane>, Layout, Option<Layout>) {
-    let strategy = live.strategy.unwrap_or(Strategy::Async);
-    let open: Vec<OpenTask> = live.open.values().copied().collect();
-    let lanes = timeline::lanes(strategy, live.pool_size, live.records(), &open);
-    let lane = timeline::lane_view(
-        strategy,
-        &lanes,
-        live.records(),
-        &open,
-        live.elapsed_ms,
-        live.span_ms,
-        width,
-    );
-    let task = timeline::task_view(
-        live.tasks,
-        live.records(),
-        &open,
-        live.elapsed_ms,
-        live.span_ms,
-        width,
-    );
-    (lanes, lane, task)
+/// One view as painted. The records' rectangles, with the rows and the axis, are painted once
+/// each on a canvas kept off the page; every report copies it to the page's canvas and paints
+/// over it what changes each time (the running tasks, the focus outline).
+#[derive(Default)]
+struct Painted {
+    below: Option<HtmlCanvasElement>,
+    view: Option<View>,
+    look: Look,
+    theme: Option<Theme>,
+    /// The painted records' rectangles, then the running tasks' (what hit-testing searches).
+    layout: Layout,
+    closed: usize,
+    /// How many records are painted, and the run's clock and state when they were.
+    cursor: usize,
+    elapsed_ms: f64,
+    running: bool,
+    focus: Option<u32>,
+    /// The focused task's painted rectangles.
+    outlined: Vec<Rect>,
+}
+
+impl Painted {
+    /// Whether `live` is the run painted: a run's records only grow and its clock only moves on.
+    fn same_run(&self, live: &LiveRun) -> bool {
+        self.view.is_some()
+            && live.elapsed_ms >= self.elapsed_ms
+            && live.records().len() >= self.cursor
+    }
+
+    /// The records not painted yet.
+    fn new_records<'a>(&self, live: &'a LiveRun) -> &'a [TaskRecord] {
+        let from = if self.same_run(live) { self.cursor } else { 0 };
+        &live.records()[from..]
+    }
+
+    /// The axis span for `live`: grown in steps while it runs, exact once it has ended.
+    fn span_ms(&self, live: &LiveRun) -> f64 {
+        match &self.view {
+            Some(v) if live.running && self.same_run(live) => {
+                timeline::grown_span(v.span_ms(), live.span_ms)
+            }
+            _ => live.span_ms,
+        }
+    }
+
+    /// Paints `live` in `view` on `canvas`: only the new records when nothing else changed.
+    fn paint(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        view: View,
+        live: &LiveRun,
+        open: &[OpenTask],
+        focus: Option<u32>,
+    ) {
+        let Some(below) = self.below.take().or_else(canvas::offscreen) else {
+            return;
+        };
+        let look = canvas::look();
+        let records = live.records();
+        let new = self.new_records(live);
+        let anew = new.len() == records.len()
+            || self.view.as_ref() != Some(&view)
+            || self.look != look
+            || self.running != live.running;
+        let theme = match self.theme.take() {
+            Some(theme) if !anew => theme,
+            _ => canvas::theme(canvas),
+        };
+        self.layout.rects.truncate(self.closed);
+        let mut first_new = self.layout.rects.len();
+        if anew {
+            self.layout = view.frame();
+            view.push_rects(records, &mut self.layout.rects);
+            canvas::paint_timeline(&below, &self.layout, &theme);
+        } else {
+            view.push_rects(new, &mut self.layout.rects);
+            canvas::paint_rects(&below, &self.layout.rects[first_new..], &theme);
+        }
+        if anew || focus != self.focus {
+            self.outlined.clear();
+            first_new = 0;
+        }
+        self.outlined.extend(
+            self.layout.rects[first_new..]
+                .iter()
+                .filter(|r| Some(r.task) == focus),
+        );
+        self.closed = self.layout.rects.len();
+        view.push_open(open, live.elapsed_ms, &mut self.layout.rects);
+        let running = &self.layout.rects[self.closed..];
+        canvas::paint_over(
+            canvas,
+            &below,
+            &self.layout,
+            running,
+            self.outlined
+                .iter()
+                .chain(running.iter().filter(|r| Some(r.task) == focus)),
+            &theme,
+        );
+        self.below = Some(below);
+        self.view = Some(view);
+        self.look = look;
+        self.theme = Some(theme);
+        self.cursor = records.len();
+        self.elapsed_ms = live.elapsed_ms;
+        self.running = live.running;
+        self.focus = focus;
+    }
 }
 
 /// The timeline panel.
@@ -76,38 +164,57 @@ pub fn Timeline() -> impl IntoView {
     let has_run = RwSignal::new(false);
     let drawn_records = RwSignal::new(0usize);
     let resized = RwSignal::new(0u32);
-    let drawn = StoredValue::new((None::<Layout>, None::<Layout>));
+    let lanes_painted = StoredValue::new_local(Painted::default());
+    let tasks_painted = StoredValue::new_local(Painted::default());
 
-    // Redraw whenever the run changes, the focus moves or the window is resized.
+    // Paints whenever the run changes, the focus moves or the window is resized.
     Effect::new(move |_| {
         state.live_version.track();
         resized.track();
         let focus = focused.get();
         let Some(lc) = lane_canvas.get() else { return };
-        let theme = canvas::theme(&lc);
+        let tc = task_canvas.get();
         let width = canvas::css_width(&lc);
-        let (lanes, lane, task) = state.live.with_value(|l| layouts(l, width));
-        has_run.set(state.live.with_value(|l| l.strategy.is_some()));
-        drawn_records.set(state.live.with_value(|l| l.records().len()));
-        let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
-        if lane_names.with_untracked(|n| *n != names) {
-            lane_names.set(names);
-        }
-        canvas::paint_timeline(&lc, &lane, &theme, focus);
-        if let (Some(tc), Some(t)) = (task_canvas.get(), task.as_ref()) {
-            canvas::paint_timeline(&tc, t, &theme, focus);
-        }
-        drawn.set_value((Some(lane), task));
+        state.live.with_value(|live| {
+            let strategy = live.strategy.unwrap_or(Strategy::Async);
+            let open: Vec<OpenTask> = live.open.values().copied().collect();
+            lanes_painted.update_value(|p| {
+                let known = match &p.view {
+                    Some(v) if p.same_run(live) => v.lane_list(),
+                    _ => &[],
+                };
+                let lanes =
+                    timeline::lanes(strategy, live.pool_size, known, p.new_records(live), &open);
+                let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
+                if lane_names.with_untracked(|n| *n != names) {
+                    lane_names.set(names);
+                }
+                let view = View::lanes(strategy, lanes, p.span_ms(live), width);
+                p.paint(&lc, view, live, &open, focus);
+            });
+            tasks_painted.update_value(|p| match &tc {
+                Some(tc) => {
+                    if let Some(view) = View::tasks(live.tasks, p.span_ms(live), width) {
+                        p.paint(tc, view, live, &open, focus);
+                    }
+                }
+                // A canvas mounted later starts blank.
+                None => *p = Painted::default(),
+            });
+            has_run.set(live.strategy.is_some());
+            drawn_records.set(live.records().len());
+        });
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
 
     let hover = move |ev: leptos::ev::MouseEvent, which: usize| {
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-        let task = drawn.with_value(|(l, t)| {
-            if which == 0 { l.as_ref() } else { t.as_ref() }
-                .and_then(|l| l.hit(x, y))
-                .map(|r| r.task)
-        });
+        let painted = if which == 0 {
+            lanes_painted
+        } else {
+            tasks_painted
+        };
+        let task = painted.with_value(|p| p.layout.hit(x, y).map(|r| r.task));
         match task {
             Some(t) => show(state, t, focused, detail),
             None => detail.set(None),
@@ -219,55 +326,64 @@ fn DataTable() -> impl IntoView {
         if !open.get() {
             return None;
         }
-        let (running, mut records) = state.live.with_value(|l| (l.running, l.records().to_vec()));
-        if running {
-            return Some(
-                view! { <p class="muted">"The table fills in when the run ends."</p> }.into_any(),
-            );
-        }
-        records.sort_by_key(|r| r.task);
-        let total = records.len();
-        records.truncate(TABLE_MAX);
-        let note = (total > TABLE_MAX).then(|| {
-            format!(
-                "The first {} of {} tasks.",
-                format::count(TABLE_MAX as u64),
-                format::count(total as u64)
-            )
-        });
-        Some(
-            view! {
-                {note.map(|n| view! { <p class="muted">{n}</p> })}
-                <table class="data" data-testid="timeline-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Lane"</th>
-                            <th scope="col">"Task"</th>
-                            <th scope="col">"Start"</th>
-                            <th scope="col">"End"</th>
-                            <th scope="col">"CPU"</th>
-                            <th scope="col">"Waiting"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {records
-                            .into_iter()
-                            .map(|r| view! {
-                                <tr>
-                                    <td>{r.lane.to_string()}</td>
-                                    <td>{r.task}</td>
-                                    <td>{format::ms(r.start_ms)}</td>
-                                    <td>{format::ms(r.end_ms)}</td>
-                                    <td>{format::ms(r.cpu_ms)}</td>
-                                    <td>{format::ms(r.wait_ms)}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+        state.live.with_value(|l| {
+            if l.running {
+                return Some(
+                    view! { <p class="muted">"The table fills in when the run ends."</p> }
+                        .into_any(),
+                );
             }
-            .into_any(),
-        )
+            let records = l.records();
+            // Tasks are numbered from 0, one record each: placed by number, they are in order.
+            let mut by_task = vec![None; l.tasks as usize];
+            for r in records {
+                if let Some(slot) = by_task.get_mut(r.task as usize) {
+                    *slot = Some(r);
+                }
+            }
+            let note = (records.len() > TABLE_MAX).then(|| {
+                format!(
+                    "The first {} of {} tasks.",
+                    format::count(TABLE_MAX as u64),
+                    format::count(records.len() as u64)
+                )
+            });
+            Some(
+                view! {
+                    {note.map(|n| view! { <p class="muted">{n}</p> })}
+                    <table class="data" data-testid="timeline-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Lane"</th>
+                                <th scope="col">"Task"</th>
+                                <th scope="col">"Start"</th>
+                                <th scope="col">"End"</th>
+                                <th scope="col">"CPU"</th>
+                                <th scope="col">"Waiting"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {by_task
+                                .into_iter()
+                                .flatten()
+                                .take(TABLE_MAX)
+                                .map(|r| view! {
+                                    <tr>
+                                        <td>{r.lane.to_string()}</td>
+                                        <td>{r.task}</td>
+                                        <td>{format::ms(r.start_ms)}</td>
+                                        <td>{format::ms(r.end_ms)}</td>
+                                        <td>{format::ms(r.cpu_ms)}</td>
+                                        <td>{format::ms(r.wait_ms)}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            )
+        })
     };
     view! {
         <details class="table-alt" on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
