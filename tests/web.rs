@@ -13,7 +13,7 @@ use async_vs_threads::model::params::{Params, Strategy, Workload};
 use async_vs_threads::model::record::{Lane, RunRecord};
 use async_vs_threads::model::workload::Plan;
 use async_vs_threads::runtime::clock::now_ms;
-use async_vs_threads::runtime::event_loop::TaskSet;
+use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
 use async_vs_threads::runtime::exec::{self, CancelToken, RunRequest};
 use async_vs_threads::runtime::timer::{pending_timers, sleep, yield_now};
 use async_vs_threads::runtime::{faults, probe, threads};
@@ -287,9 +287,8 @@ async fn a_sequential_computation_is_sliced_so_cancel_stops_it_mid_task() {
 
 #[wasm_bindgen_test]
 async fn the_ready_queue_polls_only_woken_tasks() {
-    let set = TaskSet::new();
     let done = Rc::new(RefCell::new(0));
-    set.extend((0..1_000).map(|i| {
+    let set = TaskSet::spawn_all((0..1_000).map(|i| {
         let done = done.clone();
         async move {
             sleep(f64::from(i % 10) + 5.0).await;

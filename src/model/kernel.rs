@@ -77,11 +77,24 @@ impl Calibration {
 /// 100 µs, so 12 ms is within 1%, and three runs of it keep start-up short.
 pub const CALIBRATION_MIN_SAMPLE_MS: f64 = 12.0;
 
+/// Samples taken at the final size, at least and at most.
+const CALIBRATION_MIN_SAMPLES: usize = 5;
+const CALIBRATION_MAX_SAMPLES: usize = 24;
+/// A sample this much faster than the best so far counts as progress (the JIT's optimised
+/// code arriving); calibration ends after [`CALIBRATION_SETTLED`] samples without any.
+const CALIBRATION_PROGRESS: f64 = 0.03;
+const CALIBRATION_SETTLED: usize = 3;
+/// Times the size may grow again because the fastest sample came out short.
+const CALIBRATION_MAX_ROUNDS: usize = 4;
+
 /// Measures kernel speed: grows the units until one run lasts at least
-/// [`CALIBRATION_MIN_SAMPLE_MS`], then keeps the fastest of three runs of that size (the
-/// fastest is the least disturbed by other work on the machine). When a disturbed first run
-/// made the size look long enough but the fastest is short, it grows the size and measures
-/// again, so the sample it trusts is never a short one.
+/// [`CALIBRATION_MIN_SAMPLE_MS`], then keeps the fastest of the runs of that size (the fastest
+/// is the least disturbed by other work on the machine), taking at least five samples and
+/// stopping once the fastest has not improved for three of them. The first runs may execute the engine's baseline code:
+/// V8 compiles the optimised tier in the background and switches on a later call, which on a
+/// busy machine can come after the third sample (one page calibrated 95,000 units/ms there
+/// instead of 330,000). When a disturbed run made the size look long enough but the fastest
+/// is short, it grows the size and measures again, so the sample it trusts is never short.
 ///
 /// `timed_run(units)` runs the kernel for `units` and returns the elapsed ms.
 pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
@@ -97,6 +110,7 @@ pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
     };
     let mut units: u64 = 1 << 12;
     let mut total = 0.0;
+    let mut rounds = 0;
     loop {
         let elapsed = timed_run(units);
         total += elapsed;
@@ -104,13 +118,25 @@ pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {
             units = grow(units, elapsed);
             continue;
         }
-        let mut best = elapsed;
-        for _ in 0..2 {
+        rounds += 1;
+        let (mut best, mut samples, mut since_progress) = (elapsed, 1, 0);
+        while samples < CALIBRATION_MAX_SAMPLES
+            && (samples < CALIBRATION_MIN_SAMPLES || since_progress < CALIBRATION_SETTLED)
+        {
             let e = timed_run(units);
             total += e;
+            samples += 1;
+            if e < best * (1.0 - CALIBRATION_PROGRESS) {
+                since_progress = 0;
+            } else {
+                since_progress += 1;
+            }
             best = best.min(e);
         }
-        if best >= CALIBRATION_MIN_SAMPLE_MS || units >= MAX_UNITS {
+        if best >= CALIBRATION_MIN_SAMPLE_MS
+            || units >= MAX_UNITS
+            || rounds >= CALIBRATION_MAX_ROUNDS
+        {
             let best = best.max(1e-3);
             return Calibration {
                 units_per_ms: units as f64 / best,
@@ -204,6 +230,41 @@ mod tests {
         assert!((cal.units_per_ms - 1000.0).abs() < 1e-6, "{cal:?}");
         assert!(cal.sample_ms >= CALIBRATION_MIN_SAMPLE_MS);
         assert_eq!(cal.units_for(2.5), 2500);
+    }
+
+    #[test]
+    fn calibration_waits_for_the_optimised_code() {
+        // The first four runs execute baseline code, three times slower; then optimised code.
+        let mut calls = 0;
+        let cal = calibrate(|units| {
+            calls += 1;
+            units as f64 / 1000.0 * if calls <= 4 { 3.0 } else { 1.0 }
+        });
+        assert!(
+            (cal.units_per_ms - 1000.0).abs() < 1e-6,
+            "{cal:?} after {calls} runs"
+        );
+        // 4 slow and 1 fast sample at 4,096 units (the fast one is too short), then 5 samples
+        // at the grown size, the last three without progress.
+        assert_eq!(
+            calls,
+            4 + 1 + 1 + 4 + 3,
+            "stops soon after the last improvement"
+        );
+    }
+
+    #[test]
+    fn calibration_stops_on_a_device_that_never_settles() {
+        let mut calls = 0u32;
+        let cal = calibrate(|units| {
+            calls += 1;
+            units as f64 / 1000.0 * 0.9f64.powi(calls as i32)
+        });
+        assert!(cal.units_per_ms.is_finite());
+        assert!(
+            calls <= (CALIBRATION_MAX_ROUNDS * (CALIBRATION_MAX_SAMPLES + 2)) as u32,
+            "{calls} runs"
+        );
     }
 
     #[test]

@@ -7,24 +7,27 @@
 //! exactly the tasks that were woken, one pass per turn of the browser's event loop. Why not
 //! `spawn_local` per task: in atomics builds wasm-bindgen-futures gives every pending task its
 //! own JS closure and `Atomics.waitAsync` promise, which made 10,000 waits of 100 ms take
-//! 124-138 ms; here a pending task costs one boxed future and one waker.
+//! 124-138 ms.
 //!
-//! Dropping a [`TaskSet`] drops every unfinished future, and with them their timers (see
-//! `timer`), so a cancelled run leaves nothing behind to wake during the next one.
-//! Main thread only.
+//! A task costs no allocation of its own: the futures sit in one slice, polled in place, and
+//! their wakers point into one table (100,000 tasks would otherwise mean 400,000 calls into
+//! the allocator, whose lock every thread shares).
+//!
+//! Dropping the tasks ([`Tasks::drop_all`]) drops every unfinished future, and with them
+//! their timers (see `timer`), so a cancelled run leaves nothing behind to wake during the
+//! next one. Main thread only.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use super::clock::now_ms;
 use crate::model::record::{SCHEDULERS, SchedulerCost};
-
-type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
 /// `Send + Sync`, hence the `Mutex`; only the main thread ever touches it, so it is never
@@ -51,86 +54,144 @@ impl ReadyQueue {
     fn take(&self) -> Vec<u32> {
         std::mem::take(&mut *self.woken.lock().unwrap_or_else(|e| e.into_inner()))
     }
+
+    fn set_driver(&self, waker: Option<Waker>) -> Option<Waker> {
+        std::mem::replace(
+            &mut *self.driver.lock().unwrap_or_else(|e| e.into_inner()),
+            waker,
+        )
+    }
 }
 
-struct TaskWaker {
+/// One task's waker: its index, whether it is already queued, and the table it belongs to.
+struct WakerSlot {
     task: u32,
-    /// Already in the ready queue: later wake-ups before its poll add nothing.
     queued: AtomicBool,
-    ready: Arc<ReadyQueue>,
+    table: *const WakerTable,
 }
 
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
+/// Every task's waker, in one allocation; a `Waker` is a pointer to its slot, and holds the
+/// table alive through the table's `Arc` count.
+struct WakerTable {
+    ready: ReadyQueue,
+    slots: Box<[WakerSlot]>,
+}
+
+// SAFETY: the raw `table` pointers point at the `WakerTable` that owns the slots, which lives
+// as long as any waker (each holds a count of its `Arc`); everything else is atomics and
+// mutexes.
+unsafe impl Send for WakerTable {}
+unsafe impl Sync for WakerTable {}
+
+impl WakerTable {
+    fn new(tasks: usize) -> Arc<Self> {
+        Arc::new_cyclic(|weak| WakerTable {
+            ready: ReadyQueue::default(),
+            slots: (0..tasks)
+                .map(|task| WakerSlot {
+                    task: task as u32,
+                    queued: AtomicBool::new(false),
+                    table: weak.as_ptr(),
+                })
+                .collect(),
+        })
     }
 
-    fn wake_by_ref(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::AcqRel) {
-            self.ready.push(self.task);
-        }
+    /// A waker for `task` that borrows this table's count: never drop it, only clone it.
+    fn borrowed_waker(&self, task: usize) -> ManuallyDrop<Waker> {
+        let data = (&self.slots[task] as *const WakerSlot).cast::<()>();
+        // SAFETY: the slot lives as long as `self`; ManuallyDrop keeps this waker from giving
+        // back a count it never took, and clones take their own (see VTABLE).
+        ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(data, &VTABLE)) })
     }
 }
 
-struct Inner {
-    tasks: RefCell<Vec<Option<Task>>>,
-    wakers: RefCell<Vec<Arc<TaskWaker>>>,
-    ready: Arc<ReadyQueue>,
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
+
+/// The slot behind a waker's data pointer.
+///
+/// # Safety
+/// `data` must come from [`WakerTable::borrowed_waker`] or a clone of one, whose table is
+/// alive (every waker but the borrowed one holds a count of it).
+unsafe fn slot<'a>(data: *const ()) -> &'a WakerSlot {
+    unsafe { &*data.cast::<WakerSlot>() }
+}
+
+unsafe fn clone_waker(data: *const ()) -> RawWaker {
+    // SAFETY: see `slot`; the clone takes a count of the table for itself.
+    unsafe { Arc::increment_strong_count(slot(data).table) };
+    RawWaker::new(data, &VTABLE)
+}
+
+unsafe fn wake(data: *const ()) {
+    // SAFETY: see `slot`; waking by value gives the waker's count back afterwards.
+    unsafe {
+        wake_by_ref(data);
+        drop_waker(data);
+    }
+}
+
+unsafe fn wake_by_ref(data: *const ()) {
+    // SAFETY: see `slot`.
+    let s = unsafe { slot(data) };
+    if !s.queued.swap(true, Ordering::AcqRel) {
+        // SAFETY: the table outlives every waker that points into it.
+        unsafe { &*s.table }.ready.push(s.task);
+    }
+}
+
+unsafe fn drop_waker(data: *const ()) {
+    // SAFETY: see `slot`; this waker's count of the table is given back.
+    unsafe { Arc::decrement_strong_count(slot(data).table) };
+}
+
+struct Inner<F> {
+    /// The futures, polled in place: the slice is never reallocated, and a finished or
+    /// dropped future is dropped where it lies (set to `None`), so none ever moves.
+    futures: RefCell<Box<[Option<F>]>>,
+    wakers: Arc<WakerTable>,
     live: Cell<usize>,
-    spawn_ms: Cell<f64>,
+    spawn_ms: f64,
     polls: Cell<u64>,
     poll_ms: Cell<f64>,
     dropped: Cell<bool>,
 }
 
 /// A set of tasks on the event loop, polled from one ready queue.
-#[derive(Clone)]
-pub struct TaskSet {
-    inner: Rc<Inner>,
+pub struct TaskSet<F> {
+    inner: Rc<Inner<F>>,
 }
 
-impl Default for TaskSet {
-    fn default() -> Self {
-        Self::new()
-    }
+/// What a run needs of its task set, whatever its futures' type.
+pub trait Tasks {
+    /// Drops every unfinished task now (their timers go with them); the driver then ends.
+    fn drop_all(&self);
+    /// What spawning and waking cost, per task and per wake-up.
+    fn cost(&self) -> SchedulerCost;
 }
 
-impl TaskSet {
-    /// An empty set; nothing runs until [`TaskSet::drive`] is spawned.
-    pub fn new() -> Self {
+impl<F: Future<Output = ()> + 'static> TaskSet<F> {
+    /// Creates the tasks and queues their first polls (like `asyncio.create_task` for each);
+    /// nothing runs until [`TaskSet::drive`] is spawned.
+    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    pub fn spawn_all(futures: impl IntoIterator<Item = F>) -> Self {
+        let t0 = now_ms();
+        let futures: Box<[Option<F>]> = futures.into_iter().map(Some).collect();
+        let wakers = WakerTable::new(futures.len());
+        for task in 0..futures.len() {
+            wakers.borrowed_waker(task).wake_by_ref();
+        }
         TaskSet {
             inner: Rc::new(Inner {
-                tasks: RefCell::new(Vec::new()),
-                wakers: RefCell::new(Vec::new()),
-                ready: Arc::new(ReadyQueue::default()),
-                live: Cell::new(0),
-                spawn_ms: Cell::new(0.0),
+                live: Cell::new(futures.len()),
+                futures: RefCell::new(futures),
+                wakers,
+                spawn_ms: now_ms() - t0,
                 polls: Cell::new(0),
                 poll_ms: Cell::new(0.0),
                 dropped: Cell::new(false),
             }),
         }
-    }
-
-    /// Adds tasks and queues their first polls (like `asyncio.create_task` for each).
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
-    pub fn extend<F: Future<Output = ()> + 'static>(&self, futures: impl IntoIterator<Item = F>) {
-        let t0 = now_ms();
-        let inner = &self.inner;
-        let mut tasks = inner.tasks.borrow_mut();
-        let mut wakers = inner.wakers.borrow_mut();
-        for future in futures {
-            let waker = Arc::new(TaskWaker {
-                task: tasks.len() as u32,
-                queued: AtomicBool::new(false),
-                ready: inner.ready.clone(),
-            });
-            tasks.push(Some(Box::pin(future)));
-            waker.wake_by_ref();
-            wakers.push(waker);
-            inner.live.set(inner.live.get() + 1);
-        }
-        inner.spawn_ms.set(inner.spawn_ms.get() + now_ms() - t0);
     }
 
     /// Polls woken tasks until every task has finished or the set was dropped. Spawn it once
@@ -141,49 +202,43 @@ impl TaskSet {
         }
     }
 
-    /// Drops every unfinished task now (their timers go with them); the driver then ends.
-    pub fn drop_all(&self) {
-        let inner = &self.inner;
-        inner.dropped.set(true);
-        // Take the futures out before dropping them: a future's drop may touch the set.
-        let tasks = std::mem::take(&mut *inner.tasks.borrow_mut());
-        drop(tasks);
-        inner.live.set(0);
-        if let Some(driver) = inner
-            .ready
-            .driver
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-        {
-            driver.wake();
-        }
-    }
-
     /// Unfinished tasks.
     pub fn live(&self) -> usize {
         self.inner.live.get()
     }
+}
 
-    /// What spawning and waking cost so far, per task and per wake-up.
-    pub fn cost(&self) -> SchedulerCost {
+impl<F> Tasks for TaskSet<F> {
+    fn drop_all(&self) {
         let inner = &self.inner;
-        let spawned = inner.wakers.borrow().len().max(1) as f64;
+        inner.dropped.set(true);
+        for future in inner.futures.borrow_mut().iter_mut() {
+            *future = None;
+        }
+        inner.live.set(0);
+        if let Some(driver) = inner.wakers.ready.set_driver(None) {
+            driver.wake();
+        }
+    }
+
+    fn cost(&self) -> SchedulerCost {
+        let inner = &self.inner;
+        let spawned = inner.wakers.slots.len().max(1) as f64;
         let polls = inner.polls.get();
         SchedulerCost {
             name: SCHEDULERS[0],
-            spawn_us_per_task: inner.spawn_ms.get() * 1000.0 / spawned,
+            spawn_us_per_task: inner.spawn_ms * 1000.0 / spawned,
             wakes: polls,
             us_per_wake: inner.poll_ms.get() * 1000.0 / polls.max(1) as f64,
         }
     }
 }
 
-struct Driver {
-    inner: Rc<Inner>,
+struct Driver<F> {
+    inner: Rc<Inner<F>>,
 }
 
-impl Future for Driver {
+impl<F: Future<Output = ()>> Future for Driver<F> {
     type Output = ();
 
     #[cfg_attr(target_feature = "atomics", optimize(speed))]
@@ -193,38 +248,31 @@ impl Future for Driver {
             return Poll::Ready(());
         }
         // Register before draining, so a wake-up during the pass re-polls the driver.
-        *inner.ready.driver.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        inner.wakers.ready.set_driver(Some(cx.waker().clone()));
         // One pass over the tasks woken so far; tasks woken during it wait for the next pass.
-        let woken = inner.ready.take();
+        let woken = inner.wakers.ready.take();
         if woken.is_empty() {
             return Poll::Pending;
         }
         let t0 = now_ms();
+        let mut futures = inner.futures.borrow_mut();
         for task in &woken {
             let i = *task as usize;
-            let waker = {
-                let wakers = inner.wakers.borrow();
-                wakers[i].queued.store(false, Ordering::Release);
-                Waker::from(wakers[i].clone())
-            };
-            // The future is taken out while it runs, so it may spawn or drop without a
-            // double borrow.
-            let Some(mut fut) = inner.tasks.borrow_mut().get_mut(i).and_then(Option::take) else {
+            inner.wakers.slots[i].queued.store(false, Ordering::Release);
+            let Some(future) = futures[i].as_mut() else {
                 continue;
             };
-            let done = fut
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-                .is_ready();
-            if inner.dropped.get() {
-                return Poll::Ready(());
-            }
-            if done {
+            let waker = inner.wakers.borrowed_waker(i);
+            // SAFETY: the future lies in a slice that is never reallocated, and it is only
+            // ever dropped in place (below, or by `drop_all`), so it never moves once polled.
+            // Tasks do not reach the set, so the borrow held here is never asked for again.
+            let pinned = unsafe { Pin::new_unchecked(future) };
+            if pinned.poll(&mut Context::from_waker(&waker)).is_ready() {
+                futures[i] = None;
                 inner.live.set(inner.live.get() - 1);
-            } else {
-                inner.tasks.borrow_mut()[i] = Some(fut);
             }
         }
+        drop(futures);
         inner.polls.set(inner.polls.get() + woken.len() as u64);
         inner.poll_ms.set(inner.poll_ms.get() + now_ms() - t0);
         if inner.live.get() == 0 {

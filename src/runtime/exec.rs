@@ -25,7 +25,7 @@ use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use wasm_bindgen_futures::spawn_local;
 
 use super::clock::now_ms;
-use super::event_loop::TaskSet;
+use super::event_loop::{TaskSet, Tasks};
 use super::probe::{self, PROBE_INTERVAL_MS};
 use super::timer::{sleep, sleep_from, yield_now};
 use super::{threads, visibility};
@@ -294,9 +294,8 @@ fn start_sequential(
     shared: Arc<RunShared>,
     sink: Sink,
     inject: Option<Injected>,
-) -> TaskSet {
-    let set = TaskSet::new();
-    set.extend([async move {
+) -> Box<dyn Tasks> {
+    let set = TaskSet::spawn_all([async move {
         let slice = slice_units(&plan);
         for task in 0..plan.tasks() {
             let r = run_on_main(&plan, task, &shared, slice, inject).await;
@@ -306,7 +305,7 @@ fn start_sequential(
         shared.finish();
     }]);
     spawn_local(set.drive());
-    set
+    Box::new(set)
 }
 
 fn start_async(
@@ -314,11 +313,10 @@ fn start_async(
     shared: Arc<RunShared>,
     sink: Sink,
     inject: Option<Injected>,
-) -> TaskSet {
-    let set = TaskSet::new();
+) -> Box<dyn Tasks> {
     let slice = slice_units(&plan);
     let remaining = Rc::new(Cell::new(plan.tasks()));
-    set.extend((0..plan.tasks()).map(|task| {
+    let set = TaskSet::spawn_all((0..plan.tasks()).map(|task| {
         let (plan, shared, sink, remaining) = (
             plan.clone(),
             shared.clone(),
@@ -335,7 +333,7 @@ fn start_async(
         }
     }));
     spawn_local(set.drive());
-    set
+    Box::new(set)
 }
 
 /// Runs one task on the main thread: waits are timers, computations run in slices of
@@ -399,10 +397,16 @@ async fn run_on_main(
     rec.finish(now, kernel.checksum())
 }
 
-/// Measures the kernel's speed on this thread (blocks it for about 50 ms).
+/// Measures the kernel's speed on this thread (blocks it for about 100 ms).
 pub fn calibrate_kernel() -> Calibration {
     let started = now_ms();
+    let on_worker = web_sys::window().is_none();
     let mut cal = calibrate(|units| {
+        if on_worker {
+            // A breath between samples, so the engine's background compiler gets a core for
+            // the kernel's optimised code even on a busy 2-core machine.
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
         let mut k = Kernel::new(0, 0);
         let t0 = now_ms();
         k.run(units);

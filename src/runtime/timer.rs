@@ -4,6 +4,11 @@
 //! earliest, as asyncio's loop and tokio's timer do: 10,000 tasks waiting 100 ms cost one heap
 //! entry each, not 10,000 JS closures. [`yield_now`] posts to a `MessageChannel`, a macrotask
 //! that lets input, rendering and timers run without `setTimeout`'s 4 ms nesting clamp.
+//!
+//! That clamp would otherwise hit the timer itself: it re-arms from inside its own callback,
+//! so after five levels every `setTimeout` waits at least 4 ms, and a run whose deadlines lie
+//! 1 ms apart would finish up to 4 ms late. A deadline less than 4 ms away is therefore armed
+//! from a fresh task, one `MessageChannel` hop later, where nesting starts again at zero.
 //! Main thread only: a worker waits by blocking (see `threads`).
 //!
 //! A wait's state lives in a slot of one slab, reused once its [`Sleep`] is dropped: no
@@ -78,7 +83,12 @@ struct Timers {
     /// The deadline the armed `setTimeout` fires for, and its handle.
     armed: Option<(f64, i32)>,
     callback: Option<Closure<dyn FnMut()>>,
+    /// A hop to a fresh task is on its way (see the module doc).
+    hopping: bool,
 }
+
+/// Browsers clamp nested `setTimeout` calls to at least this many ms.
+const NESTED_CLAMP_MS: f64 = 4.0;
 
 impl Timers {
     fn alloc(&mut self, done: bool) -> SlotRef {
@@ -163,16 +173,62 @@ fn arm() {
                 return;
             }
             window().clear_timeout_with_handle(handle);
+            t.armed = None;
         }
-        let cb = t.callback.get_or_insert_with(|| Closure::new(on_timeout));
-        let delay = (next - now_ms()).max(0.0).ceil() as i32;
-        let handle = window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                cb.as_ref().unchecked_ref(),
-                delay,
-            )
-            .expect("setTimeout");
-        t.armed = Some((next, handle));
+        let delay = (next - now_ms()).max(0.0).ceil();
+        if delay < NESTED_CLAMP_MS && !t.hopping {
+            t.hopping = true;
+            post_to_loop(Message::Hop);
+            return;
+        }
+        if t.hopping {
+            // The hop will arm from a fresh task.
+            return;
+        }
+        set_timeout(&mut t, next);
+    });
+}
+
+/// Arms `setTimeout` for `next` (the earliest deadline; nothing is armed).
+fn set_timeout(t: &mut Timers, next: f64) {
+    let cb = t.callback.get_or_insert_with(|| Closure::new(on_timeout));
+    let delay = (next - now_ms()).max(0.0).ceil() as i32;
+    let handle = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), delay)
+        .expect("setTimeout");
+    t.armed = Some((next, handle));
+}
+
+/// A hop arrived: we are in a fresh task, where `setTimeout` is not clamped.
+fn on_hop() {
+    TIMERS.with(|t| t.borrow_mut().hopping = false);
+    let due = TIMERS.with(|t| {
+        t.borrow()
+            .heap
+            .peek()
+            .is_some_and(|Reverse(e)| e.deadline <= now_ms())
+    });
+    if due {
+        on_timeout();
+    } else {
+        arm_unnested();
+    }
+}
+
+/// Arms `setTimeout` for the earliest deadline from a task that is not nested in a timer.
+fn arm_unnested() {
+    TIMERS.with(|t| {
+        let mut t = t.borrow_mut();
+        let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
+            return;
+        };
+        if t.armed.is_some_and(|(at, _)| at <= next) {
+            return;
+        }
+        if let Some((_, handle)) = t.armed.take() {
+            window().clear_timeout_with_handle(handle);
+        }
+        set_timeout(&mut t, next);
     });
 }
 
@@ -279,9 +335,17 @@ pub fn sleep_from(start_ms: f64, ms: f64) -> Sleep {
     }
 }
 
+/// What a `MessageChannel` message is for, in the order they were posted.
+enum Message {
+    /// A [`yield_now`] whose turn has come.
+    Yield(SlotRef),
+    /// A timer hop to a fresh task (see the module doc).
+    Hop,
+}
+
 struct Yielder {
     port: web_sys::MessagePort,
-    queue: VecDeque<SlotRef>,
+    queue: VecDeque<Message>,
     _channel: web_sys::MessageChannel,
     _on_message: Closure<dyn FnMut()>,
 }
@@ -291,17 +355,21 @@ thread_local! {
 }
 
 fn on_message() {
-    let slot = YIELDER.with(|y| y.borrow_mut().as_mut().and_then(|y| y.queue.pop_front()));
-    // A yield dropped before its turn has a stale generation: nothing to wake.
-    let waker = slot.and_then(|s| TIMERS.with(|t| t.borrow_mut().fire(s)));
-    if let Some(w) = waker {
-        w.wake();
+    let message = YIELDER.with(|y| y.borrow_mut().as_mut().and_then(|y| y.queue.pop_front()));
+    match message {
+        Some(Message::Yield(slot)) => {
+            // A yield dropped before its turn has a stale generation: nothing to wake.
+            if let Some(w) = TIMERS.with(|t| t.borrow_mut().fire(slot)) {
+                w.wake();
+            }
+        }
+        Some(Message::Hop) => on_hop(),
+        None => {}
     }
 }
 
-/// Gives the event loop one turn (input, rendering, timers), then resumes.
-pub fn yield_now() -> Sleep {
-    let slot = TIMERS.with(|t| t.borrow_mut().alloc(false));
+/// Posts `message` to this thread's `MessageChannel` (a macrotask, unclamped).
+fn post_to_loop(message: Message) {
     YIELDER.with(|y| {
         let mut y = y.borrow_mut();
         let y = y.get_or_insert_with(|| {
@@ -317,11 +385,17 @@ pub fn yield_now() -> Sleep {
                 _on_message: on_message,
             }
         });
-        y.queue.push_back(slot);
+        y.queue.push_back(message);
         y.port
             .post_message(&wasm_bindgen::JsValue::UNDEFINED)
             .expect("postMessage");
     });
+}
+
+/// Gives the event loop one turn (input, rendering, timers), then resumes.
+pub fn yield_now() -> Sleep {
+    let slot = TIMERS.with(|t| t.borrow_mut().alloc(false));
+    post_to_loop(Message::Yield(slot));
     Sleep {
         slot,
         timed: false,

@@ -95,7 +95,9 @@ pub fn App() -> impl IntoView {
 
 /// Starts the worker pool, then calibrates the kernel on one of its workers once they have
 /// booted (booting workers would steal CPU and make the kernel look slower; on a worker the
-/// main thread stays free), and records when the page became ready.
+/// main thread stays free), and records when the page became ready: when the experiment in
+/// the URL can run with every strategy. An experiment that only waits needs no calibration,
+/// so it is ready once the pool is, and calibration goes on in the background.
 async fn start_up(state: AppState) {
     // Workers are spawned before the first frame renders, so they boot on their own threads
     // while the main thread lays out and paints the page.
@@ -105,8 +107,16 @@ async fn start_up(state: AppState) {
             .start_pool(state.pool_requested.get_untracked(), inject)
             .await;
     }
+    let computes = state
+        .checked
+        .with_untracked(|c| c.params.workload.computes());
+    if !computes {
+        state.ready_ms.set(Some(clock::since_navigation_ms()));
+    }
     state
         .calibration
         .set(Some(exec::calibrate_kernel_off_main().await));
-    state.ready_ms.set(Some(clock::since_navigation_ms()));
+    if computes {
+        state.ready_ms.set(Some(clock::since_navigation_ms()));
+    }
 }

@@ -64,7 +64,7 @@ pub fn Environment() -> impl IntoView {
                     </dd>
                 </div>
                 <div>
-                    <dt>"Ready after"</dt>
+                    <dt title="Until the experiment in the link can run with every strategy: the pool started, and the kernel calibrated when the experiment computes">"Ready after"</dt>
                     <dd data-testid="ready" data-value=move || state.ready_ms.get().map(|v| format!("{v:.1}"))>
                         {move || state.ready_ms.get().map(format::ms).unwrap_or_else(|| "…".into())}
                     </dd>

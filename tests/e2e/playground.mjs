@@ -53,9 +53,13 @@ export class Playground {
     await this.waitReady();
   }
 
-  /** Waits until calibration is done and the pool has started (or is unavailable). */
+  /**
+   * Waits until the page's experiment can run (the pool has started, or is unavailable) and
+   * the kernel is calibrated (which an I/O experiment does not wait for).
+   */
   async waitReady() {
     await this.page.waitForSelector('[data-testid=ready][data-value]', { timeout: 30_000 });
+    await this.page.waitForSelector('[data-testid=calibration][data-value]', { timeout: 30_000 });
   }
 
   testid(id) {
