@@ -227,7 +227,7 @@ impl Field {
             Field::Jitter => "Wait jitter",
             Field::Rounds => "Rounds (mixed)",
             Field::Threads => "Threads",
-            Field::YieldEveryMs => "Async yields every (ms)",
+            Field::YieldEveryMs => "Main thread yields every (ms)",
             Field::Seed => "Seed",
             Field::Strategy => "Strategy",
         }

@@ -182,7 +182,8 @@ pub struct SchedulerCost {
     pub spawn_us_per_task: f64,
     /// Task polls after a wake-up.
     pub wakes: u64,
-    /// Time in the scheduler and the task per wake-up (polling included), µs.
+    /// Time per wake-up in the scheduler and the task's own step, without its computation
+    /// (the task's CPU segments, which run inside polls too), µs.
     pub us_per_wake: f64,
 }
 
@@ -300,8 +301,17 @@ impl RunRecord {
             Outcome::Done if tasks.len() < head.params.tasks as usize => Outcome::Cancelled,
             o => o,
         };
+        let digest = Digest::of(&tasks, makespan_ms);
+        // The executor times whole polls; a task's computation is its own work, not the
+        // scheduler's, so it comes off (finished tasks' CPU segments are all on record).
+        let scheduler = head.scheduler.map(|c| SchedulerCost {
+            us_per_wake: ((c.us_per_wake * c.wakes as f64 - digest.summary.cpu_total_ms * 1000.0)
+                / c.wakes.max(1) as f64)
+                .max(0.0),
+            ..c
+        });
         RunRecord {
-            digest: Digest::of(&tasks, makespan_ms),
+            digest,
             strategy: head.strategy,
             params: head.params,
             threads_used: head.threads_used,
@@ -311,7 +321,7 @@ impl RunRecord {
             outcome,
             hidden_ms: head.hidden_ms,
             responsiveness: head.responsiveness,
-            scheduler: head.scheduler,
+            scheduler,
             tasks,
             details_dropped: false,
         }
@@ -447,6 +457,37 @@ mod tests {
             }
         );
         assert!(!full.details_dropped, "the original keeps its records");
+    }
+
+    #[test]
+    fn the_scheduler_cost_leaves_out_what_tasks_computed() {
+        // Two tasks that computed 4 ms each inside 4 polls that took 10 ms in all.
+        let tasks = vec![
+            TaskRecord::from_segments(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 4.0)]),
+            TaskRecord::from_segments(1, Lane::Main, &[(SegmentKind::Cpu, 4.0, 8.0)]),
+        ];
+        let head = RunHead {
+            strategy: Strategy::Async,
+            params: Params {
+                tasks: 2,
+                ..Params::default()
+            },
+            threads_used: 1,
+            pool_size: 2,
+            cores: 2,
+            outcome: Outcome::Done,
+            hidden_ms: 0.0,
+            responsiveness: Responsiveness::default(),
+            scheduler: Some(SchedulerCost {
+                name: SCHEDULERS[0],
+                spawn_us_per_task: 1.0,
+                wakes: 4,
+                us_per_wake: 2_500.0,
+            }),
+        };
+        let cost = RunRecord::new(head, tasks).scheduler.unwrap();
+        assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");
+        assert_eq!((cost.wakes, cost.spawn_us_per_task), (4, 1.0));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn ParamForm() -> impl IntoView {
             />
             <PoolOffer />
             <Show when=move || workload.get().computes()>
-                <NumberField field=Field::YieldEveryMs hint=format!("async slices, 0 to {YIELD_MAX} ms") />
+                <NumberField field=Field::YieldEveryMs hint=format!("computation slices of async and sequential runs, 0 to {YIELD_MAX} ms; 0 never yields") />
                 <YieldWarning />
             </Show>
             <NumberField field=Field::Seed hint="the same seed gives the same jitter on every device".to_string() />
@@ -215,7 +215,7 @@ fn YieldWarning() -> impl IntoView {
         zero.get().then(|| {
             view! {
                 <p class="warning" data-testid="yield-warning">
-                    "0 = never yield. An async run then computes every task without giving the event loop a turn: "
+                    "0 = never yield. An async or sequential run then computes every task without giving the event loop a turn: "
                     "the page freezes until the run ends, on purpose (this is what “never block the event loop” warns about). "
                     "Cancel cannot be clicked during the freeze."
                 </p>
