@@ -112,3 +112,18 @@ test('kept runs give up their task records beyond the memory bound, and say so',
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });
+
+test('an uncaught error that is not a trap leaves the app running (no reload)', { timeout: 30_000 }, async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=5&io_ms=20');
+  const first = await pg.runDone('async');
+  // What a browser notice or an extension's script looks like to the page.
+  await pg.page.evaluate(() => {
+    window.sameDocument = true;
+    setTimeout(() => { throw new Error('ResizeObserver loop completed with undelivered notifications'); });
+  });
+  await pg.page.waitForTimeout(500);
+  assert.equal(await pg.page.evaluate(() => window.sameDocument), true, 'the page did not reload');
+  assert.equal(await pg.runError(), null, 'no fault reported');
+  assert.equal((await pg.result('async')).makespan, first.makespan, 'the same page, results in place');
+  await pg.page.close();
+});
