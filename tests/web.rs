@@ -331,6 +331,16 @@ async fn a_panicking_worker_fails_the_run_and_a_restarted_pool_runs_again() {
         threads::start_pool(2, None).await.expect("a restart");
         let again = run(Strategy::Threads, p).await;
         assert!(again.is_complete(), "{:?}", again.outcome);
+        // The retired pool's live worker reports its end; the dead one is terminated at once.
+        let waited = now_ms();
+        while threads::retiring_workers() > 0 && now_ms() - waited < 2_000.0 {
+            sleep(10.0).await;
+        }
+        assert_eq!(
+            threads::retiring_workers(),
+            0,
+            "{inject:?}: a retired worker lingers"
+        );
     }
 }
 

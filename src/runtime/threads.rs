@@ -38,6 +38,9 @@ use crate::model::workload::{Plan, Step};
 
 /// How often a worker checks for cancellation while waiting or computing, in ms.
 const CHECK_MS: f64 = 10.0;
+/// How long a failed pool's live workers get to finish their current check interval (they
+/// stop within [`CHECK_MS`] of the cancel) before they are terminated, in ms.
+const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
 /// How long workers may take to start before the pool is declared failed: generous, since a
 /// pool of 50 starts in about 0.9 s on 2 cores.
 const START_TIMEOUT_MS: f64 = 10_000.0;
@@ -97,6 +100,9 @@ struct PoolState {
     ready: u32,
     /// Faults not yet taken by a run (or by the start-up).
     faults: Vec<Fault>,
+    /// Workers of the current generation that faulted (their threads are gone), whether or
+    /// not a run has taken their fault yet.
+    dead: Vec<u32>,
     /// The first fault since the pool started: it needs a restart.
     failed: Option<String>,
     /// When the latest fault happened (shared clock).
@@ -131,7 +137,8 @@ fn on_event(generation: u32, index: u32, kind: String, message: String, at_ms: f
                 }
             }
             // A panic posts its message before the trap that follows it: keep the first.
-            "fault" if !s.faults.iter().any(|f| f.worker == index) => {
+            "fault" if !s.dead.contains(&index) => {
+                s.dead.push(index);
                 let message = format!("worker {index}: {message}");
                 s.failed.get_or_insert_with(|| message.clone());
                 s.last_fault_at = Some(at_ms);
@@ -151,15 +158,19 @@ fn on_event(generation: u32, index: u32, kind: String, message: String, at_ms: f
 }
 
 /// Drops the current pool: its threads end once idle (runs must have been stopped first) and
-/// their workers are terminated then; workers that faulted are terminated at once.
+/// their workers are terminated then; workers that faulted are terminated at once. A failed
+/// pool never ends by itself: rayon keeps a registry alive while any job it was given is
+/// unfinished, and the job that faulted never finishes. Its live workers are terminated after
+/// a grace period instead, once the cancelled runs' checks have let them go idle.
 fn retire() {
-    STATE.with(|s| {
+    let failed_generation = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let Some(pool) = s.pool.take() else { return };
+        let pool = s.pool.take()?;
         let generation = s.generation;
-        let faulted: Vec<u32> = s.faults.iter().map(|f| f.worker).collect();
+        let dead = std::mem::take(&mut s.dead);
         for (k, w) in pool.workers.into_iter().enumerate() {
-            if faulted.contains(&(k as u32)) {
+            // A dead worker never reports that its thread ended.
+            if dead.contains(&(k as u32)) {
                 w.terminate();
             } else {
                 s.retiring.push((generation, k as u32, w));
@@ -170,7 +181,21 @@ fn retire() {
         s.faults.clear();
         s.failed = None;
         s.ready = 0;
+        (!dead.is_empty()).then_some(generation)
     });
+    if let Some(generation) = failed_generation {
+        wasm_bindgen_futures::spawn_local(async move {
+            sleep(RETIRE_FAILED_GRACE_MS).await;
+            STATE.with(|s| {
+                s.borrow_mut().retiring.retain(|(g, _, w)| {
+                    if *g == generation {
+                        w.terminate();
+                    }
+                    *g != generation
+                })
+            });
+        });
+    }
 }
 
 /// Why a pool did not start, and how many of its workers did.
@@ -307,15 +332,28 @@ fn js_message(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Workers in the running pool, if it has started (and not failed).
-pub fn pool_size() -> Option<u32> {
+/// The running pool and its size, unless it has not started or has failed.
+fn healthy_pool() -> Result<(Arc<rayon::ThreadPool>, u32), String> {
     STATE.with(|s| {
         let s = s.borrow();
+        if let Some(why) = &s.failed {
+            return Err(format!("the pool must be restarted: {why}"));
+        }
         s.pool
             .as_ref()
-            .filter(|_| s.failed.is_none())
-            .map(|p| p.workers.len() as u32)
+            .map(|p| (p.rayon.clone(), p.workers.len() as u32))
+            .ok_or_else(|| "the thread pool has not started".to_owned())
     })
+}
+
+/// Workers in the running pool, if it has started (and not failed).
+pub fn pool_size() -> Option<u32> {
+    healthy_pool().ok().map(|(_, size)| size)
+}
+
+/// Retired workers not yet terminated (for tests and the soak: none should linger).
+pub fn retiring_workers() -> usize {
+    STATE.with(|s| s.borrow().retiring.len())
 }
 
 /// Why the pool must be restarted (a worker faulted), if it must.
@@ -341,13 +379,7 @@ pub fn take_fault() -> Option<Fault> {
 /// # Errors
 /// When the pool has not started or has failed.
 pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
-    if let Some(why) = pool_failure() {
-        return Err(format!("the pool must be restarted: {why}"));
-    }
-    let pool = STATE
-        .with(|s| s.borrow().pool.as_ref().map(|p| p.rayon.clone()))
-        .ok_or("the thread pool has not started")?;
-    pool.spawn(job);
+    healthy_pool()?.0.spawn(job);
     Ok(())
 }
 
@@ -361,17 +393,7 @@ pub fn start(
     threads: u32,
     inject: Option<Injected>,
 ) -> Result<(), String> {
-    if let Some(why) = pool_failure() {
-        return Err(format!("the pool must be restarted: {why}"));
-    }
-    let (pool, size) = STATE
-        .with(|s| {
-            s.borrow()
-                .pool
-                .as_ref()
-                .map(|p| (p.rayon.clone(), p.workers.len() as u32))
-        })
-        .ok_or("the thread pool has not started")?;
+    let (pool, size) = healthy_pool()?;
     if threads > size {
         return Err(format!(
             "{threads} threads asked for, but the pool has {size} workers"

@@ -45,6 +45,11 @@ pub fn pool_failure() -> Option<String> {
     None
 }
 
+/// There are no workers to retire.
+pub fn retiring_workers() -> usize {
+    0
+}
+
 /// There are no workers to fault.
 pub fn last_fault_at_ms() -> Option<f64> {
     None
