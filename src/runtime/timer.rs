@@ -157,6 +157,12 @@ fn on_timeout() {
 
 /// Arms `setTimeout` for the earliest live deadline unless it is already armed for it.
 fn arm() {
+    arm_from(false);
+}
+
+/// [`arm`]; `fresh`: called from a task that is not nested in a timer (the hop), where a short
+/// `setTimeout` is not clamped, so it is armed directly instead of hopping again.
+fn arm_from(fresh: bool) {
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
         while t.heap.peek().is_some_and(|Reverse(e)| t.is_stale(e)) {
@@ -175,28 +181,27 @@ fn arm() {
             window().clear_timeout_with_handle(handle);
             t.armed = None;
         }
-        let delay = (next - now_ms()).max(0.0).ceil();
-        if delay < NESTED_CLAMP_MS && !t.hopping {
-            t.hopping = true;
-            post_to_loop(Message::Hop);
-            return;
+        if !fresh {
+            if t.hopping {
+                // The hop will arm from a fresh task.
+                return;
+            }
+            if (next - now_ms()).max(0.0).ceil() < NESTED_CLAMP_MS {
+                t.hopping = true;
+                post_to_loop(Message::Hop);
+                return;
+            }
         }
-        if t.hopping {
-            // The hop will arm from a fresh task.
-            return;
-        }
-        set_timeout(&mut t, next);
+        let cb = t.callback.get_or_insert_with(|| Closure::new(on_timeout));
+        let delay = (next - now_ms()).max(0.0).ceil() as i32;
+        let handle = window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                cb.as_ref().unchecked_ref(),
+                delay,
+            )
+            .expect("setTimeout");
+        t.armed = Some((next, handle));
     });
-}
-
-/// Arms `setTimeout` for `next` (the earliest deadline; nothing is armed).
-fn set_timeout(t: &mut Timers, next: f64) {
-    let cb = t.callback.get_or_insert_with(|| Closure::new(on_timeout));
-    let delay = (next - now_ms()).max(0.0).ceil() as i32;
-    let handle = window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.as_ref().unchecked_ref(), delay)
-        .expect("setTimeout");
-    t.armed = Some((next, handle));
 }
 
 /// A hop arrived: we are in a fresh task, where `setTimeout` is not clamped.
@@ -211,25 +216,8 @@ fn on_hop() {
     if due {
         on_timeout();
     } else {
-        arm_unnested();
+        arm_from(true);
     }
-}
-
-/// Arms `setTimeout` for the earliest deadline from a task that is not nested in a timer.
-fn arm_unnested() {
-    TIMERS.with(|t| {
-        let mut t = t.borrow_mut();
-        let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
-            return;
-        };
-        if t.armed.is_some_and(|(at, _)| at <= next) {
-            return;
-        }
-        if let Some((_, handle)) = t.armed.take() {
-            window().clear_timeout_with_handle(handle);
-        }
-        set_timeout(&mut t, next);
-    });
 }
 
 /// A future that completes when its deadline passes ([`sleep`]) or the event loop has had a
