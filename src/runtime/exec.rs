@@ -28,7 +28,7 @@ use super::clock::now_ms;
 use super::event_loop::{TaskSet, Tasks};
 use super::probe::{self, PROBE_INTERVAL_MS};
 use super::timer::{sleep, sleep_from, yield_now};
-use super::{threads, visibility};
+use super::{faults, threads, visibility};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::Strategy;
@@ -350,13 +350,7 @@ async fn run_on_main(
     let mut now = now_ms();
     shared.started(task, Lane::Main, now);
     if task == 0 {
-        match inject {
-            Some(Injected::MainPanic) => {
-                panic!("injected fault: task 0 panicked on the main thread (test-only)")
-            }
-            Some(Injected::MainTrap) => core::arch::wasm32::unreachable(),
-            _ => {}
-        }
+        faults::strike(inject);
     }
     let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, now);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));

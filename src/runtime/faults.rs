@@ -11,6 +11,7 @@
 use wasm_bindgen::JsCast;
 
 use super::clock::now_ms;
+use crate::model::fault::Injected;
 
 /// `sessionStorage` keys, shared with `index.html`'s error handler.
 const PANIC_KEY: &str = "avt-panic";
@@ -57,6 +58,18 @@ pub fn install_panic_hook() {
             let _ = scope.post_message(&msg);
         }
     }));
+}
+
+/// Carries out a test-only injected fault on this thread: a panic (with its message) or a
+/// trap (without one). Callers pass only the faults meant for where they run.
+pub fn strike(inject: Option<Injected>) {
+    match inject {
+        Some(Injected::MainPanic | Injected::WorkerPanic) => {
+            panic!("injected fault: task 0 panicked (test-only)")
+        }
+        Some(Injected::MainTrap | Injected::WorkerTrap) => core::arch::wasm32::unreachable(),
+        Some(Injected::WorkerStart) | None => {}
+    }
 }
 
 /// Tells `index.html` that the app is running, so an uncaught error from now on is a fault

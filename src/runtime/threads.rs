@@ -30,6 +30,7 @@ use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
 use super::exec::RunShared;
+use super::faults;
 use super::timer::sleep;
 use crate::model::fault::Injected;
 use crate::model::kernel::Kernel;
@@ -417,7 +418,7 @@ pub fn start(
                     break;
                 }
                 if task == 0 {
-                    strike(inject);
+                    faults::strike(inject);
                 }
                 if let Some(r) = run_blocking(&plan, task, &shared, lane) {
                     shared.emit(r);
@@ -429,15 +430,6 @@ pub fn start(
         });
     }
     Ok(())
-}
-
-/// Carries out a test-only injected fault in this worker.
-fn strike(inject: Option<Injected>) {
-    match inject {
-        Some(Injected::WorkerPanic) => panic!("injected fault: task 0 panicked (test-only)"),
-        Some(Injected::WorkerTrap) => core::arch::wasm32::unreachable(),
-        _ => {}
-    }
 }
 
 /// Runs one task on this worker, blocking it for waits.
