@@ -102,11 +102,6 @@ impl LiveRun {
     pub fn records(&self) -> &[TaskRecord] {
         self.finished.as_ref().map_or(&self.arrived, |r| &r.tasks)
     }
-
-    /// The finished run, once it has ended.
-    pub fn finished(&self) -> Option<&Arc<RunRecord>> {
-        self.finished.as_ref()
-    }
 }
 
 /// A run that could not start or ended in a fault, for the page.
@@ -250,12 +245,7 @@ impl AppState {
         let params = self.checked.with(|c| c.params);
         self.results.with(|v| {
             Strategy::ALL
-                .map(|s| {
-                    v.iter()
-                        .rev()
-                        .find(|r| r.strategy == s && same_experiment(&r.params, &params))
-                        .cloned()
-                })
+                .map(|s| v.iter().rev().find(|r| same_run(r, s, &params)).cloned())
                 .to_vec()
         })
     }
@@ -542,7 +532,7 @@ impl AppState {
         let strategy = record.strategy;
         let params = record.params;
         self.results.update(|v| {
-            v.retain(|r| !(r.strategy == strategy && same_experiment(&r.params, &params)));
+            v.retain(|r| !same_run(r, strategy, &params));
             v.push(record);
             if v.len() > HISTORY {
                 v.remove(0);
@@ -650,7 +640,7 @@ impl AppState {
         runs.iter_mut().for_each(|r| r.details_dropped = false);
         let mut runs: Vec<Arc<RunRecord>> = runs.into_iter().map(Arc::new).collect();
         if let Some(p) = pending {
-            runs.retain(|r| !(r.strategy == p.strategy && same_experiment(&r.params, &p.params)));
+            runs.retain(|r| !same_run(r, p.strategy, &p.params));
             runs.push(Arc::new(RunRecord::new(
                 RunHead {
                     strategy: p.strategy,
@@ -677,6 +667,12 @@ impl AppState {
             }
         });
     }
+}
+
+/// Whether `run` is `strategy` run on the experiment of `params` (the run a newer one of the
+/// same replaces).
+fn same_run(run: &RunRecord, strategy: Strategy, params: &Params) -> bool {
+    run.strategy == strategy && same_experiment(&run.params, params)
 }
 
 /// Whether two parameter sets describe the same workload (the strategy aside).
