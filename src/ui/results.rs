@@ -116,22 +116,18 @@ fn row(
     } else {
         "main thread".into()
     };
-    let (state, makespan_text) = match &run.outcome {
-        Outcome::Done => ("done", format::ms(run.makespan_ms)),
-        Outcome::Cancelled => (
-            "cancelled",
-            format!(
-                "cancelled after {} of {} tasks",
-                sum.tasks_done, run.params.tasks
-            ),
-        ),
-        Outcome::Failed(_) => (
-            "failed",
-            format!(
-                "failed after {} of {} tasks",
-                sum.tasks_done, run.params.tasks
-            ),
-        ),
+    let state = match &run.outcome {
+        Outcome::Done => "done",
+        Outcome::Cancelled => "cancelled",
+        Outcome::Failed(_) => "failed",
+    };
+    let makespan_text = if complete {
+        format::ms(run.makespan_ms)
+    } else {
+        format!(
+            "{state} after {} of {} tasks",
+            sum.tasks_done, run.params.tasks
+        )
     };
     let disturbed = run.is_disturbed().then(|| {
         view! {
