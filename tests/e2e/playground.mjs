@@ -91,19 +91,46 @@ export class Playground {
     await this.page.waitForSelector('[data-testid=controls][data-state=idle]', { timeout });
   }
 
+  /**
+   * Clicks `button` (a real click) and waits for the run it starts to end. The wait is a
+   * MutationObserver armed before the click, which costs the page nothing until the controls
+   * change: polling the DOM would take the main thread during the very run being measured.
+   */
+  async clickAndWaitRun(button, timeout = 120_000) {
+    await this.page.evaluate((timeout) => {
+      const controls = document.querySelector('[data-testid=controls]');
+      window.__avtRunEnded = new Promise((resolve, reject) => {
+        let started = false;
+        const finish = (error) => {
+          observer.disconnect();
+          clearTimeout(noStart);
+          clearTimeout(limit);
+          error ? reject(error) : resolve();
+        };
+        const observer = new MutationObserver((changes) => {
+          const left = changes.some((c) => c.oldValue === 'running');
+          started ||= left || controls.dataset.state === 'running';
+          if (left && controls.dataset.state === 'idle') finish();
+        });
+        observer.observe(controls, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+        // A click that starts nothing (the page refused the run) ends the wait too.
+        const noStart = setTimeout(() => started || finish(), 5_000);
+        const limit = setTimeout(() => finish(new Error(`the run did not end within ${timeout} ms`)), timeout);
+      });
+    }, timeout);
+    await this.testid(button).click();
+    await this.page.evaluate(() => window.__avtRunEnded);
+  }
+
   /** Clicks Run (the chosen strategy) and waits for the run to end. */
   async run(strategy) {
     if (strategy) await this.chooseStrategy(strategy);
-    await this.testid('run').click();
-    await this.page.waitForSelector('[data-testid=controls][data-state=running]', { timeout: 5_000 }).catch(() => {});
-    await this.waitIdle();
+    await this.clickAndWaitRun('run');
     return this.result(strategy ?? (await this.page.locator('input[name=strategy]:checked').getAttribute('value')));
   }
 
   async runAll() {
-    await this.testid('run-all').click();
-    await this.page.waitForSelector('[data-testid=controls][data-state=running]', { timeout: 5_000 }).catch(() => {});
-    await this.waitIdle();
+    await this.clickAndWaitRun('run-all');
   }
 
   /**
