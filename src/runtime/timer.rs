@@ -1,8 +1,8 @@
 //! Waiting and yielding on the main thread's event loop.
 //!
-//! [`sleep`] keeps pending deadlines in one heap and arms a single `setTimeout` for the
-//! earliest, as asyncio's loop and tokio's timer do: 10,000 tasks waiting 100 ms cost one heap
-//! entry each, not 10,000 JS closures. [`yield_now`] posts to a `MessageChannel`, a macrotask
+//! [`sleep`] keeps pending deadlines in one queue ([`Deadlines`]: a sorted run and a heap) and
+//! arms a single `setTimeout` for the earliest, as asyncio's loop and tokio's timer do: 10,000
+//! tasks waiting 100 ms cost one queue entry each, not 10,000 JS closures. [`yield_now`] posts to a `MessageChannel`, a macrotask
 //! that lets input, rendering and timers run without `setTimeout`'s 4 ms nesting clamp.
 //!
 //! That clamp would otherwise hit the timer itself: it re-arms from inside its own callback,
@@ -14,13 +14,12 @@
 //! A wait's state lives in a slot of one slab, reused once its [`Sleep`] is dropped: no
 //! allocation per wait (with 100,000 waits, each allocation counts). Dropping a [`Sleep`]
 //! deregisters it: a cancelled run drops its tasks, and with them every pending wait, so none
-//! of them wakes during the next run. Deregistration is lazy (the heap entry stays, with a
-//! stale generation, until it surfaces or the heap is compacted), so dropping 100,000 waits
-//! costs 100,000 slot writes, not 100,000 heap removals.
+//! of them wakes during the next run. Deregistration is lazy (the queue entry stays, with a
+//! stale generation, until it surfaces or the queue is compacted), so dropping 100,000 waits
+//! costs 100,000 slot writes, not 100,000 removals.
 
 use std::cell::RefCell;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -30,8 +29,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
+use crate::model::deadlines::Deadlines;
 
-/// One wait's state. `generation` changes whenever the slot is freed, so heap and yield-queue
+/// One wait's state. `generation` changes whenever the slot is freed, so deadline and yield-queue
 /// entries of a dropped wait no longer match it.
 #[derive(Default)]
 struct Slot {
@@ -47,44 +47,20 @@ struct SlotRef {
     generation: u32,
 }
 
-struct Entry {
-    deadline: f64,
-    seq: u64,
-    slot: SlotRef,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, o: &Self) -> bool {
-        self.seq == o.seq
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.deadline
-            .total_cmp(&o.deadline)
-            .then(self.seq.cmp(&o.seq))
-    }
-}
-
 #[derive(Default)]
 struct Timers {
     slots: Vec<Slot>,
     free: Vec<u32>,
-    heap: BinaryHeap<Reverse<Entry>>,
-    /// Entries in the heap whose `Sleep` is still alive.
+    deadlines: Deadlines<SlotRef>,
+    /// Entries in `deadlines` whose `Sleep` is still alive.
     live: usize,
-    seq: u64,
     /// The deadline the armed `setTimeout` fires for, and its handle.
     armed: Option<(f64, i32)>,
     callback: Option<Closure<dyn FnMut()>>,
     /// A hop to a fresh task is on its way (see the module doc).
     hopping: bool,
+    /// The wakers of the sleepers due now, kept between firings for its capacity.
+    due: Vec<Waker>,
 }
 
 /// Browsers clamp nested `setTimeout` calls to at least this many ms.
@@ -118,8 +94,8 @@ impl Timers {
         slot.waker.take()
     }
 
-    fn is_stale(&self, e: &Entry) -> bool {
-        self.slots[e.slot.index as usize].generation != e.slot.generation
+    fn is_stale(&self, r: SlotRef) -> bool {
+        self.slots[r.index as usize].generation != r.generation
     }
 }
 
@@ -134,24 +110,26 @@ fn window() -> web_sys::Window {
 /// Wakes every due sleeper, then re-arms for the next deadline.
 #[cfg_attr(target_feature = "atomics", optimize(speed))]
 fn on_timeout() {
-    let due: Vec<Waker> = TIMERS.with(|t| {
+    let mut due = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
         t.armed = None;
         let now = now_ms();
-        let mut due = Vec::new();
-        while t.heap.peek().is_some_and(|Reverse(e)| e.deadline <= now) {
-            let entry = t.heap.pop().expect("peeked").0;
-            if t.is_stale(&entry) {
+        let mut due = std::mem::take(&mut t.due);
+        while t.deadlines.peek().is_some_and(|e| e.deadline <= now) {
+            let slot = t.deadlines.pop().expect("peeked").item;
+            if t.is_stale(slot) {
                 continue;
             }
             t.live -= 1;
-            due.extend(t.fire(entry.slot));
+            due.extend(t.fire(slot));
         }
         due
     });
-    for waker in due {
+    // Woken outside the borrow: a waker may run other code.
+    for waker in due.drain(..) {
         waker.wake();
     }
+    TIMERS.with(|t| t.borrow_mut().due = due);
     arm();
 }
 
@@ -165,10 +143,10 @@ fn arm() {
 fn arm_from(fresh: bool) {
     TIMERS.with(|t| {
         let mut t = t.borrow_mut();
-        while t.heap.peek().is_some_and(|Reverse(e)| t.is_stale(e)) {
-            t.heap.pop();
+        while t.deadlines.peek().is_some_and(|e| t.is_stale(e.item)) {
+            t.deadlines.pop();
         }
-        let Some(next) = t.heap.peek().map(|Reverse(e)| e.deadline) else {
+        let Some(next) = t.deadlines.peek().map(|e| e.deadline) else {
             if let Some((_, handle)) = t.armed.take() {
                 window().clear_timeout_with_handle(handle);
             }
@@ -209,9 +187,9 @@ fn on_hop() {
     TIMERS.with(|t| t.borrow_mut().hopping = false);
     let due = TIMERS.with(|t| {
         t.borrow()
-            .heap
+            .deadlines
             .peek()
-            .is_some_and(|Reverse(e)| e.deadline <= now_ms())
+            .is_some_and(|e| e.deadline <= now_ms())
     });
     if due {
         on_timeout();
@@ -267,11 +245,10 @@ impl Drop for Sleep {
             t.live -= 1;
             // Compact once dead entries dominate, so a cancelled run's 100,000 waits do not
             // linger until their deadlines.
-            if t.heap.len() > 2 * t.live + 1024 {
+            if t.deadlines.len() > 2 * t.live + 1024 {
                 let slots = std::mem::take(&mut t.slots);
-                t.heap.retain(|Reverse(e)| {
-                    slots[e.slot.index as usize].generation == e.slot.generation
-                });
+                t.deadlines
+                    .retain(|r| slots[r.index as usize].generation == r.generation);
                 t.slots = slots;
             }
             (t.live == 0, waker)
@@ -297,23 +274,21 @@ pub fn sleep(ms: f64) -> Sleep {
 /// wait: with 100,000 waits, each call counts).
 #[cfg_attr(target_feature = "atomics", optimize(speed))]
 pub fn sleep_from(start_ms: f64, ms: f64) -> Sleep {
-    let slot = TIMERS.with(|t| {
+    let (slot, armed) = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
         if ms <= 0.0 {
-            return t.alloc(true);
+            return (t.alloc(true), true);
         }
         let slot = t.alloc(false);
         t.live += 1;
-        t.seq += 1;
-        let seq = t.seq;
-        t.heap.push(Reverse(Entry {
-            deadline: start_ms + ms,
-            seq,
-            slot,
-        }));
-        slot
+        let deadline = start_ms + ms;
+        t.deadlines.push(deadline, slot);
+        // Already armed for this deadline or an earlier one (the common case when many tasks
+        // wait alike): nothing to arm.
+        let armed = t.armed.is_some_and(|(at, _)| at <= deadline);
+        (slot, armed)
     });
-    if ms > 0.0 {
+    if !armed {
         arm();
     }
     Sleep {
