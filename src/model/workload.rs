@@ -25,6 +25,20 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan without a calibration: its computations are 0 units (for durations in ms, and
+    /// for runs that only wait).
+    pub fn uncalibrated(params: Params) -> Self {
+        Plan {
+            params,
+            calibration: Calibration {
+                units_per_ms: 0.0,
+                took_ms: 0.0,
+                sample_units: 0,
+                sample_ms: 0.0,
+            },
+        }
+    }
+
     /// How many tasks the run has.
     pub fn tasks(&self) -> u32 {
         self.params.tasks
@@ -60,15 +74,7 @@ pub fn wait_ms(p: &Params, task: u32, round: u32) -> f64 {
 
 /// The waits and computations of every task, in ms (the input of the theory).
 pub fn task_durations(p: &Params) -> impl Iterator<Item = Vec<Step>> + '_ {
-    let plan = Plan {
-        params: *p,
-        calibration: Calibration {
-            units_per_ms: 0.0,
-            took_ms: 0.0,
-            sample_units: 0,
-            sample_ms: 0.0,
-        },
-    };
+    let plan = Plan::uncalibrated(*p);
     (0..p.tasks).map(move |t| plan.steps(t).collect())
 }
 

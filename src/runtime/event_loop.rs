@@ -32,7 +32,6 @@ use crate::model::record::{SCHEDULERS, SchedulerCost};
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
 /// `Send + Sync`, hence the `Mutex`; only the main thread ever touches it, so it is never
 /// contended and never waits.
-#[derive(Default)]
 struct ReadyQueue {
     woken: Mutex<Vec<u32>>,
     driver: Mutex<Option<Waker>>,
@@ -51,8 +50,13 @@ impl ReadyQueue {
         }
     }
 
-    fn take(&self) -> Vec<u32> {
-        std::mem::take(&mut *self.woken.lock().unwrap_or_else(|e| e.into_inner()))
+    /// Swaps the woken tasks into `into` (which must be empty), so both buffers keep their
+    /// capacity from pass to pass.
+    fn take(&self, into: &mut Vec<u32>) {
+        std::mem::swap(
+            &mut *self.woken.lock().unwrap_or_else(|e| e.into_inner()),
+            into,
+        );
     }
 
     fn set_driver(&self, waker: Option<Waker>) -> Option<Waker> {
@@ -84,13 +88,17 @@ unsafe impl Send for WakerTable {}
 unsafe impl Sync for WakerTable {}
 
 impl WakerTable {
+    /// A table of `tasks` wakers, every task already queued for its first poll.
     fn new(tasks: usize) -> Arc<Self> {
         Arc::new_cyclic(|weak| WakerTable {
-            ready: ReadyQueue::default(),
+            ready: ReadyQueue {
+                woken: Mutex::new((0..tasks as u32).collect()),
+                driver: Mutex::default(),
+            },
             slots: (0..tasks)
                 .map(|task| WakerSlot {
                     task: task as u32,
-                    queued: AtomicBool::new(false),
+                    queued: AtomicBool::new(true),
                     table: weak.as_ptr(),
                 })
                 .collect(),
@@ -150,6 +158,8 @@ struct Inner<F> {
     /// dropped future is dropped where it lies (set to `None`), so none ever moves.
     futures: RefCell<Box<[Option<F>]>>,
     wakers: Arc<WakerTable>,
+    /// The pass's woken tasks, swapped with the ready queue's (see [`ReadyQueue::take`]).
+    pass: RefCell<Vec<u32>>,
     live: Cell<usize>,
     spawn_ms: f64,
     polls: Cell<u64>,
@@ -178,12 +188,10 @@ impl<F: Future<Output = ()> + 'static> TaskSet<F> {
         let t0 = now_ms();
         let futures: Box<[Option<F>]> = futures.into_iter().map(Some).collect();
         let wakers = WakerTable::new(futures.len());
-        for task in 0..futures.len() {
-            wakers.borrowed_waker(task).wake_by_ref();
-        }
         TaskSet {
             inner: Rc::new(Inner {
                 live: Cell::new(futures.len()),
+                pass: RefCell::new(Vec::with_capacity(futures.len())),
                 futures: RefCell::new(futures),
                 wakers,
                 spawn_ms: now_ms() - t0,
@@ -250,13 +258,14 @@ impl<F: Future<Output = ()>> Future for Driver<F> {
         // Register before draining, so a wake-up during the pass re-polls the driver.
         inner.wakers.ready.set_driver(Some(cx.waker().clone()));
         // One pass over the tasks woken so far; tasks woken during it wait for the next pass.
-        let woken = inner.wakers.ready.take();
+        let mut woken = inner.pass.borrow_mut();
+        inner.wakers.ready.take(&mut woken);
         if woken.is_empty() {
             return Poll::Pending;
         }
         let t0 = now_ms();
         let mut futures = inner.futures.borrow_mut();
-        for task in &woken {
+        for task in woken.iter() {
             let i = *task as usize;
             inner.wakers.slots[i].queued.store(false, Ordering::Release);
             let Some(future) = futures[i].as_mut() else {
@@ -274,6 +283,7 @@ impl<F: Future<Output = ()>> Future for Driver<F> {
         }
         drop(futures);
         inner.polls.set(inner.polls.get() + woken.len() as u64);
+        woken.clear();
         inner.poll_ms.set(inner.poll_ms.get() + now_ms() - t0);
         if inner.live.get() == 0 {
             Poll::Ready(())

@@ -31,7 +31,7 @@ use super::timer::{sleep, sleep_from, yield_now};
 use super::{faults, threads, visibility};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
-use crate::model::params::Strategy;
+use crate::model::params::{Jitter, Params, Strategy, Workload};
 use crate::model::record::{
     Lane, Outcome, RunHead, RunRecord, SegmentKind, TaskRecord, TaskRecorder,
 };
@@ -76,8 +76,13 @@ pub struct RunShared {
     tx: UnboundedSender<RunEvent>,
 }
 
-/// Records of main-thread tasks, collected without a channel.
-type Sink = Rc<RefCell<Vec<TaskRecord>>>;
+/// What main-thread tasks report, collected without a channel (same thread, and a channel
+/// message is an allocation per task).
+#[derive(Default)]
+struct MainSink {
+    started: Vec<OpenTask>,
+    records: Vec<TaskRecord>,
+}
 
 /// What executors tell the run as tasks go.
 #[derive(Debug)]
@@ -102,20 +107,18 @@ impl RunShared {
 
     /// Announces that `task` started on `lane` at `at_ms` (absolute), if starts are reported.
     pub fn started(&self, task: u32, lane: Lane, at_ms: f64) {
-        if self.report_starts {
-            let start_ms = at_ms - self.origin_ms;
-            let _ = self.tx.unbounded_send(RunEvent::Started(OpenTask {
-                task,
-                lane,
-                start_ms,
-            }));
+        if let Some(open) = self.open_task(task, lane, at_ms) {
+            let _ = self.tx.unbounded_send(RunEvent::Started(open));
         }
     }
 
-    /// Hands a finished main-thread task's record to the run (no channel: same thread).
-    fn emit_main(&self, sink: &Sink, record: TaskRecord) {
-        sink.borrow_mut().push(record);
-        self.done.fetch_add(1, Ordering::AcqRel);
+    /// The announcement of `task`'s start, if starts are reported.
+    fn open_task(&self, task: u32, lane: Lane, at_ms: f64) -> Option<OpenTask> {
+        self.report_starts.then_some(OpenTask {
+            task,
+            lane,
+            start_ms: at_ms - self.origin_ms,
+        })
     }
 
     /// Hands a finished task's record to the run from a worker.
@@ -179,22 +182,20 @@ pub async fn run(
     };
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
-    let inject = req.inject.filter(|f| f.on_main());
-    let sink = Sink::default();
-    let tasks = match req.strategy {
-        Strategy::Sequential => Some(start_sequential(
-            Rc::new(req.plan),
-            shared.clone(),
-            sink.clone(),
-            inject,
-        )),
-        Strategy::Async => Some(start_async(
-            Rc::new(req.plan),
-            shared.clone(),
-            sink.clone(),
-            inject,
-        )),
-        Strategy::Threads => {
+    let main = (req.strategy != Strategy::Threads).then(|| {
+        Rc::new(MainRun {
+            plan: req.plan,
+            shared: shared.clone(),
+            slice: slice_units(&req.plan),
+            inject: req.inject.filter(|f| f.on_main()),
+            sink: RefCell::default(),
+            remaining: Cell::new(total),
+        })
+    });
+    let tasks = match (req.strategy, &main) {
+        (Strategy::Sequential, Some(main)) => Some(start_sequential(main.clone())),
+        (Strategy::Async, Some(main)) => Some(start_async(main.clone())),
+        _ => {
             threads::start(Arc::new(req.plan), shared.clone(), threads_used, req.inject)?;
             None
         }
@@ -214,7 +215,11 @@ pub async fn run(
                 RunEvent::Finished(r) => records.push(r),
             }
         }
-        records.append(&mut sink.borrow_mut());
+        if let Some(main) = &main {
+            let mut sink = main.sink.borrow_mut();
+            started.append(&mut sink.started);
+            records.append(&mut sink.records);
+        }
         if req.strategy == Strategy::Threads
             && let Some(fault) = threads::take_fault()
         {
@@ -283,76 +288,105 @@ pub async fn run_to_end(req: RunRequest, cancel: CancelToken) -> Result<RunRecor
     Ok(RunRecord::new(head, tasks))
 }
 
+/// Tasks in the start-up warm-up (see [`warm_up`]).
+const WARM_UP_TASKS: u32 = 10_000;
+
+/// Runs the async scheduler once before the page is ready, unmeasured and unshown: 10,000
+/// waits of 1 ms. The engine compiles wasm in two tiers, and code starts in the baseline tier;
+/// without this, a visitor's first async run measured the compiler (10,000 waits of 100 ms:
+/// 111-150 ms cold against 103-106 ms warm) and the first wasm memory growth. Start-up runs it
+/// while the workers boot, when the main thread would otherwise wait.
+pub async fn warm_up() {
+    let params = Params {
+        workload: Workload::Io,
+        tasks: WARM_UP_TASKS,
+        io_ms: 3,
+        jitter: Jitter::Uniform { pct: 100 },
+        strategy: Strategy::Async,
+        ..Params::default()
+    };
+    let req = RunRequest {
+        strategy: Strategy::Async,
+        plan: Plan::uncalibrated(params),
+        cores: 1,
+        report_starts: true,
+        inject: None,
+    };
+    // Nothing here can fail: no threads, no injected fault.
+    let _ = run_to_end(req, CancelToken::default()).await;
+}
+
 /// The async slice in kernel units: `yield_every_ms` of work, or `None` to never yield.
 fn slice_units(plan: &Plan) -> Option<u64> {
     let yield_ms = plan.params.yield_every_ms;
     (yield_ms > 0).then(|| plan.calibration.units_for(f64::from(yield_ms)).max(1))
 }
 
-fn start_sequential(
-    plan: Rc<Plan>,
-    shared: Arc<RunShared>,
-    sink: Sink,
-    inject: Option<Injected>,
-) -> Box<dyn Tasks> {
+fn start_sequential(main: Rc<MainRun>) -> Box<dyn Tasks> {
     let set = TaskSet::spawn_all([async move {
-        let slice = slice_units(&plan);
-        for task in 0..plan.tasks() {
-            let r = run_on_main(&plan, task, &shared, slice, inject).await;
-            shared.emit_main(&sink, r);
+        for task in 0..main.plan.tasks() {
+            let r = run_on_main(&main, task).await;
+            main.finished(r);
             yield_now().await;
         }
-        shared.finish();
     }]);
     spawn_local(set.drive());
     Box::new(set)
 }
 
-fn start_async(
-    plan: Rc<Plan>,
-    shared: Arc<RunShared>,
-    sink: Sink,
-    inject: Option<Injected>,
-) -> Box<dyn Tasks> {
-    let slice = slice_units(&plan);
-    let remaining = Rc::new(Cell::new(plan.tasks()));
-    let set = TaskSet::spawn_all((0..plan.tasks()).map(|task| {
-        let (plan, shared, sink, remaining) = (
-            plan.clone(),
-            shared.clone(),
-            sink.clone(),
-            remaining.clone(),
-        );
+fn start_async(main: Rc<MainRun>) -> Box<dyn Tasks> {
+    let set = TaskSet::spawn_all((0..main.plan.tasks()).map(|task| {
+        let main = main.clone();
         async move {
-            let r = run_on_main(&plan, task, &shared, slice, inject).await;
-            shared.emit_main(&sink, r);
-            remaining.set(remaining.get() - 1);
-            if remaining.get() == 0 {
-                shared.finish();
-            }
+            let r = run_on_main(&main, task).await;
+            main.finished(r);
         }
     }));
     spawn_local(set.drive());
     Box::new(set)
 }
 
+/// A main-thread run (sequential or async): what its tasks share, one reference per task.
+struct MainRun {
+    plan: Plan,
+    shared: Arc<RunShared>,
+    /// The computation slice in kernel units (see [`slice_units`]).
+    slice: Option<u64>,
+    inject: Option<Injected>,
+    sink: RefCell<MainSink>,
+    /// Tasks not finished yet; the last to finish ends the run.
+    remaining: Cell<u32>,
+}
+
+impl MainRun {
+    fn started(&self, task: u32, at_ms: f64) {
+        if let Some(open) = self.shared.open_task(task, Lane::Main, at_ms) {
+            self.sink.borrow_mut().started.push(open);
+        }
+    }
+
+    fn finished(&self, record: TaskRecord) {
+        self.sink.borrow_mut().records.push(record);
+        self.shared.done.fetch_add(1, Ordering::AcqRel);
+        self.remaining.set(self.remaining.get() - 1);
+        if self.remaining.get() == 0 {
+            self.shared.finish();
+        }
+    }
+}
+
 /// Runs one task on the main thread: waits are timers, computations run in slices of
 /// `slice_units` with a yield between slices (`None`: the whole computation at once, which
 /// freezes the page on purpose). One clock reading per step: it ends one step and starts the
 /// next.
-async fn run_on_main(
-    plan: &Plan,
-    task: u32,
-    shared: &RunShared,
-    slice_units: Option<u64>,
-    inject: Option<Injected>,
-) -> TaskRecord {
+async fn run_on_main(main: &MainRun, task: u32) -> TaskRecord {
+    let (plan, slice_units) = (&main.plan, main.slice);
     let mut now = now_ms();
-    shared.started(task, Lane::Main, now);
+    main.started(task, now);
     if task == 0 {
-        faults::strike(inject);
+        faults::strike(main.inject);
     }
-    let mut rec = TaskRecorder::start(task, Lane::Main, shared.origin_ms, now);
+    let mut rec = TaskRecorder::start(task, Lane::Main, main.shared.origin_ms, now);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
     for step in plan.steps(task) {
         match step {

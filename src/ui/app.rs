@@ -99,6 +99,12 @@ pub fn App() -> impl IntoView {
 /// the URL can run with every strategy. An experiment that only waits needs no calibration,
 /// so it is ready once the pool is, and calibration goes on in the background.
 async fn start_up(state: AppState) {
+    // The scheduler's warm-up runs while the workers boot (see `exec::warm_up`).
+    let (warm_tx, warm_rx) = futures_channel::oneshot::channel();
+    leptos::task::spawn_local(async move {
+        exec::warm_up().await;
+        let _ = warm_tx.send(());
+    });
     // Workers are spawned before the first frame renders, so they boot on their own threads
     // while the main thread lays out and paints the page.
     if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
@@ -107,6 +113,7 @@ async fn start_up(state: AppState) {
             .start_pool(state.pool_requested.get_untracked(), inject)
             .await;
     }
+    let _ = warm_rx.await;
     let computes = state
         .checked
         .with_untracked(|c| c.params.workload.computes());
