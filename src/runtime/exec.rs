@@ -294,8 +294,8 @@ const WARM_UP_TASKS: u32 = 10_000;
 /// Runs the async scheduler once before the page is ready, unmeasured and unshown: 10,000
 /// waits of 1 ms. The engine compiles wasm in two tiers, and code starts in the baseline tier;
 /// without this, a visitor's first async run measured the compiler (10,000 waits of 100 ms:
-/// 111-150 ms cold against 103-106 ms warm) and the first wasm memory growth. Start-up runs it
-/// while the workers boot, when the main thread would otherwise wait.
+/// 111-150 ms cold against 103-106 ms warm) and the first wasm memory growth. The page runs
+/// it once at start-up, after calibration.
 pub async fn warm_up() {
     let params = Params {
         workload: Workload::Io,

@@ -97,14 +97,9 @@ pub fn App() -> impl IntoView {
 /// booted (booting workers would steal CPU and make the kernel look slower; on a worker the
 /// main thread stays free), and records when the page became ready: when the experiment in
 /// the URL can run with every strategy. An experiment that only waits needs no calibration,
-/// so it is ready once the pool is, and calibration goes on in the background.
+/// so it is ready once the pool is, and calibration goes on in the background. Then the async
+/// scheduler warms up (runs asked for meanwhile wait for it).
 async fn start_up(state: AppState) {
-    // The scheduler's warm-up runs while the workers boot (see `exec::warm_up`).
-    let (warm_tx, warm_rx) = futures_channel::oneshot::channel();
-    leptos::task::spawn_local(async move {
-        exec::warm_up().await;
-        let _ = warm_tx.send(());
-    });
     // Workers are spawned before the first frame renders, so they boot on their own threads
     // while the main thread lays out and paints the page.
     if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
@@ -113,7 +108,6 @@ async fn start_up(state: AppState) {
             .start_pool(state.pool_requested.get_untracked(), inject)
             .await;
     }
-    let _ = warm_rx.await;
     let computes = state
         .checked
         .with_untracked(|c| c.params.workload.computes());
@@ -126,4 +120,6 @@ async fn start_up(state: AppState) {
     if computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
     }
+    // Last, so it neither delays the page's readiness nor disturbs the calibration.
+    state.warm_up().await;
 }

@@ -26,6 +26,8 @@ const HISTORY: usize = 30;
 /// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
 /// render one run's results (a few frames) before the next run's clock starts.
 const SETTLE_MS: f64 = 50.0;
+/// How often a run asked for during the warm-up checks whether it has ended, in ms.
+const WARM_UP_POLL_MS: f64 = 5.0;
 
 /// The thread pool as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +182,8 @@ pub struct AppState {
     cancel: StoredValue<Option<CancelToken>>,
     /// A test-only fault for the next run it applies to (URL `fault`).
     inject: StoredValue<Option<Injected>>,
+    /// The async scheduler's warm-up is running (see [`AppState::warm_up`]).
+    warming: StoredValue<bool>,
 }
 
 impl AppState {
@@ -226,7 +230,16 @@ impl AppState {
             growth_points: RwSignal::new((None, Vec::new())),
             cancel: StoredValue::new(None),
             inject: StoredValue::new(inject),
+            warming: StoredValue::new(false),
         }
+    }
+
+    /// Runs the async scheduler's warm-up (`exec::warm_up`) once the page is idle; a run
+    /// asked for meanwhile starts after it, so the two never overlap.
+    pub async fn warm_up(self) {
+        self.warming.set_value(true);
+        exec::warm_up().await;
+        self.warming.set_value(false);
     }
 
     /// Whether `strategy` may run now, or why not (reactive).
@@ -407,6 +420,9 @@ impl AppState {
         cancel: &CancelToken,
         live: bool,
     ) -> Result<Arc<RunRecord>, String> {
+        while self.warming.get_value() {
+            timer::sleep(WARM_UP_POLL_MS).await;
+        }
         let strategy = params.strategy;
         let pool_size = self.pool.with_untracked(PoolView::workers);
         if live {
