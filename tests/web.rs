@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use async_vs_threads::model::fault::Injected;
 use async_vs_threads::model::kernel::{Calibration, Kernel};
 use async_vs_threads::model::params::{Params, Strategy, Workload};
-use async_vs_threads::model::record::{Lane, RunRecord};
+use async_vs_threads::model::record::{Lane, RunRecord, SegmentKind, max_overlapping};
 use async_vs_threads::model::workload::Plan;
 use async_vs_threads::runtime::clock::now_ms;
 use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
@@ -219,6 +219,54 @@ async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
     assert_eq!(
         t.tasks.iter().find(|r| r.task == 3).unwrap().checksum,
         k.checksum()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
+    pool().await;
+    let p = plan(Workload::Cpu, 4, 0, 40, 2);
+    // Once to warm the workers (their first run compiles the kernel), then measured; the
+    // baseline is one worker alone (the main thread computes at another speed).
+    run(Strategy::Threads, p).await;
+    let one = Plan {
+        params: Params {
+            threads: 1,
+            ..p.params
+        },
+        ..p
+    };
+    let s = run(Strategy::Threads, one).await;
+    let t = run(Strategy::Threads, p).await;
+    let g = run(Strategy::Gil, p).await;
+    assert_eq!(g.tasks.len(), 4);
+    assert_eq!(g.checksum(), t.checksum(), "the same work");
+    assert!(g.lanes().iter().all(|l| matches!(l, Lane::Worker(_))));
+    assert_eq!(
+        max_overlapping(&g.tasks, SegmentKind::Cpu),
+        1,
+        "one holder at a time"
+    );
+    assert_eq!(
+        max_overlapping(&t.tasks, SegmentKind::Cpu),
+        2,
+        "without it, both compute"
+    );
+    // Two threads contend for 160 ms of work with a 5 ms switch interval: the GIL changed
+    // hands many times, not once per task.
+    let lock_waits = g
+        .tasks
+        .iter()
+        .flat_map(|r| &r.segments)
+        .filter(|s| s.kind == SegmentKind::LockWait)
+        .count();
+    assert!(lock_waits >= 8, "{lock_waits} waits for the GIL");
+    // Serialised: about as long as one thread doing all of it.
+    assert!(
+        g.makespan_ms > 0.8 * s.makespan_ms,
+        "GIL {:.0} ms against one thread {:.0} ms",
+        g.makespan_ms,
+        s.makespan_ms
     );
 }
 

@@ -5,7 +5,7 @@
 
 use crate::model::format;
 use crate::model::params::Strategy;
-use crate::model::record::RunRecord;
+use crate::model::record::{RunRecord, SegmentKind, max_overlapping};
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,7 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
         blocked(run),
         queueing(run),
         speedup(run, sequential),
+        gil(run),
         overlap(run),
         scheduler(run),
         theory(run, theory_ms),
@@ -91,6 +92,34 @@ pub fn queueing(run: &RunRecord) -> Option<Insight> {
     })
 }
 
+/// Threads + GIL: how the lock serialised the computation, read from the segments.
+pub fn gil(run: &RunRecord) -> Option<Insight> {
+    if run.strategy != Strategy::Gil || !run.params.workload.computes() || run.tasks.is_empty() {
+        return None;
+    }
+    let computing = max_overlapping(&run.tasks, SegmentKind::Cpu);
+    let cpu_ms: f64 = run.tasks.iter().map(|t| t.cpu_ms).sum();
+    let lock_ms: f64 = run.tasks.iter().map(|t| t.lock_ms).sum();
+    let waits = run
+        .tasks
+        .iter()
+        .flat_map(|t| &t.segments)
+        .filter(|s| s.kind == SegmentKind::LockWait)
+        .count();
+    let threads = run.threads_used;
+    Some(Insight {
+        rule: "gil",
+        text: format!(
+            "The GIL let {computing} of {threads} thread{} compute at any moment: {} of computation, and {} spent waiting for the GIL over {waits} wait{} (switch interval {}).",
+            if threads == 1 { "" } else { "s" },
+            format::ms(cpu_ms),
+            format::ms(lock_ms),
+            if waits == 1 { "" } else { "s" },
+            format::ms(f64::from(run.params.switch_ms)),
+        ),
+    })
+}
+
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
     let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms > 0.0)?;
@@ -105,7 +134,7 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
     } else {
         format!("ran {} slower than sequential", format::times(1.0 / s))
     };
-    let text = if run.strategy == Strategy::Threads {
+    let text = if run.strategy.on_workers() {
         let n = run.threads_used.max(1);
         let cores = if n > run.cores && run.params.workload.computes() {
             format!(
@@ -182,7 +211,7 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
     } else if p.workload.waits() && p.io_ms < 5 {
         "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
             .to_string()
-    } else if run.strategy == Strategy::Threads && first_pickup > 0.1 * run.makespan_ms {
+    } else if run.strategy.on_workers() && first_pickup > 0.1 * run.makespan_ms {
         format!(
             "thread start-up: a worker picked up its first task only after {}",
             format::ms(first_pickup)
@@ -288,10 +317,7 @@ pub fn scheduler(run: &RunRecord) -> Option<Insight> {
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
-    use crate::model::record::{
-        Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, SegmentKind, TaskRecord,
-        max_overlapping_waits,
-    };
+    use crate::model::record::{Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, TaskRecord};
     use crate::model::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
@@ -308,7 +334,7 @@ mod tests {
             RunHead {
                 strategy,
                 params,
-                threads_used: if strategy == Strategy::Threads {
+                threads_used: if strategy.on_workers() {
                     params.threads
                 } else {
                     1
@@ -456,7 +482,7 @@ mod tests {
     #[test]
     fn overlapping_waits_are_counted_and_their_saving_named() {
         let r = io_async(50, 100.0);
-        assert_eq!(max_overlapping_waits(&r.tasks), 50);
+        assert_eq!(max_overlapping(&r.tasks, SegmentKind::Wait), 50);
         let i = overlap(&r).unwrap();
         assert!(
             i.text.contains("Up to 50 waits")
@@ -482,7 +508,7 @@ mod tests {
                 task(1, Lane::Main, &[(SegmentKind::Wait, 100.0, 200.0)]),
             ],
         );
-        assert_eq!(max_overlapping_waits(&seq.tasks), 1);
+        assert_eq!(max_overlapping(&seq.tasks, SegmentKind::Wait), 1);
         assert!(overlap(&seq).is_none());
     }
 
@@ -692,5 +718,51 @@ mod tests {
             i.text
         );
         assert!(rules(&insights(&r, 100.0, None)).contains(&"scheduler"));
+    }
+
+    #[test]
+    fn the_gil_finding_counts_threads_computing_at_once_and_the_time_waiting_for_it() {
+        let p = Params {
+            workload: Workload::Cpu,
+            cpu_ms: 10,
+            threads: 2,
+            ..Params::default()
+        };
+        // Two workers hand the GIL back and forth every 5 ms.
+        let r = run(
+            Strategy::Gil,
+            p,
+            vec![
+                task(
+                    0,
+                    Lane::Worker(0),
+                    &[
+                        (SegmentKind::Cpu, 0.0, 5.0),
+                        (SegmentKind::LockWait, 5.0, 10.0),
+                        (SegmentKind::Cpu, 10.0, 15.0),
+                    ],
+                ),
+                task(
+                    1,
+                    Lane::Worker(1),
+                    &[
+                        (SegmentKind::LockWait, 0.0, 5.0),
+                        (SegmentKind::Cpu, 5.0, 10.0),
+                        (SegmentKind::LockWait, 10.0, 15.0),
+                        (SegmentKind::Cpu, 15.0, 20.0),
+                    ],
+                ),
+            ],
+        );
+        let i = gil(&r).expect("a GIL run that computes has the finding");
+        assert!(i.text.contains("let 1 of 2 threads compute"), "{}", i.text);
+        assert!(
+            i.text
+                .contains("15.0 ms spent waiting for the GIL over 3 waits"),
+            "{}",
+            i.text
+        );
+        // Plain threads that overlap have no such finding.
+        assert!(gil(&run(Strategy::Threads, p, r.tasks.clone())).is_none());
     }
 }

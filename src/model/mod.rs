@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod fault;
 pub mod format;
 pub mod gate;
+pub mod gil;
 pub mod history;
 pub mod insights;
 pub mod kernel;

@@ -21,6 +21,9 @@ pub const ROUNDS_MAX: u64 = 100;
 pub const THREADS_MAX: u64 = 128;
 /// Longest slice the async strategy computes before yielding, in ms.
 pub const YIELD_MAX: u64 = 1_000;
+/// Bounds of the GIL's switch interval, in ms (CPython's `sys.setswitchinterval`; default 5).
+pub const SWITCH_MS_MIN: u64 = 1;
+pub const SWITCH_MS_MAX: u64 = 100;
 /// Largest uniform jitter, in percent of `io_ms`.
 pub const JITTER_PCT_MAX: u64 = 100;
 /// Total CPU work in one run (tasks × rounds × cpu_ms), in ms: a sequential run of the whole
@@ -132,11 +135,19 @@ pub enum Strategy {
     Async,
     /// Tasks on a pool of Web Worker threads; waits block their thread.
     Threads,
+    /// Threads that must hold one global lock to compute, as CPython's threads hold the GIL:
+    /// released while waiting, handed over every `switch_ms`.
+    Gil,
 }
 
 impl Strategy {
     /// Every strategy, in the order "Run all" runs them.
-    pub const ALL: [Strategy; 3] = [Strategy::Sequential, Strategy::Async, Strategy::Threads];
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Sequential,
+        Strategy::Async,
+        Strategy::Threads,
+        Strategy::Gil,
+    ];
 
     /// The URL key.
     pub fn key(self) -> &'static str {
@@ -144,6 +155,7 @@ impl Strategy {
             Strategy::Sequential => "sequential",
             Strategy::Async => "async",
             Strategy::Threads => "threads",
+            Strategy::Gil => "gil",
         }
     }
 
@@ -153,6 +165,7 @@ impl Strategy {
             Strategy::Sequential => "Sequential",
             Strategy::Async => "Async",
             Strategy::Threads => "Threads",
+            Strategy::Gil => "Threads + GIL",
         }
     }
 
@@ -162,7 +175,13 @@ impl Strategy {
             Strategy::Sequential => "a plain for loop",
             Strategy::Async => "asyncio",
             Strategy::Threads => "threading / ThreadPoolExecutor",
+            Strategy::Gil => "threading in CPython, with its GIL",
         }
+    }
+
+    /// Whether its tasks run on the worker pool (and so need one, and have worker lanes).
+    pub fn on_workers(self) -> bool {
+        matches!(self, Strategy::Threads | Strategy::Gil)
     }
 
     /// Parses a key written by [`Strategy::key`].
@@ -182,13 +201,14 @@ pub enum Field {
     Rounds,
     Threads,
     YieldEveryMs,
+    SwitchMs,
     Seed,
     Strategy,
 }
 
 impl Field {
     /// Every field, in form order.
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Field::Workload,
         Field::Tasks,
         Field::IoMs,
@@ -197,6 +217,7 @@ impl Field {
         Field::Rounds,
         Field::Threads,
         Field::YieldEveryMs,
+        Field::SwitchMs,
         Field::Seed,
         Field::Strategy,
     ];
@@ -212,6 +233,7 @@ impl Field {
             Field::Rounds => "rounds",
             Field::Threads => "threads",
             Field::YieldEveryMs => "yield_every_ms",
+            Field::SwitchMs => "switch_ms",
             Field::Seed => "seed",
             Field::Strategy => "strategy",
         }
@@ -228,6 +250,7 @@ impl Field {
             Field::Rounds => "Rounds (mixed)",
             Field::Threads => "Threads",
             Field::YieldEveryMs => "Main thread yields every (ms)",
+            Field::SwitchMs => "GIL switch interval (ms)",
             Field::Seed => "Seed",
             Field::Strategy => "Strategy",
         }
@@ -247,6 +270,7 @@ impl Field {
             Field::Rounds => Some((1, ROUNDS_MAX)),
             Field::Threads => Some((1, THREADS_MAX)),
             Field::YieldEveryMs => Some((0, YIELD_MAX)),
+            Field::SwitchMs => Some((SWITCH_MS_MIN, SWITCH_MS_MAX)),
             Field::Seed => Some((0, u32::MAX as u64)),
             Field::Workload | Field::Jitter | Field::Strategy => None,
         }
@@ -277,9 +301,10 @@ pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
         Field::Workload => Workload::from_key(t)
             .map(Value::Workload)
             .ok_or_else(|| format!("unknown workload “{t}”: choose io, cpu or mixed")),
-        Field::Strategy => Strategy::from_key(t)
-            .map(Value::Strategy)
-            .ok_or_else(|| format!("unknown strategy “{t}”: choose sequential, async or threads")),
+        Field::Strategy => Strategy::from_key(t).map(Value::Strategy).ok_or_else(|| {
+            let keys: Vec<&str> = Strategy::ALL.iter().map(|s| s.key()).collect();
+            format!("unknown strategy “{t}”: choose {}", keys.join(", "))
+        }),
         Field::Jitter => parse_jitter(t).map(Value::Jitter),
         _ => {
             let (lo, hi) = field.bounds().expect("numeric field");
@@ -351,6 +376,8 @@ pub struct Params {
     pub rounds: u32,
     pub threads: u32,
     pub yield_every_ms: u32,
+    /// How long a thread computes before handing the GIL over to a waiting one, in ms.
+    pub switch_ms: u32,
     pub seed: u32,
     /// The strategy "Run" runs (and the link reproduces).
     pub strategy: Strategy,
@@ -368,6 +395,7 @@ impl Default for Params {
             rounds: 1,
             threads: 2,
             yield_every_ms: 5,
+            switch_ms: 5,
             seed: 1,
             strategy: Strategy::Async,
         }
@@ -393,6 +421,7 @@ impl Params {
             Field::Rounds => self.rounds.to_string(),
             Field::Threads => self.threads.to_string(),
             Field::YieldEveryMs => self.yield_every_ms.to_string(),
+            Field::SwitchMs => self.switch_ms.to_string(),
             Field::Seed => self.seed.to_string(),
             Field::Strategy => self.strategy.key().into(),
         }
@@ -417,6 +446,7 @@ impl Params {
             (Field::Rounds, v) => self.rounds = n(v).unwrap_or(self.rounds),
             (Field::Threads, v) => self.threads = n(v).unwrap_or(self.threads),
             (Field::YieldEveryMs, v) => self.yield_every_ms = n(v).unwrap_or(self.yield_every_ms),
+            (Field::SwitchMs, v) => self.switch_ms = n(v).unwrap_or(self.switch_ms),
             (Field::Seed, v) => self.seed = n(v).unwrap_or(self.seed),
             _ => {}
         }
@@ -552,7 +582,7 @@ pub(crate) mod arb {
                 (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })
             ],
             (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
-            prop::sample::select(Strat::ALL.to_vec()),
+            (prop::sample::select(Strat::ALL.to_vec()), 1u32..=100),
         )
             .prop_map(
                 |(
@@ -562,7 +592,7 @@ pub(crate) mod arb {
                     cpu_ms,
                     jitter,
                     (rounds, threads, yield_every_ms, seed),
-                    strategy,
+                    (strategy, switch_ms),
                 )| {
                     Params {
                         workload,
@@ -573,6 +603,7 @@ pub(crate) mod arb {
                         rounds,
                         threads,
                         yield_every_ms,
+                        switch_ms,
                         seed,
                         strategy,
                     }
@@ -776,8 +807,9 @@ mod tests {
             rounds: 4,
             threads: 9,
             yield_every_ms: 0,
+            switch_ms: 12,
             seed: 99,
-            strategy: Strategy::Threads,
+            strategy: Strategy::Gil,
         };
         let checked = FormText::from_params(&p).check();
         assert_eq!(checked.params, p);

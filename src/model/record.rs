@@ -48,6 +48,8 @@ pub enum SegmentKind {
     Cpu,
     /// Waiting (on the event loop: not holding the thread; on a worker: blocking it).
     Wait,
+    /// Ready to compute but waiting for a lock (the GIL) that another thread holds.
+    LockWait,
 }
 
 /// A stretch of one task's life.
@@ -69,6 +71,8 @@ pub struct TaskRecord {
     pub cpu_ms: f64,
     /// Time spent in waits.
     pub wait_ms: f64,
+    /// Time spent waiting for a lock (the GIL) before computing.
+    pub lock_ms: f64,
     /// The kernel's checksum for this task (0 when it computed nothing).
     pub checksum: u64,
     pub segments: Vec<Segment>,
@@ -86,6 +90,7 @@ impl TaskRecord {
             end_ms: segs.last().map_or(0.0, |s| s.2),
             cpu_ms: total(SegmentKind::Cpu),
             wait_ms: total(SegmentKind::Wait),
+            lock_ms: total(SegmentKind::LockWait),
             checksum: 0,
             segments: segs
                 .iter()
@@ -119,6 +124,7 @@ impl TaskRecorder {
                 end_ms: start,
                 cpu_ms: 0.0,
                 wait_ms: 0.0,
+                lock_ms: 0.0,
                 checksum: 0,
                 segments: Vec::new(),
             },
@@ -134,6 +140,7 @@ impl TaskRecorder {
         match kind {
             SegmentKind::Cpu => self.record.cpu_ms += e - s,
             SegmentKind::Wait => self.record.wait_ms += e - s,
+            SegmentKind::LockWait => self.record.lock_ms += e - s,
         }
         if let Some(last) = self.record.segments.last_mut()
             && last.kind == kind
@@ -242,21 +249,22 @@ impl Digest {
             summary: Summary::of(tasks, makespan_ms),
             checksum: crate::model::kernel::combine(tasks.iter().map(|t| t.checksum)),
             lanes,
-            max_overlapping_waits: max_overlapping_waits(tasks),
+            max_overlapping_waits: max_overlapping(tasks, SegmentKind::Wait),
             last_first_pickup_ms,
         }
     }
 }
 
-/// The most waits in flight at once (a sweep over wait segments' starts and ends).
-pub fn max_overlapping_waits(tasks: &[TaskRecord]) -> usize {
+/// The most segments of `kind` in progress at once (a sweep over their starts and ends): the
+/// most waits in flight, or the most threads computing.
+pub fn max_overlapping(tasks: &[TaskRecord], kind: SegmentKind) -> usize {
     let mut edges: Vec<(f64, i32)> = tasks
         .iter()
         .flat_map(|t| t.segments.iter())
-        .filter(|s| s.kind == SegmentKind::Wait && s.end_ms > s.start_ms)
+        .filter(|s| s.kind == kind && s.end_ms > s.start_ms)
         .flat_map(|s| [(s.start_ms, 1), (s.end_ms, -1)])
         .collect();
-    // Ends before starts at the same instant: back-to-back waits do not overlap.
+    // Ends before starts at the same instant: back-to-back segments do not overlap.
     edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let (mut now, mut best) = (0i32, 0i32);
     for (_, d) in edges {

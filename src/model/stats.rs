@@ -187,6 +187,7 @@ mod tests {
             end_ms: end,
             cpu_ms: 1.0,
             wait_ms: 2.0,
+            lock_ms: 0.0,
             checksum: 0,
             segments: vec![],
         }

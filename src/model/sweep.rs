@@ -113,7 +113,7 @@ mod tests {
             ..Params::default()
         };
         let pts = growth(&base, 2);
-        assert_eq!(pts.len(), 15);
+        assert_eq!(pts.len(), GROWTH_TASKS.len() * Strategy::ALL.len());
         let find = |tasks, s| {
             pts.iter()
                 .find(|p| p.params.tasks == tasks && p.params.strategy == s)

@@ -43,6 +43,15 @@ fn step_ms(s: &Step) -> (f64, f64) {
     }
 }
 
+/// A pool of `threads`: its simulated FIFO makespan (computations as if on their own cores),
+/// and the total computation, in ms.
+fn pool_bounds(p: &Params, threads: u32) -> (f64, f64) {
+    let cpu_total = task_durations(p)
+        .flat_map(|s| s.into_iter().map(|x| step_ms(&x).1))
+        .sum();
+    (pool_queue(p, threads), cpu_total)
+}
+
 /// The expected makespan of `strategy` on `params`, on a device with `cores` cores.
 /// For threads, `threads` is the number of workers used.
 pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
@@ -91,13 +100,31 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                 explanation,
             }
         }
+        Strategy::Gil => {
+            let threads = p.threads.max(1);
+            let (queue, cpu_total) = pool_bounds(p, threads);
+            let explanation = match p.workload {
+                Workload::Io if simple => format!(
+                    "ceil(tasks / threads) × io_ms = ceil({} / {}) × {} ms: waits release the GIL and overlap",
+                    p.tasks, threads, io
+                ),
+                Workload::Cpu => format!(
+                    "tasks × cpu_ms = {} × {} ms: one thread at a time holds the GIL, whatever the cores",
+                    p.tasks, cpu
+                ),
+                _ => format!(
+                    "at least the simulated FIFO pool of {threads} threads, and at least every computation one after another (the GIL)"
+                ),
+            };
+            Theory {
+                makespan_ms: queue.max(cpu_total),
+                explanation,
+            }
+        }
         Strategy::Threads => {
             let threads = p.threads.max(1);
             let parallel = threads.min(cores.max(1));
-            let queue = pool_queue(p, threads);
-            let cpu_total: f64 = task_durations(p)
-                .flat_map(|s| s.into_iter().map(|x| step_ms(&x).1))
-                .sum();
+            let (queue, cpu_total) = pool_bounds(p, threads);
             let cpu_bound = cpu_total / f64::from(parallel);
             let makespan = queue.max(cpu_bound);
             let explanation = match p.workload {
@@ -188,6 +215,36 @@ mod tests {
             threads,
             ..Params::default()
         }
+    }
+
+    #[test]
+    fn the_gil_serialises_computation_but_not_waits() {
+        let cpu = Params {
+            workload: Workload::Cpu,
+            tasks: 8,
+            cpu_ms: 50,
+            threads: 4,
+            ..Params::default()
+        };
+        // Four threads on four cores: plain threads 4x, the GIL 1x (sequential).
+        assert_eq!(expected(Strategy::Threads, &cpu, 4).makespan_ms, 100.0);
+        assert_eq!(expected(Strategy::Gil, &cpu, 4).makespan_ms, 400.0);
+        assert_eq!(
+            expected(Strategy::Gil, &cpu, 4).makespan_ms,
+            expected(Strategy::Sequential, &cpu, 4).makespan_ms
+        );
+        // Waits release the GIL: I/O on threads overlaps as without it.
+        let p = io(50, 100, 50);
+        assert_eq!(expected(Strategy::Gil, &p, 2).makespan_ms, 100.0);
+        let mixed = Params {
+            workload: Workload::Mixed,
+            rounds: 2,
+            ..cpu
+        };
+        assert!(
+            expected(Strategy::Gil, &mixed, 4).makespan_ms
+                >= expected(Strategy::Threads, &mixed, 4).makespan_ms
+        );
     }
 
     #[test]

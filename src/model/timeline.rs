@@ -32,6 +32,8 @@ pub struct OpenTask {
 pub enum Paint {
     Cpu,
     Wait,
+    /// Waiting for a lock (the GIL): one colour for every task.
+    LockWait,
     /// A task still running (its kind is not known until it ends).
     Open,
 }
@@ -111,7 +113,7 @@ pub fn lanes(
     open: &[OpenTask],
 ) -> Vec<Lane> {
     let mut lanes = vec![Lane::Main];
-    if strategy == Strategy::Threads {
+    if strategy.on_workers() {
         lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
     }
     lanes.extend_from_slice(known);
@@ -214,10 +216,10 @@ impl Plot {
 }
 
 fn paint_of(kind: SegmentKind) -> Paint {
-    if kind == SegmentKind::Cpu {
-        Paint::Cpu
-    } else {
-        Paint::Wait
+    match kind {
+        SegmentKind::Cpu => Paint::Cpu,
+        SegmentKind::Wait => Paint::Wait,
+        SegmentKind::LockWait => Paint::LockWait,
     }
 }
 

@@ -30,6 +30,8 @@ fn alias(key: &str) -> &str {
         "n" | "count" => "tasks",
         "io" => "io_ms",
         "cpu" => "cpu_ms",
+        // Python's own name for it (`sys.setswitchinterval`).
+        "switchinterval" | "switch_interval" => "switch_ms",
         other => other,
     }
 }
@@ -188,11 +190,11 @@ mod tests {
 
     #[test]
     fn old_spellings_still_work() {
-        let d = decode("yield_ms=3&n=12&jitter=exp");
+        let d = decode("yield_ms=3&n=12&jitter=exp&switchinterval=20");
         let p = d.form.check().params;
         assert_eq!(
-            (p.yield_every_ms, p.tasks, p.jitter),
-            (3, 12, Jitter::LongTail)
+            (p.yield_every_ms, p.tasks, p.jitter, p.switch_ms),
+            (3, 12, Jitter::LongTail, 20)
         );
     }
 

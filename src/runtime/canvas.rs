@@ -90,6 +90,8 @@ fn context(canvas: &HtmlCanvasElement, css_w: f64, css_h: f64) -> Option<CanvasR
 struct Palette {
     cpu: Vec<String>,
     wait: Vec<String>,
+    /// Waiting for a lock (the GIL): the same for every task, so it reads as "stuck".
+    lock_wait: String,
 }
 
 const BUCKETS: usize = 48;
@@ -105,6 +107,7 @@ impl Palette {
             wait: (0..BUCKETS)
                 .map(|i| format!("hsl({:.0} 65% {l}% / {wait_alpha})", hue(i)))
                 .collect(),
+            lock_wait: if dark { "#8a8f98" } else { "#7b818b" }.into(),
         }
     }
 
@@ -219,6 +222,12 @@ fn fill_rects(ctx: &CanvasRenderingContext2d, rects: &[Rect], theme: &Theme) {
                     current = key;
                 }
                 ctx.fill_rect(r.x, r.y + 1.0, w, r.h - 2.0);
+            }
+            Paint::LockWait => {
+                ctx.set_fill_style_str(&palette.lock_wait);
+                current = usize::MAX;
+                // A thin bar: a thread that waits for the GIL holds no core.
+                ctx.fill_rect(r.x, r.y + r.h / 2.0 - 1.5, w, 3.0);
             }
             Paint::Open => {
                 ctx.set_stroke_style_str(&palette.cpu[b]);

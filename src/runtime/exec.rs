@@ -30,6 +30,7 @@ use super::probe::{self, PROBE_INTERVAL_MS};
 use super::timer::{sleep, sleep_from, yield_now};
 use super::{faults, threads, visibility};
 use crate::model::fault::Injected;
+use crate::model::gil::Gil;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::{Jitter, Params, Strategy, Workload};
 use crate::model::record::{
@@ -175,14 +176,14 @@ pub async fn run(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunHead, String> {
     let total = req.plan.tasks();
-    let threads_used = if req.strategy == Strategy::Threads {
+    let threads_used = if req.strategy.on_workers() {
         req.plan.params.threads
     } else {
         1
     };
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
-    let main = (req.strategy != Strategy::Threads).then(|| {
+    let main = (!req.strategy.on_workers()).then(|| {
         Rc::new(MainRun {
             plan: req.plan,
             shared: shared.clone(),
@@ -196,7 +197,15 @@ pub async fn run(
         (Strategy::Sequential, Some(main)) => Some(start_sequential(main.clone())),
         (Strategy::Async, Some(main)) => Some(start_async(main.clone())),
         _ => {
-            threads::start(Arc::new(req.plan), shared.clone(), threads_used, req.inject)?;
+            let gil = (req.strategy == Strategy::Gil)
+                .then(|| Arc::new(Gil::new(req.plan.params.switch_ms)));
+            threads::start(
+                Arc::new(req.plan),
+                shared.clone(),
+                threads_used,
+                req.inject,
+                gil,
+            )?;
             None
         }
     };
@@ -220,7 +229,7 @@ pub async fn run(
             started.append(&mut sink.started);
             records.append(&mut sink.records);
         }
-        if req.strategy == Strategy::Threads
+        if req.strategy.on_workers()
             && let Some(fault) = threads::take_fault()
         {
             // The faulted worker's task will never finish: stop the others and end now.
@@ -233,7 +242,7 @@ pub async fn run(
                 let seen = *cancel_seen.get_or_insert_with(now_ms);
                 // Main-thread tasks are dropped at once. Workers are waited for (they notice
                 // within one check interval) so the next run finds the pool free.
-                req.strategy != Strategy::Threads || now_ms() - seen > CANCEL_GRACE_MS
+                !req.strategy.on_workers() || now_ms() - seen > CANCEL_GRACE_MS
             };
         let now = now_ms();
         if stop || now - last_report >= REPORT_MS {

@@ -29,10 +29,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::exec::RunShared;
+use super::exec::{CancelToken, RunShared};
 use super::faults;
 use super::timer::sleep;
 use crate::model::fault::Injected;
+use crate::model::gil::Gil;
 use crate::model::kernel::Kernel;
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 use crate::model::workload::{Plan, Step};
@@ -388,11 +389,13 @@ pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
 ///
 /// # Errors
 /// When the pool has not started, has failed, or has fewer workers than `threads`.
+/// Starts `threads` runners on the pool; with `gil`, they compute only while holding it.
 pub fn start(
     plan: Arc<Plan>,
     shared: Arc<RunShared>,
     threads: u32,
     inject: Option<Injected>,
+    gil: Option<Arc<Gil>>,
 ) -> Result<(), String> {
     let (pool, size) = healthy_pool()?;
     if threads > size {
@@ -404,11 +407,12 @@ pub fn start(
     let next = Arc::new(AtomicU32::new(0));
     let runners_left = Arc::new(AtomicU32::new(threads));
     for _ in 0..threads {
-        let (plan, shared, next, runners_left) = (
+        let (plan, shared, next, runners_left, gil) = (
             plan.clone(),
             shared.clone(),
             next.clone(),
             runners_left.clone(),
+            gil.clone(),
         );
         pool.spawn(move || {
             let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
@@ -420,7 +424,7 @@ pub fn start(
                 if task == 0 {
                     faults::strike(inject);
                 }
-                if let Some(r) = run_blocking(&plan, task, &shared, lane) {
+                if let Some(r) = run_blocking(&plan, task, &shared, lane, gil.as_deref()) {
                     shared.emit(r);
                 }
             }
@@ -432,8 +436,15 @@ pub fn start(
     Ok(())
 }
 
-/// Runs one task on this worker, blocking it for waits.
-fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Option<TaskRecord> {
+/// Runs one task on this worker, blocking it for waits; with a `gil`, each computation holds
+/// it (waits do not), letting it go whenever a waiting thread asks.
+fn run_blocking(
+    plan: &Plan,
+    task: u32,
+    shared: &RunShared,
+    lane: Lane,
+    gil: Option<&Gil>,
+) -> Option<TaskRecord> {
     let t0 = now_ms();
     shared.started(task, lane, t0);
     let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, t0);
@@ -457,19 +468,73 @@ fn run_blocking(plan: &Plan, task: u32, shared: &RunShared, lane: Lane) -> Optio
                 rec.segment(SegmentKind::Wait, t0, now_ms());
                 kernel.wait_done(ms);
             }
-            Step::Compute { units, .. } => {
-                let mut left = units;
-                while left > 0 {
-                    if shared.cancel.is_cancelled() {
-                        return None;
-                    }
-                    let n = left.min(chunk);
-                    kernel.run(n);
-                    left -= n;
+            Step::Compute { units, .. } => match gil {
+                Some(gil) => {
+                    compute_holding(gil, plan, units, &mut kernel, &mut rec, &shared.cancel)?;
                 }
-                rec.segment(SegmentKind::Cpu, t0, now_ms());
-            }
+                None => {
+                    let mut left = units;
+                    while left > 0 {
+                        if shared.cancel.is_cancelled() {
+                            return None;
+                        }
+                        let n = left.min(chunk);
+                        kernel.run(n);
+                        left -= n;
+                    }
+                    rec.segment(SegmentKind::Cpu, t0, now_ms());
+                }
+            },
         }
     }
     Some(rec.finish(now_ms(), kernel.checksum()))
 }
+
+/// How often a thread holding the GIL checks for a drop request, in ms of work (CPython
+/// checks between bytecodes).
+const GIL_CHECK_MS: f64 = 0.05;
+
+/// Runs `units` of work holding `gil`: waits for it (a lock wait segment), computes in small
+/// slices, and hands it over whenever a waiting thread asks. `None` if cancelled.
+fn compute_holding(
+    gil: &Gil,
+    plan: &Plan,
+    units: u64,
+    kernel: &mut Kernel,
+    rec: &mut TaskRecorder,
+    cancel: &CancelToken,
+) -> Option<()> {
+    let cancelled = || cancel.is_cancelled();
+    let slice = plan.calibration.units_for(GIL_CHECK_MS).max(1);
+    // Records the wait for the lock since `asked`; the time it was taken, if it was.
+    let waited = |rec: &mut TaskRecorder, asked: f64, got: bool| -> Option<f64> {
+        let at = now_ms();
+        if at - asked >= LOCK_WAIT_MIN_MS {
+            rec.segment(SegmentKind::LockWait, asked, at);
+        }
+        got.then_some(at)
+    };
+    let asked = now_ms();
+    let mut from = waited(rec, asked, gil.acquire(&cancelled))?;
+    let mut left = units;
+    while left > 0 {
+        if cancelled() {
+            gil.release();
+            return None;
+        }
+        let n = left.min(slice);
+        kernel.run(n);
+        left -= n;
+        if left > 0 && gil.drop_requested() {
+            let until = now_ms();
+            rec.segment(SegmentKind::Cpu, from, until);
+            from = waited(rec, until, gil.hand_over(&cancelled))?;
+        }
+    }
+    rec.segment(SegmentKind::Cpu, from, now_ms());
+    gil.release();
+    Some(())
+}
+
+/// Lock waits shorter than this are not recorded (the lock was free), in ms.
+const LOCK_WAIT_MIN_MS: f64 = 0.01;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::exec::RunShared;
 use crate::model::fault::Injected;
+use crate::model::gil::Gil;
 use crate::model::workload::Plan;
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
@@ -69,6 +70,7 @@ pub fn start(
     _shared: Arc<RunShared>,
     _threads: u32,
     _inject: Option<Injected>,
+    _gil: Option<Arc<Gil>>,
 ) -> Result<(), String> {
     Err(WHY.into())
 }

@@ -54,9 +54,11 @@ pub fn GrowthChart() -> impl IntoView {
             <h3 class="sub">"Cost growth with task count"</h3>
             {chart}
             <p class="chart-legend" aria-hidden="true">
-                <span class="k s0">"Sequential"</span>
-                <span class="k s1">"Async"</span>
-                <span class="k s2">"Threads"</span>
+                {Strategy::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| view! { <span class=format!("k s{i}")>{s.label()}</span> })
+                    .collect_view()}
                 <span class="muted">"· points over 15 s (theory) or over the limits are skipped"</span>
             </p>
             <SweepControls kind=SweepKind::Growth label=Signal::derive(|| "Sweep task counts".to_string()) />

@@ -48,7 +48,7 @@ pub fn Controls() -> impl IntoView {
                     disabled=move || busy() || state.can_run(selected.get()).is_err()
                     on:click=move |_| state.run(vec![selected.get_untracked()])
                 >
-                    {move || format!("Run {}", selected.get().label().to_lowercase())}
+                    {move || format!("Run {}", selected.get().label())}
                 </button>
                 <button
                     type="button"

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 use super::state::{AppState, PoolView};
 use crate::model::format;
 use crate::model::params::{
-    CPU_BUDGET_MS, CPU_MS_MAX, IO_MS_MAX, ROUNDS_MAX, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX,
-    YIELD_MAX,
+    CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, ROUNDS_MAX, SWITCH_MS_MAX,
+    SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX, group,
 };
-use crate::model::params::{Field, JITTER_PCT_MAX, Workload, group};
 
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
 #[component]
@@ -37,12 +36,16 @@ pub fn ParamForm() -> impl IntoView {
             </Show>
             <NumberField
                 field=Field::Threads
-                hint=format!("workers for the threads strategy, 1 to {THREADS_MAX}; may exceed the cores")
+                hint=format!("workers for the threads strategies, 1 to {THREADS_MAX}; may exceed the cores")
             />
             <PoolOffer />
             <Show when=move || workload.get().computes()>
                 <NumberField field=Field::YieldEveryMs hint=format!("computation slices of async and sequential runs, 0 to {YIELD_MAX} ms; 0 never yields") />
                 <YieldWarning />
+                <NumberField
+                    field=Field::SwitchMs
+                    hint=format!("Threads + GIL: how long a thread computes before handing the GIL to a waiting one, {SWITCH_MS_MIN} to {SWITCH_MS_MAX} ms (CPython: 5)")
+                />
             </Show>
             <NumberField field=Field::Seed hint="the same seed gives the same jitter on every device".to_string() />
         </form>

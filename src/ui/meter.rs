@@ -95,11 +95,11 @@ pub fn Meter() -> impl IntoView {
                         {move || match last() {
                             None => "–".to_string(),
                             Some((s, stall, makespan)) => format!(
-                                "{} ({:.0}% of its {} {} run)",
+                                "{} ({:.0}% of its {} run, {})",
                                 format::ms(stall),
                                 if makespan > 0.0 { (stall / makespan * 100.0).min(100.0) } else { 0.0 },
                                 format::ms(makespan),
-                                s.label().to_lowercase()
+                                s.label()
                             ),
                         }}
                     </dd>

@@ -111,7 +111,7 @@ fn row(
     let speedup = sequential_ms
         .filter(|_| complete && run.makespan_ms > 0.0)
         .map(|seq| seq / run.makespan_ms);
-    let lanes = if run.threads_used > 1 || s == Strategy::Threads {
+    let lanes = if run.threads_used > 1 || s.on_workers() {
         format!("{} of {} workers", run.lanes().len(), run.pool_size)
     } else {
         "main thread".into()

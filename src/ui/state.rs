@@ -448,7 +448,7 @@ impl AppState {
         let report_starts =
             live && !(strategy == Strategy::Async && params.tasks as usize > TASK_VIEW_MAX);
         let inject = self.take_inject(|f| {
-            if strategy == Strategy::Threads {
+            if strategy.on_workers() {
                 f.in_worker_task()
             } else {
                 f.on_main()
@@ -534,7 +534,7 @@ impl AppState {
             text: format!("{} failed: {why}.", strategy.label()),
             report_ms,
         }));
-        if strategy == Strategy::Threads {
+        if strategy.on_workers() {
             self.pool.set(PoolView::Failed {
                 why: why.to_owned(),
                 started: None,

@@ -265,6 +265,9 @@ pub fn Timeline() -> impl IntoView {
                 <span class="sw cpu"></span>"computing"
                 <span class="sw wait"></span>"waiting"
                 <span class="sw open"></span>"running now"
+                <Show when=move || strategy_label().is_some_and(|(s, _)| s == Strategy::Gil)>
+                    <span class="sw lock"></span>"waiting for the GIL"
+                </Show>
                 <span class="muted">"· colour = task · hover, or focus and use the arrow keys"</span>
             </p>
             <canvas

@@ -23,6 +23,7 @@ const TARGETS = [
   { key: 'time_to_interactive_ms', op: '<=', value: 500 },
   { key: 'kernel_wasm_vs_native', op: '>=', value: 0.85 },
   { key: 'wasm_gzip_bytes', op: '<=', value: 250_000 },
+  { key: 'gil_cpu_speedup', op: 'in', value: [0.85, 1.15] },
 ];
 
 const QUERY = {
@@ -104,25 +105,33 @@ try {
   });
 
   await section('CPU 16 x 50 ms', async () => {
-    // Sequential vs threads on 2 workers; each pair runs back to back so drift between pairs
-    // does not enter the ratio.
+    // Sequential, threads and threads + GIL on 2 workers; each triple runs back to back so
+    // drift between triples does not enter the ratios.
     const pg = await env.open(QUERY.cpu);
     const effs = [];
     const lags = [];
+    const gils = [];
     for (let i = 0; i < REPEATS; i++) {
       const seq = await pg.run('sequential');
       const thr = await pg.run('threads');
-      const ok = [await usable(pg, 'CPU sequential', seq), await usable(pg, 'CPU threads', thr)];
+      const gil = await pg.run('gil');
+      const ok = [
+        await usable(pg, 'CPU sequential', seq),
+        await usable(pg, 'CPU threads', thr),
+        await usable(pg, 'CPU threads + GIL', gil),
+      ];
       if (!ok.every(Boolean)) continue;
-      if (seq.checksum !== thr.checksum) {
-        errors.push(`CPU: threads checksum ${thr.checksum} differs from sequential ${seq.checksum}`);
+      if (seq.checksum !== thr.checksum || seq.checksum !== gil.checksum) {
+        errors.push(`CPU: checksums differ: sequential ${seq.checksum}, threads ${thr.checksum}, gil ${gil.checksum}`);
         continue;
       }
       effs.push(seq.makespan / thr.makespan / 2);
       lags.push(thr.lagP99);
+      gils.push(seq.makespan / gil.makespan);
     }
     out.parallel_efficiency = round(median(effs));
     out.main_lag_p99_during_threads_ms = round(median(lags), 2);
+    out.gil_cpu_speedup = round(median(gils));
     await close(pg, 'CPU');
   });
 
@@ -263,10 +272,11 @@ const json = JSON.stringify(out, null, 2);
 await writeFile('target/bench/latest.json', json + '\n');
 console.log(json);
 
-const met = (v, { op, value }) => (op === '<=' ? v <= value : v >= value);
+const met = (v, { op, value }) => (op === 'in' ? v >= value[0] && v <= value[1] : op === '<=' ? v <= value : v >= value);
+const target = ({ op, value }) => (op === 'in' ? `${value[0]}-${value[1]}` : `${op === '<=' ? '≤' : '≥'} ${value}`);
 const rows = TARGETS.map((t) => {
   const v = out[t.key] ?? null;
-  return [t.key, v === null ? 'null' : String(v), `${t.op === '<=' ? '≤' : '≥'} ${t.value}`, v === null ? 'no data' : met(v, t) ? 'met' : 'not met'];
+  return [t.key, v === null ? 'null' : String(v), target(t), v === null ? 'no data' : met(v, t) ? 'met' : 'not met'];
 });
 const HEAD = ['key', 'value', 'target', 'status'];
 const widths = [0, 1, 2, 3].map((i) => Math.max(...[HEAD, ...rows].map((r) => r[i].length)));

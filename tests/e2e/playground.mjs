@@ -83,6 +83,11 @@ export class Playground {
     return (await this.testid(`error-${key}`).textContent()).trim();
   }
 
+  /** The page's strategies, in the order Run all runs them (the form's radio buttons). */
+  async strategies() {
+    return this.page.$$eval('input[name=strategy]', (els) => els.map((e) => e.value));
+  }
+
   async chooseStrategy(key) {
     await this.testid(`strategy-${key}`).check();
   }

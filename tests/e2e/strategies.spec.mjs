@@ -8,16 +8,16 @@ let env;
 before(async () => (env = await start()));
 after(async () => env.stop());
 
-const STRATEGIES = ['sequential', 'async', 'threads'];
-
 for (const workload of ['io', 'cpu', 'mixed']) {
   test(`every strategy completes a ${workload} workload with equal checksums`, { timeout: 120_000 }, async () => {
     const pg = await env.open(`pool=2&workload=${workload}&tasks=12&io_ms=20&cpu_ms=8&rounds=2&threads=2&yield_every_ms=2`);
     await pg.runAll();
-    const rows = await Promise.all(STRATEGIES.map((s) => pg.result(s)));
-    for (const [i, r] of rows.entries()) assert.equal(r.state, 'done', `${STRATEGIES[i]} finished`);
-    assert.equal(new Set(rows.map((r) => r.checksum)).size, 1, `checksums ${rows.map((r) => r.checksum)}`);
-    assert.equal(rows[2].lanes, 2, 'threads ran on both workers');
+    const strategies = await pg.strategies();
+    const rows = Object.fromEntries(await Promise.all(strategies.map(async (s) => [s, await pg.result(s)])));
+    for (const s of strategies) assert.equal(rows[s].state, 'done', `${s} finished`);
+    assert.equal(new Set(strategies.map((s) => rows[s].checksum)).size, 1, `checksums ${strategies.map((s) => rows[s].checksum)}`);
+    assert.equal(rows.threads.lanes, 2, 'threads ran on both workers');
+    assert.equal(rows.gil.lanes, 2, 'threads + GIL ran on both workers');
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
   });
@@ -37,6 +37,26 @@ test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeo
   const thr = await pg.run('threads');
   assert.ok(thr.makespan * 1.5 <= seq.makespan, `threads ${thr.makespan} ms vs sequential ${seq.makespan} ms`);
   await pg.page.close();
+});
+
+test('threads + GIL compute at about sequential speed while plain threads go faster; waits still overlap', { timeout: 90_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const seq = await pg.run('sequential');
+  const thr = await pg.run('threads');
+  const gil = await pg.run('gil');
+  assert.equal(gil.checksum, seq.checksum, 'the same work');
+  // CPython measured 0.99x on this machine; the GIL's own switching costs a little more.
+  assert.ok(gil.makespan >= 0.8 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
+  assert.ok(thr.makespan * 1.3 <= gil.makespan, `threads ${thr.makespan} ms vs gil ${gil.makespan} ms`);
+  const finding = await pg.page.locator('[data-testid=insights] li[data-rule=gil][data-strategy=gil]').textContent();
+  assert.match(finding, /The GIL let 1 of 2 threads compute at any moment/);
+  await pg.page.close();
+  // Waits release the GIL: 4 waits of 100 ms on 2 threads take 2 waits' time, as without it.
+  const io = await env.open('pool=2&workload=io&tasks=4&io_ms=100&threads=2');
+  const ioSeq = await io.run('sequential');
+  const ioGil = await io.run('gil');
+  assert.ok(ioGil.makespan * 1.6 <= ioSeq.makespan, `gil ${ioGil.makespan} ms vs sequential ${ioSeq.makespan} ms`);
+  await io.page.close();
 });
 
 test('async CPU that never yields stalls the main thread; threads do not', { timeout: 60_000 }, async () => {
