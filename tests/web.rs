@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use async_vs_threads::model::fault::Injected;
 use async_vs_threads::model::kernel::{Calibration, Kernel};
 use async_vs_threads::model::params::{Params, Strategy, Workload};
-use async_vs_threads::model::record::{Lane, RunRecord, SegmentKind, max_overlapping};
+use async_vs_threads::model::record::{Lane, Outcome, RunRecord, SegmentKind, max_overlapping};
 use async_vs_threads::model::workload::Plan;
 use async_vs_threads::runtime::clock::now_ms;
 use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
@@ -268,6 +268,46 @@ async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
         g.makespan_ms,
         s.makespan_ms
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_executor_computes_on_workers_while_the_tasks_stay_on_the_event_loop() {
+    pool().await;
+    let p = plan(Workload::Mixed, 6, 20, 20, 2);
+    let s = run(Strategy::Sequential, p).await;
+    let e = run(Strategy::Executor, p).await;
+    assert_eq!(e.tasks.len(), 6);
+    assert_eq!(e.checksum(), s.checksum(), "the same work");
+    assert!(
+        e.tasks.iter().all(|t| t.lane == Lane::Main),
+        "tasks live on the event loop"
+    );
+    let cpu: Vec<_> = e
+        .tasks
+        .iter()
+        .flat_map(|t| &t.segments)
+        .filter(|s| s.kind == SegmentKind::Cpu)
+        .collect();
+    assert!(
+        cpu.iter().all(|s| matches!(s.lane, Some(Lane::Worker(_)))),
+        "every computation ran on a worker"
+    );
+    assert!(
+        max_overlapping(&e.tasks, SegmentKind::Cpu) <= 2,
+        "at most `threads` at once"
+    );
+    assert!(e.lanes().contains(&Lane::Worker(0)));
+}
+
+#[wasm_bindgen_test]
+async fn workers_waking_executor_tasks_never_make_the_main_thread_wait() {
+    pool().await;
+    // Many tiny computations: workers wake their tasks while the main thread drains the
+    // ready queue, so the two contend for its lock (a blocking wait would trap the page).
+    let p = plan(Workload::Mixed, 4_000, 0, 0, 2);
+    let e = run(Strategy::Executor, p).await;
+    assert_eq!(e.tasks.len(), 4_000);
+    assert_eq!(e.outcome, Outcome::Done);
 }
 
 #[wasm_bindgen_test]

@@ -59,7 +59,7 @@ pub fn can_run_with_theory(
             format::ms(STRATEGY_WALL_MAX_MS)
         ));
     }
-    if strategy.on_workers() {
+    if strategy.uses_pool() {
         match pool {
             Pool::Starting => return Err("the thread pool is still starting".into()),
             Pool::Unavailable(why) => return Err(format!("threads are unavailable: {why}")),

@@ -30,6 +30,7 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
         queueing(run),
         speedup(run, sequential),
         gil(run),
+        executor(run),
         overlap(run),
         scheduler(run),
         theory(run, theory_ms),
@@ -120,6 +121,31 @@ pub fn gil(run: &RunRecord) -> Option<Insight> {
     })
 }
 
+/// Async + executor: where the computations went, and what that left the event loop.
+pub fn executor(run: &RunRecord) -> Option<Insight> {
+    if run.strategy != Strategy::Executor || !run.params.workload.computes() || run.tasks.is_empty()
+    {
+        return None;
+    }
+    let handed = run
+        .tasks
+        .iter()
+        .flat_map(|t| &t.segments)
+        .filter(|s| s.kind == SegmentKind::Cpu && s.lane.is_some())
+        .count();
+    let at_once = max_overlapping(&run.tasks, SegmentKind::Cpu);
+    let threads = run.threads_used;
+    Some(Insight {
+        rule: "executor",
+        text: format!(
+            "The event loop handed {handed} computation{} to the executor's {threads} thread{} ({at_once} at once at most) and awaited them, so the main thread's longest stall was {}: plain async with the same computations holds the main thread for each of them.",
+            if handed == 1 { "" } else { "s" },
+            if threads == 1 { "" } else { "s" },
+            format::ms(run.responsiveness.longest_stall_ms),
+        ),
+    })
+}
+
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
     let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms > 0.0)?;
@@ -134,7 +160,7 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
     } else {
         format!("ran {} slower than sequential", format::times(1.0 / s))
     };
-    let text = if run.strategy.on_workers() {
+    let text = if run.strategy.tasks_on_workers() {
         let n = run.threads_used.max(1);
         let cores = if n > run.cores && run.params.workload.computes() {
             format!(
@@ -211,7 +237,7 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
     } else if p.workload.waits() && p.io_ms < 5 {
         "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
             .to_string()
-    } else if run.strategy.on_workers() && first_pickup > 0.1 * run.makespan_ms {
+    } else if run.strategy.tasks_on_workers() && first_pickup > 0.1 * run.makespan_ms {
         format!(
             "thread start-up: a worker picked up its first task only after {}",
             format::ms(first_pickup)
@@ -334,7 +360,7 @@ mod tests {
             RunHead {
                 strategy,
                 params,
-                threads_used: if strategy.on_workers() {
+                threads_used: if strategy.uses_pool() {
                     params.threads
                 } else {
                     1
@@ -764,5 +790,44 @@ mod tests {
         );
         // Plain threads that overlap have no such finding.
         assert!(gil(&run(Strategy::Threads, p, r.tasks.clone())).is_none());
+    }
+
+    #[test]
+    fn the_executor_finding_counts_computations_handed_over() {
+        let p = Params {
+            workload: Workload::Mixed,
+            io_ms: 10,
+            cpu_ms: 10,
+            threads: 2,
+            ..Params::default()
+        };
+        // Three tasks, two computing at once; the third waits its turn for a thread.
+        let mut tasks: Vec<TaskRecord> = (0..3)
+            .map(|t| {
+                let start = if t == 2 { 20.0 } else { 10.0 };
+                task(
+                    t,
+                    Lane::Main,
+                    &[
+                        (SegmentKind::Wait, 0.0, start),
+                        (SegmentKind::Cpu, start, start + 10.0),
+                    ],
+                )
+            })
+            .collect();
+        for (k, t) in tasks.iter_mut().enumerate() {
+            t.segments[1].lane = Some(Lane::Worker((k % 2) as u16));
+        }
+        let mut r = run(Strategy::Executor, p, tasks);
+        r.responsiveness.longest_stall_ms = 3.0;
+        let i = executor(&r).expect("an executor run that computes has the finding");
+        assert!(
+            i.text
+                .contains("handed 3 computations to the executor's 2 threads (2 at once at most)"),
+            "{}",
+            i.text
+        );
+        assert!(i.text.contains("longest stall was 3.00 ms"), "{}", i.text);
+        assert!(executor(&run(Strategy::Async, p, r.tasks.clone())).is_none());
     }
 }

@@ -138,15 +138,19 @@ pub enum Strategy {
     /// Threads that must hold one global lock to compute, as CPython's threads hold the GIL:
     /// released while waiting, handed over every `switch_ms`.
     Gil,
+    /// Async tasks on the event loop that hand each computation to a pool of `threads`
+    /// workers and await it (asyncio's `run_in_executor` / `to_thread`).
+    Executor,
 }
 
 impl Strategy {
     /// Every strategy, in the order "Run all" runs them.
-    pub const ALL: [Strategy; 4] = [
+    pub const ALL: [Strategy; 5] = [
         Strategy::Sequential,
         Strategy::Async,
         Strategy::Threads,
         Strategy::Gil,
+        Strategy::Executor,
     ];
 
     /// The URL key.
@@ -156,6 +160,7 @@ impl Strategy {
             Strategy::Async => "async",
             Strategy::Threads => "threads",
             Strategy::Gil => "gil",
+            Strategy::Executor => "executor",
         }
     }
 
@@ -166,6 +171,7 @@ impl Strategy {
             Strategy::Async => "Async",
             Strategy::Threads => "Threads",
             Strategy::Gil => "Threads + GIL",
+            Strategy::Executor => "Async + executor",
         }
     }
 
@@ -176,12 +182,23 @@ impl Strategy {
             Strategy::Async => "asyncio",
             Strategy::Threads => "threading / ThreadPoolExecutor",
             Strategy::Gil => "threading in CPython, with its GIL",
+            Strategy::Executor => "asyncio with run_in_executor / to_thread",
         }
     }
 
-    /// Whether its tasks run on the worker pool (and so need one, and have worker lanes).
-    pub fn on_workers(self) -> bool {
+    /// Whether it runs work on the worker pool (and so needs one, and has worker lanes).
+    pub fn uses_pool(self) -> bool {
+        matches!(self, Strategy::Threads | Strategy::Gil | Strategy::Executor)
+    }
+
+    /// Whether each task runs whole on a worker (else tasks live on the main thread).
+    pub fn tasks_on_workers(self) -> bool {
         matches!(self, Strategy::Threads | Strategy::Gil)
+    }
+
+    /// Whether its tasks are futures interleaved on the event loop (their waits overlap there).
+    pub fn on_event_loop(self) -> bool {
+        matches!(self, Strategy::Async | Strategy::Executor)
     }
 
     /// Parses a key written by [`Strategy::key`].

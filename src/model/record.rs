@@ -58,6 +58,16 @@ pub struct Segment {
     pub kind: SegmentKind,
     pub start_ms: f64,
     pub end_ms: f64,
+    /// Where it ran, when not on its task's lane: an async task's computation handed to an
+    /// executor's worker.
+    pub lane: Option<Lane>,
+}
+
+impl Segment {
+    /// The lane it ran on, its task's unless it says otherwise.
+    pub fn lane_of(&self, task: &TaskRecord) -> Lane {
+        self.lane.unwrap_or(task.lane)
+    }
 }
 
 /// One task, as measured.
@@ -79,6 +89,11 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
+    /// Its lane, then any other lane one of its segments ran on.
+    pub fn lanes(&self) -> impl Iterator<Item = Lane> + '_ {
+        std::iter::once(self.lane).chain(self.segments.iter().filter_map(|s| s.lane))
+    }
+
     /// A record made of `(kind, start, end)` segments, with times and totals derived from them
     /// (for tests that craft records).
     pub fn from_segments(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> Self {
@@ -98,6 +113,7 @@ impl TaskRecord {
                     kind,
                     start_ms,
                     end_ms,
+                    lane: None,
                 })
                 .collect(),
         }
@@ -131,8 +147,14 @@ impl TaskRecorder {
         }
     }
 
-    /// Records a segment from `from_ms` to `to_ms` (absolute). Adjacent CPU slices merge.
+    /// Records a segment from `from_ms` to `to_ms` (absolute) on the task's lane. Adjacent
+    /// CPU slices merge.
     pub fn segment(&mut self, kind: SegmentKind, from_ms: f64, to_ms: f64) {
+        self.segment_on(None, kind, from_ms, to_ms);
+    }
+
+    /// [`TaskRecorder::segment`] on `lane`, or on the task's lane if `None`.
+    pub fn segment_on(&mut self, lane: Option<Lane>, kind: SegmentKind, from_ms: f64, to_ms: f64) {
         let (s, e) = (
             from_ms - self.origin_ms,
             (to_ms - self.origin_ms).max(from_ms - self.origin_ms),
@@ -145,6 +167,7 @@ impl TaskRecorder {
         if let Some(last) = self.record.segments.last_mut()
             && last.kind == kind
             && kind == SegmentKind::Cpu
+            && last.lane == lane
             && s - last.end_ms < 0.05
         {
             last.end_ms = e;
@@ -154,6 +177,7 @@ impl TaskRecorder {
             kind,
             start_ms: s,
             end_ms: e,
+            lane,
         });
     }
 
@@ -232,7 +256,7 @@ pub struct Digest {
 impl Digest {
     /// Projects `tasks` (with the run's `makespan_ms`).
     pub fn of(tasks: &[TaskRecord], makespan_ms: f64) -> Self {
-        let mut lanes: Vec<Lane> = tasks.iter().map(|t| t.lane).collect();
+        let mut lanes: Vec<Lane> = tasks.iter().flat_map(TaskRecord::lanes).collect();
         lanes.sort();
         lanes.dedup();
         let last_first_pickup_ms = lanes
@@ -311,9 +335,16 @@ impl RunRecord {
         };
         let digest = Digest::of(&tasks, makespan_ms);
         // The executor times whole polls; a task's computation is its own work, not the
-        // scheduler's, so it comes off (finished tasks' CPU segments are all on record).
+        // scheduler's, so it comes off (finished tasks' CPU segments are all on record). Only
+        // what ran inside the polls: a computation handed to a worker did not.
+        let polled_cpu_ms: f64 = tasks
+            .iter()
+            .flat_map(|t| &t.segments)
+            .filter(|s| s.kind == SegmentKind::Cpu && s.lane.is_none())
+            .map(|s| s.end_ms - s.start_ms)
+            .sum();
         let scheduler = head.scheduler.map(|c| SchedulerCost {
-            us_per_wake: ((c.us_per_wake * c.wakes as f64 - digest.summary.cpu_total_ms * 1000.0)
+            us_per_wake: ((c.us_per_wake * c.wakes as f64 - polled_cpu_ms * 1000.0)
                 / c.wakes.max(1) as f64)
                 .max(0.0),
             ..c
@@ -469,15 +500,20 @@ mod tests {
 
     #[test]
     fn the_scheduler_cost_leaves_out_what_tasks_computed() {
-        // Two tasks that computed 4 ms each inside 4 polls that took 10 ms in all.
+        // Two tasks that computed 4 ms each inside 4 polls that took 10 ms in all; a third
+        // handed its computation to a worker (not inside any poll).
+        let mut offloaded =
+            TaskRecord::from_segments(2, Lane::Main, &[(SegmentKind::Cpu, 0.0, 30.0)]);
+        offloaded.segments[0].lane = Some(Lane::Worker(0));
         let tasks = vec![
             TaskRecord::from_segments(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 4.0)]),
             TaskRecord::from_segments(1, Lane::Main, &[(SegmentKind::Cpu, 4.0, 8.0)]),
+            offloaded,
         ];
         let head = RunHead {
             strategy: Strategy::Async,
             params: Params {
-                tasks: 2,
+                tasks: 3,
                 ..Params::default()
             },
             threads_used: 1,

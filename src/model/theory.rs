@@ -100,6 +100,43 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                 explanation,
             }
         }
+        Strategy::Executor => {
+            let threads = p.threads.max(1);
+            let parallel = threads.min(cores.max(1));
+            let (queue, cpu_total) = pool_bounds(p, threads);
+            let longest_task = task_durations(p)
+                .map(|steps| {
+                    steps
+                        .iter()
+                        .map(|x| step_ms(x).0 + step_ms(x).1)
+                        .sum::<f64>()
+                })
+                .fold(0.0, f64::max);
+            let (makespan, explanation) = match p.workload {
+                Workload::Io => (
+                    event_loop(p),
+                    "the longest wait: every wait overlaps on the event loop".to_string(),
+                ),
+                Workload::Cpu => (
+                    queue.max(cpu_total / f64::from(parallel)),
+                    format!(
+                        "tasks × cpu_ms / threads ≈ {} × {} / {} ms: computations go to the executor's {} threads",
+                        p.tasks, cpu, parallel, threads
+                    ),
+                ),
+                Workload::Mixed => (
+                    longest_task.max(cpu_total / f64::from(parallel)),
+                    format!(
+                        "at least the longest task, and at least every computation spread over {parallel} executor thread{}",
+                        if parallel == 1 { "" } else { "s" }
+                    ),
+                ),
+            };
+            Theory {
+                makespan_ms: makespan,
+                explanation,
+            }
+        }
         Strategy::Gil => {
             let threads = p.threads.max(1);
             let (queue, cpu_total) = pool_bounds(p, threads);
@@ -215,6 +252,34 @@ mod tests {
             threads,
             ..Params::default()
         }
+    }
+
+    #[test]
+    fn the_executor_overlaps_waits_like_async_and_computes_like_threads() {
+        let cpu = Params {
+            workload: Workload::Cpu,
+            tasks: 8,
+            cpu_ms: 50,
+            threads: 2,
+            ..Params::default()
+        };
+        assert_eq!(
+            expected(Strategy::Executor, &cpu, 2).makespan_ms,
+            expected(Strategy::Threads, &cpu, 2).makespan_ms
+        );
+        let p = io(50, 100, 2);
+        assert_eq!(expected(Strategy::Executor, &p, 2).makespan_ms, 100.0);
+        let mixed = Params {
+            workload: Workload::Mixed,
+            tasks: 4,
+            io_ms: 100,
+            cpu_ms: 10,
+            rounds: 2,
+            threads: 2,
+            ..Params::default()
+        };
+        // Each task: 2 × (100 + 10) ms; the computations (80 ms) fit beside the waits.
+        assert_eq!(expected(Strategy::Executor, &mixed, 2).makespan_ms, 220.0);
     }
 
     #[test]

@@ -113,14 +113,14 @@ pub fn lanes(
     open: &[OpenTask],
 ) -> Vec<Lane> {
     let mut lanes = vec![Lane::Main];
-    if strategy.on_workers() {
+    if strategy.uses_pool() {
         lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
     }
     lanes.extend_from_slice(known);
     lanes.extend(
         records
             .iter()
-            .map(|r| r.lane)
+            .flat_map(TaskRecord::lanes)
             .chain(open.iter().map(|o| o.lane)),
     );
     lanes.sort();
@@ -279,7 +279,7 @@ impl View {
     /// belong to the task view.
     fn shows(&self, kind: SegmentKind) -> bool {
         match &self.rows {
-            Rows::Lanes(strategy, _) => kind == SegmentKind::Cpu || *strategy != Strategy::Async,
+            Rows::Lanes(strategy, _) => kind == SegmentKind::Cpu || !strategy.on_event_loop(),
             Rows::Tasks(_) => true,
         }
     }
@@ -337,14 +337,13 @@ impl View {
     /// Adds the rectangles of finished tasks' segments to `out`.
     pub fn push_rects(&self, records: &[TaskRecord], out: &mut Vec<Rect>) {
         for r in records {
-            let Some(row) = self.row(r.task, r.lane) else {
-                continue;
-            };
             for s in r.segments.iter().filter(|s| self.shows(s.kind)) {
-                out.push(
-                    self.plot
-                        .rect(r.task, row, (s.start_ms, s.end_ms), paint_of(s.kind)),
-                );
+                if let Some(row) = self.row(r.task, s.lane_of(r)) {
+                    out.push(
+                        self.plot
+                            .rect(r.task, row, (s.start_ms, s.end_ms), paint_of(s.kind)),
+                    );
+                }
             }
         }
     }
@@ -352,7 +351,7 @@ impl View {
     /// Adds the rectangles of tasks still running, each from its start to `now_ms`, to `out`.
     pub fn push_open(&self, open: &[OpenTask], now_ms: f64, out: &mut Vec<Rect>) {
         // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
-        if matches!(self.rows, Rows::Lanes(Strategy::Async, _)) {
+        if matches!(self.rows, Rows::Lanes(s, _) if s.on_event_loop()) {
             return;
         }
         for o in open {

@@ -22,16 +22,19 @@ use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+
+use wasm_sync::Mutex;
 
 use super::clock::now_ms;
 use crate::model::record::{SCHEDULERS, SchedulerCost};
 
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
-/// `Send + Sync`, hence the `Mutex`; only the main thread ever touches it, so it is never
-/// contended and never waits.
+/// `Send + Sync`, hence the mutexes, and a worker does wake a task (an executor's computation
+/// that is done): they are `wasm_sync`'s, which spin on the main thread (where `Atomics.wait`
+/// traps) for the moment a worker holds them.
 struct ReadyQueue {
     woken: Mutex<Vec<u32>>,
     driver: Mutex<Option<Waker>>,

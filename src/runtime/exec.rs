@@ -17,9 +17,12 @@
 //! fault in a worker ends a threads run at the next tick as failed.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::task::{Poll, Waker};
 
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use wasm_bindgen_futures::spawn_local;
@@ -176,14 +179,14 @@ pub async fn run(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunHead, String> {
     let total = req.plan.tasks();
-    let threads_used = if req.strategy.on_workers() {
+    let threads_used = if req.strategy.uses_pool() {
         req.plan.params.threads
     } else {
         1
     };
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
-    let main = (!req.strategy.on_workers()).then(|| {
+    let main = (!req.strategy.tasks_on_workers()).then(|| {
         Rc::new(MainRun {
             plan: req.plan,
             shared: shared.clone(),
@@ -191,11 +194,14 @@ pub async fn run(
             inject: req.inject.filter(|f| f.on_main()),
             sink: RefCell::default(),
             remaining: Cell::new(total),
+            executor: (req.strategy == Strategy::Executor)
+                .then(|| ExecutorSlots::new(req.plan.params.threads)),
+            failure: RefCell::default(),
         })
     });
     let tasks = match (req.strategy, &main) {
         (Strategy::Sequential, Some(main)) => Some(start_sequential(main.clone())),
-        (Strategy::Async, Some(main)) => Some(start_async(main.clone())),
+        (Strategy::Async | Strategy::Executor, Some(main)) => Some(start_async(main.clone())),
         _ => {
             let gil = (req.strategy == Strategy::Gil)
                 .then(|| Arc::new(Gil::new(req.plan.params.switch_ms)));
@@ -229,12 +235,16 @@ pub async fn run(
             started.append(&mut sink.started);
             records.append(&mut sink.records);
         }
-        if req.strategy.on_workers()
+        if req.strategy.uses_pool()
             && let Some(fault) = threads::take_fault()
         {
             // The faulted worker's task will never finish: stop the others and end now.
             cancel.cancel();
-            failure = Some(fault);
+            failure = Some(fault.message);
+        }
+        if let Some(why) = main.as_ref().and_then(|m| m.failure.take()) {
+            cancel.cancel();
+            failure = Some(why);
         }
         let stop = finished
             || failure.is_some()
@@ -242,7 +252,7 @@ pub async fn run(
                 let seen = *cancel_seen.get_or_insert_with(now_ms);
                 // Main-thread tasks are dropped at once. Workers are waited for (they notice
                 // within one check interval) so the next run finds the pool free.
-                !req.strategy.on_workers() || now_ms() - seen > CANCEL_GRACE_MS
+                !req.strategy.uses_pool() || now_ms() - seen > CANCEL_GRACE_MS
             };
         let now = now_ms();
         if stop || now - last_report >= REPORT_MS {
@@ -268,7 +278,7 @@ pub async fn run(
     // Let the probe tick once more, so a stall that ended with the run is on record.
     sleep(2.0 * PROBE_INTERVAL_MS).await;
     let outcome = match failure {
-        Some(f) => Outcome::Failed(f.message),
+        Some(why) => Outcome::Failed(why),
         None if cancel.is_cancelled() => Outcome::Cancelled,
         None => Outcome::Done,
     };
@@ -281,9 +291,7 @@ pub async fn run(
         outcome,
         hidden_ms: visibility::hidden_ms(shared.origin_ms, end_ms),
         responsiveness: probe::measure(shared.origin_ms, end_ms),
-        scheduler: (req.strategy == Strategy::Async)
-            .then_some(scheduler)
-            .flatten(),
+        scheduler: req.strategy.on_event_loop().then_some(scheduler).flatten(),
     })
 }
 
@@ -334,7 +342,9 @@ fn slice_units(plan: &Plan) -> Option<u64> {
 fn start_sequential(main: Rc<MainRun>) -> Box<dyn Tasks> {
     let set = TaskSet::spawn_all([async move {
         for task in 0..main.plan.tasks() {
-            let r = run_on_main(&main, task).await;
+            let Some(r) = run_on_main(&main, task).await else {
+                return;
+            };
             main.finished(r);
             yield_now().await;
         }
@@ -347,8 +357,9 @@ fn start_async(main: Rc<MainRun>) -> Box<dyn Tasks> {
     let set = TaskSet::spawn_all((0..main.plan.tasks()).map(|task| {
         let main = main.clone();
         async move {
-            let r = run_on_main(&main, task).await;
-            main.finished(r);
+            if let Some(r) = run_on_main(&main, task).await {
+                main.finished(r);
+            }
         }
     }));
     spawn_local(set.drive());
@@ -365,6 +376,54 @@ struct MainRun {
     sink: RefCell<MainSink>,
     /// Tasks not finished yet; the last to finish ends the run.
     remaining: Cell<u32>,
+    /// Async + executor: computations go to the pool, at most `threads` at once.
+    executor: Option<ExecutorSlots>,
+    /// Why the run cannot finish (the executor's pool failed).
+    failure: RefCell<Option<String>>,
+}
+
+/// The executor's threads, as a count of free ones (asyncio's `ThreadPoolExecutor` with
+/// `max_workers=threads`): a computation takes one, or waits on the event loop for one.
+struct ExecutorSlots {
+    free: Cell<u32>,
+    waiting: RefCell<VecDeque<Waker>>,
+}
+
+impl ExecutorSlots {
+    fn new(threads: u32) -> Self {
+        ExecutorSlots {
+            free: Cell::new(threads.max(1)),
+            waiting: RefCell::default(),
+        }
+    }
+
+    /// Waits for a free thread; it is given back when the returned guard drops.
+    async fn take(&self) -> SlotGuard<'_> {
+        poll_fn(|cx| {
+            if self.free.get() > 0 {
+                self.free.set(self.free.get() - 1);
+                Poll::Ready(())
+            } else {
+                self.waiting.borrow_mut().push_back(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+        SlotGuard(self)
+    }
+}
+
+/// A thread of the executor, given back (and the next waiter woken) when dropped.
+struct SlotGuard<'a>(&'a ExecutorSlots);
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        self.0.free.set(self.0.free.get() + 1);
+        let next = self.0.waiting.borrow_mut().pop_front();
+        if let Some(waker) = next {
+            waker.wake();
+        }
+    }
 }
 
 impl MainRun {
@@ -388,7 +447,7 @@ impl MainRun {
 /// `slice_units` with a yield between slices (`None`: the whole computation at once, which
 /// freezes the page on purpose). One clock reading per step: it ends one step and starts the
 /// next.
-async fn run_on_main(main: &MainRun, task: u32) -> TaskRecord {
+async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
     let (plan, slice_units) = (&main.plan, main.slice);
     let mut now = now_ms();
     main.started(task, now);
@@ -405,6 +464,37 @@ async fn run_on_main(main: &MainRun, task: u32) -> TaskRecord {
                 now = now_ms();
                 rec.segment(SegmentKind::Wait, t0, now);
                 kernel.wait_done(ms);
+            }
+            Step::Compute { units, .. } if main.executor.is_some() => {
+                let asked = now;
+                let slot = main.executor.as_ref().map(ExecutorSlots::take);
+                let _slot = match slot {
+                    Some(slot) => Some(slot.await),
+                    None => None,
+                };
+                let Some(done) =
+                    threads::offload(kernel, units, plan.calibration, main.shared.cancel.clone())
+                        .await
+                else {
+                    // Cancelled, or the pool failed: the run ends without this task.
+                    if !main.shared.cancel.is_cancelled() {
+                        main.failure
+                            .replace(Some(threads::pool_failure().unwrap_or_else(|| {
+                                "a computation handed to the executor never came back".into()
+                            })));
+                    }
+                    return None;
+                };
+                rec.segment(SegmentKind::Wait, asked, done.start_ms);
+                rec.segment_on(
+                    Some(done.lane),
+                    SegmentKind::Cpu,
+                    done.start_ms,
+                    done.end_ms,
+                );
+                kernel = done.kernel;
+                now = now_ms();
+                rec.segment(SegmentKind::Wait, done.end_ms, now);
             }
             Step::Compute { units, .. } => {
                 if slice_units.is_some() && units > 0 {
@@ -431,7 +521,7 @@ async fn run_on_main(main: &MainRun, task: u32) -> TaskRecord {
             }
         }
     }
-    rec.finish(now, kernel.checksum())
+    Some(rec.finish(now, kernel.checksum()))
 }
 
 /// Measures the kernel's speed on this thread (blocks it for about 100 ms).

@@ -34,7 +34,7 @@ use super::faults;
 use super::timer::sleep;
 use crate::model::fault::Injected;
 use crate::model::gil::Gil;
-use crate::model::kernel::Kernel;
+use crate::model::kernel::{Calibration, Kernel};
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 use crate::model::workload::{Plan, Step};
 
@@ -385,11 +385,55 @@ pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
     Ok(())
 }
 
-/// Sends `threads` runners to the pool.
+/// What a computation handed to the pool did: the kernel after it, and when and where it ran.
+#[derive(Debug, Clone, Copy)]
+pub struct Offloaded {
+    pub kernel: Kernel,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    pub lane: Lane,
+}
+
+/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result, as
+/// asyncio's `run_in_executor` does; the main thread stays free meanwhile. `None` when the pool
+/// has failed, the worker died, or the run was cancelled (the worker stops within
+/// [`CHECK_MS`]).
+pub async fn offload(
+    kernel: Kernel,
+    units: u64,
+    calibration: Calibration,
+    cancel: CancelToken,
+) -> Option<Offloaded> {
+    let chunk = calibration.units_for(CHECK_MS).max(1);
+    let (tx, rx) = futures_channel::oneshot::channel();
+    spawn(move || {
+        let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
+        let start_ms = now_ms();
+        let mut kernel = kernel;
+        let mut left = units;
+        while left > 0 {
+            if cancel.is_cancelled() {
+                return;
+            }
+            let n = left.min(chunk);
+            kernel.run(n);
+            left -= n;
+        }
+        let _ = tx.send(Offloaded {
+            kernel,
+            start_ms,
+            end_ms: now_ms(),
+            lane,
+        });
+    })
+    .ok()?;
+    rx.await.ok()
+}
+
+/// Sends `threads` runners to the pool; with a `gil`, they compute only while holding it.
 ///
 /// # Errors
 /// When the pool has not started, has failed, or has fewer workers than `threads`.
-/// Starts `threads` runners on the pool; with `gil`, they compute only while holding it.
 pub fn start(
     plan: Arc<Plan>,
     shared: Arc<RunShared>,

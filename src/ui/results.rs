@@ -7,7 +7,7 @@ use crate::model::format;
 use crate::model::params::Strategy;
 use std::sync::Arc;
 
-use crate::model::record::{Outcome, RunRecord};
+use crate::model::record::{Lane, Outcome, RunRecord};
 
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
@@ -111,10 +111,17 @@ fn row(
     let speedup = sequential_ms
         .filter(|_| complete && run.makespan_ms > 0.0)
         .map(|seq| seq / run.makespan_ms);
-    let lanes = if run.threads_used > 1 || s.on_workers() {
-        format!("{} of {} workers", run.lanes().len(), run.pool_size)
+    // Workers that ran something (an executor's tasks live on the main thread, their
+    // computations on workers); main-thread strategies count their one lane.
+    let workers = run
+        .lanes()
+        .iter()
+        .filter(|l| matches!(l, Lane::Worker(_)))
+        .count();
+    let (lanes_used, lanes) = if workers > 0 {
+        (workers, format!("{workers} of {} workers", run.pool_size))
     } else {
-        "main thread".into()
+        (run.lanes().len(), "main thread".into())
     };
     let state = match &run.outcome {
         Outcome::Done => "done",
@@ -164,7 +171,7 @@ fn row(
             {cell("stall", id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
             {cell("lag", id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
             {cell("frames", id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))}
-            {cell("lanes", id("lanes"), Some(run.lanes().len() as f64), lanes)}
+            {cell("lanes", id("lanes"), Some(lanes_used as f64), lanes)}
             <td data-label="Checksum" data-testid=id("checksum") data-value=format!("{:016x}", run.checksum())>
                 <code>{format!("{:016x}", run.checksum())}</code>
             </td>

@@ -446,9 +446,9 @@ impl AppState {
         }));
         // Async starts matter only to the task view; skip their cost when it is not drawn.
         let report_starts =
-            live && !(strategy == Strategy::Async && params.tasks as usize > TASK_VIEW_MAX);
+            live && !(strategy.on_event_loop() && params.tasks as usize > TASK_VIEW_MAX);
         let inject = self.take_inject(|f| {
-            if strategy.on_workers() {
+            if strategy.tasks_on_workers() {
                 f.in_worker_task()
             } else {
                 f.on_main()
@@ -534,7 +534,7 @@ impl AppState {
             text: format!("{} failed: {why}.", strategy.label()),
             report_ms,
         }));
-        if strategy.on_workers() {
+        if strategy.uses_pool() {
             self.pool.set(PoolView::Failed {
                 why: why.to_owned(),
                 started: None,

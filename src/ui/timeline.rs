@@ -258,7 +258,11 @@ pub fn Timeline() -> impl IntoView {
                     None => "Run an experiment to see who ran where and when.".to_string(),
                     Some((s, true)) => format!("{} run in progress: one lane per thread, segments appear as tasks start and end.", s.label()),
                     Some((s, false)) => format!("{} run: one lane per thread.{}", s.label(),
-                        if s == Strategy::Async { " On the event loop, a lane shows who held the main thread; waits overlap in the task view." } else { "" }),
+                        match s {
+                            Strategy::Async => " On the event loop, a lane shows who held the main thread; waits overlap in the task view.",
+                            Strategy::Executor => " The event loop hands each computation to a worker of the executor; waits overlap in the task view.",
+                            _ => "",
+                        }),
                 }}
             </figcaption>
             <p class="legend" aria-hidden="true">

@@ -24,6 +24,7 @@ const TARGETS = [
   { key: 'kernel_wasm_vs_native', op: '>=', value: 0.85 },
   { key: 'wasm_gzip_bytes', op: '<=', value: 250_000 },
   { key: 'gil_cpu_speedup', op: 'in', value: [0.85, 1.15] },
+  { key: 'executor_lag_p99_ms', op: '<=', value: 20 },
 ];
 
 const QUERY = {
@@ -31,6 +32,7 @@ const QUERY = {
   io10k: 'pool=2&workload=io&tasks=10000&io_ms=100',
   io100k: 'pool=2&workload=io&tasks=100000&io_ms=100',
   timeline: 'pool=2&workload=cpu&tasks=10000&cpu_ms=2&threads=2',
+  executor: 'pool=2&workload=cpu&tasks=40&cpu_ms=20&threads=2&yield_every_ms=0',
   fault: 'pool=2&workload=cpu&tasks=4&cpu_ms=50&threads=2&strategy=threads&fault=worker-panic',
 };
 
@@ -133,6 +135,28 @@ try {
     out.main_lag_p99_during_threads_ms = round(median(lags), 2);
     out.gil_cpu_speedup = round(median(gils));
     await close(pg, 'CPU');
+  });
+
+  await section('CPU 40 x 20 ms: async against async + executor', async () => {
+    // Plain async that computes without yielding (as CPU code in a coroutine does), and the
+    // same tasks handing their computations to the executor, back to back.
+    const pg = await env.open(QUERY.executor);
+    const asyncLags = [];
+    const executorLags = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const asy = await pg.run('async');
+      const exe = await pg.run('executor');
+      if (!(await usable(pg, 'CPU async', asy)) || !(await usable(pg, 'CPU executor', exe))) continue;
+      if (asy.checksum !== exe.checksum) {
+        errors.push(`executor: checksum ${exe.checksum} differs from async ${asy.checksum}`);
+        continue;
+      }
+      asyncLags.push(asy.lagP99);
+      executorLags.push(exe.lagP99);
+    }
+    out.async_cpu_lag_p99_ms = round(median(asyncLags), 2);
+    out.executor_lag_p99_ms = round(median(executorLags), 2);
+    await close(pg, 'executor');
   });
 
   await section('I/O 10,000 x 100 ms', async () => {

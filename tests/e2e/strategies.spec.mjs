@@ -18,6 +18,7 @@ for (const workload of ['io', 'cpu', 'mixed']) {
     assert.equal(new Set(strategies.map((s) => rows[s].checksum)).size, 1, `checksums ${strategies.map((s) => rows[s].checksum)}`);
     assert.equal(rows.threads.lanes, 2, 'threads ran on both workers');
     assert.equal(rows.gil.lanes, 2, 'threads + GIL ran on both workers');
+    if (workload !== 'io') assert.equal(rows.executor.lanes, 2, 'the executor computed on both workers');
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
   });
@@ -57,6 +58,20 @@ test('threads + GIL compute at about sequential speed while plain threads go fas
   const ioGil = await io.run('gil');
   assert.ok(ioGil.makespan * 1.6 <= ioSeq.makespan, `gil ${ioGil.makespan} ms vs sequential ${ioSeq.makespan} ms`);
   await io.page.close();
+});
+
+test('async + executor keeps the main thread free for CPU work that plain async blocks it with', { timeout: 90_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&threads=2&yield_every_ms=0');
+  const asy = await pg.run('async');
+  const exe = await pg.run('executor');
+  assert.equal(exe.state, 'done');
+  assert.equal(exe.checksum, asy.checksum, 'the same work');
+  assert.equal(exe.lanes, 2, 'computed on both workers');
+  assert.ok(exe.stall * 5 <= asy.stall, `executor stall ${exe.stall} ms vs async ${asy.stall} ms`);
+  assert.ok(exe.makespan * 1.3 <= asy.makespan, `executor ${exe.makespan} ms vs async ${asy.makespan} ms on 2 threads`);
+  const finding = await pg.page.locator('[data-testid=insights] li[data-rule=executor][data-strategy=executor]').textContent();
+  assert.match(finding, /handed 10 computations to the executor's 2 threads/);
+  await pg.page.close();
 });
 
 test('async CPU that never yields stalls the main thread; threads do not', { timeout: 60_000 }, async () => {
