@@ -270,7 +270,12 @@ impl Digest {
             })
             .fold(0.0, f64::max);
         Digest {
-            summary: Summary::of(tasks, makespan_ms),
+            summary: Summary::of(
+                &tasks.iter().map(|t| t.end_ms).collect::<Vec<_>>(),
+                tasks.iter().map(|t| t.cpu_ms).sum(),
+                tasks.iter().map(|t| t.wait_ms).sum(),
+                makespan_ms,
+            ),
             checksum: crate::model::kernel::combine(tasks.iter().map(|t| t.checksum)),
             lanes,
             max_overlapping_waits: max_overlapping(tasks, SegmentKind::Wait),

@@ -21,15 +21,15 @@ use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::task::{Poll, Waker};
 
-use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use wasm_bindgen_futures::spawn_local;
 
 use super::clock::now_ms;
 use super::event_loop::{TaskSet, Tasks};
 use super::probe::{self, PROBE_INTERVAL_MS};
+pub use super::run_shared::CancelToken;
+use super::run_shared::{RunEvent, RunShared};
 use super::timer::{sleep, sleep_from, yield_now};
 use super::{faults, threads, visibility};
 use crate::model::fault::Injected;
@@ -51,95 +51,12 @@ const REPORT_MS: f64 = 100.0;
 /// How long a cancelled threads run may take to let its workers go, in ms.
 const CANCEL_GRACE_MS: f64 = 1000.0;
 
-/// Asks a run to stop; executors check it between steps and slices.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// Requests cancellation.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    /// Whether cancellation was requested.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Acquire)
-    }
-}
-
-/// State one run's executor shares with [`run`] (and, for threads, with every worker).
-#[derive(Debug)]
-pub struct RunShared {
-    /// The run's start on the shared clock: every record is relative to it.
-    pub origin_ms: f64,
-    pub cancel: CancelToken,
-    /// Whether executors announce task starts (for the live timeline).
-    pub report_starts: bool,
-    done: AtomicU32,
-    finished: AtomicBool,
-    tx: UnboundedSender<RunEvent>,
-}
-
 /// What main-thread tasks report, collected without a channel (same thread, and a channel
 /// message is an allocation per task).
 #[derive(Default)]
 struct MainSink {
     started: Vec<OpenTask>,
     records: Vec<TaskRecord>,
-}
-
-/// What executors tell the run as tasks go.
-#[derive(Debug)]
-pub enum RunEvent {
-    Started(OpenTask),
-    Finished(TaskRecord),
-}
-
-impl RunShared {
-    fn new(cancel: CancelToken, report_starts: bool) -> (Arc<Self>, UnboundedReceiver<RunEvent>) {
-        let (tx, rx) = unbounded();
-        let shared = RunShared {
-            origin_ms: now_ms(),
-            cancel,
-            report_starts,
-            done: AtomicU32::new(0),
-            finished: AtomicBool::new(false),
-            tx,
-        };
-        (Arc::new(shared), rx)
-    }
-
-    /// Announces that `task` started on `lane` at `at_ms` (absolute), if starts are reported.
-    pub fn started(&self, task: u32, lane: Lane, at_ms: f64) {
-        if let Some(open) = self.open_task(task, lane, at_ms) {
-            let _ = self.tx.unbounded_send(RunEvent::Started(open));
-        }
-    }
-
-    /// The announcement of `task`'s start, if starts are reported.
-    fn open_task(&self, task: u32, lane: Lane, at_ms: f64) -> Option<OpenTask> {
-        self.report_starts.then_some(OpenTask {
-            task,
-            lane,
-            start_ms: at_ms - self.origin_ms,
-        })
-    }
-
-    /// Hands a finished task's record to the run from a worker.
-    pub fn emit(&self, record: TaskRecord) {
-        // A run that stopped listening (cancelled) has no one to tell: dropping is right.
-        let _ = self.tx.unbounded_send(RunEvent::Finished(record));
-        self.done.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// Marks the executor as done: no more records will come.
-    pub fn finish(&self) {
-        self.finished.store(true, Ordering::Release);
-    }
-
-    fn is_finished(&self) -> bool {
-        self.finished.load(Ordering::Acquire)
-    }
 }
 
 /// What to run.
@@ -257,7 +174,7 @@ pub async fn run(
         let now = now_ms();
         if stop || now - last_report >= REPORT_MS {
             on_progress(Progress {
-                done: shared.done.load(Ordering::Acquire),
+                done: shared.done(),
                 total,
                 new_records: std::mem::take(&mut records),
                 new_started: std::mem::take(&mut started),
@@ -435,7 +352,7 @@ impl MainRun {
 
     fn finished(&self, record: TaskRecord) {
         self.sink.borrow_mut().records.push(record);
-        self.shared.done.fetch_add(1, Ordering::AcqRel);
+        self.shared.count_done();
         self.remaining.set(self.remaining.get() - 1);
         if self.remaining.get() == 0 {
             self.shared.finish();

@@ -2,7 +2,8 @@
 //!
 //! It owns the shared clock ([`clock`]), timers and yielding on the event loop ([`timer`]),
 //! the main-thread responsiveness probe ([`probe`]), capability detection ([`caps`]), the URL
-//! ([`location`]), the executors ([`exec`]) and the Web Worker pool ([`threads`]). The threaded
+//! ([`location`]), the executors ([`exec`]), what a run shares with them ([`run_shared`]) and
+//! the Web Worker pool ([`threads`]). The threaded
 //! executor is one module: a build without atomics swaps in a stand-in that reports why
 //! threads are unavailable, without touching `model/` or `ui/`.
 
@@ -23,6 +24,7 @@ pub mod faults;
 pub mod frames;
 pub mod location;
 pub mod probe;
+pub mod run_shared;
 pub mod timer;
 pub mod visibility;
 

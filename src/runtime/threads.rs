@@ -29,8 +29,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::exec::{CancelToken, RunShared};
 use super::faults;
+use super::run_shared::{CancelToken, RunShared};
 use super::timer::sleep;
 use crate::model::fault::Injected;
 use crate::model::gil::Gil;

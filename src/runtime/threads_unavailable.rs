@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::exec::RunShared;
+use super::run_shared::RunShared;
 use crate::model::fault::Injected;
 use crate::model::gil::Gil;
 use crate::model::workload::Plan;
