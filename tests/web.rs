@@ -226,17 +226,6 @@ async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
 async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
     pool().await;
     let p = plan(Workload::Cpu, 4, 0, 40, 2);
-    // Once to warm the workers (their first run compiles the kernel), then measured; the
-    // baseline is one worker alone (the main thread computes at another speed).
-    run(Strategy::Threads, p).await;
-    let one = Plan {
-        params: Params {
-            threads: 1,
-            ..p.params
-        },
-        ..p
-    };
-    let s = run(Strategy::Threads, one).await;
     let t = run(Strategy::Threads, p).await;
     let g = run(Strategy::Gil, p).await;
     assert_eq!(g.tasks.len(), 4);
@@ -261,12 +250,13 @@ async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
         .filter(|s| s.kind == SegmentKind::LockWait)
         .count();
     assert!(lock_waits >= 8, "{lock_waits} waits for the GIL");
-    // Serialised: about as long as one thread doing all of it.
+    // Serialised: the computing time of all tasks fits in the wall time once (timings
+    // against other runs are left to the end-to-end tests and the bench).
+    let computing: f64 = g.tasks.iter().map(|r| r.cpu_ms).sum();
     assert!(
-        g.makespan_ms > 0.8 * s.makespan_ms,
-        "GIL {:.0} ms against one thread {:.0} ms",
-        g.makespan_ms,
-        s.makespan_ms
+        computing <= g.makespan_ms * 1.01,
+        "{computing:.0} ms computing in {:.0} ms",
+        g.makespan_ms
     );
 }
 

@@ -47,7 +47,7 @@ test('threads + GIL compute at about sequential speed while plain threads go fas
   const gil = await pg.run('gil');
   assert.equal(gil.checksum, seq.checksum, 'the same work');
   // CPython measured 0.99x on this machine; the GIL's own switching costs a little more.
-  assert.ok(gil.makespan >= 0.8 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
+  assert.ok(gil.makespan >= 0.7 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
   assert.ok(thr.makespan * 1.3 <= gil.makespan, `threads ${thr.makespan} ms vs gil ${gil.makespan} ms`);
   const finding = await pg.page.locator('[data-testid=insights] li[data-rule=gil][data-strategy=gil]').textContent();
   assert.match(finding, /The GIL let 1 of 2 threads compute at any moment/);
