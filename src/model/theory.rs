@@ -46,10 +46,26 @@ fn step_ms(s: &Step) -> (f64, f64) {
 /// A pool of `threads`: its simulated FIFO makespan (computations as if on their own cores),
 /// and the total computation, in ms.
 fn pool_bounds(p: &Params, threads: u32) -> (f64, f64) {
-    let cpu_total = task_durations(p)
+    (pool_queue(p, threads), cpu_total(p))
+}
+
+/// Every computation of the run, in ms.
+fn cpu_total(p: &Params) -> f64 {
+    task_durations(p)
         .flat_map(|s| s.into_iter().map(|x| step_ms(&x).1))
-        .sum();
-    (pool_queue(p, threads), cpu_total)
+        .sum()
+}
+
+/// The longest task, its waits and computations one after another, in ms.
+fn longest_task(p: &Params) -> f64 {
+    task_durations(p)
+        .map(|steps| {
+            steps
+                .iter()
+                .map(|x| step_ms(x).0 + step_ms(x).1)
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max)
 }
 
 /// The expected makespan of `strategy` on `params`, on a device with `cores` cores.
@@ -103,29 +119,20 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
         Strategy::Executor => {
             let threads = p.threads.max(1);
             let parallel = threads.min(cores.max(1));
-            let (queue, cpu_total) = pool_bounds(p, threads);
-            let longest_task = task_durations(p)
-                .map(|steps| {
-                    steps
-                        .iter()
-                        .map(|x| step_ms(x).0 + step_ms(x).1)
-                        .sum::<f64>()
-                })
-                .fold(0.0, f64::max);
             let (makespan, explanation) = match p.workload {
                 Workload::Io => (
                     event_loop(p),
                     "the longest wait: every wait overlaps on the event loop".to_string(),
                 ),
                 Workload::Cpu => (
-                    queue.max(cpu_total / f64::from(parallel)),
+                    pool_queue(p, threads).max(cpu_total(p) / f64::from(parallel)),
                     format!(
                         "tasks × cpu_ms / threads ≈ {} × {} / {} ms: computations go to the executor's {} threads",
                         p.tasks, cpu, parallel, threads
                     ),
                 ),
                 Workload::Mixed => (
-                    longest_task.max(cpu_total / f64::from(parallel)),
+                    longest_task(p).max(cpu_total(p) / f64::from(parallel)),
                     format!(
                         "at least the longest task, and at least every computation spread over {parallel} executor thread{}",
                         if parallel == 1 { "" } else { "s" }

@@ -287,7 +287,8 @@ fn start_async(main: Rc<MainRun>) -> Box<dyn Tasks> {
     Box::new(set)
 }
 
-/// A main-thread run (sequential or async): what its tasks share, one reference per task.
+/// A main-thread run (sequential, async, or async + executor): what its tasks share, one
+/// reference per task.
 struct MainRun {
     plan: Plan,
     shared: Arc<RunShared>,
@@ -366,8 +367,8 @@ impl MainRun {
 
 /// Runs one task on the main thread: waits are timers, computations run in slices of
 /// `slice_units` with a yield between slices (`None`: the whole computation at once, which
-/// freezes the page on purpose). One clock reading per step: it ends one step and starts the
-/// next.
+/// freezes the page on purpose), or in the executor when the run has one ([`in_executor`]).
+/// One clock reading per step: it ends one step and starts the next.
 async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
     let (plan, slice_units) = (&main.plan, main.slice);
     let mut now = now_ms();
@@ -386,38 +387,12 @@ async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
                 rec.segment(SegmentKind::Wait, t0, now);
                 kernel.wait_done(ms);
             }
-            Step::Compute { units, .. } if main.executor.is_some() => {
-                let asked = now;
-                let slot = main.executor.as_ref().map(ExecutorSlots::take);
-                let _slot = match slot {
-                    Some(slot) => Some(slot.await),
-                    None => None,
-                };
-                let Some(done) =
-                    threads::offload(kernel, units, plan.calibration, main.shared.cancel.clone())
-                        .await
-                else {
-                    // Cancelled, or the pool failed: the run ends without this task.
-                    if !main.shared.cancel.is_cancelled() {
-                        main.failure
-                            .replace(Some(threads::pool_failure().unwrap_or_else(|| {
-                                "a computation handed to the executor never came back".into()
-                            })));
-                    }
-                    return None;
-                };
-                rec.segment(SegmentKind::Wait, asked, done.start_ms);
-                rec.segment_on(
-                    Some(done.lane),
-                    SegmentKind::Cpu,
-                    done.start_ms,
-                    done.end_ms,
-                );
-                kernel = done.kernel;
-                now = now_ms();
-                rec.segment(SegmentKind::Wait, done.end_ms, now);
-            }
             Step::Compute { units, .. } => {
+                if let Some(executor) = &main.executor {
+                    (kernel, now) =
+                        in_executor(main, executor, kernel, units, &mut rec, now).await?;
+                    continue;
+                }
                 if slice_units.is_some() && units > 0 {
                     // Tasks woken together (one timer wakes every due sleeper) would otherwise
                     // run their first slices back to back in one turn of the loop.
@@ -443,6 +418,41 @@ async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
         }
     }
     Some(rec.finish(now, kernel.checksum()))
+}
+
+/// One computation of an async + executor task, from `now`: waits on the event loop for a
+/// free thread of the executor, hands the work to it, and awaits the result. Returns the
+/// kernel after it and the time it came back; `None` if cancelled or the pool failed (then
+/// the run is told why).
+async fn in_executor(
+    main: &MainRun,
+    executor: &ExecutorSlots,
+    kernel: Kernel,
+    units: u64,
+    rec: &mut TaskRecorder,
+    now: f64,
+) -> Option<(Kernel, f64)> {
+    let _thread = executor.take().await;
+    let cancel = main.shared.cancel.clone();
+    let Some(done) = threads::offload(kernel, units, main.plan.calibration, cancel).await else {
+        if !main.shared.cancel.is_cancelled() {
+            main.failure
+                .replace(Some(threads::pool_failure().unwrap_or_else(|| {
+                    "a computation handed to the executor never came back".into()
+                })));
+        }
+        return None;
+    };
+    rec.segment(SegmentKind::Wait, now, done.start_ms);
+    rec.segment_on(
+        Some(done.lane),
+        SegmentKind::Cpu,
+        done.start_ms,
+        done.end_ms,
+    );
+    let back = now_ms();
+    rec.segment(SegmentKind::Wait, done.end_ms, back);
+    Some((done.kernel, back))
 }
 
 /// Measures the kernel's speed on this thread (blocks it for about 100 ms).

@@ -404,20 +404,13 @@ pub async fn offload(
     calibration: Calibration,
     cancel: CancelToken,
 ) -> Option<Offloaded> {
-    let chunk = calibration.units_for(CHECK_MS).max(1);
     let (tx, rx) = futures_channel::oneshot::channel();
     spawn(move || {
         let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
         let start_ms = now_ms();
         let mut kernel = kernel;
-        let mut left = units;
-        while left > 0 {
-            if cancel.is_cancelled() {
-                return;
-            }
-            let n = left.min(chunk);
-            kernel.run(n);
-            left -= n;
+        if !compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
+            return;
         }
         let _ = tx.send(Offloaded {
             kernel,
@@ -493,7 +486,6 @@ fn run_blocking(
     shared.started(task, lane, t0);
     let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, t0);
     let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    let chunk = plan.calibration.units_for(CHECK_MS).max(1);
     for step in plan.steps(task) {
         if shared.cancel.is_cancelled() {
             return None;
@@ -517,14 +509,13 @@ fn run_blocking(
                     compute_holding(gil, plan, units, &mut kernel, &mut rec, &shared.cancel)?;
                 }
                 None => {
-                    let mut left = units;
-                    while left > 0 {
-                        if shared.cancel.is_cancelled() {
-                            return None;
-                        }
-                        let n = left.min(chunk);
-                        kernel.run(n);
-                        left -= n;
+                    if !compute_unless_cancelled(
+                        &mut kernel,
+                        units,
+                        &plan.calibration,
+                        &shared.cancel,
+                    ) {
+                        return None;
                     }
                     rec.segment(SegmentKind::Cpu, t0, now_ms());
                 }
@@ -532,6 +523,27 @@ fn run_blocking(
         }
     }
     Some(rec.finish(now_ms(), kernel.checksum()))
+}
+
+/// Runs `units` of `kernel`'s work on this worker in slices of [`CHECK_MS`], checking for
+/// cancellation between them; `false` if cancelled before the end.
+fn compute_unless_cancelled(
+    kernel: &mut Kernel,
+    units: u64,
+    calibration: &Calibration,
+    cancel: &CancelToken,
+) -> bool {
+    let chunk = calibration.units_for(CHECK_MS).max(1);
+    let mut left = units;
+    while left > 0 {
+        if cancel.is_cancelled() {
+            return false;
+        }
+        let n = left.min(chunk);
+        kernel.run(n);
+        left -= n;
+    }
+    true
 }
 
 /// How often a thread holding the GIL checks for a drop request, in ms of work (CPython
