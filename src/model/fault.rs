@@ -52,13 +52,18 @@ impl Injected {
         matches!(self, Injected::MainPanic | Injected::WorkerPanic)
     }
 
+    /// The fault a key written by [`Injected::key`] names.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+
     /// The `fault` key of a query string, if it names a fault (anything else is ignored).
     pub fn from_query(query: &str) -> Option<Self> {
         query
             .trim_start_matches('?')
             .split('&')
             .filter_map(|pair| pair.strip_prefix("fault="))
-            .find_map(|v| Self::ALL.into_iter().find(|f| f.key() == v))
+            .find_map(Self::from_key)
     }
 }
 

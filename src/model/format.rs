@@ -68,6 +68,23 @@ pub fn count(n: u64) -> String {
     crate::model::params::group(n)
 }
 
+/// A size in bytes, in decimal units (B, KB, MB, GB) with three significant digits.
+pub fn bytes(v: f64) -> String {
+    if !v.is_finite() || v < 0.0 {
+        return "–".into();
+    }
+    let (value, unit) = [(1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
+        .into_iter()
+        .find(|(scale, _)| v >= *scale)
+        .map_or((v, "B"), |(scale, unit)| (v / scale, unit));
+    match unit {
+        "B" => format!("{value:.0} B"),
+        _ if value >= 100.0 => format!("{value:.0} {unit}"),
+        _ if value >= 10.0 => format!("{value:.1} {unit}"),
+        _ => format!("{value:.2} {unit}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +112,16 @@ mod tests {
         assert_eq!(times(1.914), "1.91×");
         assert_eq!(times(14.34), "14.3×");
         assert_eq!(count(10_000), "10,000");
+    }
+
+    #[test]
+    fn sizes_pick_a_readable_unit() {
+        assert_eq!(bytes(94.0), "94 B");
+        assert_eq!(bytes(1_240.0), "1.24 KB");
+        assert_eq!(bytes(12_400_000.0), "12.4 MB");
+        assert_eq!(bytes(18_874_368.0), "18.9 MB");
+        assert_eq!(bytes(1_073_741_824.0), "1.07 GB");
+        assert_eq!(bytes(-1.0), "–");
+        assert_eq!(bytes(f64::NAN), "–");
     }
 }

@@ -1,7 +1,7 @@
 //! Whether a strategy may run now, and if not, why (one sentence for the page).
 
 use crate::model::format;
-use crate::model::params::{Checked, Params, STRATEGY_WALL_MAX_MS, Strategy};
+use crate::model::params::{Checked, PROCESSES_MAX, Params, STRATEGY_WALL_MAX_MS, Strategy};
 use crate::model::theory::expected;
 
 /// The thread pool as the gate sees it.
@@ -57,6 +57,12 @@ pub fn can_run_with_theory(
             "it would take about {} (theory), over the {} limit per run",
             format::ms(theory),
             format::ms(STRATEGY_WALL_MAX_MS)
+        ));
+    }
+    if strategy == Strategy::Processes && p.threads > PROCESSES_MAX {
+        return Err(format!(
+            "{} processes asked for, but at most {PROCESSES_MAX} start (each is a wasm instance with a memory of its own)",
+            p.threads
         ));
     }
     if strategy.uses_pool() {
@@ -142,5 +148,23 @@ mod tests {
             can_run(Strategy::Async, &c, 2, &Pool::Unavailable("x".into())),
             Ok(())
         );
+    }
+
+    #[test]
+    fn processes_need_no_pool_but_are_bounded() {
+        let c = |threads| {
+            checked(Params {
+                threads,
+                ..Params::default()
+            })
+        };
+        let no_pool = Pool::Unavailable("not isolated".into());
+        assert_eq!(can_run(Strategy::Processes, &c(4), 2, &no_pool), Ok(()));
+        assert_eq!(
+            can_run(Strategy::Processes, &c(PROCESSES_MAX), 2, &Pool::Starting),
+            Ok(())
+        );
+        let why = can_run(Strategy::Processes, &c(PROCESSES_MAX + 1), 2, &no_pool).unwrap_err();
+        assert!(why.contains("at most 16 start"), "{why}");
     }
 }

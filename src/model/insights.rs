@@ -31,6 +31,7 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
         speedup(run, sequential),
         gil(run),
         executor(run),
+        processes(run),
         overlap(run),
         scheduler(run),
         theory(run, theory_ms),
@@ -146,6 +147,25 @@ pub fn executor(run: &RunRecord) -> Option<Insight> {
     })
 }
 
+/// Processes: what starting them cost, in time and memory, against the run.
+pub fn processes(run: &RunRecord) -> Option<Insight> {
+    let s = run
+        .startup
+        .filter(|_| run.strategy == Strategy::Processes)?;
+    let n = run.threads_used;
+    Some(Insight {
+        rule: "processes",
+        text: format!(
+            "Each of the {n} process{} took {} to start (a Web Worker and a fresh wasm instance with {} of its own memory); the last was ready after {}, {:.0}% of this run. Every task and every result crossed between them as a message: nothing is shared.",
+            if n == 1 { "" } else { "es" },
+            format::ms(s.per_worker_ms),
+            format::bytes(s.memory_bytes),
+            format::ms(s.all_ready_ms),
+            s.all_ready_ms / run.makespan_ms.max(f64::MIN_POSITIVE) * 100.0,
+        ),
+    })
+}
+
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
     let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms > 0.0)?;
@@ -171,9 +191,10 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
             String::new()
         };
         format!(
-            "{n} thread{} {compared}: {:.0}% parallel efficiency (speedup ÷ threads){cores}.",
-            if n == 1 { "" } else { "s" },
-            s / f64::from(n) * 100.0
+            "{n} {} {compared}: {:.0}% parallel efficiency (speedup ÷ {}){cores}.",
+            run.strategy.worker_noun(n),
+            s / f64::from(n) * 100.0,
+            run.strategy.worker_noun(2),
         )
     } else {
         format!("{} {compared} on the same workload.", run.strategy.label())
@@ -237,6 +258,14 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
     } else if p.workload.waits() && p.io_ms < 5 {
         "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
             .to_string()
+    } else if let Some(s) = run
+        .startup
+        .filter(|s| s.all_ready_ms >= 0.5 * (run.makespan_ms - theory_ms))
+    {
+        format!(
+            "process start-up: the last process was ready only after {}",
+            format::ms(s.all_ready_ms)
+        )
     } else if run.strategy.tasks_on_workers() && first_pickup > 0.1 * run.makespan_ms {
         format!(
             "thread start-up: a worker picked up its first task only after {}",
@@ -343,7 +372,9 @@ pub fn scheduler(run: &RunRecord) -> Option<Insight> {
 mod tests {
     use super::*;
     use crate::model::params::{Params, Workload};
-    use crate::model::record::{Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, TaskRecord};
+    use crate::model::record::{
+        Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, Startup, TaskRecord,
+    };
     use crate::model::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
@@ -360,7 +391,7 @@ mod tests {
             RunHead {
                 strategy,
                 params,
-                threads_used: if strategy.uses_pool() {
+                threads_used: if strategy.parallel() {
                     params.threads
                 } else {
                     1
@@ -371,6 +402,7 @@ mod tests {
                 hidden_ms: 0.0,
                 responsiveness: Responsiveness::default(),
                 scheduler: None,
+                startup: None,
             },
             tasks,
         )
@@ -829,5 +861,64 @@ mod tests {
         );
         assert!(i.text.contains("longest stall was 3.00 ms"), "{}", i.text);
         assert!(executor(&run(Strategy::Async, p, r.tasks.clone())).is_none());
+    }
+
+    #[test]
+    fn processes_say_what_starting_them_cost_and_count_as_parallel() {
+        let p = Params {
+            workload: Workload::Cpu,
+            threads: 2,
+            ..Params::default()
+        };
+        let seq = run(
+            Strategy::Sequential,
+            p,
+            (0..2)
+                .map(|t| {
+                    let at = f64::from(t) * 100.0;
+                    task(t, Lane::Main, &[(SegmentKind::Cpu, at, at + 100.0)])
+                })
+                .collect(),
+        );
+        let mut r = run(
+            Strategy::Processes,
+            p,
+            (0..2)
+                .map(|t| {
+                    task(
+                        t,
+                        Lane::Process(t as u16),
+                        &[(SegmentKind::Cpu, 50.0, 150.0)],
+                    )
+                })
+                .collect(),
+        );
+        assert!(
+            processes(&r).is_none(),
+            "no start-up measured, nothing to say"
+        );
+        r.startup = Some(Startup {
+            per_worker_ms: 40.0,
+            all_ready_ms: 50.0,
+            memory_bytes: 18_874_368.0,
+        });
+        let i = processes(&r).expect("a processes run with its start-up has the finding");
+        assert!(
+            i.text
+                .contains("Each of the 2 processes took 40.0 ms to start")
+                && i.text.contains("18.9 MB of its own memory")
+                && i.text.contains("ready after 50.0 ms, 33% of this run"),
+            "{}",
+            i.text
+        );
+        let s = speedup(&r, Some(&seq)).unwrap();
+        assert!(
+            s.text.starts_with("2 processes ran 1.33× faster than sequential: 67% parallel efficiency (speedup ÷ processes)"),
+            "{}",
+            s.text
+        );
+        let t = theory(&r, 100.0).unwrap();
+        assert!(t.text.contains("process start-up"), "{}", t.text);
+        assert!(processes(&run(Strategy::Threads, p, r.tasks.clone())).is_none());
     }
 }

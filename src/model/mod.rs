@@ -24,4 +24,5 @@ pub mod theory;
 pub mod timeline;
 pub mod url;
 pub mod visibility;
+pub mod wire;
 pub mod workload;

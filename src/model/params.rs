@@ -19,6 +19,8 @@ pub const CPU_MS_MAX: u64 = 2_000;
 pub const ROUNDS_MAX: u64 = 100;
 /// Most worker threads (and the largest pool).
 pub const THREADS_MAX: u64 = 128;
+/// Most processes: each is a wasm instance with a memory of its own, started with the run.
+pub const PROCESSES_MAX: u32 = 16;
 /// Longest slice the async strategy computes before yielding, in ms.
 pub const YIELD_MAX: u64 = 1_000;
 /// Bounds of the GIL's switch interval, in ms (CPython's `sys.setswitchinterval`; default 5).
@@ -141,16 +143,20 @@ pub enum Strategy {
     /// Async tasks on the event loop that hand each computation to a pool of `threads`
     /// workers and await it (asyncio's `run_in_executor` / `to_thread`).
     Executor,
+    /// Tasks on `threads` processes: workers with a wasm instance and memory of their own,
+    /// nothing shared; tasks and results travel as messages (`multiprocessing`).
+    Processes,
 }
 
 impl Strategy {
     /// Every strategy, in the order "Run all" runs them.
-    pub const ALL: [Strategy; 5] = [
+    pub const ALL: [Strategy; 6] = [
         Strategy::Sequential,
         Strategy::Async,
         Strategy::Threads,
         Strategy::Gil,
         Strategy::Executor,
+        Strategy::Processes,
     ];
 
     /// The URL key.
@@ -161,6 +167,7 @@ impl Strategy {
             Strategy::Threads => "threads",
             Strategy::Gil => "gil",
             Strategy::Executor => "executor",
+            Strategy::Processes => "processes",
         }
     }
 
@@ -172,6 +179,7 @@ impl Strategy {
             Strategy::Threads => "Threads",
             Strategy::Gil => "Threads + GIL",
             Strategy::Executor => "Async + executor",
+            Strategy::Processes => "Processes",
         }
     }
 
@@ -183,6 +191,7 @@ impl Strategy {
             Strategy::Threads => "threading / ThreadPoolExecutor",
             Strategy::Gil => "threading in CPython, with its GIL",
             Strategy::Executor => "asyncio with run_in_executor / to_thread",
+            Strategy::Processes => "multiprocessing / ProcessPoolExecutor",
         }
     }
 
@@ -193,7 +202,26 @@ impl Strategy {
 
     /// Whether each task runs whole on a worker (else tasks live on the main thread).
     pub fn tasks_on_workers(self) -> bool {
-        matches!(self, Strategy::Threads | Strategy::Gil)
+        matches!(
+            self,
+            Strategy::Threads | Strategy::Gil | Strategy::Processes
+        )
+    }
+
+    /// Whether it runs on `threads` workers of its own or of the pool (the `threads` field
+    /// applies), rather than on the main thread alone.
+    pub fn parallel(self) -> bool {
+        self.uses_pool() || self == Strategy::Processes
+    }
+
+    /// What `n` of its workers are called: threads, or processes.
+    pub fn worker_noun(self, n: u32) -> &'static str {
+        match (self == Strategy::Processes, n == 1) {
+            (true, true) => "process",
+            (true, false) => "processes",
+            (false, true) => "thread",
+            (false, false) => "threads",
+        }
     }
 
     /// Whether its tasks are futures interleaved on the event loop (their waits overlap there).
@@ -265,7 +293,7 @@ impl Field {
             Field::CpuMs => "Compute per step (cpu_ms)",
             Field::Jitter => "Wait jitter",
             Field::Rounds => "Rounds (mixed)",
-            Field::Threads => "Threads",
+            Field::Threads => "Threads / processes",
             Field::YieldEveryMs => "Main thread yields every (ms)",
             Field::SwitchMs => "GIL switch interval (ms)",
             Field::Seed => "Seed",

@@ -13,7 +13,7 @@ use std::fmt::Display;
 use std::str::FromStr;
 
 use crate::model::params::{Params, Strategy};
-use crate::model::record::{Digest, Lane, Outcome, RunRecord, SCHEDULERS, SchedulerCost};
+use crate::model::record::{Digest, Lane, Outcome, RunRecord, SCHEDULERS, SchedulerCost, Startup};
 use crate::model::stats::{Responsiveness, Summary};
 use crate::model::url::{self, escape, pairs};
 
@@ -107,6 +107,11 @@ fn encode_run(run: &RunRecord) -> String {
             .put("wakes", s.wakes)
             .put("us_per_wake", s.us_per_wake);
     }
+    if let Some(s) = &run.startup {
+        line.put("startup_per_worker_ms", s.per_worker_ms)
+            .put("startup_all_ready_ms", s.all_ready_ms)
+            .put("startup_memory_bytes", s.memory_bytes);
+    }
     let d = &run.digest;
     let s = &d.summary;
     let lanes: Vec<String> = d.lanes.iter().map(|l| l.key()).collect();
@@ -173,6 +178,18 @@ fn decode_run(line: &str) -> Option<RunRecord> {
         }),
         _ => None,
     };
+    let startup = match (
+        f.get("startup_per_worker_ms"),
+        f.get("startup_all_ready_ms"),
+        f.get("startup_memory_bytes"),
+    ) {
+        (Some(per_worker_ms), Some(all_ready_ms), Some(memory_bytes)) => Some(Startup {
+            per_worker_ms,
+            all_ready_ms,
+            memory_bytes,
+        }),
+        _ => None,
+    };
     let makespan_ms = f.get("makespan_ms")?;
     let checksum = f.text("checksum")?;
     if checksum.len() != 16 || !checksum.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -202,6 +219,7 @@ fn decode_run(line: &str) -> Option<RunRecord> {
             missed_frames: f.get("missed_frames")?,
         },
         scheduler,
+        startup,
         digest: Digest {
             summary: Summary {
                 tasks_done: f.get("tasks_done")?,
@@ -265,6 +283,11 @@ mod tests {
                     spawn_us_per_task: 1.0 / 3.0,
                     wakes: 42,
                     us_per_wake: 0.8,
+                }),
+                startup: Some(Startup {
+                    per_worker_ms: 41.5,
+                    all_ready_ms: 57.25,
+                    memory_bytes: 20_971_520.0,
                 }),
             },
             tasks,
@@ -381,7 +404,18 @@ mod tests {
                 us_per_wake: wake,
             },
         ));
-        let lane = prop_oneof![Just(Lane::Main), any::<u16>().prop_map(Lane::Worker)];
+        let startup = proptest::option::of((arb_f64(), arb_f64(), arb_f64()).prop_map(
+            |(w, a, m)| Startup {
+                per_worker_ms: w,
+                all_ready_ms: a,
+                memory_bytes: m,
+            },
+        ));
+        let lane = prop_oneof![
+            Just(Lane::Main),
+            any::<u16>().prop_map(Lane::Worker),
+            any::<u16>().prop_map(Lane::Process)
+        ];
         let summary = (any::<usize>(), prop::array::uniform6(arb_f64()));
         let digest = (
             summary,
@@ -401,7 +435,7 @@ mod tests {
             (any::<u32>(), any::<u32>(), any::<u32>()),
             (arb_f64(), arb_f64(), outcome, responsiveness, scheduler),
             digest,
-            (tasks, any::<bool>()),
+            (tasks, any::<bool>(), startup),
         )
             .prop_map(
                 |(
@@ -409,7 +443,7 @@ mod tests {
                     (threads_used, pool_size, cores),
                     (makespan_ms, hidden_ms, outcome, responsiveness, scheduler),
                     ((tasks_done, [tp, p50, p95, max, cpu, wait]), checksum, lanes, overlap, pick),
-                    (tasks, details_dropped),
+                    (tasks, details_dropped, startup),
                 )| RunRecord {
                     strategy,
                     params,
@@ -421,6 +455,7 @@ mod tests {
                     hidden_ms,
                     responsiveness,
                     scheduler,
+                    startup,
                     digest: Digest {
                         summary: Summary {
                             tasks_done,

@@ -12,22 +12,37 @@ pub enum Lane {
     Main,
     /// Worker thread `k` of the pool.
     Worker(u16),
+    /// Process `k`: a worker with a wasm instance of its own.
+    Process(u16),
 }
 
 impl Lane {
-    /// A short key for stored text: `main`, `w3`.
+    /// A short key for stored text: `main`, `w3`, `p1`.
     pub fn key(self) -> String {
         match self {
             Lane::Main => "main".into(),
             Lane::Worker(k) => format!("w{k}"),
+            Lane::Process(k) => format!("p{k}"),
         }
     }
 
     /// Parses a key written by [`Lane::key`].
     pub fn from_key(s: &str) -> Option<Self> {
-        match s {
-            "main" => Some(Lane::Main),
-            _ => s.strip_prefix('w')?.parse().ok().map(Lane::Worker),
+        if s == "main" {
+            return Some(Lane::Main);
+        }
+        let number = |prefix: char| s.strip_prefix(prefix)?.parse().ok();
+        number('w')
+            .map(Lane::Worker)
+            .or_else(|| number('p').map(Lane::Process))
+    }
+
+    /// A short label for the timeline: `main`, `worker 3`, `process 1`.
+    pub fn short_label(self) -> String {
+        match self {
+            Lane::Main => "main".into(),
+            Lane::Worker(k) => format!("worker {k}"),
+            Lane::Process(k) => format!("process {k}"),
         }
     }
 }
@@ -37,6 +52,7 @@ impl std::fmt::Display for Lane {
         match self {
             Lane::Main => write!(f, "main thread"),
             Lane::Worker(k) => write!(f, "worker {k}"),
+            Lane::Process(k) => write!(f, "process {k}"),
         }
     }
 }
@@ -218,6 +234,19 @@ pub struct SchedulerCost {
     pub us_per_wake: f64,
 }
 
+/// How long a run's own workers took to start (processes start with the run, each a fresh
+/// wasm instance; a thread pool's start-up is before any run).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Startup {
+    /// The median over workers of spawn to ready, ms.
+    pub per_worker_ms: f64,
+    /// From the run's start until the last worker was ready, ms.
+    pub all_ready_ms: f64,
+    /// The median over workers of the wasm memory each had when ready (its own instance's
+    /// memory: committed pages, measured), bytes.
+    pub memory_bytes: f64,
+}
+
 /// Everything about a run except its task records (what executors know when it ends).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunHead {
@@ -236,6 +265,8 @@ pub struct RunHead {
     pub responsiveness: Responsiveness,
     /// The async scheduler's measured cost, for runs on the event loop.
     pub scheduler: Option<SchedulerCost>,
+    /// The start-up of the run's own workers (processes).
+    pub startup: Option<Startup>,
 }
 
 /// Figures projected from the task records once, when the run ends: they outlive the records
@@ -322,6 +353,8 @@ pub struct RunRecord {
     /// Main-thread responsiveness during the run.
     pub responsiveness: Responsiveness,
     pub scheduler: Option<SchedulerCost>,
+    /// The start-up of the run's own workers (processes).
+    pub startup: Option<Startup>,
     /// Projections of the task records, kept when the records are dropped.
     pub digest: Digest,
     /// Finished tasks (fewer than `params.tasks` unless done; empty once dropped).
@@ -366,6 +399,7 @@ impl RunRecord {
             hidden_ms: head.hidden_ms,
             responsiveness: head.responsiveness,
             scheduler,
+            startup: head.startup,
             tasks,
             details_dropped: false,
         }
@@ -429,6 +463,7 @@ impl RunRecord {
             hidden_ms: self.hidden_ms,
             responsiveness: self.responsiveness,
             scheduler: self.scheduler,
+            startup: self.startup,
             digest: self.digest.clone(),
             tasks: Vec::new(),
             details_dropped: true,
@@ -484,6 +519,11 @@ mod tests {
                     wakes: 9,
                     us_per_wake: 0.75,
                 }),
+                startup: Some(Startup {
+                    per_worker_ms: 30.0,
+                    all_ready_ms: 45.0,
+                    memory_bytes: 18_874_368.0,
+                }),
             },
             tasks,
         );
@@ -533,6 +573,7 @@ mod tests {
                 wakes: 4,
                 us_per_wake: 2_500.0,
             }),
+            startup: None,
         };
         let cost = RunRecord::new(head, tasks).scheduler.unwrap();
         assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");

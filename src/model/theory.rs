@@ -165,31 +165,37 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
                 explanation,
             }
         }
-        Strategy::Threads => {
+        Strategy::Threads | Strategy::Processes => {
             let threads = p.threads.max(1);
             let parallel = threads.min(cores.max(1));
             let (queue, cpu_total) = pool_bounds(p, threads);
             let cpu_bound = cpu_total / f64::from(parallel);
             let makespan = queue.max(cpu_bound);
+            let (noun, nouns) = (strategy.worker_noun(1), strategy.worker_noun(2));
             let explanation = match p.workload {
                 Workload::Io if simple => format!(
-                    "ceil(tasks / threads) × io_ms = ceil({} / {}) × {} ms: a waiting task holds its thread",
+                    "ceil(tasks / {nouns}) × io_ms = ceil({} / {}) × {} ms: a waiting task holds its {noun}",
                     p.tasks, threads, io
                 ),
                 Workload::Cpu if threads <= cores => {
                     format!(
-                        "tasks × cpu_ms / threads ≈ {} × {} / {} ms (FIFO pool)",
+                        "tasks × cpu_ms / {nouns} ≈ {} × {} / {} ms (FIFO pool)",
                         p.tasks, cpu, threads
                     )
                 }
                 Workload::Cpu => format!(
-                    "tasks × cpu_ms / cores = {} × {} / {} ms: {} threads share {} cores",
+                    "tasks × cpu_ms / cores = {} × {} / {} ms: {} {nouns} share {} cores",
                     p.tasks, cpu, parallel, threads, cores
                 ),
                 _ => format!(
-                    "simulated FIFO pool of {threads} threads, computations limited to {parallel} core{}",
+                    "simulated FIFO pool of {threads} {nouns}, computations limited to {parallel} core{}",
                     if parallel == 1 { "" } else { "s" }
                 ),
+            };
+            let explanation = if strategy == Strategy::Processes {
+                format!("{explanation}; plus the processes' start-up, measured apart")
+            } else {
+                explanation
             };
             Theory {
                 makespan_ms: makespan,
@@ -259,6 +265,41 @@ mod tests {
             threads,
             ..Params::default()
         }
+    }
+
+    #[test]
+    fn processes_are_a_pool_like_threads_whose_start_up_is_measured_apart() {
+        for workload in [Workload::Io, Workload::Cpu, Workload::Mixed] {
+            let p = Params {
+                workload,
+                tasks: 10,
+                threads: 4,
+                ..Params::default()
+            };
+            let (thr, pro) = (
+                expected(Strategy::Threads, &p, 2),
+                expected(Strategy::Processes, &p, 2),
+            );
+            assert_eq!(pro.makespan_ms, thr.makespan_ms, "{workload:?}");
+            assert!(
+                pro.explanation
+                    .ends_with("; plus the processes' start-up, measured apart"),
+                "{}",
+                pro.explanation
+            );
+        }
+        let io = Params {
+            workload: Workload::Io,
+            tasks: 10,
+            threads: 4,
+            jitter: Jitter::None,
+            ..Params::default()
+        };
+        assert!(
+            expected(Strategy::Processes, &io, 2)
+                .explanation
+                .starts_with("ceil(tasks / processes) × io_ms = ceil(10 / 4) × 100 ms: a waiting task holds its process")
+        );
     }
 
     #[test]

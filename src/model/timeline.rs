@@ -102,19 +102,22 @@ impl Layout {
     }
 }
 
-/// The lanes a run shows: the main thread, and for threads runs every worker of the pool
-/// (idle workers show as empty lanes), plus the `known` lanes and any lane a record names (so a
+/// The lanes a run shows: the main thread, and the run's `workers` (every worker of the pool
+/// for pool strategies, every process for processes; idle ones show as empty lanes), plus the `known` lanes and any lane a record names (so a
 /// live view can pass only the records that arrived since it last looked).
 pub fn lanes(
     strategy: Strategy,
-    pool_size: u32,
+    workers: u32,
     known: &[Lane],
     records: &[TaskRecord],
     open: &[OpenTask],
 ) -> Vec<Lane> {
     let mut lanes = vec![Lane::Main];
     if strategy.uses_pool() {
-        lanes.extend((0..pool_size).map(|k| Lane::Worker(k as u16)));
+        lanes.extend((0..workers).map(|k| Lane::Worker(k as u16)));
+    }
+    if strategy == Strategy::Processes {
+        lanes.extend((0..workers).map(|k| Lane::Process(k as u16)));
     }
     lanes.extend_from_slice(known);
     lanes.extend(
@@ -303,10 +306,7 @@ impl View {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| Row {
-                        label: match l {
-                            Lane::Main => "main".into(),
-                            Lane::Worker(k) => format!("worker {k}"),
-                        },
+                        label: l.short_label(),
                         y: i as f64 * (LANE_H + ROW_GAP),
                         h: LANE_H,
                     })

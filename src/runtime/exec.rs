@@ -11,7 +11,7 @@
 //!   tasks.
 //! - Async: every task a future of its own in a [`TaskSet`] on the event loop; waits overlap;
 //!   computations run on the main thread in slices of `yield_every_ms`.
-//! - Threads: see [`super::threads`].
+//! - Threads: see [`super::threads`]; processes: see [`super::processes`].
 //!
 //! Cancel drops a main-thread run's futures at the next tick (and their timers with them); a
 //! fault in a worker ends a threads run at the next tick as failed.
@@ -28,6 +28,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::clock::now_ms;
 use super::event_loop::{TaskSet, Tasks};
 use super::probe::{self, PROBE_INTERVAL_MS};
+use super::processes::{self, Processes};
 pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::{sleep, sleep_from, yield_now};
@@ -96,7 +97,7 @@ pub async fn run(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunHead, String> {
     let total = req.plan.tasks();
-    let threads_used = if req.strategy.uses_pool() {
+    let threads_used = if req.strategy.parallel() {
         req.plan.params.threads
     } else {
         1
@@ -116,9 +117,19 @@ pub async fn run(
             failure: RefCell::default(),
         })
     });
+    let mut processes = None;
     let tasks = match (req.strategy, &main) {
         (Strategy::Sequential, Some(main)) => Some(start_sequential(main.clone())),
         (Strategy::Async | Strategy::Executor, Some(main)) => Some(start_async(main.clone())),
+        (Strategy::Processes, _) => {
+            processes = Some(processes::start(
+                req.plan,
+                shared.clone(),
+                threads_used,
+                req.inject,
+            )?);
+            None
+        }
         _ => {
             let gil = (req.strategy == Strategy::Gil)
                 .then(|| Arc::new(Gil::new(req.plan.params.switch_ms)));
@@ -159,6 +170,10 @@ pub async fn run(
             cancel.cancel();
             failure = Some(fault.message);
         }
+        if let Some(why) = processes.as_ref().and_then(Processes::take_failure) {
+            cancel.cancel();
+            failure = Some(why);
+        }
         if let Some(why) = main.as_ref().and_then(|m| m.failure.take()) {
             cancel.cancel();
             failure = Some(why);
@@ -191,6 +206,9 @@ pub async fn run(
         t.drop_all();
         t.cost()
     });
+    let startup = processes.as_ref().and_then(Processes::startup);
+    // Dropping the processes terminates them, as leaving `with Pool() as p:` does.
+    drop(processes);
     let end_ms = now_ms();
     // Let the probe tick once more, so a stall that ended with the run is on record.
     sleep(2.0 * PROBE_INTERVAL_MS).await;
@@ -209,6 +227,7 @@ pub async fn run(
         hidden_ms: visibility::hidden_ms(shared.origin_ms, end_ms),
         responsiveness: probe::measure(shared.origin_ms, end_ms),
         scheduler: req.strategy.on_event_loop().then_some(scheduler).flatten(),
+        startup,
     })
 }
 

@@ -1,7 +1,25 @@
-//! The page: its URL (where the experiment lives, so a copied link reproduces it) and the
-//! element it mounts into.
+//! The page: its URL (where the experiment lives, so a copied link reproduces it), the
+//! element it mounts into, and where its wasm-bindgen glue lives (for workers to load).
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of wasm-bindgen's JS glue, which workers import to instantiate the module.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_JS: js_sys::JsString;
+}
+
+/// The URL of wasm-bindgen's JS glue (this module's own `import.meta.url`).
+pub fn glue_js() -> JsValue {
+    GLUE_JS.with(|u| JsValue::from(u.clone()))
+}
+
+/// Whether this instance runs in a page (not in a worker: a pool thread or a process).
+pub fn in_page() -> bool {
+    web_sys::window().is_some()
+}
 
 fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())

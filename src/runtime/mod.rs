@@ -15,6 +15,7 @@ compile_error!(
      the `no-threads` feature for a single-threaded build."
 );
 
+pub mod blocking;
 pub mod canvas;
 pub mod caps;
 pub mod clock;
@@ -24,6 +25,7 @@ pub mod faults;
 pub mod frames;
 pub mod location;
 pub mod probe;
+pub mod processes;
 pub mod run_shared;
 pub mod timer;
 pub mod visibility;

@@ -23,25 +23,22 @@ use std::future::{Future, poll_fn};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Poll, Waker};
-use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::faults;
 use super::run_shared::{CancelToken, RunShared};
 use super::timer::sleep;
+use super::{blocking, faults, location};
 use crate::model::fault::Injected;
 use crate::model::gil::Gil;
 use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
-use crate::model::workload::{Plan, Step};
+use crate::model::record::Lane;
+use crate::model::workload::Plan;
 
-/// How often a worker checks for cancellation while waiting or computing, in ms.
-const CHECK_MS: f64 = 10.0;
 /// How long a failed pool's live workers get to finish their current check interval (they
-/// stop within [`CHECK_MS`] of the cancel) before they are terminated, in ms.
+/// stop within [`blocking::CHECK_MS`] of the cancel) before they are terminated, in ms.
 const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
 /// How long workers may take to start before the pool is declared failed: generous, since a
 /// pool of 50 starts in about 0.9 s on 2 cores.
@@ -62,13 +59,6 @@ extern "C" {
         index: u32,
         on_event: &JsValue,
     ) -> Result<web_sys::Worker, JsValue>;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of wasm-bindgen's JS glue, which workers import to instantiate the module.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static MAIN_JS: js_sys::JsString;
 }
 
 /// A worker's entry point (called by `pool.js`): runs one rayon thread until the pool ends.
@@ -245,7 +235,7 @@ pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, S
     let (module, memory, main_js) = (
         wasm_bindgen::module(),
         wasm_bindgen::memory(),
-        MAIN_JS.with(|u| JsValue::from(u.clone())),
+        location::glue_js(),
     );
     let mut spawned = Vec::with_capacity(n);
     let mut spawn_error = None;
@@ -397,7 +387,7 @@ pub struct Offloaded {
 /// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result, as
 /// asyncio's `run_in_executor` does; the main thread stays free meanwhile. `None` when the pool
 /// has failed, the worker died, or the run was cancelled (the worker stops within
-/// [`CHECK_MS`]).
+/// [`blocking::CHECK_MS`]).
 pub async fn offload(
     kernel: Kernel,
     units: u64,
@@ -409,7 +399,7 @@ pub async fn offload(
         let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
         let start_ms = now_ms();
         let mut kernel = kernel;
-        if !compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
+        if !blocking::compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
             return;
         }
         let _ = tx.send(Offloaded {
@@ -461,7 +451,15 @@ pub fn start(
                 if task == 0 {
                     faults::strike(inject);
                 }
-                if let Some(r) = run_blocking(&plan, task, &shared, lane, gil.as_deref()) {
+                shared.started(task, lane, now_ms());
+                if let Some(r) = blocking::run_task(
+                    &plan,
+                    task,
+                    shared.origin_ms,
+                    lane,
+                    &shared.cancel,
+                    gil.as_deref(),
+                ) {
                     shared.emit(r);
                 }
             }
@@ -472,125 +470,3 @@ pub fn start(
     }
     Ok(())
 }
-
-/// Runs one task on this worker, blocking it for waits; with a `gil`, each computation holds
-/// it (waits do not), letting it go whenever a waiting thread asks.
-fn run_blocking(
-    plan: &Plan,
-    task: u32,
-    shared: &RunShared,
-    lane: Lane,
-    gil: Option<&Gil>,
-) -> Option<TaskRecord> {
-    let t0 = now_ms();
-    shared.started(task, lane, t0);
-    let mut rec = TaskRecorder::start(task, lane, shared.origin_ms, t0);
-    let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    for step in plan.steps(task) {
-        if shared.cancel.is_cancelled() {
-            return None;
-        }
-        let t0 = now_ms();
-        match step {
-            Step::Wait { ms } => {
-                let deadline = t0 + ms;
-                loop {
-                    let left = deadline - now_ms();
-                    if left <= 0.0 || shared.cancel.is_cancelled() {
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_secs_f64(left.min(CHECK_MS) / 1000.0));
-                }
-                rec.segment(SegmentKind::Wait, t0, now_ms());
-                kernel.wait_done(ms);
-            }
-            Step::Compute { units, .. } => match gil {
-                Some(gil) => {
-                    compute_holding(gil, plan, units, &mut kernel, &mut rec, &shared.cancel)?;
-                }
-                None => {
-                    if !compute_unless_cancelled(
-                        &mut kernel,
-                        units,
-                        &plan.calibration,
-                        &shared.cancel,
-                    ) {
-                        return None;
-                    }
-                    rec.segment(SegmentKind::Cpu, t0, now_ms());
-                }
-            },
-        }
-    }
-    Some(rec.finish(now_ms(), kernel.checksum()))
-}
-
-/// Runs `units` of `kernel`'s work on this worker in slices of [`CHECK_MS`], checking for
-/// cancellation between them; `false` if cancelled before the end.
-fn compute_unless_cancelled(
-    kernel: &mut Kernel,
-    units: u64,
-    calibration: &Calibration,
-    cancel: &CancelToken,
-) -> bool {
-    let chunk = calibration.units_for(CHECK_MS).max(1);
-    let mut left = units;
-    while left > 0 {
-        if cancel.is_cancelled() {
-            return false;
-        }
-        let n = left.min(chunk);
-        kernel.run(n);
-        left -= n;
-    }
-    true
-}
-
-/// How often a thread holding the GIL checks for a drop request, in ms of work (CPython
-/// checks between bytecodes).
-const GIL_CHECK_MS: f64 = 0.05;
-
-/// Runs `units` of work holding `gil`: waits for it (a lock wait segment), computes in small
-/// slices, and hands it over whenever a waiting thread asks. `None` if cancelled.
-fn compute_holding(
-    gil: &Gil,
-    plan: &Plan,
-    units: u64,
-    kernel: &mut Kernel,
-    rec: &mut TaskRecorder,
-    cancel: &CancelToken,
-) -> Option<()> {
-    let cancelled = || cancel.is_cancelled();
-    let slice = plan.calibration.units_for(GIL_CHECK_MS).max(1);
-    // Records the wait for the lock since `asked`; the time it was taken, if it was.
-    let waited = |rec: &mut TaskRecorder, asked: f64, got: bool| -> Option<f64> {
-        let at = now_ms();
-        if at - asked >= LOCK_WAIT_MIN_MS {
-            rec.segment(SegmentKind::LockWait, asked, at);
-        }
-        got.then_some(at)
-    };
-    let asked = now_ms();
-    let mut from = waited(rec, asked, gil.acquire(&cancelled))?;
-    let mut left = units;
-    while left > 0 {
-        if cancelled() {
-            gil.release();
-            return None;
-        }
-        let n = left.min(slice);
-        kernel.run(n);
-        left -= n;
-        if left > 0 && gil.drop_requested() {
-            let until = now_ms();
-            rec.segment(SegmentKind::Cpu, from, until);
-            from = waited(rec, until, gil.hand_over(&cancelled))?;
-        }
-    }
-    rec.segment(SegmentKind::Cpu, from, now_ms());
-    gil.release();
-    Some(())
-}
-
-/// Lock waits shorter than this are not recorded (the lock was free), in ms.
-const LOCK_WAIT_MIN_MS: f64 = 0.01;

@@ -24,8 +24,13 @@ pub mod timeline;
 /// The element the playground mounts into when a host page provides one (embedding).
 pub const HOST_ID: &str = "async-vs-threads";
 
-/// Starts the probe and mounts the app into `#async-vs-threads`, or the body.
+/// Starts the probe and mounts the app into `#async-vs-threads`, or the body. A process (a
+/// worker with an instance of its own, see `runtime::processes`) runs this start function
+/// too, and has no page to mount into.
 pub fn mount() {
+    if !crate::runtime::location::in_page() {
+        return;
+    }
     crate::runtime::faults::install_panic_hook();
     crate::runtime::probe::start();
     crate::runtime::visibility::start();

@@ -113,13 +113,16 @@ fn row(
         .map(|seq| seq / run.makespan_ms);
     // Workers that ran something (an executor's tasks live on the main thread, their
     // computations on workers); main-thread strategies count their one lane.
-    let workers = run
-        .lanes()
-        .iter()
-        .filter(|l| matches!(l, Lane::Worker(_)))
-        .count();
+    let count = |f: fn(&Lane) -> bool| run.lanes().iter().filter(|l| f(l)).count();
+    let workers = count(|l| matches!(l, Lane::Worker(_)));
+    let processes = count(|l| matches!(l, Lane::Process(_)));
     let (lanes_used, lanes) = if workers > 0 {
         (workers, format!("{workers} of {} workers", run.pool_size))
+    } else if processes > 0 {
+        (
+            processes,
+            format!("{processes} of {} processes", run.threads_used),
+        )
     } else {
         (run.lanes().len(), "main thread".into())
     };
@@ -150,6 +153,13 @@ fn row(
             </span>
         }
     });
+    let startup = run.startup.map(|s| {
+        view! {
+            <span class="explain" data-testid=id("startup") data-per-worker-ms=format!("{:.3}", s.per_worker_ms) data-memory-bytes=format!("{:.0}", s.memory_bytes)>
+                {format!("start-up: {} per process, all ready after {}; {} of wasm memory each", format::ms(s.per_worker_ms), format::ms(s.all_ready_ms), format::bytes(s.memory_bytes))}
+            </span>
+        }
+    });
     view! {
         <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string()>
             {head}
@@ -157,6 +167,7 @@ fn row(
                 {makespan_text}
                 {disturbed}
                 {scheduler}
+                {startup}
             </td>
             {theory}
             {cell("delta", id("delta"), None, if complete { format::delta_pct(run.makespan_ms, theory_ms) } else { "–".into() })}

@@ -86,7 +86,9 @@ pub struct Running {
 #[derive(Debug, Clone, Default)]
 pub struct LiveRun {
     pub strategy: Option<Strategy>,
-    pub pool_size: u32,
+    /// The lanes of workers it shows: the pool's size for pool strategies, the process count
+    /// for processes.
+    pub workers: u32,
     pub tasks: u32,
     /// Records so far, while running.
     arrived: Vec<TaskRecord>,
@@ -430,7 +432,11 @@ impl AppState {
             let theory_ms = self.theory(strategy).makespan_ms;
             self.live.set_value(LiveRun {
                 strategy: Some(strategy),
-                pool_size,
+                workers: if strategy == Strategy::Processes {
+                    params.threads
+                } else {
+                    pool_size
+                },
                 tasks: params.tasks,
                 span_ms: theory_ms.max(1.0) * 1.05,
                 running: true,
@@ -668,6 +674,7 @@ impl AppState {
                     hidden_ms: 0.0,
                     responsiveness: Responsiveness::default(),
                     scheduler: None,
+                    startup: None,
                 },
                 Vec::new(),
             )));

@@ -184,7 +184,7 @@ pub fn Timeline() -> impl IntoView {
                     _ => &[],
                 };
                 let lanes =
-                    timeline::lanes(strategy, live.pool_size, known, p.new_records(live), &open);
+                    timeline::lanes(strategy, live.workers, known, p.new_records(live), &open);
                 let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
                 if lane_names.with_untracked(|n| *n != names) {
                     lane_names.set(names);
@@ -261,6 +261,7 @@ pub fn Timeline() -> impl IntoView {
                         match s {
                             Strategy::Async => " On the event loop, a lane shows who held the main thread; waits overlap in the task view.",
                             Strategy::Executor => " The event loop hands each computation to a worker of the executor; waits overlap in the task view.",
+                            Strategy::Processes => " Each process is a worker with a wasm instance of its own; a lane starts when its process is ready.",
                             _ => "",
                         }),
                 }}

@@ -25,6 +25,7 @@ const TARGETS = [
   { key: 'wasm_gzip_bytes', op: '<=', value: 250_000 },
   { key: 'gil_cpu_speedup', op: 'in', value: [0.85, 1.15] },
   { key: 'executor_lag_p99_ms', op: '<=', value: 20 },
+  { key: 'processes_parallel_efficiency', op: '>=', value: 0.85 },
 ];
 
 const QUERY = {
@@ -107,33 +108,42 @@ try {
   });
 
   await section('CPU 16 x 50 ms', async () => {
-    // Sequential, threads and threads + GIL on 2 workers; each triple runs back to back so
-    // drift between triples does not enter the ratios.
+    // Sequential, threads, threads + GIL and processes on 2 workers; each set runs back to
+    // back so drift between sets does not enter the ratios.
     const pg = await env.open(QUERY.cpu);
     const effs = [];
     const lags = [];
     const gils = [];
+    const procEffs = [];
+    const procStartups = [];
     for (let i = 0; i < REPEATS; i++) {
       const seq = await pg.run('sequential');
       const thr = await pg.run('threads');
       const gil = await pg.run('gil');
+      const pro = await pg.run('processes');
       const ok = [
         await usable(pg, 'CPU sequential', seq),
         await usable(pg, 'CPU threads', thr),
         await usable(pg, 'CPU threads + GIL', gil),
+        await usable(pg, 'CPU processes', pro),
       ];
       if (!ok.every(Boolean)) continue;
-      if (seq.checksum !== thr.checksum || seq.checksum !== gil.checksum) {
-        errors.push(`CPU: checksums differ: sequential ${seq.checksum}, threads ${thr.checksum}, gil ${gil.checksum}`);
+      const sums = { threads: thr.checksum, gil: gil.checksum, processes: pro.checksum };
+      if (Object.values(sums).some((c) => c !== seq.checksum)) {
+        errors.push(`CPU: checksums differ from sequential ${seq.checksum}: ${JSON.stringify(sums)}`);
         continue;
       }
       effs.push(seq.makespan / thr.makespan / 2);
       lags.push(thr.lagP99);
       gils.push(seq.makespan / gil.makespan);
+      procEffs.push(seq.makespan / pro.makespan / 2);
+      procStartups.push(Number(await pg.attr('result-processes-startup', 'data-per-worker-ms')));
     }
     out.parallel_efficiency = round(median(effs));
     out.main_lag_p99_during_threads_ms = round(median(lags), 2);
     out.gil_cpu_speedup = round(median(gils));
+    out.processes_parallel_efficiency = round(median(procEffs));
+    out.processes_startup_ms = round(median(procStartups), 1);
     await close(pg, 'CPU');
   });
 

@@ -32,6 +32,22 @@ for (const fault of ['worker-panic', 'worker-trap']) {
   });
 }
 
+for (const fault of ['worker-panic', 'worker-trap']) {
+  test(`a ${fault} in a process fails the processes run with a message, and the next run works`, { timeout: 60_000 }, async () => {
+    const pg = await env.open(`pool=2&workload=cpu&tasks=6&cpu_ms=200&threads=2&strategy=processes&fault=${fault}`);
+    const r = await pg.run('processes');
+    assert.equal(r.state, 'failed');
+    assert.match(await pg.runError(), fault === 'worker-panic' ? /Processes failed: process \d: .*injected fault/ : /Processes failed: process \d: .*unreachable/);
+    assert.ok(r.makespan < 600, `failed run lasted ${r.makespan} ms`);
+    // Processes live and die with their run: the thread pool is untouched, the next run starts fresh ones.
+    await pg.waitPool('ready');
+    assert.equal((await pg.runDone('processes')).state, 'done');
+    assert.equal((await pg.runDone('threads')).state, 'done');
+    assert.deepEqual(pg.errors, []);
+    await pg.page.close();
+  });
+}
+
 for (const fault of ['main-panic', 'main-trap']) {
   test(`a ${fault} reloads the page with the same experiment, keeps earlier results and marks the run failed`, { timeout: 60_000 }, async () => {
     const pg = await env.open(`pool=2&workload=io&tasks=5&io_ms=20&threads=2&strategy=threads&fault=${fault}`);

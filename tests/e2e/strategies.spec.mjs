@@ -18,6 +18,7 @@ for (const workload of ['io', 'cpu', 'mixed']) {
     assert.equal(new Set(strategies.map((s) => rows[s].checksum)).size, 1, `checksums ${strategies.map((s) => rows[s].checksum)}`);
     assert.equal(rows.threads.lanes, 2, 'threads ran on both workers');
     assert.equal(rows.gil.lanes, 2, 'threads + GIL ran on both workers');
+    assert.equal(rows.processes.lanes, 2, 'both processes ran tasks');
     if (workload !== 'io') assert.equal(rows.executor.lanes, 2, 'the executor computed on both workers');
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
@@ -37,6 +38,24 @@ test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeo
   const seq = await pg.run('sequential');
   const thr = await pg.run('threads');
   assert.ok(thr.makespan * 1.5 <= seq.makespan, `threads ${thr.makespan} ms vs sequential ${seq.makespan} ms`);
+  await pg.page.close();
+});
+
+test('processes compute in parallel like threads, each with its start-up and memory measured', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const seq = await pg.run('sequential');
+  const pro = await pg.run('processes');
+  assert.equal(pro.checksum, seq.checksum, 'the same work, done in other instances');
+  assert.ok(pro.makespan * 1.4 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+  const perProcessMs = Number(await pg.attr('result-processes-startup', 'data-per-worker-ms'));
+  const memory = Number(await pg.attr('result-processes-startup', 'data-memory-bytes'));
+  assert.ok(perProcessMs > 0 && perProcessMs < pro.makespan, `start-up ${perProcessMs} ms`);
+  assert.ok(memory >= 65_536 && memory % 65_536 === 0, `a wasm memory is whole 64 KiB pages: ${memory}`);
+  const finding = await pg.page.locator('[data-testid=insights] li[data-rule=processes][data-strategy=processes]').textContent();
+  assert.match(finding, /Each of the 2 processes took .* to start/);
+  const lanes = await pg.page.locator('[data-testid=timeline]').getAttribute('data-lanes');
+  assert.equal(lanes, '3', 'main thread and two process lanes');
+  assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });
 
