@@ -2,10 +2,10 @@
 //!
 //! It owns the shared clock ([`clock`]), timers and yielding on the event loop ([`timer`]),
 //! the main-thread responsiveness probe ([`probe`]), capability detection ([`caps`]), the URL
-//! ([`location`]), the executors ([`exec`]), what a run shares with them ([`run_shared`]) and
-//! the Web Worker pool ([`threads`]). The threaded
-//! executor is one module: a build without atomics swaps in a stand-in that reports why
-//! threads are unavailable, without touching `model/` or `ui/`.
+//! ([`location`]), running and measuring a run ([`exec`]), the strategies' executors, one file
+//! each ([`executors`]), what a run shares with them ([`run_shared`]) and the Web Worker pool
+//! ([`threads`]). The pool is one module: a build without atomics swaps in a stand-in that
+//! reports why threads are unavailable, without touching `model/` or `ui/`.
 
 #[cfg(all(not(target_feature = "atomics"), not(feature = "no-threads")))]
 compile_error!(
@@ -21,11 +21,11 @@ pub mod caps;
 pub mod clock;
 pub mod event_loop;
 pub mod exec;
+pub mod executors;
 pub mod faults;
 pub mod frames;
 pub mod location;
 pub mod probe;
-pub mod processes;
 pub mod run_shared;
 pub mod timer;
 pub mod visibility;

@@ -1,10 +1,6 @@
-//! The threads strategy: tasks on a rayon pool of Web Workers that this module starts, watches
-//! and restarts.
-//!
-//! Like Python's `ThreadPoolExecutor(max_workers=threads)`: `threads` runner jobs, each on its
-//! own worker, pull task numbers from a shared counter until none are left. A wait is a
-//! blocking `std::thread::sleep` (`memory.atomic.wait32`), so a waiting task holds its thread,
-//! as a blocking `requests.get` does.
+//! The worker pool: a rayon pool of Web Workers that this module starts, watches and
+//! restarts, and hands jobs to (the threads, GIL and executor strategies in
+//! [`super::executors`], calibration, demos).
 //!
 //! The pool is a plain (not global) `rayon::ThreadPool` whose threads run in workers spawned
 //! by `pool.js`, one leaked `ThreadBuilder` each. Why not wasm-bindgen-rayon's
@@ -21,21 +17,18 @@
 use std::cell::RefCell;
 use std::future::{Future, poll_fn};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Poll, Waker};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::run_shared::{CancelToken, RunShared};
+use super::run_shared::CancelToken;
 use super::timer::sleep;
-use super::{blocking, faults, location};
+use super::{blocking, location};
 use crate::model::fault::Injected;
-use crate::model::gil::Gil;
 use crate::model::kernel::{Calibration, Kernel};
 use crate::model::record::Lane;
-use crate::model::workload::Plan;
 
 /// How long a failed pool's live workers get to finish their current check interval (they
 /// stop within [`blocking::CHECK_MS`] of the cancel) before they are terminated, in ms.
@@ -343,6 +336,14 @@ pub fn pool_size() -> Option<u32> {
     healthy_pool().ok().map(|(_, size)| size)
 }
 
+/// Workers in the running pool.
+///
+/// # Errors
+/// Why there is no pool to run on: it has not started, or must be restarted after a fault.
+pub fn healthy_size() -> Result<u32, String> {
+    healthy_pool().map(|(_, size)| size)
+}
+
 /// Retired workers not yet terminated (for tests and the soak: none should linger).
 pub fn retiring_workers() -> usize {
     STATE.with(|s| s.borrow().retiring.len())
@@ -411,62 +412,4 @@ pub async fn offload(
     })
     .ok()?;
     rx.await.ok()
-}
-
-/// Sends `threads` runners to the pool; with a `gil`, they compute only while holding it.
-///
-/// # Errors
-/// When the pool has not started, has failed, or has fewer workers than `threads`.
-pub fn start(
-    plan: Arc<Plan>,
-    shared: Arc<RunShared>,
-    threads: u32,
-    inject: Option<Injected>,
-    gil: Option<Arc<Gil>>,
-) -> Result<(), String> {
-    let (pool, size) = healthy_pool()?;
-    if threads > size {
-        return Err(format!(
-            "{threads} threads asked for, but the pool has {size} workers"
-        ));
-    }
-    let inject = inject.filter(|f| f.in_worker_task());
-    let next = Arc::new(AtomicU32::new(0));
-    let runners_left = Arc::new(AtomicU32::new(threads));
-    for _ in 0..threads {
-        let (plan, shared, next, runners_left, gil) = (
-            plan.clone(),
-            shared.clone(),
-            next.clone(),
-            runners_left.clone(),
-            gil.clone(),
-        );
-        pool.spawn(move || {
-            let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
-            while !shared.cancel.is_cancelled() {
-                let task = next.fetch_add(1, Ordering::AcqRel);
-                if task >= plan.tasks() {
-                    break;
-                }
-                if task == 0 {
-                    faults::strike(inject);
-                }
-                shared.started(task, lane, now_ms());
-                if let Some(r) = blocking::run_task(
-                    &plan,
-                    task,
-                    shared.origin_ms,
-                    lane,
-                    &shared.cancel,
-                    gil.as_deref(),
-                ) {
-                    shared.emit(r);
-                }
-            }
-            if runners_left.fetch_sub(1, Ordering::AcqRel) == 1 {
-                shared.finish();
-            }
-        });
-    }
-    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod meter;
 pub mod notices;
 pub mod pool_restart;
 pub mod results;
+pub mod runs;
 pub mod state;
 pub mod sweep_controls;
 pub mod timeline;

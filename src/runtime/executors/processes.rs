@@ -19,9 +19,7 @@ use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::clock::now_ms;
-use super::run_shared::{CancelToken, RunShared};
-use super::{blocking, faults, location};
+use super::{Ending, Executor};
 use crate::model::fault::Injected;
 use crate::model::kernel::Calibration;
 use crate::model::record::{Lane, Startup};
@@ -29,6 +27,9 @@ use crate::model::stats::quantile;
 use crate::model::url;
 use crate::model::wire;
 use crate::model::workload::Plan;
+use crate::runtime::clock::now_ms;
+use crate::runtime::run_shared::{CancelToken, RunShared};
+use crate::runtime::{blocking, faults, location};
 
 #[wasm_bindgen(module = "/src/runtime/process.js")]
 extern "C" {
@@ -134,7 +135,7 @@ pub struct Processes {
 ///
 /// # Errors
 /// When the browser refuses to create a worker.
-pub fn start(
+pub(super) fn start(
     plan: Plan,
     shared: Arc<RunShared>,
     n: u32,
@@ -197,9 +198,9 @@ pub fn start(
     })
 }
 
-impl Processes {
+impl Executor for Processes {
     /// Why the run must end (a process faulted or sent nonsense), once.
-    pub fn take_failure(&self) -> Option<String> {
+    fn take_failure(&self) -> Option<String> {
         let mut s = self.state.borrow_mut();
         let why = s.failure.take()?;
         // A failed run hands out no more tasks.
@@ -207,8 +208,18 @@ impl Processes {
         Some(why)
     }
 
+    /// Terminates the processes (dropping them), as leaving `with Pool() as p:` does.
+    fn end(self: Box<Self>) -> Ending {
+        Ending {
+            scheduler: None,
+            startup: self.startup(),
+        }
+    }
+}
+
+impl Processes {
     /// How long the processes took to start, once every one has.
-    pub fn startup(&self) -> Option<Startup> {
+    fn startup(&self) -> Option<Startup> {
         let s = self.state.borrow();
         let ready: Option<Vec<(f64, f64, f64)>> = s
             .processes
