@@ -5,6 +5,7 @@
 
 pub mod caps;
 pub mod chart;
+pub mod claims;
 pub mod clock;
 pub mod deadlines;
 pub mod fault;

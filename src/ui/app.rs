@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::chart_growth::GrowthChart;
 use super::chart_makespan::MakespanChart;
 use super::chart_speedup::SpeedupChart;
+use super::claims::Claims;
 use super::controls::Controls;
 use super::environment::Environment;
 use super::form::ParamForm;
@@ -57,6 +58,11 @@ pub fn App() -> impl IntoView {
         </header>
         <Notices />
         <Environment />
+        <details class="panel wide claims-panel" data-testid="claims-panel" open>
+            <summary><h2 id="h-claims">"Claims of the articles, one click away"</h2></summary>
+            <p class="muted">"Each button loads the claim's experiment into the form and the link, runs it here, and judges the claim from what was measured."</p>
+            <Claims />
+        </details>
         <div class="layout">
             <section class="panel" aria-labelledby="h-params">
                 <h2 id="h-params">"Experiment"</h2>

@@ -9,6 +9,7 @@ pub mod chart_frame;
 pub mod chart_growth;
 pub mod chart_makespan;
 pub mod chart_speedup;
+pub mod claims;
 pub mod controls;
 pub mod environment;
 pub mod form;

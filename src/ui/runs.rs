@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::state::{
     AppState, LiveRun, PoolView, RunError, Running, SweepKind, SweepPoint, SweepProgress, same_run,
 };
+use crate::model::claims::Claim;
 use crate::model::gate;
 use crate::model::history;
 use crate::model::kernel::Calibration;
@@ -31,6 +32,26 @@ const SETTLE_MS: f64 = 50.0;
 const WARM_UP_POLL_MS: f64 = 5.0;
 
 impl AppState {
+    /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it
+    /// needs when this one is smaller, and runs its strategies.
+    pub fn run_claim(self, claim: &'static Claim) {
+        if self.running.get_untracked().is_some() {
+            return;
+        }
+        let link = claim.link();
+        self.form.set(link.form);
+        leptos::task::spawn_local(async move {
+            let have = self.pool.with_untracked(PoolView::workers);
+            let threads_here = !matches!(self.pool.get_untracked(), PoolView::Unavailable(_));
+            if let Some(n) = link.pool.filter(|n| threads_here && have < *n) {
+                self.pool_requested.set(n);
+                self.pool_in_url.set(true);
+                self.start_pool(n, None).await;
+            }
+            self.run(claim.strategies().to_vec());
+        });
+    }
+
     /// Runs `strategies` one after another on the current parameters.
     pub fn run(self, strategies: Vec<Strategy>) {
         let run_all = strategies.len() == Strategy::ALL.len();
