@@ -223,6 +223,54 @@ async fn threads_run_on_workers_with_the_same_checksum_as_the_main_thread() {
 }
 
 #[wasm_bindgen_test]
+async fn processes_run_tasks_in_instances_of_their_own_and_measure_their_start_up() {
+    let p = plan(Workload::Mixed, 6, 20, 5, 2);
+    let pr = run(Strategy::Processes, p).await;
+    let s = run(Strategy::Sequential, p).await;
+    assert_eq!(pr.tasks.len(), 6);
+    assert_eq!(
+        pr.checksum(),
+        s.checksum(),
+        "the same work, in other instances"
+    );
+    assert_eq!(pr.lanes(), [Lane::Process(0), Lane::Process(1)]);
+    let startup = pr.startup.expect("start-up measured");
+    assert!(startup.per_worker_ms > 0.0 && startup.all_ready_ms >= startup.per_worker_ms);
+    assert!(
+        startup.memory_bytes >= 65_536.0 && startup.memory_bytes % 65_536.0 == 0.0,
+        "a wasm memory is whole pages: {}",
+        startup.memory_bytes
+    );
+    // Every task started once its process was ready.
+    assert!(
+        pr.tasks
+            .iter()
+            .all(|t| t.start_ms >= startup.per_worker_ms * 0.5)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_a_processes_run_terminates_its_processes_at_once() {
+    let p = plan(Workload::Io, 4, 5_000, 0, 2);
+    let cancel = CancelToken::default();
+    let c = cancel.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(300.0).await;
+        c.cancel();
+    });
+    let t0 = now_ms();
+    let r = exec::run_to_end(request(Strategy::Processes, p), cancel)
+        .await
+        .unwrap();
+    assert_eq!(r.outcome, Outcome::Cancelled);
+    assert!(
+        now_ms() - t0 < 1_500.0,
+        "ended {} ms after it started",
+        now_ms() - t0
+    );
+}
+
+#[wasm_bindgen_test]
 async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
     pool().await;
     let p = plan(Workload::Cpu, 4, 0, 40, 2);
