@@ -289,7 +289,6 @@ fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Option<Verdict> {
 mod tests {
     use super::*;
     use crate::model::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
-    use crate::model::stats::Responsiveness;
 
     /// A finished run of `strategy` on the claim's experiment, taking `makespan_ms`.
     fn run(claim: &Claim, strategy: Strategy, makespan_ms: f64, lag: (f64, f64)) -> RunRecord {
@@ -300,29 +299,10 @@ mod tests {
                 TaskRecord::from_segments(t, Lane::Main, &[(SegmentKind::Wait, 0.0, makespan_ms)])
             })
             .collect();
-        RunRecord::new(
-            RunHead {
-                strategy,
-                params: Params { strategy, ..params },
-                threads_used: if strategy.parallel() {
-                    params.threads
-                } else {
-                    1
-                },
-                pool_size: 16,
-                cores: 2,
-                outcome: Outcome::Done,
-                hidden_ms: 0.0,
-                responsiveness: Responsiveness {
-                    lag_p99_ms: lag.0,
-                    longest_stall_ms: lag.1,
-                    ..Responsiveness::default()
-                },
-                scheduler: None,
-                startup: None,
-            },
-            tasks,
-        )
+        let mut r = RunRecord::new(RunHead::for_test(strategy, params), tasks);
+        r.responsiveness.lag_p99_ms = lag.0;
+        r.responsiveness.longest_stall_ms = lag.1;
+        r
     }
 
     #[test]

@@ -387,25 +387,7 @@ mod tests {
             tasks: tasks.len().max(1) as u32,
             ..params
         };
-        RunRecord::new(
-            RunHead {
-                strategy,
-                params,
-                threads_used: if strategy.parallel() {
-                    params.threads
-                } else {
-                    1
-                },
-                pool_size: 2,
-                cores: 2,
-                outcome: Outcome::Done,
-                hidden_ms: 0.0,
-                responsiveness: Responsiveness::default(),
-                scheduler: None,
-                startup: None,
-            },
-            tasks,
-        )
+        RunRecord::new(RunHead::for_test(strategy, params), tasks)
     }
 
     fn io_async(n: u32, ms: f64) -> RunRecord {

@@ -363,6 +363,30 @@ pub struct RunRecord {
     pub details_dropped: bool,
 }
 
+impl RunHead {
+    /// A finished run's head for tests that craft records: done, on 2 cores and a pool of 2,
+    /// on `params.threads` workers for parallel strategies.
+    #[cfg(test)]
+    pub(crate) fn for_test(strategy: Strategy, params: Params) -> Self {
+        RunHead {
+            strategy,
+            params: Params { strategy, ..params },
+            threads_used: if strategy.parallel() {
+                params.threads
+            } else {
+                1
+            },
+            pool_size: 2,
+            cores: 2,
+            outcome: Outcome::Done,
+            hidden_ms: 0.0,
+            responsiveness: Responsiveness::default(),
+            scheduler: None,
+            startup: None,
+        }
+    }
+}
+
 impl RunRecord {
     /// A run from its head and its finished tasks; the makespan and digest are derived.
     pub fn new(head: RunHead, tasks: Vec<TaskRecord>) -> Self {
