@@ -63,6 +63,23 @@ pub fn times(v: f64) -> String {
     }
 }
 
+/// A size in bytes, decimal units as the articles use them: `94 B`, `1.24 KB`, `12.4 MB`.
+pub fn bytes(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    if a < 1000.0 {
+        format!("{v:.0} B")
+    } else if a < 1e6 {
+        below_thousand(v / 1e3, "KB")
+    } else if a < 1e9 {
+        below_thousand(v / 1e6, "MB")
+    } else {
+        below_thousand(v / 1e9, "GB")
+    }
+}
+
 /// A count with thousands separators.
 pub fn count(n: u64) -> String {
     crate::model::params::group(n)
@@ -95,5 +112,15 @@ mod tests {
         assert_eq!(times(1.914), "1.91×");
         assert_eq!(times(14.34), "14.3×");
         assert_eq!(count(10_000), "10,000");
+    }
+
+    #[test]
+    fn sizes_use_decimal_units() {
+        assert_eq!(bytes(94.4), "94 B");
+        assert_eq!(bytes(1240.0), "1.24 KB");
+        assert_eq!(bytes(16_600.0), "16.6 KB");
+        assert_eq!(bytes(12_400_000.0), "12.4 MB");
+        assert_eq!(bytes(2_097_152.0), "2.10 MB");
+        assert_eq!(bytes(f64::NAN), "–");
     }
 }

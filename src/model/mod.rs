@@ -14,6 +14,7 @@ pub mod gil;
 pub mod history;
 pub mod insights;
 pub mod kernel;
+pub mod memory;
 pub mod params;
 pub mod persist;
 pub mod record;

@@ -25,13 +25,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::faults;
 use super::run_shared::{CancelToken, RunShared};
 use super::timer::sleep;
+use super::{faults, js_message};
 use crate::model::fault::Injected;
 use crate::model::gil::Gil;
 use crate::model::kernel::{Calibration, Kernel};
@@ -325,13 +324,6 @@ pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, S
             Err(e)
         }
     }
-}
-
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// The running pool and its size, unless it has not started or has failed.

@@ -13,6 +13,7 @@ pub mod controls;
 pub mod environment;
 pub mod form;
 pub mod insights;
+pub mod memory;
 pub mod meter;
 pub mod notices;
 pub mod pool_restart;
