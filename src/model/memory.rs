@@ -215,6 +215,8 @@ pub enum Source {
     Articles,
     /// CPython 3.x on this machine, measured by us with `tracemalloc` and `/proc`.
     CPython,
+    /// Not in this build yet (processes).
+    Absent,
 }
 
 impl Source {
@@ -224,6 +226,7 @@ impl Source {
             Source::Build => "our build's setting",
             Source::Articles => "the articles' figure",
             Source::CPython => "CPython 3.x on this machine",
+            Source::Absent => "not in this build yet",
         }
     }
 }
@@ -346,7 +349,11 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
             "process (a worker with its own wasm instance)",
             process_held,
             process_reserved,
-            Source::Measured,
+            if m.processes.is_some() {
+                Source::Measured
+            } else {
+                Source::Absent
+            },
         ),
         row(
             "articles-coroutine",
@@ -401,6 +408,16 @@ pub fn thread_verdict(t: &ThreadMemory) -> String {
         "A Web Worker thread here reserves {reserved} of wasm stack in the shared memory and \
          {held}; the articles' \"8 MB per thread\" is reserved address space, not memory used \
          (CPython here: 9.4 MB reserved, 16.6 KB resident per blocked thread)."
+    )
+}
+
+/// What a kept run's task records hold (counted from their capacities: `detail_bytes`).
+pub fn records_note(tasks: usize, bytes: usize) -> String {
+    format!(
+        "The last run keeps {} task records in {} ({} per task, counted from their capacities).",
+        format::count(tasks as u64),
+        format::bytes(bytes as f64),
+        format::bytes(bytes as f64 / tasks.max(1) as f64)
     )
 }
 
@@ -529,6 +546,7 @@ mod tests {
             "not measured in this build yet",
             "a row waits for the processes strategy"
         );
+        assert_eq!(get("process").source, Source::Absent);
         assert_eq!(get("cpython-coroutine").held.text(), "1.24 KB");
         assert_eq!(get("cpython-task").held.text(), "900 B–1.00 KB");
         assert_eq!(get("cpython-thread").reserved.text(), "9.40 MB");
@@ -595,6 +613,15 @@ mod tests {
             browser_note(&t).unwrap(),
             "The browser measured in 60.01 s, leaving out 2 of the pool's 2 workers (blocked in \
              their threads, they never answered); everything the page's agent holds: 18.0 MB."
+        );
+    }
+
+    #[test]
+    fn kept_records_are_counted_per_task() {
+        assert_eq!(
+            records_note(1_000_000, 96_000_000),
+            "The last run keeps 1,000,000 task records in 96.0 MB (96 B per task, counted from \
+             their capacities)."
         );
     }
 

@@ -77,6 +77,14 @@ pub fn MemoryPanel() -> impl IntoView {
     let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
     let blocked = move || panel.busy.with(Option::is_some) || state.running.with(Option::is_some);
     let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(counts));
+    // The last kept run's task records (counted, not measured by the allocator).
+    let kept_records = move || {
+        state.results.with(|v| {
+            v.last()
+                .filter(|r| !r.tasks.is_empty())
+                .map(|r| (r.tasks.len(), r.detail_bytes()))
+        })
+    };
     let headline_bytes = move || {
         panel.tasks.with(|v| {
             memory::headline(v).map_or(String::new(), |m| format!("{:.1}", m.bytes_per_task()))
@@ -135,6 +143,11 @@ pub fn MemoryPanel() -> impl IntoView {
                 <Table tasks=panel.tasks threads=panel.threads />
             </div>
             <Measurements tasks=panel.tasks />
+            {move || kept_records().map(|(tasks, bytes)| view! {
+                <p class="note" data-testid="memory-records" data-tasks=tasks.to_string() data-bytes=bytes.to_string()>
+                    {memory::records_note(tasks, bytes)}
+                </p>
+            })}
         </div>
     }
 }

@@ -21,6 +21,7 @@ pub mod results;
 pub mod state;
 pub mod sweep_controls;
 pub mod timeline;
+pub mod timeline_density;
 
 /// The element the playground mounts into when a host page provides one (embedding).
 pub const HOST_ID: &str = "async-vs-threads";
