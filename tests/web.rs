@@ -16,7 +16,7 @@ use async_vs_threads::runtime::clock::now_ms;
 use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
 use async_vs_threads::runtime::exec::{self, CancelToken, RunRequest};
 use async_vs_threads::runtime::timer::{pending_timers, sleep, yield_now};
-use async_vs_threads::runtime::{faults, probe, threads};
+use async_vs_threads::runtime::{alloc, faults, memory, probe, threads};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -518,4 +518,63 @@ async fn runs_report_starts_before_ends_for_the_live_timeline() {
         "two workers started one task each"
     );
     assert!(head.outcome == async_vs_threads::model::record::Outcome::Done);
+}
+
+#[wasm_bindgen_test]
+fn the_counting_allocator_counts_an_allocation_and_its_free() {
+    let before = alloc::heap();
+    let block = std::hint::black_box(vec![7u8; 100_000]);
+    let held = alloc::heap();
+    assert!(held.since(before) >= 100_000.0, "{before:?} → {held:?}");
+    assert!(held.allocs > before.allocs);
+    drop(block);
+    let after = alloc::heap();
+    assert!(after.since(held) <= -100_000.0, "{held:?} → {after:?}");
+    assert_eq!(after.allocs, before.allocs);
+}
+
+#[wasm_bindgen_test]
+async fn pending_sleeps_hold_bytes_that_return_when_they_end() {
+    let small = memory::measure_tasks(1_000).await.expect("measured");
+    let large = memory::measure_tasks(100_000).await.expect("measured");
+    for m in [&small, &large] {
+        let each = m.bytes_per_task();
+        // At least the parts counted from size_of, and no more than a few times them.
+        assert!(
+            each >= m.parts_bytes() as f64 && each < 4.0 * m.parts_bytes() as f64,
+            "{} tasks: {each} B each, parts {} B",
+            m.tasks,
+            m.parts_bytes()
+        );
+        // A record per finished task, counted apart, and nothing left once they are gone.
+        assert!(m.record_bytes_per_task() > 0.0, "{m:?}");
+        assert!(m.leftover_bytes().abs() < 4_096.0, "{m:?}");
+    }
+    let ratio = small.bytes_per_task() / large.bytes_per_task();
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "the same order of magnitude at 1,000 and 100,000: {ratio}"
+    );
+    // The timer gave its slab back: nothing of the 100,000 waits is still held.
+    assert_eq!(pending_timers(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn each_worker_reserves_its_wasm_stack_on_the_shared_heap() {
+    pool().await;
+    let old = threads::pool_size().expect("a pool");
+    let before = alloc::heap();
+    threads::start_pool(old + 1, None).await.expect("a restart");
+    let waited = now_ms();
+    while threads::retiring_workers() > 0 && now_ms() - waited < 2_000.0 {
+        sleep(10.0).await;
+    }
+    // One worker more than before: one more stack (and its thread-locals and rayon's state).
+    let grew = alloc::heap().since(before);
+    let stack = memory::THREAD_STACK_BYTES as f64;
+    assert!(
+        grew >= stack && grew < 1.5 * stack,
+        "the heap grew {grew} B for one more worker"
+    );
+    threads::start_pool(2, None).await.expect("back to 2");
 }

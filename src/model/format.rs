@@ -63,26 +63,26 @@ pub fn times(v: f64) -> String {
     }
 }
 
+/// A size in bytes, decimal units as the articles use them: `94 B`, `1.24 KB`, `12.4 MB`.
+pub fn bytes(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    if a < 1000.0 {
+        format!("{v:.0} B")
+    } else if a < 1e6 {
+        below_thousand(v / 1e3, "KB")
+    } else if a < 1e9 {
+        below_thousand(v / 1e6, "MB")
+    } else {
+        below_thousand(v / 1e9, "GB")
+    }
+}
+
 /// A count with thousands separators.
 pub fn count(n: u64) -> String {
     crate::model::params::group(n)
-}
-
-/// A size in bytes, in decimal units (B, KB, MB, GB) with three significant digits.
-pub fn bytes(v: f64) -> String {
-    if !v.is_finite() || v < 0.0 {
-        return "–".into();
-    }
-    let (value, unit) = [(1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
-        .into_iter()
-        .find(|(scale, _)| v >= *scale)
-        .map_or((v, "B"), |(scale, unit)| (v / scale, unit));
-    match unit {
-        "B" => format!("{value:.0} B"),
-        _ if value >= 100.0 => format!("{value:.0} {unit}"),
-        _ if value >= 10.0 => format!("{value:.1} {unit}"),
-        _ => format!("{value:.2} {unit}"),
-    }
 }
 
 #[cfg(test)]
@@ -115,13 +115,12 @@ mod tests {
     }
 
     #[test]
-    fn sizes_pick_a_readable_unit() {
-        assert_eq!(bytes(94.0), "94 B");
-        assert_eq!(bytes(1_240.0), "1.24 KB");
+    fn sizes_use_decimal_units() {
+        assert_eq!(bytes(94.4), "94 B");
+        assert_eq!(bytes(1240.0), "1.24 KB");
+        assert_eq!(bytes(16_600.0), "16.6 KB");
         assert_eq!(bytes(12_400_000.0), "12.4 MB");
-        assert_eq!(bytes(18_874_368.0), "18.9 MB");
-        assert_eq!(bytes(1_073_741_824.0), "1.07 GB");
-        assert_eq!(bytes(-1.0), "–");
+        assert_eq!(bytes(2_097_152.0), "2.10 MB");
         assert_eq!(bytes(f64::NAN), "–");
     }
 }

@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// Most I/O-bound tasks in one run.
-pub const TASKS_MAX_IO: u64 = 100_000;
+pub const TASKS_MAX_IO: u64 = 1_000_000;
 /// Most CPU-bound or mixed tasks in one run.
 pub const TASKS_MAX_CPU: u64 = 10_000;
 /// Longest wait per step, in ms.
@@ -353,16 +353,24 @@ pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
         Field::Jitter => parse_jitter(t).map(Value::Jitter),
         _ => {
             let (lo, hi) = field.bounds().expect("numeric field");
-            let n = parse_number(t)?;
-            if n < lo as f64 || n > hi as f64 {
-                return Err(format!("must be from {} to {}", group(lo), group(hi)));
-            }
-            if n.fract() != 0.0 {
-                return Err("must be a whole number".into());
-            }
-            Ok(Value::Number(n as u64))
+            parse_bounded(t, lo, hi).map(Value::Number)
         }
     }
+}
+
+/// Parses a whole number from `lo` to `hi` (inclusive), as every numeric field does.
+///
+/// # Errors
+/// A message for the person who typed `text`: what is wrong and what is allowed.
+pub fn parse_bounded(text: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    let n = parse_number(text.trim())?;
+    if n < lo as f64 || n > hi as f64 {
+        return Err(format!("must be from {} to {}", group(lo), group(hi)));
+    }
+    if n.fract() != 0.0 {
+        return Err("must be a whole number".into());
+    }
+    Ok(n as u64)
 }
 
 fn parse_number(t: &str) -> Result<f64, String> {
@@ -618,7 +626,7 @@ pub(crate) mod arb {
     pub(crate) fn arb_params() -> impl Strategy<Value = Params> {
         (
             prop::sample::select(Workload::ALL.to_vec()),
-            1u32..=100_000,
+            1u32..=1_000_000,
             0u32..=10_000,
             0u32..=2_000,
             prop_oneof![
@@ -690,7 +698,7 @@ mod tests {
 
     #[test]
     fn documented_bounds() {
-        assert_eq!(Field::Tasks.bounds(), Some((1, 100_000)));
+        assert_eq!(Field::Tasks.bounds(), Some((1, 1_000_000)));
         assert_eq!(Field::Threads.bounds(), Some((1, 128)));
         assert_eq!(Field::IoMs.bounds(), Some((0, 10_000)));
         assert_eq!(Field::CpuMs.bounds(), Some((0, 2_000)));
@@ -723,7 +731,7 @@ mod tests {
             num(Field::Tasks, "2.5"),
             Err("must be a whole number".into())
         );
-        assert!(num(Field::Tasks, "1e9").unwrap_err().contains("100,000"));
+        assert!(num(Field::Tasks, "1e9").unwrap_err().contains("1,000,000"));
     }
 
     #[test]

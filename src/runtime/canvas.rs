@@ -5,6 +5,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::model::density::Density;
 use crate::model::stats::{FRAME_BUDGET_MS, ProbeSample};
 use crate::model::timeline::{AXIS_H, LABEL_W, Layout, Paint, Rect, task_hue};
 
@@ -121,7 +122,6 @@ pub fn paint_timeline(canvas: &HtmlCanvasElement, layout: &Layout, theme: &Theme
     let Some(ctx) = context(canvas, layout.width, layout.height) else {
         return;
     };
-    let plot_bottom = layout.height - AXIS_H;
     ctx.set_font("11px system-ui, sans-serif");
     ctx.set_text_baseline("middle");
     for (i, row) in layout.rows.iter().enumerate() {
@@ -135,6 +135,12 @@ pub fn paint_timeline(canvas: &HtmlCanvasElement, layout: &Layout, theme: &Theme
         let _ = ctx.fill_text(&row.label, 4.0, row.y + row.h / 2.0);
     }
     fill_rects(&ctx, &layout.rects, theme);
+    paint_axis(&ctx, layout, theme);
+}
+
+/// The time axis under a layout's plot.
+fn paint_axis(ctx: &CanvasRenderingContext2d, layout: &Layout, theme: &Theme) {
+    let plot_bottom = layout.height - AXIS_H;
     ctx.set_stroke_style_str(&theme.line);
     ctx.set_line_width(1.0);
     ctx.begin_path();
@@ -156,6 +162,67 @@ pub fn paint_timeline(canvas: &HtmlCanvasElement, layout: &Layout, theme: &Theme
         let _ = ctx.fill_text(&t.label, t.x, plot_bottom + 6.0);
     }
     ctx.set_text_align("left");
+}
+
+/// Paints the aggregated task view: each cell of `d` one pixel of an image stretched over
+/// the plot area (darker: more of the row's tasks), the row labels of `layout` and its axis.
+pub fn paint_density(canvas: &HtmlCanvasElement, d: &Density, layout: &Layout, theme: &Theme) {
+    let Some(ctx) = context(canvas, layout.width, layout.height) else {
+        return;
+    };
+    ctx.set_font("11px system-ui, sans-serif");
+    ctx.set_text_baseline("top");
+    ctx.set_fill_style_str(&theme.muted);
+    for row in &layout.rows {
+        let _ = ctx.fill_text(&row.label, 4.0, row.y);
+    }
+    paint_axis(&ctx, layout, theme);
+    // One colour, as the legend's waiting and computing swatches; the share sets the alpha.
+    const RGB: [u8; 3] = [43, 122, 202];
+    let mut pixels = vec![0u8; d.rows * d.cols * 4];
+    for r in 0..d.rows {
+        for c in 0..d.cols {
+            let (wait, cpu) = d.at(r, c);
+            let alpha = if cpu > 0.0 {
+                0.45 + 0.55 * cpu
+            } else if wait > 0.0 {
+                0.1 + 0.35 * wait
+            } else {
+                continue;
+            };
+            let i = (r * d.cols + c) * 4;
+            pixels[i..i + 3].copy_from_slice(&RGB);
+            pixels[i + 3] = (alpha * 255.0) as u8;
+        }
+    }
+    // ImageData refuses a view of the shared wasm memory: copy into a JS array first.
+    let array = js_sys::Uint8ClampedArray::new_with_length(pixels.len() as u32);
+    array.copy_from(&pixels);
+    let (Some(image), Some(grid)) = (
+        web_sys::ImageData::new_with_js_u8_clamped_array(&array, d.cols as u32).ok(),
+        offscreen(),
+    ) else {
+        return;
+    };
+    grid.set_width(d.cols as u32);
+    grid.set_height(d.rows as u32);
+    let Some(grid_ctx) = grid
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let _ = grid_ctx.put_image_data(&image, 0.0, 0.0);
+    ctx.set_image_smoothing_enabled(false);
+    let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &grid,
+        LABEL_W,
+        0.0,
+        layout.width - LABEL_W,
+        layout.height - AXIS_H,
+    );
 }
 
 /// Paints more rectangles on a painted timeline.

@@ -29,6 +29,7 @@ use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use wasm_sync::Mutex;
 
 use super::clock::now_ms;
+use crate::model::memory::Part;
 use crate::model::record::{SCHEDULERS, SchedulerCost};
 
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
@@ -216,6 +217,25 @@ impl<F: Future<Output = ()> + 'static> TaskSet<F> {
     /// Unfinished tasks.
     pub fn live(&self) -> usize {
         self.inner.live.get()
+    }
+
+    /// What the set holds for each task, by part, from `size_of` (each part is one block
+    /// for every task, so the allocator sees them only together).
+    pub fn parts(&self) -> [Part; 3] {
+        [
+            Part {
+                what: "its future, in the set's slice",
+                bytes: std::mem::size_of::<Option<F>>(),
+            },
+            Part {
+                what: "its waker slot",
+                bytes: std::mem::size_of::<WakerSlot>(),
+            },
+            Part {
+                what: "its place in the ready queue and the pass buffer",
+                bytes: 2 * std::mem::size_of::<u32>(),
+            },
+        ]
     }
 }
 

@@ -15,6 +15,7 @@ compile_error!(
      the `no-threads` feature for a single-threaded build."
 );
 
+pub mod alloc;
 pub mod blocking;
 pub mod canvas;
 pub mod caps;
@@ -25,6 +26,7 @@ pub mod executors;
 pub mod faults;
 pub mod frames;
 pub mod location;
+pub mod memory;
 pub mod probe;
 pub mod run_shared;
 pub mod timer;
@@ -37,3 +39,12 @@ pub mod threads;
 #[cfg(not(target_feature = "atomics"))]
 #[path = "threads_unavailable.rs"]
 pub mod threads;
+
+/// A JS exception's message, for the page.
+pub(crate) fn js_message(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}

@@ -19,13 +19,12 @@ use std::future::{Future, poll_fn};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
 use super::run_shared::CancelToken;
 use super::timer::sleep;
-use super::{blocking, location};
+use super::{blocking, js_message, location};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel};
 use crate::model::record::Lane;
@@ -308,13 +307,6 @@ pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, S
             Err(e)
         }
     }
-}
-
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// The running pool and its size, unless it has not started or has failed.

@@ -33,7 +33,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
-use crate::model::deadlines::Deadlines;
+use crate::model::deadlines::{Deadlines, Entry};
+use crate::model::memory::Part;
 
 /// One wait's state. `generation` changes whenever the slot is freed, so deadline and yield-queue
 /// entries of a dropped wait no longer match it.
@@ -54,6 +55,9 @@ struct SlotRef {
 #[derive(Default)]
 struct Timers {
     slots: Vec<Slot>,
+    /// The generation new slots start at: above every generation a released slab handed
+    /// out, so no old reference matches a new slot (see [`Timers::release_if_idle`]).
+    epoch: u32,
     free: Vec<u32>,
     deadlines: Deadlines<SlotRef>,
     /// Entries in `deadlines` whose `Sleep` is still alive.
@@ -73,7 +77,10 @@ const NESTED_CLAMP_MS: f64 = 4.0;
 impl Timers {
     fn alloc(&mut self, done: bool) -> SlotRef {
         let index = self.free.pop().unwrap_or_else(|| {
-            self.slots.push(Slot::default());
+            self.slots.push(Slot {
+                generation: self.epoch,
+                ..Slot::default()
+            });
             (self.slots.len() - 1) as u32
         });
         let slot = &mut self.slots[index as usize];
@@ -100,6 +107,22 @@ impl Timers {
 
     fn is_stale(&self, r: SlotRef) -> bool {
         self.slots[r.index as usize].generation != r.generation
+    }
+
+    /// Gives the slab and the queue back to the allocator once no wait holds a slot: what
+    /// a million waits needed is not kept for the rest of the page's life, and a memory
+    /// measurement sees every wait's slot and entry, not a slab an earlier run left behind.
+    /// Every entry left in the queue is then stale, so nothing is lost.
+    fn release_if_idle(&mut self) {
+        if self.free.len() < self.slots.len() || self.slots.is_empty() {
+            return;
+        }
+        let newest = self.slots.iter().map(|s| s.generation).max().unwrap_or(0);
+        self.epoch = self.epoch.max(newest.wrapping_add(1));
+        self.slots = Vec::new();
+        self.free = Vec::new();
+        self.deadlines = Deadlines::default();
+        self.due = Vec::new();
     }
 }
 
@@ -243,6 +266,7 @@ impl Drop for Sleep {
             // Dropped outside the borrow: a waker's drop may run other code.
             let waker = slot.waker.take();
             t.free.push(self.slot.index);
+            t.release_if_idle();
             if !(pending && self.timed) {
                 return (false, waker);
             }
@@ -267,6 +291,20 @@ impl Drop for Sleep {
 /// Waits registered and not yet fired or dropped (for tests and the soak).
 pub fn pending_timers() -> usize {
     TIMERS.with(|t| t.borrow().live)
+}
+
+/// What the timer holds for each pending wait, by part, from `size_of`.
+pub fn parts_per_wait() -> [Part; 2] {
+    [
+        Part {
+            what: "its timer slot",
+            bytes: std::mem::size_of::<Slot>(),
+        },
+        Part {
+            what: "its deadline entry",
+            bytes: std::mem::size_of::<Entry<SlotRef>>(),
+        },
+    ]
 }
 
 /// Waits `ms` milliseconds on the event loop without holding the main thread.

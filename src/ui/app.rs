@@ -10,6 +10,7 @@ use super::controls::Controls;
 use super::environment::Environment;
 use super::form::ParamForm;
 use super::insights::Insights;
+use super::memory::MemoryPanel;
 use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
@@ -91,6 +92,10 @@ pub fn App() -> impl IntoView {
                 <SpeedupChart />
                 <GrowthChart />
             </div>
+        </section>
+        <section class="panel wide" aria-labelledby="h-memory">
+            <h2 id="h-memory">"Memory per task"</h2>
+            <MemoryPanel />
         </section>
         <footer class="foot">
             "Every figure is measured in this browser, except those labelled theory. "

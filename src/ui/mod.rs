@@ -14,6 +14,7 @@ pub mod controls;
 pub mod environment;
 pub mod form;
 pub mod insights;
+pub mod memory;
 pub mod meter;
 pub mod notices;
 pub mod pool_restart;
@@ -22,6 +23,7 @@ pub mod runs;
 pub mod state;
 pub mod sweep_controls;
 pub mod timeline;
+pub mod timeline_density;
 
 /// The element the playground mounts into when a host page provides one (embedding).
 pub const HOST_ID: &str = "async-vs-threads";

@@ -1,6 +1,7 @@
 //! The timeline: who ran where and when, drawn live from the run's records.
 //!
-//! A lane per executor (the main thread and each worker) and, for small runs, a row per task.
+//! A lane per executor (the main thread and each worker) and, for small runs, a row per task;
+//! larger runs get their tasks in rows of many ([`TaskDensity`]).
 //! On canvas, so 10,000 tasks stay smooth: each progress report (at most 10 a second) paints
 //! only the records that arrived since the last one. Hover or keyboard focus shows one task's
 //! details; a data table (lane, task, start, end) is the accessible alternative.
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::state::{AppState, LiveRun};
+use super::timeline_density::TaskDensity;
 use crate::model::format;
 use crate::model::params::Strategy;
 use crate::model::record::TaskRecord;
@@ -297,6 +299,10 @@ pub fn Timeline() -> impl IntoView {
                     on:mousemove=move |ev| hover(ev, 1)
                     on:mouseleave=move |_| detail.set(None)
                 ></canvas>
+            </Show>
+            <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize > timeline::TASK_VIEW_MAX) }>
+                <h3 class="sub">"Tasks (in rows of many: the darker, the more of the row's tasks waiting or computing)"</h3>
+                <TaskDensity />
             </Show>
             <Show when=move || has_run.get()>
                 <DataTable />

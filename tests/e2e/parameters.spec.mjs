@@ -32,7 +32,7 @@ test('bad link values fall back to defaults with a visible notice', async () => 
 test('a bad field shows a message beside it and nothing runs', async () => {
   const pg = await env.open();
   await pg.setField('tasks', '0');
-  assert.match(await pg.fieldError('tasks'), /from 1 to 100,000/);
+  assert.match(await pg.fieldError('tasks'), /from 1 to 1,000,000/);
   assert.equal(await pg.testid('run').isDisabled(), true);
   assert.equal(await pg.testid('run-all').isDisabled(), true);
   await pg.setField('tasks', 'lots');

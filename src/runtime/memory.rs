@@ -1,0 +1,250 @@
+//! Memory measurements in the browser: bytes per pending async task (the counting
+//! allocator around N tasks that each await one sleep), and per worker thread (the browser's
+//! `performance.measureUserAgentSpecificMemory()`, and what our build reserves for each
+//! thread in the shared wasm memory). What the figures mean is `model::memory`'s.
+//!
+//! Main thread only, and never during a run (the allocator counts every thread, so a run
+//! beside the measurement would be counted in it).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::clock::now_ms;
+use super::event_loop::TaskSet;
+use super::threads;
+use super::timer::{parts_per_wait, sleep_from};
+use super::{alloc, js_message};
+use crate::model::memory::{BrowserMemory, Heap, TaskMemory, ThreadMemory};
+use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
+
+/// Each worker thread's wasm stack: wasm-bindgen 0.2.130's `DEFAULT_THREAD_STACK_SIZE`
+/// (`pool.js` passes no `thread_stack_size`), allocated on the shared heap when the worker
+/// starts; `tests/web.rs` checks it against the counting allocator.
+pub const THREAD_STACK_BYTES: u64 = 2 << 20;
+
+/// How long each measured task sleeps, ms. Every task is sampled pending during the one
+/// synchronous pass that first polls them all, so the sleep need only outlast that pass's
+/// sample; longer would only make a sweep slower.
+const HOLD_MS: f64 = 50.0;
+
+/// The wasm memory's size in bytes: committed, and it never shrinks.
+pub fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::SharedArrayBuffer>()
+        .byte_length() as u64
+}
+
+/// What the measured tasks share: the heap as it was once every task was pending, and the
+/// records of the finished ones.
+struct Probe {
+    tasks: u32,
+    polled: Cell<u32>,
+    pending: Cell<Option<(Heap, u64, f64)>>,
+    records: RefCell<Vec<TaskRecord>>,
+}
+
+impl Probe {
+    /// A task has registered its sleep; the last one samples the heap, inside the same
+    /// synchronous pass, so no task can have finished yet.
+    fn polled(&self) {
+        let n = self.polled.get() + 1;
+        self.polled.set(n);
+        if n == self.tasks {
+            self.pending
+                .set(Some((alloc::heap(), wasm_memory_bytes(), now_ms())));
+        }
+    }
+
+    fn finished(&self, record: TaskRecord) {
+        let mut records = self.records.borrow_mut();
+        // Exactly as many as there are tasks: the records' bytes are theirs, not slack.
+        if records.capacity() == 0 {
+            records.reserve_exact(self.tasks as usize);
+        }
+        records.push(record);
+    }
+}
+
+/// Measures `tasks` pending async tasks: each awaits one sleep on the async strategy's
+/// scheduler ([`TaskSet`]) and timer, and records itself when it ends, as a run's tasks do.
+///
+/// # Errors
+/// When not every task could be sampled pending (which would be a bug in the scheduler).
+pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
+    let tasks = tasks.max(1);
+    let probe = Rc::new(Probe {
+        tasks,
+        polled: Cell::new(0),
+        pending: Cell::new(None),
+        records: RefCell::new(Vec::new()),
+    });
+    let memory_before = wasm_memory_bytes();
+    let t0 = now_ms();
+    let before = alloc::heap();
+    let set = TaskSet::spawn_all((0..tasks).map(|task| {
+        let probe = probe.clone();
+        async move {
+            let wait = sleep_from(t0, HOLD_MS);
+            probe.polled();
+            wait.await;
+            let mut rec = TaskRecorder::start(task, Lane::Main, t0, t0);
+            let end = now_ms();
+            rec.segment(SegmentKind::Wait, t0, end);
+            probe.finished(rec.finish(end, 0));
+        }
+    }));
+    let mut parts = set.parts().to_vec();
+    parts.extend(parts_per_wait());
+    set.drive().await;
+    drop(set);
+    let finished = alloc::heap();
+    let Some((pending, memory_pending, pending_at)) = probe.pending.get() else {
+        return Err(format!(
+            "only {} of {tasks} tasks were seen pending",
+            probe.polled.get()
+        ));
+    };
+    let records = probe.records.borrow().len();
+    if records != tasks as usize {
+        return Err(format!("{records} of {tasks} tasks finished"));
+    }
+    probe.records.replace(Vec::new());
+    let after = alloc::heap();
+    Ok(TaskMemory {
+        tasks,
+        before,
+        pending,
+        finished,
+        after,
+        memory_before,
+        memory_pending,
+        spawn_ms: pending_at - t0,
+        total_ms: now_ms() - t0,
+        parts,
+    })
+}
+
+/// Measures the pool's threads: the browser's figure per worker where it offers one, and
+/// the stack each thread reserves in the shared wasm memory.
+pub async fn measure_threads() -> ThreadMemory {
+    ThreadMemory {
+        workers: threads::pool_size().unwrap_or(0),
+        browser: browser_memory().await,
+        stack_bytes: THREAD_STACK_BYTES,
+    }
+}
+
+/// A worker that only echoes: a Web Worker's own cost, and one that answers the browser.
+const IDLE_WORKER_JS: &str = "onmessage = (e) => postMessage(e.data);";
+
+/// `performance.measureUserAgentSpecificMemory()`, with the bytes the browser attributes to
+/// the pool's workers and to an idle worker started for the occasion. Chromium waits up to
+/// 60 s for workers that do not answer (ours are blocked in their rayon threads).
+///
+/// # Errors
+/// Why the browser gives no figure: the API is missing (only Chromium has it, and only on a
+/// cross-origin isolated page), or the measurement failed.
+async fn browser_memory() -> Result<BrowserMemory, String> {
+    let window = web_sys::window().ok_or("not on the main thread")?;
+    let performance = window.performance().ok_or("no performance object")?;
+    let measure = Reflect::get(&performance, &"measureUserAgentSpecificMemory".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let Some(measure) = measure else {
+        return Err(if super::caps::detect().cross_origin_isolated {
+            "this browser has no performance.measureUserAgentSpecificMemory() (Chromium has)".into()
+        } else {
+            "the page is not cross-origin isolated, so the browser does not measure".into()
+        });
+    };
+    let idle = IdleWorker::start().await?;
+    let t0 = now_ms();
+    let result = async {
+        let promise: Promise = measure.call0(&performance)?.dyn_into()?;
+        JsFuture::from(promise).await
+    }
+    .await
+    .map_err(|e| js_message(&e))?;
+    let took_ms = now_ms() - t0;
+    let number = |v: &JsValue, key: &str| {
+        Reflect::get(v, &key.into())
+            .ok()
+            .and_then(|b| b.as_f64())
+            .unwrap_or(0.0) as u64
+    };
+    let text = |v: &JsValue, key: &str| {
+        Reflect::get(v, &key.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    };
+    let mut measured = BrowserMemory {
+        total: number(&result, "bytes"),
+        took_ms,
+        ..BrowserMemory::default()
+    };
+    let breakdown = Reflect::get(&result, &"breakdown".into())
+        .ok()
+        .and_then(|b| b.dyn_into::<Array>().ok())
+        .unwrap_or_default();
+    for entry in breakdown.iter() {
+        let attribution = Reflect::get(&entry, &"attribution".into())
+            .ok()
+            .and_then(|a| a.dyn_into::<Array>().ok())
+            .unwrap_or_default();
+        let worker = attribution
+            .iter()
+            .find(|a| text(a, "scope") == "DedicatedWorkerGlobalScope");
+        match worker {
+            Some(a) if text(&a, "url") == idle.url => {
+                *measured.idle_worker.get_or_insert(0) += number(&entry, "bytes");
+            }
+            Some(_) => measured.pool_workers.push(number(&entry, "bytes")),
+            None => {}
+        }
+    }
+    Ok(measured)
+}
+
+/// An echoing worker from a `blob:` URL, terminated when dropped.
+struct IdleWorker {
+    worker: web_sys::Worker,
+    url: String,
+}
+
+impl IdleWorker {
+    /// Starts it and waits for its first echo (so it is running when measured).
+    ///
+    /// # Errors
+    /// The browser's message when the worker cannot be created.
+    async fn start() -> Result<Self, String> {
+        let parts = Array::of1(&IDLE_WORKER_JS.into());
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+            .map_err(|e| js_message(&e))?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
+        let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e))?;
+        let idle = IdleWorker { worker, url };
+        let echoed = Promise::new(&mut |resolve, _| idle.worker.set_onmessage(Some(&resolve)));
+        idle.worker
+            .post_message(&JsValue::NULL)
+            .map_err(|e| js_message(&e))?;
+        JsFuture::from(echoed).await.map_err(|e| js_message(&e))?;
+        Ok(idle)
+    }
+}
+
+impl Drop for IdleWorker {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self.url);
+    }
+}

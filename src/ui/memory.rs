@@ -1,0 +1,325 @@
+//! The "Memory per task" panel: bytes per pending async task at N tasks (one N, or a sweep
+//! over the decades), per worker thread (held and reserved apart), and per process (when the
+//! build has processes), beside the articles' and CPython's figures, with a chart and a
+//! verdict. Measurements are `runtime::memory`'s; figures and sentences `model::memory`'s.
+
+use leptos::prelude::*;
+
+use super::chart_frame::{H, LEFT, RIGHT, W, axes, short, x_scale, y_scale};
+use super::state::AppState;
+use crate::model::chart::polyline;
+use crate::model::format;
+use crate::model::memory::{
+    self, CPYTHON_COROUTINE_BYTES, Measured, SWEEP, TaskMemory, ThreadMemory,
+};
+use crate::runtime::memory::{measure_tasks, measure_threads};
+use crate::runtime::timer::yield_now;
+
+/// The panel's state: what was measured, and what is being measured.
+#[derive(Clone, Copy)]
+struct Panel {
+    text: RwSignal<String>,
+    tasks: RwSignal<Vec<TaskMemory>>,
+    threads: RwSignal<Option<ThreadMemory>>,
+    busy: RwSignal<Option<String>>,
+    /// The browser is measuring the workers (it may take a minute; tasks can be measured
+    /// meanwhile).
+    threads_busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Panel {
+    /// Measures each count in `counts`, then the threads; one measurement at a time, with a
+    /// turn of the event loop between them so the page repaints.
+    async fn measure(self, counts: Vec<u32>) {
+        self.error.set(None);
+        for (i, n) in counts.iter().enumerate() {
+            self.busy.set(Some(format!(
+                "Measuring {} pending tasks ({} of {})…",
+                format::count(u64::from(*n)),
+                i + 1,
+                counts.len()
+            )));
+            yield_now().await;
+            match measure_tasks(*n).await {
+                Ok(m) => self.tasks.update(|v| {
+                    v.retain(|o| o.tasks != m.tasks);
+                    v.push(m);
+                    v.sort_by_key(|m| m.tasks);
+                }),
+                Err(why) => {
+                    self.error.set(Some(why));
+                    break;
+                }
+            }
+        }
+        self.busy.set(None);
+        if !self.threads_busy.get_untracked() {
+            self.threads_busy.set(true);
+            self.threads.set(Some(measure_threads().await));
+            self.threads_busy.set(false);
+        }
+    }
+}
+
+/// The memory panel.
+#[component]
+pub fn MemoryPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let panel = Panel {
+        text: RwSignal::new(format::count(u64::from(memory::HEADLINE_TASKS))),
+        tasks: RwSignal::new(Vec::new()),
+        threads: RwSignal::new(None),
+        busy: RwSignal::new(None),
+        threads_busy: RwSignal::new(false),
+        error: RwSignal::new(None),
+    };
+    let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
+    let blocked = move || panel.busy.with(Option::is_some) || state.running.with(Option::is_some);
+    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(counts));
+    // The last kept run's task records (counted, not measured by the allocator).
+    let kept_records = move || {
+        state.results.with(|v| {
+            v.last()
+                .filter(|r| !r.tasks.is_empty())
+                .map(|r| (r.tasks.len(), r.detail_bytes()))
+        })
+    };
+    let headline_bytes = move || {
+        panel.tasks.with(|v| {
+            memory::headline(v).map_or(String::new(), |m| format!("{:.1}", m.bytes_per_task()))
+        })
+    };
+
+    view! {
+        <div class="memory" data-testid="memory" data-state=move || if panel.busy.with(Option::is_some) { "measuring" } else { "idle" }
+            data-bytes-per-task=headline_bytes
+            data-threads=move || if panel.threads_busy.get() { "measuring" } else if panel.threads.with(Option::is_some) { "done" } else { "none" }
+        >
+            <p class="muted intro">
+                "How many bytes does a pending async task hold while it waits? Each measured task awaits one sleep on the async strategy's scheduler and timer; "
+                "a counting allocator reads the wasm heap before, while every task is pending, and after (the records of finished tasks counted apart)."
+            </p>
+            <div class="memory-controls">
+                <div class="field" class:invalid=move || parsed.with(Result::is_err)>
+                    <label for="memory-tasks">"Pending tasks"</label>
+                    <input id="memory-tasks" data-testid="memory-tasks" inputmode="numeric" aria-describedby="memory-tasks-error"
+                        prop:value=move || panel.text.get()
+                        on:input=move |ev| panel.text.set(event_target_value(&ev))
+                    />
+                    <p class="error" id="memory-tasks-error" data-testid="memory-tasks-error" aria-live="polite">
+                        {move || parsed.get().err().map(|e| format!("Pending tasks {e}"))}
+                    </p>
+                </div>
+                <div class="buttons">
+                    <button type="button" class="primary" data-testid="memory-measure"
+                        disabled=move || blocked() || parsed.with(Result::is_err)
+                        on:click=move |_| { if let Ok(n) = parsed.get_untracked() { start(vec![n]) } }
+                    >"Measure"</button>
+                    <button type="button" data-testid="memory-sweep" disabled=blocked
+                        on:click=move |_| start(SWEEP.to_vec())
+                    >"Sweep 1 to 1,000,000"</button>
+                </div>
+            </div>
+            <p class="muted" data-testid="memory-status" aria-live="polite">
+                {move || panel.busy.get().or_else(|| state.running.with(Option::is_some).then(|| "Measurements wait for the run to end (the allocator counts every thread).".to_string()))}
+            </p>
+            {move || panel.error.get().map(|e| view! { <p class="bad" data-testid="memory-error">{e}</p> })}
+            <p class="verdict" data-testid="memory-verdict">
+                {move || panel.tasks.with(|v| memory::headline(v).map(memory::verdict))}
+            </p>
+            <p class="verdict" data-testid="memory-thread-verdict">
+                {move || panel.threads.with(|t| t.as_ref().map(memory::thread_verdict))}
+            </p>
+            <p class="muted" data-testid="memory-thread-status" aria-live="polite">
+                {move || if panel.threads_busy.get() {
+                    Some("Asking the browser what a worker holds (Chromium waits up to 60 s for the pool's workers, which are blocked in their threads)…".to_string())
+                } else {
+                    panel.threads.with(|t| t.as_ref().and_then(memory::browser_note))
+                }}
+            </p>
+            <div class="memory-figures">
+                <Chart tasks=panel.tasks />
+                <Table tasks=panel.tasks threads=panel.threads />
+            </div>
+            <Measurements tasks=panel.tasks />
+            {move || kept_records().map(|(tasks, bytes)| view! {
+                <p class="note" data-testid="memory-records" data-tasks=tasks.to_string() data-bytes=bytes.to_string()>
+                    {memory::records_note(tasks, bytes)}
+                </p>
+            })}
+        </div>
+    }
+}
+
+/// Bytes per pending task against the task count, log-log, beside CPython's coroutine and
+/// the articles' figure.
+#[component]
+fn Chart(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
+    let chart = move || {
+        tasks.with(|v| {
+            let pts: Vec<(f64, f64)> = v
+                .iter()
+                .map(|m| (f64::from(m.tasks), m.bytes_per_task()))
+                .filter(|p| p.1 > 0.0)
+                .collect();
+            let lo = pts.iter().map(|p| p.1).fold(CPYTHON_COROUTINE_BYTES, f64::min);
+            let hi = pts.iter().map(|p| p.1).fold(CPYTHON_COROUTINE_BYTES, f64::max);
+            let (x, y) = (
+                x_scale(1.0, f64::from(*SWEEP.last().unwrap_or(&1)), true),
+                y_scale(lo.min(memory::TARGET_BYTES_PER_TASK) * 0.9, hi * 1.1, true),
+            );
+            let reference = |bytes: f64, class: &'static str, label: &'static str| {
+                let py = y.px(bytes);
+                view! {
+                    <g class=class>
+                        <line x1=LEFT y1=py x2=W - RIGHT y2=py></line>
+                        <text x=W - RIGHT - 2.0 y=py - 3.0 text-anchor="end">{label}</text>
+                    </g>
+                }
+            };
+            view! {
+                <svg viewBox=format!("0 0 {W} {H}") class="chart" role="img"
+                    aria-label="Bytes per pending async task against the number of tasks, log-log, beside CPython's sleeping coroutine and the bench's target">
+                    {axes(x, y, "pending tasks (log)", "bytes per task (log)", short, short)}
+                    {reference(CPYTHON_COROUTINE_BYTES, "ref cpython", "CPython: 1.24 KB per sleeping coroutine")}
+                    {reference(memory::TARGET_BYTES_PER_TASK, "ref target", "target: 124 B (10x less)")}
+                    <g class="series s1">
+                        <polyline points=polyline(pts.iter().map(|&(n, b)| (x.px(n), y.px(b))))></polyline>
+                        {pts.iter().map(|&(n, b)| view! {
+                            <circle cx=x.px(n) cy=y.px(b) r=3.0>
+                                <title>{format!("{} tasks: {} each (measured)", format::count(n as u64), format::bytes(b))}</title>
+                            </circle>
+                        }).collect_view()}
+                    </g>
+                </svg>
+            }
+        })
+    };
+    view! {
+        <div class="chart-panel" data-testid="memory-chart" data-points=move || tasks.with(|v| v.len().to_string())>
+            <h3 class="sub">"Bytes per pending async task"</h3>
+            {chart}
+            <p class="chart-legend" aria-hidden="true">
+                <span class="k s1">"measured here"</span>
+                <span class="k ref-k">"CPython 3.x on this machine"</span>
+                <span class="muted">"· at small counts the scheduler's fixed cost is shared by few tasks"</span>
+            </p>
+        </div>
+    }
+}
+
+/// Per task, per thread, per process: held and reserved apart, with their sources.
+#[component]
+fn Table(
+    tasks: RwSignal<Vec<TaskMemory>>,
+    threads: RwSignal<Option<ThreadMemory>>,
+) -> impl IntoView {
+    let rows = move || {
+        tasks.with(|t| {
+            threads.with(|th| {
+                memory::rows(Measured {
+                    tasks: t,
+                    threads: th.as_ref(),
+                    processes: None,
+                })
+            })
+        })
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="results memory-table" data-testid="memory-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Per"</th>
+                        <th scope="col">"Held (resident)"</th>
+                        <th scope="col">"Reserved"</th>
+                        <th scope="col">"Source"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || rows().into_iter().map(|r| {
+                        let held = r.held.value().map(|v| format!("{v:.1}"));
+                        let reserved = r.reserved.value().map(|v| format!("{v:.0}"));
+                        view! {
+                            <tr data-testid=format!("memory-row-{}", r.key) data-held=held data-reserved=reserved
+                                data-source=format!("{:?}", r.source).to_lowercase()
+                            >
+                                <th scope="row">{r.what}</th>
+                                <td data-label="Held (resident)">{r.held.text()}</td>
+                                <td data-label="Reserved">{r.reserved.text()}</td>
+                                <td data-label="Source" class="muted">{r.source.label()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Every measurement in full: the chart's data, what the parts add up to (from `size_of`),
+/// the records, what was left behind, and the wasm memory.
+#[component]
+fn Measurements(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
+    let parts = move || {
+        tasks.with(|v| {
+            memory::headline(v).map(|m| {
+                let list = m
+                    .parts
+                    .iter()
+                    .map(|p| format!("{} {} B", p.what, p.bytes))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                format!(
+                    "What the runtime holds for each pending task, from size_of: {list} = {} B; measured {} (the rest is buffers' growth room and the set's fixed cost).",
+                    m.parts_bytes(),
+                    format::bytes(m.bytes_per_task())
+                )
+            })
+        })
+    };
+    view! {
+        <Show when=move || tasks.with(|v| !v.is_empty())>
+            <p class="note" data-testid="memory-parts">{parts}</p>
+            <details class="table-alt">
+                <summary>"Every measurement"</summary>
+                <div class="table-wrap">
+                    <table class="data" data-testid="memory-measurements">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Pending tasks"</th>
+                                <th scope="col">"Per pending task"</th>
+                                <th scope="col">"Allocations per task"</th>
+                                <th scope="col">"Record per finished task"</th>
+                                <th scope="col">"Left behind"</th>
+                                <th scope="col">"wasm memory grew"</th>
+                                <th scope="col">"Spawn and first poll"</th>
+                                <th scope="col">"Whole measurement"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || tasks.with(|v| v.iter().map(|m| view! {
+                                <tr data-testid="memory-point" data-tasks=m.tasks.to_string()
+                                    data-bytes=format!("{:.2}", m.bytes_per_task())
+                                    data-record-bytes=format!("{:.2}", m.record_bytes_per_task())
+                                    data-leftover=format!("{:.0}", m.leftover_bytes())
+                                    data-ms=format!("{:.1}", m.total_ms)
+                                >
+                                    <td>{format::count(u64::from(m.tasks))}</td>
+                                    <td>{format::bytes(m.bytes_per_task())}</td>
+                                    <td>{format!("{:.4}", m.allocs_per_task())}</td>
+                                    <td>{format::bytes(m.record_bytes_per_task())}</td>
+                                    <td>{format::bytes(m.leftover_bytes())}</td>
+                                    <td>{format::bytes(m.memory_growth() as f64)}</td>
+                                    <td>{format::ms(m.spawn_ms)}</td>
+                                    <td>{format::ms(m.total_ms)}</td>
+                                </tr>
+                            }).collect_view())}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </Show>
+    }
+}

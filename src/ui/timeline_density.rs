@@ -1,0 +1,96 @@
+//! The task view of a run with more tasks than pixel rows: tasks bucketed into rows, each
+//! cell shaded by the share of its row's tasks waiting or computing then (`model::density`).
+//! One image per repaint, whatever the number of tasks; hover reads a cell's shares.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::model::density::{Density, MAX_ROWS, ROW_H, density, frame};
+use crate::model::format;
+use crate::model::timeline::LABEL_W;
+use crate::runtime::canvas::{self, Look};
+
+/// What the canvas shows, so an unchanged run is not aggregated again.
+#[derive(Clone, PartialEq)]
+struct Key {
+    records: usize,
+    span_ms: f64,
+    width: f64,
+    look: Look,
+}
+
+/// The aggregated task view.
+#[component]
+pub fn TaskDensity() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let rows = RwSignal::new(0usize);
+    let detail = RwSignal::new(None::<String>);
+    let shown = StoredValue::new_local(None::<(Key, Density, f64)>);
+
+    Effect::new(move |_| {
+        state.live_version.track();
+        resized.track();
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let width = canvas::css_width(&canvas);
+        state.live.with_value(|live| {
+            let key = Key {
+                records: live.records().len(),
+                span_ms: live.span_ms,
+                width,
+                look: canvas::look(),
+            };
+            if shown.with_value(|s| s.as_ref().is_some_and(|(k, ..)| *k == key)) {
+                return;
+            }
+            let cols = (width - LABEL_W).max(10.0) as usize;
+            let d = density(live.records(), live.tasks, live.span_ms, cols, MAX_ROWS);
+            let layout = frame(&d, live.span_ms, width);
+            canvas::paint_density(&canvas, &d, &layout, &canvas::theme(&canvas));
+            rows.set(d.rows);
+            shown.set_value(Some((key, d, live.span_ms)));
+        });
+    });
+    let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+
+    let hover = move |ev: leptos::ev::MouseEvent| {
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let tasks = state.live.with_value(|l| l.tasks);
+        let text = shown.with_value(|s| {
+            let (_, d, span_ms) = s.as_ref()?;
+            let (r, c) = ((y / ROW_H) as usize, (x - LABEL_W).floor());
+            if r >= d.rows || c < 0.0 || c as usize >= d.cols {
+                return None;
+            }
+            let (wait, cpu) = d.at(r, c as usize);
+            let (first, last) = d.row_tasks(r, tasks);
+            Some(format!(
+                "Tasks {} to {} at {}: {:.0}% waiting, {:.0}% computing",
+                format::count(u64::from(first)),
+                format::count(u64::from(last)),
+                format::ms(c / d.cols as f64 * span_ms),
+                wait * 100.0,
+                cpu * 100.0
+            ))
+        });
+        detail.set(text);
+    };
+
+    view! {
+        <canvas
+            node_ref=canvas_ref
+            class="tasks density"
+            role="img"
+            data-testid="timeline-density"
+            data-rows=move || rows.get().to_string()
+            aria-label="Tasks in rows of many: the darker a cell, the more of the row's tasks were waiting or computing then"
+            on:mousemove=hover
+            on:mouseleave=move |_| detail.set(None)
+        ></canvas>
+        <p class="detail" aria-live="polite" data-testid="timeline-density-detail">{move || detail.get()}</p>
+    }
+}
