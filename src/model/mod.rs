@@ -7,6 +7,7 @@ pub mod caps;
 pub mod chart;
 pub mod clock;
 pub mod deadlines;
+pub mod demos;
 pub mod fault;
 pub mod format;
 pub mod gate;
