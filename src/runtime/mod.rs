@@ -18,6 +18,7 @@ compile_error!(
 pub mod canvas;
 pub mod caps;
 pub mod clock;
+pub mod demos;
 pub mod event_loop;
 pub mod exec;
 pub mod faults;

@@ -6,6 +6,7 @@ use super::chart_growth::GrowthChart;
 use super::chart_makespan::MakespanChart;
 use super::chart_speedup::SpeedupChart;
 use super::controls::Controls;
+use super::demos::Demos;
 use super::environment::Environment;
 use super::form::ParamForm;
 use super::insights::Insights;
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <GrowthChart />
             </div>
         </section>
+        <Demos />
         <footer class="foot">
             "Every figure is measured in this browser, except those labelled theory. "
             "Times share one clock across threads (performance.timeOrigin + performance.now())."

@@ -33,6 +33,20 @@ pub const ROUNDS: Bound = Bound {
     hi: 100,
     default: 5,
 };
+/// Checks the hold time against the watchdog's: a task holding its first lock longer than
+/// the watchdog waits would look stuck even when it is not.
+///
+/// # Errors
+/// A message when `hold_ms` is not below `stall_ms`.
+pub fn check_times(hold_ms: u32, stall_ms: u32) -> Result<(), String> {
+    if hold_ms >= stall_ms {
+        return Err(format!(
+            "the hold ({hold_ms} ms) must be shorter than the watchdog's wait ({stall_ms} ms)"
+        ));
+    }
+    Ok(())
+}
+
 /// The locks, as a Python reader would name them.
 pub const LOCKS: [&str; 2] = ["lock_a", "lock_b"];
 /// The tasks.
@@ -356,6 +370,15 @@ mod tests {
             holders: vec![Some(0), Some(1)],
             waiting: vec![Some(1), Some(0)],
         }
+    }
+
+    #[test]
+    fn a_hold_must_be_shorter_than_the_watchdogs_wait() {
+        assert_eq!(check_times(50, 500), Ok(()));
+        assert_eq!(
+            check_times(500, 500),
+            Err("the hold (500 ms) must be shorter than the watchdog's wait (500 ms)".into())
+        );
     }
 
     #[test]
