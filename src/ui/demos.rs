@@ -11,16 +11,24 @@ use super::demo_race::RaceDemo;
 use super::state::{AppState, PoolView};
 use crate::model::demos::Bound;
 
-/// Which demo is running, if one is (shared by the section's demos).
+/// Which demo is running, if one is, and how many runs have ended (shared by the section's
+/// demos; the count is for tests, which wait for it to move).
 #[derive(Debug, Clone, Copy)]
-pub struct DemoBusy(pub RwSignal<Option<&'static str>>);
+pub struct DemoBusy {
+    running: RwSignal<Option<&'static str>>,
+    ended: RwSignal<u32>,
+}
 
 /// The section.
 #[component]
 pub fn Demos() -> impl IntoView {
-    provide_context(DemoBusy(RwSignal::new(None)));
+    let busy = DemoBusy {
+        running: RwSignal::new(None),
+        ended: RwSignal::new(0),
+    };
+    provide_context(busy);
     view! {
-        <section class="panel wide" aria-labelledby="h-demos">
+        <section class="panel wide" aria-labelledby="h-demos" data-testid="demos" data-ended=move || busy.ended.get()>
             <h2 id="h-demos">"Interleaving and shared state"</h2>
             <p class="muted intro">
                 "The articles' small programs, run here as async tasks on the event loop and as threads on the worker pool. "
@@ -40,7 +48,7 @@ pub fn Demos() -> impl IntoView {
 /// demo is running.
 pub fn blocked(id: &'static str) -> Option<String> {
     let state = expect_context::<AppState>();
-    let busy = expect_context::<DemoBusy>().0;
+    let busy = expect_context::<DemoBusy>().running;
     if state.running.with(Option::is_some) {
         Some("an experiment is running".into())
     } else if state.sweep.with(Option::is_some) {
@@ -68,11 +76,12 @@ pub fn threads_unavailable() -> Option<String> {
 
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
-    let busy = expect_context::<DemoBusy>().0;
-    busy.set(Some(id));
+    let busy = expect_context::<DemoBusy>();
+    busy.running.set(Some(id));
     leptos::task::spawn_local(async move {
         job.await;
-        busy.set(None);
+        busy.running.set(None);
+        busy.ended.update(|n| *n += 1);
     });
 }
 
@@ -85,7 +94,7 @@ pub fn RunButton(
     invalid: Signal<bool>,
     on_run: impl Fn() + 'static,
 ) -> impl IntoView {
-    let busy = expect_context::<DemoBusy>().0;
+    let busy = expect_context::<DemoBusy>().running;
     let running = move || busy.get() == Some(id);
     let why = move || blocked(id);
     view! {
