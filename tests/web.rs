@@ -7,12 +7,18 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use async_vs_threads::model::demos::deadlock::{Ending, Order};
+use async_vs_threads::model::demos::interleave::{is_complete, switches, tally};
+use async_vs_threads::model::demos::queue::{Config as QueueConfig, Work};
+use async_vs_threads::model::demos::race::Variant;
 use async_vs_threads::model::fault::Injected;
 use async_vs_threads::model::kernel::{Calibration, Kernel};
 use async_vs_threads::model::params::{Params, Strategy, Workload};
 use async_vs_threads::model::record::{Lane, Outcome, RunRecord, SegmentKind, max_overlapping};
 use async_vs_threads::model::workload::Plan;
 use async_vs_threads::runtime::clock::now_ms;
+use async_vs_threads::runtime::demos::deadlock::{self as deadlock_demo, Config as DeadlockConfig};
+use async_vs_threads::runtime::demos::{interleave, queue, race};
 use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
 use async_vs_threads::runtime::exec::{self, CancelToken, RunRequest};
 use async_vs_threads::runtime::timer::{pending_timers, sleep, yield_now};
@@ -577,4 +583,94 @@ async fn each_worker_reserves_its_wasm_stack_on_the_shared_heap() {
         "the heap grew {grew} B for one more worker"
     );
     threads::start_pool(2, None).await.expect("back to 2");
+}
+
+// The "Interleaving and shared state" demos (runtime::demos).
+
+#[wasm_bindgen_test]
+async fn async_traces_repeat_and_thread_traces_are_complete() {
+    pool().await;
+    let runs = interleave::run(8, 5).await;
+    assert!(runs.asyn.iter().all(|t| is_complete(t, 8)));
+    assert_eq!(
+        tally(&runs.asyn).distinct,
+        1,
+        "async switches only at awaits"
+    );
+    assert_eq!(switches(&runs.asyn[0]), 15, "one switch at every await");
+    let threads = runs.threads.expect("two workers");
+    assert!(threads.iter().all(|t| is_complete(t, 8)), "{threads:?}");
+}
+
+#[wasm_bindgen_test]
+async fn fixed_counters_are_exact_and_async_read_await_write_loses_all_but_one_task() {
+    pool().await;
+    for v in [Variant::ThreadsLock, Variant::ThreadsAtomic] {
+        let o = race::run_threads(v, 2, 20_000).await.expect("two workers");
+        assert_eq!((o.counted, o.lost()), (40_000, 0), "{v:?}");
+    }
+    let o = race::run_async(Variant::AsyncLock, 3, 2_000).await;
+    assert_eq!((o.counted, o.lost()), (6_000, 0));
+    // Every task reads before any writes: each round, two of three updates are lost.
+    let o = race::run_async(Variant::AsyncUnsync, 3, 2_000).await;
+    assert_eq!(o.counted, 2_000);
+}
+
+#[wasm_bindgen_test]
+async fn bounded_queues_never_exceed_their_capacity_and_move_every_item() {
+    pool().await;
+    let cfg = QueueConfig {
+        items: 100,
+        capacity: 4,
+        produce_us: 100,
+        consume_us: 300,
+        work: Work::Compute,
+    };
+    let a = queue::run_async(cfg).await;
+    let t = queue::run_threads(cfg).await.expect("two workers");
+    for run in [&a, &t] {
+        assert_eq!(run.samples.len(), 200, "a sample per put and per get");
+        assert_eq!(run.stats().max_depth, 4);
+        assert!(run.samples.windows(2).all(|w| w[0].at_ms <= w[1].at_ms));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_watchdog_stops_deadlocked_threads_and_the_pool_runs_again() {
+    pool().await;
+    let cfg = DeadlockConfig {
+        order: Order::Opposite,
+        hold_ms: 30,
+        stall_ms: 200,
+        rounds: 3,
+    };
+    let t0 = now_ms();
+    let r = deadlock_demo::run_threads(cfg).await.expect("two workers");
+    let Ending::Stopped { snapshot, .. } = &r.ending else {
+        panic!("no deadlock: {r:?}");
+    };
+    assert_eq!(snapshot.cycle(), Some(vec![0, 1]), "{snapshot:?}");
+    assert!(r.locks_free && r.pool_job_ms.is_some());
+    assert!(now_ms() - t0 < 2_000.0, "stopped in time");
+    // The pool is whole: a threads run uses both workers.
+    let rec = run(Strategy::Threads, plan(Workload::Io, 4, 20, 0, 2)).await;
+    assert_eq!(rec.outcome, Outcome::Done);
+    // The same order is the fix, and the async tasks deadlock and are dropped alike.
+    let fixed = deadlock_demo::run_threads(DeadlockConfig {
+        order: Order::Same,
+        ..cfg
+    })
+    .await
+    .expect("two workers");
+    assert!(
+        matches!(fixed.ending, Ending::Completed { .. }),
+        "{fixed:?}"
+    );
+    let a = deadlock_demo::run_async(cfg).await;
+    assert!(
+        matches!(&a.ending, Ending::Stopped { snapshot, .. } if snapshot.cycle().is_some()),
+        "{a:?}"
+    );
+    assert!(a.locks_free);
+    assert_eq!(pending_timers(), 0, "the dropped tasks left no timer");
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod claims;
 pub mod clock;
 pub mod deadlines;
+pub mod demos;
 pub mod density;
 pub mod fault;
 pub mod format;

@@ -373,7 +373,11 @@ pub fn parse_bounded(text: &str, lo: u64, hi: u64) -> Result<u64, String> {
     Ok(n as u64)
 }
 
-fn parse_number(t: &str) -> Result<f64, String> {
+/// Parses a number as people type it (`20_000`, `20,000`).
+///
+/// # Errors
+/// A message for the person who typed `t`: it is empty or not a number.
+pub fn parse_number(t: &str) -> Result<f64, String> {
     if t.is_empty() {
         return Err("is empty: enter a number".into());
     }

@@ -20,6 +20,7 @@ pub mod blocking;
 pub mod canvas;
 pub mod caps;
 pub mod clock;
+pub mod demos;
 pub mod event_loop;
 pub mod exec;
 pub mod executors;

@@ -7,6 +7,7 @@ use super::chart_makespan::MakespanChart;
 use super::chart_speedup::SpeedupChart;
 use super::claims::Claims;
 use super::controls::Controls;
+use super::demos::Demos;
 use super::environment::Environment;
 use super::form::ParamForm;
 use super::insights::Insights;
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
             <h2 id="h-memory">"Memory per task"</h2>
             <MemoryPanel />
         </section>
+        <Demos />
         <footer class="foot">
             "Every figure is measured in this browser, except those labelled theory. "
             "Times share one clock across threads (performance.timeOrigin + performance.now())."

@@ -1,0 +1,146 @@
+//! Deadlock: two tasks, two locks; the watchdog's finding (who holds which lock and waits
+//! for which), how the run was stopped, and that the pool still works.
+
+use leptos::prelude::*;
+
+use super::demos::{DemoChoice, DemoField, RunButton, field_text, start, threads_unavailable};
+use crate::model::demos::deadlock::{Ending, HOLD_MS, Order, ROUNDS, STALL_MS, check_times};
+use crate::model::format;
+use crate::runtime::demos::deadlock::{self, Config, DeadlockRun};
+
+const ID: &str = "deadlock";
+
+/// The deadlock demo.
+#[component]
+pub fn DeadlockDemo() -> impl IntoView {
+    let hold = field_text(HOLD_MS);
+    let stall = field_text(STALL_MS);
+    let rounds = field_text(ROUNDS);
+    let order = RwSignal::new(Order::Opposite.key());
+    let parsed = Memo::new(move |_| -> Result<Config, String> {
+        let quiet = |_| String::new();
+        let cfg = Config {
+            order: Order::from_key(order.get()).unwrap_or(Order::Opposite),
+            hold_ms: HOLD_MS.parse(&hold.get()).map_err(quiet)?,
+            stall_ms: STALL_MS.parse(&stall.get()).map_err(quiet)?,
+            rounds: ROUNDS.parse(&rounds.get()).map_err(quiet)?,
+        };
+        check_times(cfg.hold_ms, cfg.stall_ms).map(|()| cfg)
+    });
+    let result = RwSignal::new(None::<(u32, Result<DeadlockRun, String>, DeadlockRun)>);
+    let run = move || {
+        let Ok(cfg) = parsed.get_untracked() else {
+            return;
+        };
+        start(ID, async move {
+            let threads = deadlock::run_threads(cfg).await;
+            let asyn = deadlock::run_async(cfg).await;
+            result.set(Some((cfg.rounds, threads, asyn)));
+        });
+    };
+    view! {
+        <article class="demo" data-testid="demo-deadlock">
+            <h3 class="sub">"Deadlock"</h3>
+            <p class="muted">
+                "Two tasks each take " <code>"lock_a"</code> " and " <code>"lock_b"</code>
+                ", holding the first a while before asking for the second. In opposite orders each ends up holding one lock and waiting for the other. "
+                "A watchdog stops the run once no task has made progress for a while, and reads from the locks who holds what."
+            </p>
+            <form class="params demo-params" on:submit=|ev| ev.prevent_default()>
+                <DemoChoice id=ID key="order" label="Task 2 takes the locks in" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order />
+                <DemoField id=ID key="hold" bound=HOLD_MS text=hold />
+                <DemoField id=ID key="stall" bound=STALL_MS text=stall />
+                <DemoField id=ID key="rounds" bound=ROUNDS text=rounds />
+                {move || parsed.get().err().filter(|e| !e.is_empty()).map(|e| view! { <p class="warning" data-testid="error-deadlock-times">{e}</p> })}
+            </form>
+            <RunButton id=ID label=Signal::derive(|| "Run".to_string()) invalid=Signal::derive(move || parsed.get().is_err()) on_run=run />
+            {move || result.get().map(|(rounds, threads, asyn)| {
+                let mut sentences = Vec::new();
+                if let Ok(t) = &threads {
+                    sentences.push(t.ending.verdict("Threads", rounds));
+                }
+                sentences.push(asyn.ending.verdict("Async", rounds));
+                view! {
+                    <div class="sides">
+                        <Side model="threads" title="Threads (threading.Lock)" run=threads />
+                        <Side model="async" title="Async (asyncio.Lock)" run=Ok(asyn) />
+                    </div>
+                    <p class="verdict" data-testid="deadlock-verdict">{sentences.join(" ")}</p>
+                }
+            })}
+            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+        </article>
+    }
+}
+
+/// One model's ending.
+#[component]
+fn Side(
+    model: &'static str,
+    title: &'static str,
+    run: Result<DeadlockRun, String>,
+) -> impl IntoView {
+    let body = match run {
+        Err(why) => view! { <p class="error">{format!("Did not run: {why}.")}</p> }.into_any(),
+        Ok(r) => {
+            let (kind, head, lines) = match &r.ending {
+                Ending::Completed { ms } => (
+                    "completed",
+                    format!("Finished in {}: no deadlock.", format::ms(*ms)),
+                    Vec::new(),
+                ),
+                Ending::Stopped {
+                    snapshot,
+                    stalled_ms,
+                } => (
+                    "stopped",
+                    format!(
+                        "{} after {} without progress.",
+                        if snapshot.cycle().is_some() {
+                            "Deadlock detected"
+                        } else {
+                            "Stalled (no cycle)"
+                        },
+                        format::ms(*stalled_ms)
+                    ),
+                    snapshot.describe(),
+                ),
+            };
+            let cycle =
+                matches!(&r.ending, Ending::Stopped { snapshot, .. } if snapshot.cycle().is_some());
+            let after = r.returned_ms.map(|ms| {
+                let who = if model == "threads" {
+                    "both workers returned"
+                } else {
+                    "both tasks were dropped"
+                };
+                let pool = r
+                    .pool_job_ms
+                    .map(|p| format!("; the pool then ran a job in {}", format::ms(p)))
+                    .unwrap_or_default();
+                let free = if r.locks_free {
+                    "; both locks are free"
+                } else {
+                    "; a lock is still held"
+                };
+                format!("Stopped: {who} in {}{pool}{free}.", format::ms(ms))
+            });
+            view! {
+                <p class="figures" data-testid=format!("deadlock-{model}") data-ending=kind data-cycle=if cycle { "yes" } else { "no" }>
+                    <strong>{head}</strong>
+                </p>
+                <ul class="holds">
+                    {lines.into_iter().map(|l| view! { <li data-testid=format!("deadlock-{model}-holds")>{l}</li> }).collect_view()}
+                </ul>
+                {after.map(|a| view! { <p class="hint" data-testid=format!("deadlock-{model}-after")>{a}</p> })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="side">
+            <h4>{title}</h4>
+            {body}
+        </div>
+    }
+}
