@@ -6,7 +6,12 @@
 //! verdict is a function of measured records only: whether the claim holds here, and why, in
 //! numbers.
 
+use crate::model::demos::deadlock::Ending;
+use crate::model::demos::interleave::Tally;
+use crate::model::demos::plural;
+use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
 use crate::model::format;
+use crate::model::memory::{TaskMemory, ThreadMemory};
 use crate::model::params::{Params, Strategy};
 use crate::model::record::RunRecord;
 use crate::model::url;
@@ -32,6 +37,14 @@ pub enum Evidence {
         query: &'static str,
         strategies: &'static [Strategy],
     },
+    /// The heap held by `tasks` pending async tasks (the memory panel's measurement).
+    TaskMemory { tasks: u32 },
+    /// What a worker thread holds and reserves (the memory panel's measurement).
+    ThreadMemory,
+    /// `runs` runs of the two-task step trace in each model (the interleaving demo).
+    Interleaving { steps: u32, runs: u32 },
+    /// The lost-update demo (every variant) and the deadlock demo (both models).
+    SharedState { tasks: u32, increments: u32 },
 }
 
 /// Whether a claim holds here.
@@ -100,31 +113,76 @@ const RUN_IN_EXECUTOR: Claim = Claim {
     },
 };
 
+const COROUTINES: Claim = Claim {
+    key: "coroutines",
+    text: "Coroutines are cheap: 10,000 of them take about 10 MB.",
+    articles: "10,000 coroutines ~ 10 MB; CPython measured 12.4 MB here (1.24 KB each)",
+    evidence: Evidence::TaskMemory { tasks: 10_000 },
+};
+
+const THREAD_MEMORY: Claim = Claim {
+    key: "thread-memory",
+    text: "Each thread costs about 8 MB.",
+    articles: "~8 MB per thread; CPython here: 9.4 MB reserved, 16.6 KB resident per blocked thread",
+    evidence: Evidence::ThreadMemory,
+};
+
+const INTERLEAVING: Claim = Claim {
+    key: "interleaving",
+    text: "Threads can be interrupted anywhere; asyncio switches only at await.",
+    articles: "do_first / do_second: the threads' output order varies, asyncio's does not",
+    evidence: Evidence::Interleaving { steps: 8, runs: 20 },
+};
+
+const SHARED_STATE: Claim = Claim {
+    key: "shared-state",
+    text: "Both models have race conditions and deadlocks, and both need locks.",
+    articles: "counter += 1 loses updates in threads; an await between read and write does in asyncio; two locks in opposite order deadlock in both",
+    evidence: Evidence::SharedState {
+        tasks: 4,
+        increments: 5_000,
+    },
+};
+
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 4] = [REQUESTS, GIL, NEVER_BLOCK, RUN_IN_EXECUTOR];
+pub const CLAIMS: [Claim; 8] = [
+    REQUESTS,
+    GIL,
+    COROUTINES,
+    NEVER_BLOCK,
+    RUN_IN_EXECUTOR,
+    INTERLEAVING,
+    THREAD_MEMORY,
+    SHARED_STATE,
+];
 
 impl Claim {
-    /// The experiment a click loads: the form and pool size from the claim's link (checked
-    /// valid by a test).
-    pub fn link(&self) -> url::Decoded {
-        let Evidence::Runs { query, .. } = self.evidence;
-        url::decode(query)
+    /// The experiment a click loads, for claims judged on runs: the form and pool size from
+    /// the claim's link (checked valid by a test).
+    pub fn link(&self) -> Option<url::Decoded> {
+        match self.evidence {
+            Evidence::Runs { query, .. } => Some(url::decode(query)),
+            _ => None,
+        }
     }
 
-    /// The strategies it runs.
+    /// The strategies it runs (none for a claim judged on a measurement of its own).
     pub fn strategies(&self) -> &'static [Strategy] {
-        let Evidence::Runs { strategies, .. } = self.evidence;
-        strategies
+        match self.evidence {
+            Evidence::Runs { strategies, .. } => strategies,
+            _ => &[],
+        }
     }
 
     /// Whether `run` is one of its runs: a strategy it runs, on its experiment.
     pub fn is_run_of(&self, run: &RunRecord) -> bool {
-        let params = self.link().form.check().params;
-        self.strategies().contains(&run.strategy)
-            && Params {
-                strategy: run.strategy,
-                ..params
-            } == run.params
+        self.link().is_some_and(|link| {
+            self.strategies().contains(&run.strategy)
+                && Params {
+                    strategy: run.strategy,
+                    ..link.form.check().params
+                } == run.params
+        })
     }
 }
 
@@ -136,10 +194,178 @@ pub fn find(key: &str) -> Option<&'static Claim> {
 /// A stall the eye notices (RAIL: a response within 100 ms feels immediate), ms.
 const PERCEPTIBLE_MS: f64 = 100.0;
 
+/// Judges a claim on pending tasks' memory from the memory panel's measurement at (or
+/// nearest) its task count: it holds when they cost at most what the articles say.
+pub fn judge_task_memory(m: &TaskMemory) -> Verdict {
+    let total = m.pending.since(m.before);
+    let each = m.bytes_per_task();
+    let scaled = total / f64::from(m.tasks.max(1)) * f64::from(ARTICLES_COROUTINES);
+    let figures = format!(
+        "{} pending async tasks held {} here ({} each); at that rate 10,000 hold {}",
+        format::count(u64::from(m.tasks)),
+        format::bytes(total),
+        format::bytes(each),
+        format::bytes(scaled)
+    );
+    if scaled <= ARTICLES_COROUTINES_BYTES * 1.25 {
+        Verdict {
+            holds: Holds::Yes,
+            text: format!(
+                "holds, and then some: {figures}, {} less than the articles' 10 MB",
+                format::times(ARTICLES_COROUTINES_BYTES / scaled.max(1.0))
+            ),
+        }
+    } else {
+        Verdict {
+            holds: Holds::No,
+            text: format!("does not hold here: {figures}, more than the articles' 10 MB"),
+        }
+    }
+}
+
+/// Judges "8 MB per thread" from what a worker here reserves and what the browser says it
+/// holds: the cost is real as reserved address space, not as memory used, so it holds only
+/// partly unless a worker really holds megabytes.
+pub fn judge_thread_memory(t: &ThreadMemory) -> Verdict {
+    let reserved = format!(
+        "a worker thread reserves {} of wasm stack",
+        format::bytes(t.stack_bytes as f64)
+    );
+    match t.held_per_worker() {
+        Ok((held, whose)) if held >= ARTICLES_THREAD_BYTES / 2.0 => Verdict {
+            holds: Holds::Yes,
+            text: format!(
+                "holds: {reserved} and holds {} of JS heap ({whose}), near the articles' 8 MB",
+                format::bytes(held)
+            ),
+        },
+        Ok((held, whose)) => Verdict {
+            holds: Holds::Partly,
+            text: format!(
+                "partly: {reserved} and holds {} of JS heap ({whose}); like CPython's 9.4 MB, the 8 MB is address space set aside, not memory used",
+                format::bytes(held)
+            ),
+        },
+        Err(why) => Verdict {
+            holds: Holds::Partly,
+            text: format!(
+                "partly: {reserved}; what it holds cannot be measured here ({why}); like CPython's 9.4 MB, the 8 MB is address space set aside"
+            ),
+        },
+    }
+}
+
+/// Judges "interrupted anywhere against only at await" from the step traces: it holds when
+/// every async run logged one order and threads logged more than one.
+pub fn judge_interleaving(asyn: &Tally, threads: Result<&Tally, &str>) -> Verdict {
+    let a = format!(
+        "async logged {} in {} runs",
+        plural(asyn.distinct as u64, "order", "orders"),
+        asyn.runs
+    );
+    match threads {
+        Err(why) => Verdict {
+            holds: Holds::Partly,
+            text: format!("partly: {a}; threads cannot run here ({why})"),
+        },
+        Ok(t) => {
+            let th = format!(
+                "threads logged {} in {} runs ({} to {} switches a run)",
+                plural(t.distinct as u64, "order", "orders"),
+                t.runs,
+                t.fewest_switches,
+                t.most_switches
+            );
+            let holds = match (asyn.distinct, t.distinct) {
+                (1, d) if d > 1 => Holds::Yes,
+                (1, _) => Holds::Partly,
+                _ => Holds::No,
+            };
+            let head = match holds {
+                Holds::Yes => "holds",
+                Holds::Partly => "partly (the threads never overlapped in these runs)",
+                Holds::No => "does not hold here",
+            };
+            Verdict {
+                holds,
+                text: format!("{head}: {a}; {th}"),
+            }
+        }
+    }
+}
+
+/// Judges "both models have races and deadlocks" from the lost-update outcomes and each
+/// model's deadlock run: it holds when both unsynchronised counters lost updates, every fix
+/// counted exactly, and the watchdog found a cycle of waits in both models.
+pub fn judge_shared_state(
+    races: &[RaceOutcome],
+    threads_deadlock: Result<&Ending, &str>,
+    async_deadlock: &Ending,
+) -> Verdict {
+    let lost = |v: Variant| races.iter().find(|o| o.variant == v).map(RaceOutcome::lost);
+    let fixes_exact = races
+        .iter()
+        .filter(|o| o.variant.is_fixed())
+        .all(|o| o.lost() == 0);
+    let deadlocked =
+        |e: &Ending| matches!(e, Ending::Stopped { snapshot, .. } if snapshot.cycle().is_some());
+    let race_text = |v: Variant, model: &str| match lost(v) {
+        Some(n) => format!("{model} lost {}", plural(n, "update", "updates")),
+        None => format!("{model} did not run"),
+    };
+    let threads_dl = match threads_deadlock {
+        Ok(e) if deadlocked(e) => "deadlocked".to_string(),
+        Ok(_) => "did not deadlock".to_string(),
+        Err(why) => format!("could not run ({why})"),
+    };
+    let text = format!(
+        "{}, {}; with a lock every counter was exact{}; two locks in opposite order: threads {threads_dl}, async {}",
+        race_text(Variant::ThreadsUnsync, "threads"),
+        race_text(Variant::AsyncUnsync, "async"),
+        if fixes_exact {
+            ""
+        } else {
+            " (not every one here)"
+        },
+        if deadlocked(async_deadlock) {
+            "deadlocked"
+        } else {
+            "did not deadlock"
+        }
+    );
+    let both_race = lost(Variant::ThreadsUnsync).is_some_and(|n| n > 0)
+        && lost(Variant::AsyncUnsync).is_some_and(|n| n > 0);
+    let both_deadlock = threads_deadlock.is_ok_and(deadlocked) && deadlocked(async_deadlock);
+    let holds = if both_race && both_deadlock && fixes_exact {
+        Holds::Yes
+    } else if lost(Variant::AsyncUnsync).is_some_and(|n| n > 0) && deadlocked(async_deadlock) {
+        Holds::Partly
+    } else {
+        Holds::No
+    };
+    let head = match holds {
+        Holds::Yes => "holds",
+        Holds::Partly => "partly",
+        Holds::No => "does not hold here",
+    };
+    Verdict {
+        holds,
+        text: format!("{head}: {text}"),
+    }
+}
+
+/// The articles' figures: 10,000 coroutines in about 10 MB; about 8 MB per thread.
+const ARTICLES_COROUTINES: u32 = 10_000;
+const ARTICLES_COROUTINES_BYTES: f64 = 10e6;
+const ARTICLES_THREAD_BYTES: f64 = 8e6;
+
 /// Judges `claim` from `runs` (each strategy's latest run of the claim's experiment); `None`
-/// until every run it needs has finished.
+/// until every run it needs has finished, and for claims not judged on runs.
 pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
-    let Evidence::Runs { strategies, .. } = claim.evidence;
+    let strategies = claim.strategies();
+    if strategies.is_empty() {
+        return None;
+    }
     let of = |s: Strategy| -> Option<&RunRecord> {
         runs.iter()
             .copied()
@@ -292,8 +518,7 @@ mod tests {
 
     /// A finished run of `strategy` on the claim's experiment, taking `makespan_ms`.
     fn run(claim: &Claim, strategy: Strategy, makespan_ms: f64, lag: (f64, f64)) -> RunRecord {
-        let Evidence::Runs { query, .. } = claim.evidence;
-        let params = url::decode(query).form.check().params;
+        let params = claim.link().unwrap().form.check().params;
         let tasks = (0..params.tasks)
             .map(|t| {
                 TaskRecord::from_segments(t, Lane::Main, &[(SegmentKind::Wait, 0.0, makespan_ms)])
@@ -308,11 +533,14 @@ mod tests {
     #[test]
     fn every_claim_has_a_valid_experiment_and_a_unique_key() {
         for c in CLAIMS {
-            let Evidence::Runs { query, strategies } = c.evidence;
-            let d = url::decode(query);
-            assert!(d.notices.is_empty(), "{}: {:?}", c.key, d.notices);
-            assert!(d.form.check().is_valid(), "{}", c.key);
-            assert!(!strategies.is_empty());
+            if let Evidence::Runs { query, strategies } = c.evidence {
+                let d = url::decode(query);
+                assert!(d.notices.is_empty(), "{}: {:?}", c.key, d.notices);
+                assert!(d.form.check().is_valid(), "{}", c.key);
+                assert!(!strategies.is_empty());
+            } else {
+                assert_eq!((c.link(), c.strategies()), (None, &[][..]));
+            }
             assert_eq!(find(c.key), Some(&c));
         }
         let seq = run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0));
@@ -416,5 +644,157 @@ mod tests {
             judge(&RUN_IN_EXECUTOR, &[&asy, &laggy]).unwrap().holds,
             Holds::No
         );
+    }
+
+    fn task_memory(tasks: u32, per_task: u64) -> TaskMemory {
+        use crate::model::memory::Heap;
+        let heap = |bytes| Heap { bytes, allocs: 0 };
+        TaskMemory {
+            tasks,
+            before: heap(1_000_000),
+            pending: heap(1_000_000 + per_task * u64::from(tasks)),
+            finished: heap(1_000_000),
+            after: heap(1_000_000),
+            memory_before: 0,
+            memory_pending: 0,
+            spawn_ms: 1.0,
+            total_ms: 1.0,
+            parts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn coroutines_are_judged_on_the_heap_they_held_scaled_to_10000() {
+        let v = judge_task_memory(&task_memory(10_000, 126));
+        assert_eq!(v.holds, Holds::Yes);
+        assert_eq!(
+            v.text,
+            "holds, and then some: 10,000 pending async tasks held 1.26 MB here (126 B each); at that rate 10,000 hold 1.26 MB, 7.94× less than the articles' 10 MB"
+        );
+        let heavy = judge_task_memory(&task_memory(1_000, 2_000));
+        assert_eq!(heavy.holds, Holds::No);
+        assert!(
+            heavy.text.contains("at that rate 10,000 hold 20.0 MB"),
+            "{}",
+            heavy.text
+        );
+    }
+
+    #[test]
+    fn eight_mb_per_thread_holds_only_partly_when_a_worker_holds_little() {
+        use crate::model::memory::BrowserMemory;
+        let t = |browser| ThreadMemory {
+            workers: 2,
+            browser,
+            stack_bytes: 2 << 20,
+        };
+        let small = judge_thread_memory(&t(Ok(BrowserMemory {
+            pool_workers: vec![900_000, 1_100_000],
+            ..BrowserMemory::default()
+        })));
+        assert_eq!(small.holds, Holds::Partly);
+        assert!(
+            small.text.starts_with("partly: a worker thread reserves 2.10 MB of wasm stack and holds 1.00 MB of JS heap (the pool's workers)"),
+            "{}",
+            small.text
+        );
+        let big = judge_thread_memory(&t(Ok(BrowserMemory {
+            pool_workers: vec![7_000_000],
+            ..BrowserMemory::default()
+        })));
+        assert_eq!(big.holds, Holds::Yes);
+        let unknown = judge_thread_memory(&t(Err("not Chromium".into())));
+        assert_eq!(unknown.holds, Holds::Partly);
+        assert!(
+            unknown
+                .text
+                .contains("cannot be measured here (not Chromium)"),
+            "{}",
+            unknown.text
+        );
+    }
+
+    fn tally(runs: usize, distinct: usize, switches: (usize, usize)) -> Tally {
+        Tally {
+            runs,
+            distinct,
+            most_common: runs + 1 - distinct,
+            fewest_switches: switches.0,
+            most_switches: switches.1,
+        }
+    }
+
+    #[test]
+    fn interleaving_holds_when_async_repeats_one_order_and_threads_vary() {
+        let asyn = tally(20, 1, (15, 15));
+        let v = judge_interleaving(&asyn, Ok(&tally(20, 14, (3, 11))));
+        assert_eq!(v.holds, Holds::Yes);
+        assert_eq!(
+            v.text,
+            "holds: async logged 1 order in 20 runs; threads logged 14 orders in 20 runs (3 to 11 switches a run)"
+        );
+        assert_eq!(
+            judge_interleaving(&asyn, Ok(&tally(20, 1, (1, 1)))).holds,
+            Holds::Partly
+        );
+        assert_eq!(
+            judge_interleaving(&tally(20, 2, (14, 15)), Ok(&tally(20, 5, (1, 9)))).holds,
+            Holds::No
+        );
+        let none = judge_interleaving(&asyn, Err("not cross-origin isolated"));
+        assert_eq!(none.holds, Holds::Partly);
+        assert!(
+            none.text
+                .ends_with("threads cannot run here (not cross-origin isolated)")
+        );
+    }
+
+    #[test]
+    fn shared_state_holds_when_both_models_race_and_deadlock() {
+        use crate::model::demos::deadlock::Snapshot;
+        let race = |variant, counted| RaceOutcome {
+            variant,
+            tasks: 4,
+            increments: 5_000,
+            counted,
+            ms: 10.0,
+        };
+        let races = [
+            race(Variant::ThreadsUnsync, 17_000),
+            race(Variant::ThreadsLock, 20_000),
+            race(Variant::ThreadsAtomic, 20_000),
+            race(Variant::AsyncUnsync, 5_000),
+            race(Variant::AsyncLock, 20_000),
+        ];
+        let stuck = Ending::Stopped {
+            snapshot: Snapshot {
+                holders: vec![Some(0), Some(1)],
+                waiting: vec![Some(1), Some(0)],
+            },
+            stalled_ms: 500.0,
+        };
+        let v = judge_shared_state(&races, Ok(&stuck), &stuck);
+        assert_eq!(v.holds, Holds::Yes);
+        assert_eq!(
+            v.text,
+            "holds: threads lost 3,000 updates, async lost 15,000 updates; with a lock every counter was exact; two locks in opposite order: threads deadlocked, async deadlocked"
+        );
+        let done = Ending::Completed { ms: 5.0 };
+        assert_eq!(
+            judge_shared_state(&races, Ok(&done), &stuck).holds,
+            Holds::Partly
+        );
+        let only_async = judge_shared_state(&races[3..], Err("no pool"), &stuck);
+        assert_eq!(only_async.holds, Holds::Partly);
+        assert!(
+            only_async.text.contains("threads did not run"),
+            "{}",
+            only_async.text
+        );
+        let mut broken = races;
+        broken[1].counted = 19_999;
+        let v = judge_shared_state(&broken, Ok(&stuck), &stuck);
+        assert_eq!(v.holds, Holds::Partly);
+        assert!(v.text.contains("(not every one here)"));
     }
 }

@@ -1,13 +1,70 @@
 //! The claims list: each claim of the articles in plain words with their figure, a button that
-//! loads its experiment and runs it, and the verdict judged from the measured runs.
+//! runs its experiment (runs of strategies, loaded into the form and the link; or a memory
+//! measurement or demo of its own), and the verdict judged from what was measured.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use super::state::{AppState, PoolView};
-use crate::model::claims::{CLAIMS, Claim, Holds, judge};
+use crate::model::claims::{
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_interleaving, judge_shared_state,
+    judge_task_memory, judge_thread_memory,
+};
+use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
+use crate::model::demos::interleave::tally;
+use crate::model::demos::race::Variant;
 use crate::model::record::RunRecord;
+use crate::runtime::demos::deadlock::{self, Config};
+use crate::runtime::demos::{interleave, race};
+use crate::runtime::memory;
+
+/// Measures a claim that is not judged on runs, and judges it.
+///
+/// # Errors
+/// Why the measurement could not be made.
+async fn measure(evidence: Evidence) -> Result<Verdict, String> {
+    Ok(match evidence {
+        Evidence::Runs { .. } => return Err("judged on runs".into()),
+        Evidence::TaskMemory { tasks } => judge_task_memory(&memory::measure_tasks(tasks).await?),
+        Evidence::ThreadMemory => judge_thread_memory(&memory::measure_threads().await),
+        Evidence::Interleaving { steps, runs } => {
+            let traces = interleave::run(steps, runs).await;
+            let threads = traces.threads.as_deref().map(tally);
+            judge_interleaving(
+                &tally(&traces.asyn),
+                threads.as_ref().map_err(|why| why.as_str()),
+            )
+        }
+        Evidence::SharedState { tasks, increments } => {
+            let mut races = Vec::new();
+            for v in Variant::ASYNC {
+                races.push(race::run_async(v, tasks, increments).await);
+            }
+            for v in Variant::THREADS {
+                if let Ok(o) = race::run_threads(v, tasks, increments).await {
+                    races.push(o);
+                }
+            }
+            let cfg = Config {
+                order: Order::Opposite,
+                hold_ms: HOLD_MS.default,
+                stall_ms: STALL_MS.default,
+                rounds: ROUNDS.default,
+            };
+            let threads = deadlock::run_threads(cfg).await;
+            let asyn = deadlock::run_async(cfg).await;
+            judge_shared_state(
+                &races,
+                threads
+                    .as_ref()
+                    .map(|r| &r.ending)
+                    .map_err(|why| why.as_str()),
+                &asyn.ending,
+            )
+        }
+    })
+}
 
 /// The claims, one click away each.
 #[component]
@@ -37,10 +94,27 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
                 .collect()
         })
     };
-    let verdict = move || {
-        let runs = runs();
-        let refs: Vec<&RunRecord> = runs.iter().map(|r| r.as_ref()).collect();
-        judge(claim, &refs)
+    // A claim judged on a measurement of its own keeps its latest verdict here.
+    let measured = RwSignal::new(None::<Result<Verdict, String>>);
+    let measuring = RwSignal::new(false);
+    let verdict = move || match claim.evidence {
+        Evidence::Runs { .. } => {
+            let runs = runs();
+            let refs: Vec<&RunRecord> = runs.iter().map(|r| r.as_ref()).collect();
+            judge(claim, &refs)
+        }
+        _ => measured.get().and_then(Result::ok),
+    };
+    let failed = move || measured.get().and_then(Result::err);
+    let on_click = move |_| match claim.evidence {
+        Evidence::Runs { .. } => state.run_claim(claim),
+        evidence => {
+            measuring.set(true);
+            leptos::task::spawn_local(async move {
+                measured.set(Some(measure(evidence).await));
+                measuring.set(false);
+            });
+        }
     };
     // Why a strategy the claim needs cannot run here (threads without isolation).
     let blocked = move || {
@@ -53,13 +127,29 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             _ => None,
         })
     };
-    let busy = move || state.running.get().is_some() || state.sweep.get().is_some();
-    let names = claim
-        .strategies()
-        .iter()
-        .map(|s| s.label())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let busy =
+        move || measuring.get() || state.running.get().is_some() || state.sweep.get().is_some();
+    let what = match claim.evidence {
+        Evidence::Runs { strategies, .. } => format!(
+            " runs {}",
+            strategies
+                .iter()
+                .map(|s| s.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Evidence::TaskMemory { tasks } => format!(
+            " measures the heap of {} pending async tasks",
+            crate::model::format::count(u64::from(tasks))
+        ),
+        Evidence::ThreadMemory => " measures what a worker thread reserves and holds".into(),
+        Evidence::Interleaving { runs, .. } => {
+            format!(" logs two tasks' steps {runs} times in each model")
+        }
+        Evidence::SharedState { .. } => {
+            " runs the lost-update and deadlock demos in both models".into()
+        }
+    };
     view! {
         <li class="claim" data-claim=claim.key data-verdict=move || verdict().map_or("none", |v| v.holds.key())>
             <p class="claim-text">"“"{claim.text}"”"</p>
@@ -67,11 +157,12 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             <p>
                 <button type="button" data-testid=format!("claim-{}", claim.key)
                     disabled=busy
-                    on:click=move |_| state.run_claim(claim)
-                >"Run it"</button>
-                <span class="muted">{format!(" runs {names}")}</span>
+                    on:click=on_click
+                >{move || if measuring.get() { "Measuring…" } else { "Run it" }}</button>
+                <span class="muted">{what}</span>
             </p>
             {move || blocked().map(|why| view! { <p class="muted" data-testid=format!("claim-{}-blocked", claim.key)>{why}</p> })}
+            {move || failed().map(|why| view! { <p class="error" role="alert" data-testid=format!("claim-{}-error", claim.key)>{format!("Could not measure: {why}")}</p> })}
             {move || verdict().map(|v| {
                 let (badge, label) = match v.holds {
                     Holds::Yes => ("✓", "Holds"),

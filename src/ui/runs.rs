@@ -38,7 +38,9 @@ impl AppState {
         if self.running.get_untracked().is_some() {
             return;
         }
-        let link = claim.link();
+        let Some(link) = claim.link() else {
+            return;
+        };
         self.form.set(link.form);
         leptos::task::spawn_local(async move {
             let have = self.pool.with_untracked(PoolView::workers);
