@@ -62,7 +62,7 @@ pub fn App() -> impl IntoView {
         <Environment />
         <details class="panel wide claims-panel" data-testid="claims-panel" open>
             <summary><h2 id="h-claims">"Claims of the articles, one click away"</h2></summary>
-            <p class="muted">"Each button loads the claim's experiment into the form and the link, runs it here, and judges the claim from what was measured."</p>
+            <p class="muted">"Each button runs the claim's experiment here (an experiment of strategies is loaded into the form and the link first) and judges the claim from what was measured."</p>
             <Claims />
         </details>
         <div class="layout">

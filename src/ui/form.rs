@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use super::state::{AppState, PoolView};
 use crate::model::format;
 use crate::model::params::{
-    CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, ROUNDS_MAX, SWITCH_MS_MAX,
-    SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX, group,
+    CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, PROCESSES_MAX, ROUNDS_MAX,
+    SWITCH_MS_MAX, SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX,
+    group,
 };
 
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
@@ -36,7 +37,7 @@ pub fn ParamForm() -> impl IntoView {
             </Show>
             <NumberField
                 field=Field::Threads
-                hint=format!("workers for the threads strategies, 1 to {THREADS_MAX}; may exceed the cores")
+                hint=format!("threads for the threads strategies and the executor, or processes, 1 to {THREADS_MAX} (processes: {PROCESSES_MAX}); may exceed the cores")
             />
             <PoolOffer />
             <Show when=move || workload.get().computes()>
