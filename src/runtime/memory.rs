@@ -19,7 +19,7 @@ use super::exec::{self, CancelToken, RunRequest};
 use super::threads;
 use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
-use crate::model::memory::{BrowserMemory, Heap, TaskMemory, ThreadMemory};
+use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
 use crate::model::params::{Params, Strategy, Workload};
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 use crate::model::workload::Plan;
@@ -105,9 +105,8 @@ pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
         pending: Cell::new(None),
         records: RefCell::new(Vec::new()),
     });
-    let memory_before = wasm_memory_bytes();
-    let t0 = now_ms();
-    let before = alloc::heap();
+    let before = Sample::now();
+    let t0 = before.at_ms;
     let set = TaskSet::spawn_all((0..tasks).map(|task| {
         let probe = probe.clone();
         async move {
@@ -136,19 +135,29 @@ pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
         return Err(format!("{records} of {tasks} tasks finished"));
     }
     probe.records.replace(Vec::new());
-    let after = alloc::heap();
-    Ok(TaskMemory {
+    Ok(measured(tasks, before, pending, finished, parts))
+}
+
+/// A measurement from its samples; `after` is taken now.
+fn measured(
+    tasks: u32,
+    before: Sample,
+    pending: Sample,
+    finished: Heap,
+    parts: Vec<Part>,
+) -> TaskMemory {
+    TaskMemory {
         tasks,
-        before,
+        before: before.heap,
         pending: pending.heap,
         finished,
-        after,
-        memory_before,
+        after: alloc::heap(),
+        memory_before: before.memory,
         memory_pending: pending.memory,
-        spawn_ms: pending.at_ms - t0,
-        total_ms: now_ms() - t0,
+        spawn_ms: pending.at_ms - before.at_ms,
+        total_ms: now_ms() - before.at_ms,
         parts,
-    })
+    }
 }
 
 /// Waits (on a JS timer, which holds no slot of ours) until the timer holds no slab, so a
@@ -202,9 +211,7 @@ pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
         inject: None,
     };
     let sample: Rc<Cell<Option<(Sample, bool)>>> = Rc::default();
-    let memory_before = wasm_memory_bytes();
-    let t0 = now_ms();
-    let before = alloc::heap();
+    let before = Sample::now();
     let sampler = sample.clone();
     wasm_bindgen_futures::spawn_local(async move {
         // The pass that first polls every task runs before any timer fires: this one fires
@@ -218,24 +225,12 @@ pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
         return Err(format!("the Async run ended {:?}", run.outcome));
     }
     drop(run);
-    let after = alloc::heap();
     let Some((pending, true)) = sample.get() else {
         return Err(format!(
             "some of the {tasks} waits ended before every task had started: not measured"
         ));
     };
-    Ok(TaskMemory {
-        tasks,
-        before,
-        pending: pending.heap,
-        finished,
-        after,
-        memory_before,
-        memory_pending: pending.memory,
-        spawn_ms: pending.at_ms - t0,
-        total_ms: now_ms() - t0,
-        parts: Vec::new(),
-    })
+    Ok(measured(tasks, before, pending, finished, Vec::new()))
 }
 
 /// Measures the pool's threads: the browser's figure per worker where it offers one, and
