@@ -6,14 +6,14 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, LEFT, RIGHT, W, axes, short, x_scale, y_scale};
-use super::state::AppState;
+use super::state::{AppState, WARM_UP_POLL_MS};
 use crate::model::chart::polyline;
 use crate::model::format;
 use crate::model::memory::{
     self, CPYTHON_COROUTINE_BYTES, Measured, SWEEP, TaskMemory, ThreadMemory,
 };
 use crate::runtime::memory::{measure_strategy_tasks, measure_tasks, measure_threads};
-use crate::runtime::timer::yield_now;
+use crate::runtime::timer::{sleep, yield_now};
 
 /// The panel's state: what was measured, and what is being measured.
 #[derive(Clone, Copy)]
@@ -33,8 +33,13 @@ struct Panel {
 impl Panel {
     /// Measures each count in `counts`, then the threads; one measurement at a time, with a
     /// turn of the event loop between them so the page repaints.
-    async fn measure(self, counts: Vec<u32>) {
+    async fn measure(self, state: AppState, counts: Vec<u32>) {
         self.error.set(None);
+        self.busy
+            .set(Some("Waiting for the start-up warm-up to end…".into()));
+        while state.warm_up_pending() {
+            sleep(WARM_UP_POLL_MS).await;
+        }
         for (i, n) in counts.iter().enumerate() {
             self.busy.set(Some(format!(
                 "Measuring {} pending tasks ({} of {})…",
@@ -91,7 +96,7 @@ pub fn MemoryPanel() -> impl IntoView {
     };
     let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
     let blocked = move || panel.busy.with(Option::is_some) || state.running.with(Option::is_some);
-    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(counts));
+    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(state, counts));
     // The last kept run's task records (counted, not measured by the allocator).
     let kept_records = move || {
         state.results.with(|v| {

@@ -27,7 +27,7 @@ const HISTORY: usize = 30;
 /// render one run's results (a few frames) before the next run's clock starts.
 const SETTLE_MS: f64 = 50.0;
 /// How often a run asked for during the warm-up checks whether it has ended, in ms.
-const WARM_UP_POLL_MS: f64 = 5.0;
+pub const WARM_UP_POLL_MS: f64 = 5.0;
 
 /// The thread pool as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +240,12 @@ impl AppState {
         self.warming.set_value(true);
         exec::warm_up().await;
         self.warming.set_value(false);
+    }
+
+    /// Whether the start-up warm-up is still to come or running: the memory panel waits for
+    /// it, since the allocator counts its tasks too.
+    pub fn warm_up_pending(self) -> bool {
+        self.calibration.with_untracked(Option::is_none) || self.warming.get_value()
     }
 
     /// Whether `strategy` may run now, or why not (reactive).
