@@ -263,6 +263,7 @@ fn Table(
             })
         })
     };
+    let body = move || -> String { rows().iter().map(row_html).collect() };
     view! {
         <div class="table-wrap">
             <table class="results memory-table" data-testid="memory-table">
@@ -274,22 +275,7 @@ fn Table(
                         <th scope="col">"Source"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {move || rows().into_iter().map(|r| {
-                        let held = r.held.value().map(|v| format!("{v:.1}"));
-                        let reserved = r.reserved.value().map(|v| format!("{v:.0}"));
-                        view! {
-                            <tr data-testid=format!("memory-row-{}", r.key) data-held=held data-reserved=reserved
-                                data-source=format!("{:?}", r.source).to_lowercase()
-                            >
-                                <th scope="row">{r.what}</th>
-                                <td data-label="Held (resident)">{r.held.text()}</td>
-                                <td data-label="Reserved">{r.reserved.text()}</td>
-                                <td data-label="Source" class="muted">{r.source.label()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
+                <tbody inner_html=body></tbody>
             </table>
         </div>
     }
@@ -319,6 +305,19 @@ fn Measurements(
             })
         })
     };
+    let body = move || -> String {
+        let sleeping = tasks.with(|v| {
+            v.iter()
+                .map(|m| point_html("sleep", "sleeping", m))
+                .collect::<Vec<_>>()
+        });
+        let runs = strategy.with(|v| {
+            v.iter()
+                .map(|m| point_html("strategy", "Async strategy", m))
+                .collect::<Vec<_>>()
+        });
+        sleeping.into_iter().chain(runs).collect()
+    };
     view! {
         <Show when=move || tasks.with(|v| !v.is_empty())>
             <p class="note" data-testid="memory-parts">{parts}</p>
@@ -339,34 +338,61 @@ fn Measurements(
                                 <th scope="col">"Whole measurement"</th>
                             </tr>
                         </thead>
-                        <tbody>
-                            {move || {
-                                let sleeping = tasks.get().into_iter().map(|m| ("sleep", "sleeping", m));
-                                let runs = strategy.get().into_iter().map(|m| ("strategy", "Async strategy", m));
-                                sleeping.chain(runs).map(|(kind, what, m)| view! {
-                                    <tr data-testid="memory-point" data-kind=kind data-tasks=m.tasks.to_string()
-                                        data-bytes=format!("{:.2}", m.bytes_per_task())
-                                        data-record-bytes=format!("{:.2}", m.record_bytes_per_task())
-                                        data-leftover=format!("{:.0}", m.leftover_bytes())
-                                        data-wasm-memory=m.memory_pending.to_string()
-                                        data-ms=format!("{:.1}", m.total_ms)
-                                    >
-                                        <td>{what}</td>
-                                        <td>{format::count(u64::from(m.tasks))}</td>
-                                        <td>{format::bytes(m.bytes_per_task())}</td>
-                                        <td>{format!("{:.4}", m.allocs_per_task())}</td>
-                                        <td>{format::bytes(m.record_bytes_per_task())}</td>
-                                        <td>{format::bytes(m.leftover_bytes())}</td>
-                                        <td>{format::bytes(m.memory_growth() as f64)}</td>
-                                        <td>{format::ms(m.spawn_ms)}</td>
-                                        <td>{format::ms(m.total_ms)}</td>
-                                    </tr>
-                                }).collect_view()
-                            }}
-                        </tbody>
+                        <tbody inner_html=body></tbody>
                     </table>
                 </div>
             </details>
         </Show>
     }
+}
+
+// The tables' rows are HTML text rather than views: they are rebuilt whole after every
+// measurement anyway, and as views they cost the page about 10 KB more of gzipped wasm.
+
+/// `s` safe inside HTML text and attribute values.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One row of the memory table; `data-held` and `data-reserved` are plain numbers, absent
+/// where there is none.
+fn row_html(r: &memory::Row) -> String {
+    let number = |name: &str, v: Option<f64>, digits: usize| {
+        v.map_or(String::new(), |v| format!(r#" data-{name}="{v:.digits$}""#))
+    };
+    format!(
+        r#"<tr data-testid="memory-row-{}"{}{} data-source="{}"><th scope="row">{}</th><td data-label="Held (resident)">{}</td><td data-label="Reserved">{}</td><td data-label="Source" class="muted">{}</td></tr>"#,
+        r.key,
+        number("held", r.held.value(), 1),
+        number("reserved", r.reserved.value(), 0),
+        format!("{:?}", r.source).to_lowercase(),
+        escape(&r.what),
+        escape(&r.held.text()),
+        escape(&r.reserved.text()),
+        r.source.label()
+    )
+}
+
+/// One measurement's row, `kind` `sleep` or `strategy`.
+fn point_html(kind: &str, what: &str, m: &TaskMemory) -> String {
+    format!(
+        r#"<tr data-testid="memory-point" data-kind="{kind}" data-tasks="{}" data-bytes="{:.2}" data-record-bytes="{:.2}" data-leftover="{:.0}" data-wasm-memory="{}" data-ms="{:.1}"><td>{what}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+        m.tasks,
+        m.bytes_per_task(),
+        m.record_bytes_per_task(),
+        m.leftover_bytes(),
+        m.memory_pending,
+        m.total_ms,
+        format::count(u64::from(m.tasks)),
+        format::bytes(m.bytes_per_task()),
+        m.allocs_per_task(),
+        format::bytes(m.record_bytes_per_task()),
+        format::bytes(m.leftover_bytes()),
+        format::bytes(m.memory_growth() as f64),
+        format::ms(m.spawn_ms),
+        format::ms(m.total_ms)
+    )
 }
