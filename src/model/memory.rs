@@ -286,7 +286,10 @@ fn row(key: &'static str, what: &str, held: Figure, reserved: Figure, source: So
 /// What the page has measured so far, for the table.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Measured<'a> {
+    /// Tasks that each await one sleep (as CPython's sleeping coroutines).
     pub tasks: &'a [TaskMemory],
+    /// Tasks of the Async strategy, as a run holds them.
+    pub strategy_tasks: &'a [TaskMemory],
     pub threads: Option<&'a ThreadMemory>,
     /// Processes (workers with a wasm instance of their own): not in this build yet.
     pub processes: Option<&'a ThreadMemory>,
@@ -306,6 +309,20 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
             Figure::Bytes(t.record_bytes_per_task()),
         ),
         None => ("async task, pending".into(), not_yet(), not_yet()),
+    };
+    let strategy_task = match headline(m.strategy_tasks) {
+        Some(t) => (
+            format!(
+                "task of the Async strategy, pending (of {}; its recorder, steps and kernel ride in its future)",
+                format::count(u64::from(t.tasks))
+            ),
+            Figure::Bytes(t.bytes_per_task()),
+        ),
+        None => (
+            "task of the Async strategy, pending (its recorder, steps and kernel ride in its future)"
+                .into(),
+            not_yet(),
+        ),
     };
     let per_instance = |t: Option<&ThreadMemory>, absent: &str| match t {
         Some(t) => (
@@ -330,6 +347,13 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
             "async-record",
             "record of a finished async task (counted apart)",
             record_held,
+            Figure::None,
+            Source::Measured,
+        ),
+        row(
+            "strategy-task",
+            &strategy_task.0,
+            strategy_task.1,
             Figure::None,
             Source::Measured,
         ),
@@ -530,14 +554,17 @@ mod tests {
             }),
             stack_bytes: 2 << 20,
         };
+        let strategy = [measured(10_000, 300)];
         let rows = rows(Measured {
             tasks: &tasks,
+            strategy_tasks: &strategy,
             threads: Some(&threads),
             processes: None,
         });
         let get = |k: &str| rows.iter().find(|r| r.key == k).unwrap();
         assert_eq!(get("async-task").held, Figure::Bytes(94.0));
         assert_eq!(get("async-record").held, Figure::Bytes(96.0));
+        assert_eq!(get("strategy-task").held, Figure::Bytes(300.0));
         assert_eq!(get("worker").held, Figure::Bytes(700_000.0));
         assert_eq!(get("worker").reserved, Figure::Bytes(2_097_152.0));
         assert_eq!(get("worker").source, Source::Measured);

@@ -44,18 +44,23 @@ impl Plan {
         self.params.tasks
     }
 
-    /// The steps of `task`, in order.
+    /// The steps of `task`, in order, each computed from its index: the iterator is a
+    /// reference and a few counters, and a waiting task holds it in its future (with a
+    /// `flat_map` over rounds, 120 bytes of a million waiting tasks' futures).
     pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
         let p = &self.params;
-        (0..p.effective_rounds()).flat_map(move |round| {
-            let wait = p.workload.waits().then(|| Step::Wait {
-                ms: wait_ms(p, task, round),
-            });
-            let compute = p.workload.computes().then(|| Step::Compute {
-                units: self.calibration.units_for(f64::from(p.cpu_ms)),
-                ms: f64::from(p.cpu_ms),
-            });
-            wait.into_iter().chain(compute)
+        let per_round = u32::from(p.workload.waits()) + u32::from(p.workload.computes());
+        (0..p.effective_rounds() * per_round).map(move |i| {
+            if p.workload.waits() && i % per_round == 0 {
+                Step::Wait {
+                    ms: wait_ms(p, task, i / per_round),
+                }
+            } else {
+                Step::Compute {
+                    units: self.calibration.units_for(f64::from(p.cpu_ms)),
+                    ms: f64::from(p.cpu_ms),
+                }
+            }
         })
     }
 }

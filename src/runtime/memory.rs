@@ -15,11 +15,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::clock::now_ms;
 use super::event_loop::TaskSet;
+use super::exec::{self, CancelToken, RunRequest};
 use super::threads;
-use super::timer::{parts_per_wait, sleep_from};
+use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
-use crate::model::memory::{BrowserMemory, Heap, TaskMemory, ThreadMemory};
+use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
+use crate::model::params::{Params, Strategy, Workload};
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
+use crate::model::workload::Plan;
 
 /// Each worker thread's wasm stack: wasm-bindgen 0.2.130's `DEFAULT_THREAD_STACK_SIZE`
 /// (`pool.js` passes no `thread_stack_size`), allocated on the shared heap when the worker
@@ -40,12 +43,30 @@ pub fn wasm_memory_bytes() -> u64 {
         .byte_length() as u64
 }
 
+/// The heap, the wasm memory and the clock at one moment.
+#[derive(Clone, Copy)]
+struct Sample {
+    heap: Heap,
+    memory: u64,
+    at_ms: f64,
+}
+
+impl Sample {
+    fn now() -> Self {
+        Sample {
+            heap: alloc::heap(),
+            memory: wasm_memory_bytes(),
+            at_ms: now_ms(),
+        }
+    }
+}
+
 /// What the measured tasks share: the heap as it was once every task was pending, and the
 /// records of the finished ones.
 struct Probe {
     tasks: u32,
     polled: Cell<u32>,
-    pending: Cell<Option<(Heap, u64, f64)>>,
+    pending: Cell<Option<Sample>>,
     records: RefCell<Vec<TaskRecord>>,
 }
 
@@ -56,8 +77,7 @@ impl Probe {
         let n = self.polled.get() + 1;
         self.polled.set(n);
         if n == self.tasks {
-            self.pending
-                .set(Some((alloc::heap(), wasm_memory_bytes(), now_ms())));
+            self.pending.set(Some(Sample::now()));
         }
     }
 
@@ -78,15 +98,15 @@ impl Probe {
 /// When not every task could be sampled pending (which would be a bug in the scheduler).
 pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
     let tasks = tasks.max(1);
+    timer_idle().await?;
     let probe = Rc::new(Probe {
         tasks,
         polled: Cell::new(0),
         pending: Cell::new(None),
         records: RefCell::new(Vec::new()),
     });
-    let memory_before = wasm_memory_bytes();
-    let t0 = now_ms();
-    let before = alloc::heap();
+    let before = Sample::now();
+    let t0 = before.at_ms;
     let set = TaskSet::spawn_all((0..tasks).map(|task| {
         let probe = probe.clone();
         async move {
@@ -104,7 +124,7 @@ pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
     set.drive().await;
     drop(set);
     let finished = alloc::heap();
-    let Some((pending, memory_pending, pending_at)) = probe.pending.get() else {
+    let Some(pending) = probe.pending.get() else {
         return Err(format!(
             "only {} of {tasks} tasks were seen pending",
             probe.polled.get()
@@ -115,19 +135,102 @@ pub async fn measure_tasks(tasks: u32) -> Result<TaskMemory, String> {
         return Err(format!("{records} of {tasks} tasks finished"));
     }
     probe.records.replace(Vec::new());
-    let after = alloc::heap();
-    Ok(TaskMemory {
+    Ok(measured(tasks, before, pending, finished, parts))
+}
+
+/// A measurement from its samples; `after` is taken now.
+fn measured(
+    tasks: u32,
+    before: Sample,
+    pending: Sample,
+    finished: Heap,
+    parts: Vec<Part>,
+) -> TaskMemory {
+    TaskMemory {
         tasks,
-        before,
-        pending,
+        before: before.heap,
+        pending: pending.heap,
         finished,
-        after,
-        memory_before,
-        memory_pending,
-        spawn_ms: pending_at - t0,
-        total_ms: now_ms() - t0,
+        after: alloc::heap(),
+        memory_before: before.memory,
+        memory_pending: pending.memory,
+        spawn_ms: pending.at_ms - before.at_ms,
+        total_ms: now_ms() - before.at_ms,
         parts,
-    })
+    }
+}
+
+/// Waits (on a JS timer, which holds no slot of ours) until the timer holds no slab, so a
+/// measurement counts its own waits' slots rather than reusing room left by others (the
+/// start-up warm-up's).
+///
+/// # Errors
+/// When the timer stays busy for seconds (something else is waiting on it).
+async fn timer_idle() -> Result<(), String> {
+    for _ in 0..500 {
+        if is_idle() {
+            return Ok(());
+        }
+        let later = Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10);
+            }
+        });
+        let _ = JsFuture::from(later).await;
+    }
+    Err("the page's timers stayed busy: try again once nothing runs".into())
+}
+
+/// The Async strategy's waits when measured, ms, plus 2 ms per 1,000 tasks: they must
+/// outlast the pass that first polls every task (about 0.3-0.7 µs a task on 2 busy cores).
+const STRATEGY_WAIT_MS: u32 = 200;
+
+/// Measures `tasks` pending tasks of the Async strategy as a run holds them: each future
+/// also carries its task's recorder, its workload's steps and its kernel's state. An I/O
+/// run of [`STRATEGY_WAIT_MS`] waits or more, sampled once every wait is registered (right after the pass that
+/// first polls them all); its records, once it ends, are counted apart. No parts: the
+/// strategy's future is the executor's own.
+///
+/// # Errors
+/// When the run does not end done.
+pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
+    let tasks = tasks.max(1);
+    timer_idle().await?;
+    let params = Params {
+        workload: Workload::Io,
+        tasks,
+        io_ms: STRATEGY_WAIT_MS + tasks / 500,
+        strategy: Strategy::Async,
+        ..Params::default()
+    };
+    let req = RunRequest {
+        strategy: Strategy::Async,
+        plan: Plan::uncalibrated(params),
+        cores: 1,
+        report_starts: false,
+        inject: None,
+    };
+    let sample: Rc<Cell<Option<(Sample, bool)>>> = Rc::default();
+    let before = Sample::now();
+    let sampler = sample.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        // The pass that first polls every task runs before any timer fires: this one fires
+        // right after it, before the waits end.
+        sleep(1.0).await;
+        sampler.set(Some((Sample::now(), pending_timers() >= tasks as usize)));
+    });
+    let run = exec::run_to_end(req, CancelToken::default()).await?;
+    let finished = alloc::heap();
+    if !run.is_complete() {
+        return Err(format!("the Async run ended {:?}", run.outcome));
+    }
+    drop(run);
+    let Some((pending, true)) = sample.get() else {
+        return Err(format!(
+            "some of the {tasks} waits ended before every task had started: not measured"
+        ));
+    };
+    Ok(measured(tasks, before, pending, finished, Vec::new()))
 }
 
 /// Measures the pool's threads: the browser's figure per worker where it offers one, and

@@ -293,6 +293,12 @@ pub fn pending_timers() -> usize {
     TIMERS.with(|t| t.borrow().live)
 }
 
+/// Whether the timer holds no slab (no wait or yield alive): a memory measurement that
+/// starts then sees its own waits' slots, not room an earlier wait left.
+pub fn is_idle() -> bool {
+    TIMERS.with(|t| t.borrow().slots.is_empty())
+}
+
 /// What the timer holds for each pending wait, by part, from `size_of`.
 pub fn parts_per_wait() -> [Part; 2] {
     [

@@ -6,20 +6,22 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, LEFT, RIGHT, W, axes, short, x_scale, y_scale};
-use super::state::AppState;
+use super::state::{AppState, WARM_UP_POLL_MS};
 use crate::model::chart::polyline;
 use crate::model::format;
 use crate::model::memory::{
     self, CPYTHON_COROUTINE_BYTES, Measured, SWEEP, TaskMemory, ThreadMemory,
 };
-use crate::runtime::memory::{measure_tasks, measure_threads};
-use crate::runtime::timer::yield_now;
+use crate::runtime::memory::{measure_strategy_tasks, measure_tasks, measure_threads};
+use crate::runtime::timer::{sleep, yield_now};
 
 /// The panel's state: what was measured, and what is being measured.
 #[derive(Clone, Copy)]
 struct Panel {
     text: RwSignal<String>,
     tasks: RwSignal<Vec<TaskMemory>>,
+    /// The same counts as the Async strategy's tasks.
+    strategy: RwSignal<Vec<TaskMemory>>,
     threads: RwSignal<Option<ThreadMemory>>,
     busy: RwSignal<Option<String>>,
     /// The browser is measuring the workers (it may take a minute; tasks can be measured
@@ -31,8 +33,13 @@ struct Panel {
 impl Panel {
     /// Measures each count in `counts`, then the threads; one measurement at a time, with a
     /// turn of the event loop between them so the page repaints.
-    async fn measure(self, counts: Vec<u32>) {
+    async fn measure(self, state: AppState, counts: Vec<u32>) {
         self.error.set(None);
+        self.busy
+            .set(Some("Waiting for the start-up warm-up to end…".into()));
+        while state.warm_up_pending() {
+            sleep(WARM_UP_POLL_MS).await;
+        }
         for (i, n) in counts.iter().enumerate() {
             self.busy.set(Some(format!(
                 "Measuring {} pending tasks ({} of {})…",
@@ -41,12 +48,15 @@ impl Panel {
                 counts.len()
             )));
             yield_now().await;
-            match measure_tasks(*n).await {
-                Ok(m) => self.tasks.update(|v| {
-                    v.retain(|o| o.tasks != m.tasks);
-                    v.push(m);
-                    v.sort_by_key(|m| m.tasks);
-                }),
+            let measured = match measure_tasks(*n).await {
+                Ok(sleeping) => measure_strategy_tasks(*n).await.map(|s| (sleeping, s)),
+                Err(why) => Err(why),
+            };
+            match measured {
+                Ok((sleeping, strategy)) => {
+                    keep(self.tasks, sleeping);
+                    keep(self.strategy, strategy);
+                }
                 Err(why) => {
                     self.error.set(Some(why));
                     break;
@@ -62,6 +72,15 @@ impl Panel {
     }
 }
 
+/// Adds `m` to `list`, in place of an earlier measurement of as many tasks.
+fn keep(list: RwSignal<Vec<TaskMemory>>, m: TaskMemory) {
+    list.update(|v| {
+        v.retain(|o| o.tasks != m.tasks);
+        v.push(m);
+        v.sort_by_key(|m| m.tasks);
+    });
+}
+
 /// The memory panel.
 #[component]
 pub fn MemoryPanel() -> impl IntoView {
@@ -69,6 +88,7 @@ pub fn MemoryPanel() -> impl IntoView {
     let panel = Panel {
         text: RwSignal::new(format::count(u64::from(memory::HEADLINE_TASKS))),
         tasks: RwSignal::new(Vec::new()),
+        strategy: RwSignal::new(Vec::new()),
         threads: RwSignal::new(None),
         busy: RwSignal::new(None),
         threads_busy: RwSignal::new(false),
@@ -76,7 +96,7 @@ pub fn MemoryPanel() -> impl IntoView {
     };
     let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
     let blocked = move || panel.busy.with(Option::is_some) || state.running.with(Option::is_some);
-    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(counts));
+    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(state, counts));
     // The last kept run's task records (counted, not measured by the allocator).
     let kept_records = move || {
         state.results.with(|v| {
@@ -139,10 +159,10 @@ pub fn MemoryPanel() -> impl IntoView {
                 }}
             </p>
             <div class="memory-figures">
-                <Chart tasks=panel.tasks />
-                <Table tasks=panel.tasks threads=panel.threads />
+                <Chart tasks=panel.tasks strategy=panel.strategy />
+                <Table tasks=panel.tasks strategy=panel.strategy threads=panel.threads />
             </div>
-            <Measurements tasks=panel.tasks />
+            <Measurements tasks=panel.tasks strategy=panel.strategy />
             {move || kept_records().map(|(tasks, bytes)| view! {
                 <p class="note" data-testid="memory-records" data-tasks=tasks.to_string() data-bytes=bytes.to_string()>
                     {memory::records_note(tasks, bytes)}
@@ -155,16 +175,26 @@ pub fn MemoryPanel() -> impl IntoView {
 /// Bytes per pending task against the task count, log-log, beside CPython's coroutine and
 /// the articles' figure.
 #[component]
-fn Chart(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
+fn Chart(tasks: RwSignal<Vec<TaskMemory>>, strategy: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
+    let points = |v: &[TaskMemory]| -> Vec<(f64, f64)> {
+        v.iter()
+            .map(|m| (f64::from(m.tasks), m.bytes_per_task()))
+            .filter(|p| p.1 > 0.0)
+            .collect()
+    };
     let chart = move || {
-        tasks.with(|v| {
-            let pts: Vec<(f64, f64)> = v
-                .iter()
-                .map(|m| (f64::from(m.tasks), m.bytes_per_task()))
-                .filter(|p| p.1 > 0.0)
-                .collect();
-            let lo = pts.iter().map(|p| p.1).fold(CPYTHON_COROUTINE_BYTES, f64::min);
-            let hi = pts.iter().map(|p| p.1).fold(CPYTHON_COROUTINE_BYTES, f64::max);
+        let series = [
+            (tasks.with(|v| points(v)), "series s1", "a sleeping task"),
+            (
+                strategy.with(|v| points(v)),
+                "series s2",
+                "an Async strategy task",
+            ),
+        ];
+        {
+            let all = series.iter().flat_map(|s| s.0.iter().map(|p| p.1));
+            let lo = all.clone().fold(CPYTHON_COROUTINE_BYTES, f64::min);
+            let hi = all.fold(CPYTHON_COROUTINE_BYTES, f64::max);
             let (x, y) = (
                 x_scale(1.0, f64::from(*SWEEP.last().unwrap_or(&1)), true),
                 y_scale(lo.min(memory::TARGET_BYTES_PER_TASK) * 0.9, hi * 1.1, true),
@@ -184,24 +214,27 @@ fn Chart(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
                     {axes(x, y, "pending tasks (log)", "bytes per task (log)", short, short)}
                     {reference(CPYTHON_COROUTINE_BYTES, "ref cpython", "CPython: 1.24 KB per sleeping coroutine")}
                     {reference(memory::TARGET_BYTES_PER_TASK, "ref target", "target: 124 B (10x less)")}
-                    <g class="series s1">
-                        <polyline points=polyline(pts.iter().map(|&(n, b)| (x.px(n), y.px(b))))></polyline>
-                        {pts.iter().map(|&(n, b)| view! {
-                            <circle cx=x.px(n) cy=y.px(b) r=3.0>
-                                <title>{format!("{} tasks: {} each (measured)", format::count(n as u64), format::bytes(b))}</title>
-                            </circle>
-                        }).collect_view()}
-                    </g>
+                    {series.into_iter().map(|(pts, class, what)| view! {
+                        <g class=class>
+                            <polyline points=polyline(pts.iter().map(|&(n, b)| (x.px(n), y.px(b))))></polyline>
+                            {pts.iter().map(|&(n, b)| view! {
+                                <circle cx=x.px(n) cy=y.px(b) r=3.0>
+                                    <title>{format!("{} tasks: {} each for {what} (measured)", format::count(n as u64), format::bytes(b))}</title>
+                                </circle>
+                            }).collect_view()}
+                        </g>
+                    }).collect_view()}
                 </svg>
             }
-        })
+        }
     };
     view! {
         <div class="chart-panel" data-testid="memory-chart" data-points=move || tasks.with(|v| v.len().to_string())>
             <h3 class="sub">"Bytes per pending async task"</h3>
             {chart}
             <p class="chart-legend" aria-hidden="true">
-                <span class="k s1">"measured here"</span>
+                <span class="k s1">"a sleeping task"</span>
+                <span class="k s2">"an Async strategy task"</span>
                 <span class="k ref-k">"CPython 3.x on this machine"</span>
                 <span class="muted">"· at small counts the scheduler's fixed cost is shared by few tasks"</span>
             </p>
@@ -213,19 +246,24 @@ fn Chart(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
 #[component]
 fn Table(
     tasks: RwSignal<Vec<TaskMemory>>,
+    strategy: RwSignal<Vec<TaskMemory>>,
     threads: RwSignal<Option<ThreadMemory>>,
 ) -> impl IntoView {
     let rows = move || {
         tasks.with(|t| {
-            threads.with(|th| {
-                memory::rows(Measured {
-                    tasks: t,
-                    threads: th.as_ref(),
-                    processes: None,
+            strategy.with(|s| {
+                threads.with(|th| {
+                    memory::rows(Measured {
+                        tasks: t,
+                        strategy_tasks: s,
+                        threads: th.as_ref(),
+                        processes: None,
+                    })
                 })
             })
         })
     };
+    let body = move || -> String { rows().iter().map(row_html).collect() };
     view! {
         <div class="table-wrap">
             <table class="results memory-table" data-testid="memory-table">
@@ -237,22 +275,7 @@ fn Table(
                         <th scope="col">"Source"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {move || rows().into_iter().map(|r| {
-                        let held = r.held.value().map(|v| format!("{v:.1}"));
-                        let reserved = r.reserved.value().map(|v| format!("{v:.0}"));
-                        view! {
-                            <tr data-testid=format!("memory-row-{}", r.key) data-held=held data-reserved=reserved
-                                data-source=format!("{:?}", r.source).to_lowercase()
-                            >
-                                <th scope="row">{r.what}</th>
-                                <td data-label="Held (resident)">{r.held.text()}</td>
-                                <td data-label="Reserved">{r.reserved.text()}</td>
-                                <td data-label="Source" class="muted">{r.source.label()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
+                <tbody inner_html=body></tbody>
             </table>
         </div>
     }
@@ -261,7 +284,10 @@ fn Table(
 /// Every measurement in full: the chart's data, what the parts add up to (from `size_of`),
 /// the records, what was left behind, and the wasm memory.
 #[component]
-fn Measurements(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
+fn Measurements(
+    tasks: RwSignal<Vec<TaskMemory>>,
+    strategy: RwSignal<Vec<TaskMemory>>,
+) -> impl IntoView {
     let parts = move || {
         tasks.with(|v| {
             memory::headline(v).map(|m| {
@@ -279,6 +305,19 @@ fn Measurements(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
             })
         })
     };
+    let body = move || -> String {
+        let sleeping = tasks.with(|v| {
+            v.iter()
+                .map(|m| point_html("sleep", "sleeping", m))
+                .collect::<Vec<_>>()
+        });
+        let runs = strategy.with(|v| {
+            v.iter()
+                .map(|m| point_html("strategy", "Async strategy", m))
+                .collect::<Vec<_>>()
+        });
+        sleeping.into_iter().chain(runs).collect()
+    };
     view! {
         <Show when=move || tasks.with(|v| !v.is_empty())>
             <p class="note" data-testid="memory-parts">{parts}</p>
@@ -288,6 +327,7 @@ fn Measurements(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
                     <table class="data" data-testid="memory-measurements">
                         <thead>
                             <tr>
+                                <th scope="col">"Task"</th>
                                 <th scope="col">"Pending tasks"</th>
                                 <th scope="col">"Per pending task"</th>
                                 <th scope="col">"Allocations per task"</th>
@@ -298,28 +338,61 @@ fn Measurements(tasks: RwSignal<Vec<TaskMemory>>) -> impl IntoView {
                                 <th scope="col">"Whole measurement"</th>
                             </tr>
                         </thead>
-                        <tbody>
-                            {move || tasks.with(|v| v.iter().map(|m| view! {
-                                <tr data-testid="memory-point" data-tasks=m.tasks.to_string()
-                                    data-bytes=format!("{:.2}", m.bytes_per_task())
-                                    data-record-bytes=format!("{:.2}", m.record_bytes_per_task())
-                                    data-leftover=format!("{:.0}", m.leftover_bytes())
-                                    data-ms=format!("{:.1}", m.total_ms)
-                                >
-                                    <td>{format::count(u64::from(m.tasks))}</td>
-                                    <td>{format::bytes(m.bytes_per_task())}</td>
-                                    <td>{format!("{:.4}", m.allocs_per_task())}</td>
-                                    <td>{format::bytes(m.record_bytes_per_task())}</td>
-                                    <td>{format::bytes(m.leftover_bytes())}</td>
-                                    <td>{format::bytes(m.memory_growth() as f64)}</td>
-                                    <td>{format::ms(m.spawn_ms)}</td>
-                                    <td>{format::ms(m.total_ms)}</td>
-                                </tr>
-                            }).collect_view())}
-                        </tbody>
+                        <tbody inner_html=body></tbody>
                     </table>
                 </div>
             </details>
         </Show>
     }
+}
+
+// The tables' rows are HTML text rather than views: they are rebuilt whole after every
+// measurement anyway, and as views they cost the page about 10 KB more of gzipped wasm.
+
+/// `s` safe inside HTML text and attribute values.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One row of the memory table; `data-held` and `data-reserved` are plain numbers, absent
+/// where there is none.
+fn row_html(r: &memory::Row) -> String {
+    let number = |name: &str, v: Option<f64>, digits: usize| {
+        v.map_or(String::new(), |v| format!(r#" data-{name}="{v:.digits$}""#))
+    };
+    format!(
+        r#"<tr data-testid="memory-row-{}"{}{} data-source="{}"><th scope="row">{}</th><td data-label="Held (resident)">{}</td><td data-label="Reserved">{}</td><td data-label="Source" class="muted">{}</td></tr>"#,
+        r.key,
+        number("held", r.held.value(), 1),
+        number("reserved", r.reserved.value(), 0),
+        format!("{:?}", r.source).to_lowercase(),
+        escape(&r.what),
+        escape(&r.held.text()),
+        escape(&r.reserved.text()),
+        r.source.label()
+    )
+}
+
+/// One measurement's row, `kind` `sleep` or `strategy`.
+fn point_html(kind: &str, what: &str, m: &TaskMemory) -> String {
+    format!(
+        r#"<tr data-testid="memory-point" data-kind="{kind}" data-tasks="{}" data-bytes="{:.2}" data-record-bytes="{:.2}" data-leftover="{:.0}" data-wasm-memory="{}" data-ms="{:.1}"><td>{what}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+        m.tasks,
+        m.bytes_per_task(),
+        m.record_bytes_per_task(),
+        m.leftover_bytes(),
+        m.memory_pending,
+        m.total_ms,
+        format::count(u64::from(m.tasks)),
+        format::bytes(m.bytes_per_task()),
+        m.allocs_per_task(),
+        format::bytes(m.record_bytes_per_task()),
+        format::bytes(m.leftover_bytes()),
+        format::bytes(m.memory_growth() as f64),
+        format::ms(m.spawn_ms),
+        format::ms(m.total_ms)
+    )
 }

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::state::{
-    AppState, LiveRun, PoolView, RunError, Running, SweepKind, SweepPoint, SweepProgress, same_run,
+    AppState, LiveRun, PoolView, RunError, Running, SweepKind, SweepPoint, SweepProgress,
+    WARM_UP_POLL_MS, same_run,
 };
 use crate::model::claims::Claim;
 use crate::model::gate;
@@ -28,8 +29,6 @@ const HISTORY: usize = 30;
 /// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
 /// render one run's results (a few frames) before the next run's clock starts.
 const SETTLE_MS: f64 = 50.0;
-/// How often a run asked for during the warm-up checks whether it has ended, in ms.
-const WARM_UP_POLL_MS: f64 = 5.0;
 
 impl AppState {
     /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it

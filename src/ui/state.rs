@@ -18,6 +18,10 @@ use crate::model::timeline::OpenTask;
 use crate::runtime::exec::{self, CancelToken};
 use crate::runtime::{clock, faults, threads};
 
+/// How often a run (or a memory measurement) asked for during the warm-up checks whether it
+/// has ended, in ms.
+pub const WARM_UP_POLL_MS: f64 = 5.0;
+
 /// The thread pool as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolView {
@@ -231,6 +235,12 @@ impl AppState {
         self.warming.set_value(true);
         exec::warm_up().await;
         self.warming.set_value(false);
+    }
+
+    /// Whether the start-up warm-up is still to come or running: the memory panel waits for
+    /// it, since the allocator counts its tasks too.
+    pub fn warm_up_pending(self) -> bool {
+        self.calibration.with_untracked(Option::is_none) || self.warming.get_value()
     }
 
     /// Whether `strategy` may run now, or why not (reactive).

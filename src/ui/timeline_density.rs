@@ -10,6 +10,7 @@ use crate::model::density::{Density, MAX_ROWS, ROW_H, density, frame};
 use crate::model::format;
 use crate::model::timeline::LABEL_W;
 use crate::runtime::canvas::{self, Look};
+use crate::runtime::clock;
 
 /// What the canvas shows, so an unchanged run is not aggregated again.
 #[derive(Clone, PartialEq)]
@@ -18,7 +19,11 @@ struct Key {
     span_ms: f64,
     width: f64,
     look: Look,
+    running: bool,
 }
+
+/// How often the view repaints while a run goes, ms.
+const LIVE_REPAINT_MS: f64 = 1_000.0;
 
 /// The aggregated task view.
 #[component]
@@ -28,7 +33,7 @@ pub fn TaskDensity() -> impl IntoView {
     let resized = RwSignal::new(0u32);
     let rows = RwSignal::new(0usize);
     let detail = RwSignal::new(None::<String>);
-    let shown = StoredValue::new_local(None::<(Key, Density, f64)>);
+    let shown = StoredValue::new_local(None::<(Key, Density, f64, f64)>);
 
     Effect::new(move |_| {
         state.live_version.track();
@@ -43,8 +48,16 @@ pub fn TaskDensity() -> impl IntoView {
                 span_ms: live.span_ms,
                 width,
                 look: canvas::look(),
+                running: live.running,
             };
-            if shown.with_value(|s| s.as_ref().is_some_and(|(k, ..)| *k == key)) {
+            let now = clock::now_ms();
+            // While a run goes, every repaint takes CPU from its workers: once a second.
+            let fresh = shown.with_value(|s| {
+                s.as_ref().is_some_and(|(k, _, _, at)| {
+                    *k == key || key.running && k.running && now - at < LIVE_REPAINT_MS
+                })
+            });
+            if fresh {
                 return;
             }
             let cols = (width - LABEL_W).max(10.0) as usize;
@@ -52,7 +65,7 @@ pub fn TaskDensity() -> impl IntoView {
             let layout = frame(&d, live.span_ms, width);
             canvas::paint_density(&canvas, &d, &layout, &canvas::theme(&canvas));
             rows.set(d.rows);
-            shown.set_value(Some((key, d, live.span_ms)));
+            shown.set_value(Some((key, d, live.span_ms, now)));
         });
     });
     let _resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
@@ -61,7 +74,7 @@ pub fn TaskDensity() -> impl IntoView {
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
         let tasks = state.live.with_value(|l| l.tasks);
         let text = shown.with_value(|s| {
-            let (_, d, span_ms) = s.as_ref()?;
+            let (_, d, span_ms, _) = s.as_ref()?;
             let (r, c) = ((y / ROW_H) as usize, (x - LABEL_W).floor());
             if r >= d.rows || c < 0.0 || c as usize >= d.cols {
                 return None;

@@ -26,6 +26,8 @@ const TARGETS = [
   { key: 'gil_cpu_speedup', op: 'in', value: [0.85, 1.15] },
   { key: 'executor_lag_p99_ms', op: '<=', value: 20 },
   { key: 'processes_parallel_efficiency', op: '>=', value: 0.85 },
+  { key: 'bytes_per_async_task', op: '<=', value: 124 },
+  { key: 'max_concurrent_async_tasks', op: '>=', value: 1_000_000 },
 ];
 
 const QUERY = {
@@ -35,7 +37,21 @@ const QUERY = {
   timeline: 'pool=2&workload=cpu&tasks=10000&cpu_ms=2&threads=2',
   executor: 'pool=2&workload=cpu&tasks=40&cpu_ms=20&threads=2&yield_every_ms=0',
   fault: 'pool=2&workload=cpu&tasks=4&cpu_ms=50&threads=2&strategy=threads&fault=worker-panic',
+  io1m: 'pool=2&workload=io&tasks=1000000&io_ms=100',
 };
+
+/** Measures `n` pending tasks in the memory panel; its row of each kind (sleep, strategy). */
+async function measureMemory(pg, n) {
+  await pg.testid('memory-tasks').fill(String(n));
+  await pg.testid('memory-measure').click();
+  await pg.page.waitForSelector('[data-testid=memory][data-state=idle]', { timeout: 120_000 });
+  const error = await pg.page.evaluate(() => document.querySelector('[data-testid=memory-error]')?.textContent ?? null);
+  if (error) throw new Error(`memory panel: ${error}`);
+  return pg.page.evaluate((n) => {
+    const row = (kind) => document.querySelector(`[data-testid=memory-point][data-kind=${kind}][data-tasks="${n}"]`)?.dataset ?? {};
+    return { sleep: { ...row('sleep') }, strategy: { ...row('strategy') } };
+  }, n);
+}
 
 /** The median, or null without samples (the key is then reported as missing). */
 function median(xs) {
@@ -276,6 +292,49 @@ try {
       ms.push(Number(reported));
     }
     out.fault_report_ms = round(median(ms), 1);
+  });
+
+  await section('memory per task', async () => {
+    // Bytes per pending task at 10,000 (CPython's figure is for 10,000 sleeping coroutines),
+    // from the counting allocator; then what the browser says a worker holds.
+    const pg = await env.open('pool=2');
+    const sleeping = [];
+    const strategy = [];
+    const records = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const m = await measureMemory(pg, 10_000);
+      sleeping.push(Number(m.sleep.bytes));
+      strategy.push(Number(m.strategy.bytes));
+      records.push(Number(m.sleep.recordBytes));
+    }
+    out.bytes_per_async_task = round(median(sleeping), 1);
+    out.bytes_per_async_strategy_task = round(median(strategy), 1);
+    out.record_bytes_per_async_task = round(median(records), 1);
+    await pg.page.waitForSelector('[data-testid=memory][data-threads=done]', { timeout: 120_000 });
+    const worker = pg.testid('memory-row-worker');
+    const held = await worker.getAttribute('data-held');
+    out.bytes_per_worker = held === null ? null : Number(held);
+    out.bytes_per_worker_reserved = Number(await worker.getAttribute('data-reserved'));
+    if (held === null) notes.bytes_per_worker = (await worker.innerText()).replace(/\s+/g, ' ');
+    await close(pg, 'memory');
+  });
+
+  await section('I/O 1,000,000 x 100 ms', async () => {
+    // A million concurrent waits in one tab; then the panel measures one task, which reads
+    // the wasm memory as the run left it, and counts the run's kept records.
+    const pg = await env.open(QUERY.io1m);
+    const makespans = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const row = await pg.run('async');
+      if (await usable(pg, 'I/O 1M async', row)) makespans.push(row.makespan);
+    }
+    out.async_io_1m_makespan_ms = round(median(makespans), 1);
+    out.max_concurrent_async_tasks = makespans.length > 0 ? 1_000_000 : null;
+    const kept = pg.testid('memory-records');
+    out.record_bytes_per_task_1m_run = round(Number(await kept.getAttribute('data-bytes')) / Number(await kept.getAttribute('data-tasks')), 1);
+    const m = await measureMemory(pg, 1);
+    out.wasm_memory_after_1m_runs_bytes = Number(m.sleep.wasmMemory);
+    await close(pg, 'I/O 1M');
   });
 
   await section('native', async () => {

@@ -17,10 +17,11 @@ async function measure(pg, n) {
   await pg.page.waitForSelector('[data-testid=memory][data-state=idle]', { timeout: 60_000 });
   const error = await pg.page.evaluate(() => document.querySelector('[data-testid=memory-error]')?.textContent ?? null);
   assert.equal(error, null);
-  const point = pg.page.locator(`[data-testid=memory-point][data-tasks="${n}"]`);
+  const point = (kind) => pg.page.locator(`[data-testid=memory-point][data-kind=${kind}][data-tasks="${n}"]`);
   return {
-    bytes: Number(await point.getAttribute('data-bytes')),
-    recordBytes: Number(await point.getAttribute('data-record-bytes')),
+    bytes: Number(await point('sleep').getAttribute('data-bytes')),
+    recordBytes: Number(await point('sleep').getAttribute('data-record-bytes')),
+    strategyBytes: Number(await point('strategy').getAttribute('data-bytes')),
   };
 }
 
@@ -31,6 +32,8 @@ test('pending tasks hold about as many bytes each at 1,000 as at 100,000, record
   for (const m of [small, large]) {
     assert.ok(m.bytes > 0, `bytes per pending task: ${m.bytes}`);
     assert.ok(m.recordBytes > 0, `record bytes per finished task: ${m.recordBytes}`);
+    // A strategy's task carries its recorder, steps and kernel in its future besides.
+    assert.ok(m.strategyBytes > m.bytes, `Async strategy ${m.strategyBytes} B, sleeping ${m.bytes} B`);
   }
   const ratio = small.bytes / large.bytes;
   assert.ok(ratio > 0.5 && ratio < 2, `the same order of magnitude: ${small.bytes} and ${large.bytes} B`);
