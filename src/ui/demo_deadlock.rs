@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use super::demos::{DemoChoice, DemoField, RunButton, field_text, start, threads_unavailable};
-use crate::model::demos::deadlock::{Ending, HOLD_MS, Order, ROUNDS, STALL_MS, check_times};
+use crate::model::demos::deadlock::{
+    Ending, HOLD_MS, Order, ROUNDS, STALL_MS, check_times, verdict,
+};
 use crate::model::format;
 use crate::runtime::demos::deadlock::{self, Config, DeadlockRun};
 
@@ -47,7 +49,7 @@ pub fn DeadlockDemo() -> impl IntoView {
                 "A watchdog stops the run once no task has made progress for a while, and reads from the locks who holds what."
             </p>
             <form class="params demo-params" on:submit=|ev| ev.prevent_default()>
-                <DemoChoice id=ID key="order" label="Task 2 takes the locks in" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order />
+                <DemoChoice id=ID key="order" label="Task 2 takes" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order hint="task 1: lock_a, then lock_b" />
                 <DemoField id=ID key="hold" bound=HOLD_MS text=hold />
                 <DemoField id=ID key="stall" bound=STALL_MS text=stall />
                 <DemoField id=ID key="rounds" bound=ROUNDS text=rounds />
@@ -55,17 +57,13 @@ pub fn DeadlockDemo() -> impl IntoView {
             </form>
             <RunButton id=ID label=Signal::derive(|| "Run".to_string()) invalid=Signal::derive(move || parsed.get().is_err()) on_run=run />
             {move || result.get().map(|(rounds, threads, asyn)| {
-                let mut sentences = Vec::new();
-                if let Ok(t) = &threads {
-                    sentences.push(t.ending.verdict("Threads", rounds));
-                }
-                sentences.push(asyn.ending.verdict("Async", rounds));
+                let sentence = verdict(threads.as_ref().ok().map(|t| &t.ending), &asyn.ending, rounds);
                 view! {
                     <div class="sides">
                         <Side model="threads" title="Threads (threading.Lock)" run=threads />
                         <Side model="async" title="Async (asyncio.Lock)" run=Ok(asyn) />
                     </div>
-                    <p class="verdict" data-testid="deadlock-verdict">{sentences.join(" ")}</p>
+                    <p class="verdict" data-testid="deadlock-verdict">{sentence}</p>
                 }
             })}
             {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}

@@ -152,6 +152,7 @@ pub fn DemoChoice(
     label: &'static str,
     options: Vec<(&'static str, &'static str)>,
     value: RwSignal<&'static str>,
+    #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
     let field = format!("{id}-{key}");
     let keys: Vec<&'static str> = options.iter().map(|o| o.0).collect();
@@ -171,6 +172,7 @@ pub fn DemoChoice(
             >
                 {options.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
             </select>
+            <p class="hint">{hint}</p>
         </div>
     }
 }

@@ -96,7 +96,7 @@ test('a deadlock is detected with its locks named, stopped, and the pool runs an
     assert.deepEqual(holds, ['task 1 holds lock_a and waits for lock_b', 'task 2 holds lock_b and waits for lock_a'], model);
   }
   assert.match(await text(pg, 'deadlock-threads-after'), /both workers returned in .*; the pool then ran a job in .*; both locks are free/);
-  assert.match(await text(pg, 'deadlock-verdict'), /^Threads: deadlock after .* without progress: task 1 holds lock_a and waits for lock_b; task 2 holds lock_b and waits for lock_a\. Async: deadlock/);
+  assert.match(await text(pg, 'deadlock-verdict'), /^Both deadlocked, each task holding one lock and waiting for the other's, until the watchdog stopped them after .* \(threads\) and .* \(async\) without progress\.$/);
   const row = await pg.runDone('threads');
   assert.equal(row.lanes, 2, 'both workers ran the experiment');
   // Taking the locks in the same order is the fix.
@@ -104,6 +104,7 @@ test('a deadlock is detected with its locks named, stopped, and the pool runs an
   await runDemo(pg, 'deadlock');
   assert.equal(await pg.attr('deadlock-threads', 'data-ending'), 'completed');
   assert.equal(await pg.attr('deadlock-async', 'data-ending'), 'completed');
+  assert.match(await text(pg, 'deadlock-verdict'), /^Both finished their 5 rounds without a deadlock/);
   // A hold as long as the watchdog's wait would look like a stall: refused.
   await pg.testid('field-deadlock-hold').fill('500');
   assert.match(await text(pg, 'error-deadlock-times'), /must be shorter than the watchdog's wait/);

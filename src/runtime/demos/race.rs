@@ -18,7 +18,7 @@ use crate::runtime::timer::yield_now;
 /// Spins between a thread's read and its write: a little work (Python's bytecodes between
 /// the load and the store of `counter += 1`) that widens the window another thread can
 /// write in.
-const WINDOW_SPINS: u32 = 40;
+const WINDOW_SPINS: u32 = 150;
 
 fn window() {
     for i in 0..WINDOW_SPINS {
