@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, W, axes, dur, short, x_scale, y_scale};
-use super::demos::{DemoChoice, DemoField, RunButton, field_text, start, threads_unavailable};
+use super::demos::{DemoChoice, DemoField, RunButton, ThreadsNote, field_text, start};
 use crate::model::chart::polyline;
 use crate::model::demos::queue::{
     CAPACITY, CONSUME_US, Config, ITEMS, PRODUCE_US, QueueRun, Work, verdict,
@@ -77,7 +77,7 @@ pub fn QueueDemo() -> impl IntoView {
             </form>
             <RunButton id=ID label=Signal::derive(|| "Run".to_string()) invalid=Signal::derive(move || parsed.get().is_err()) on_run=run />
             {move || result.get().map(|m| view! { <QueueResults m=m /> })}
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }

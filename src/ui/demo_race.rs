@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::demos::{DemoField, RunButton, field_text, start, threads_unavailable};
+use super::demos::{DemoField, RunButton, ThreadsNote, field_text, start};
 use crate::model::demos::race::{INCREMENTS, Outcome, TASKS, Variant, verdict};
 use crate::model::format;
 use crate::runtime::demos::race;
@@ -88,7 +88,7 @@ pub fn RaceDemo() -> impl IntoView {
                 {move || threads_error.get().map(|why| view! { <p class="error" data-testid="race-threads-error">{format!("Threads did not run: {why}.")}</p> })}
                 <p class="verdict" data-testid="race-verdict">{move || outcomes.with(|o| verdict(o))}</p>
             </Show>
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }
