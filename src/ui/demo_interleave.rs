@@ -8,6 +8,7 @@ use crate::model::demos::interleave::{
     RUNS, STEPS, Step, TASKS, differences, switches, tally, verdict,
 };
 use crate::model::demos::plural;
+use crate::model::format;
 use crate::runtime::demos::interleave::{self, Interleavings};
 
 const ID: &str = "interleave";
@@ -63,6 +64,7 @@ pub fn InterleaveDemo() -> impl IntoView {
                         <Side title="Async (asyncio)" body=Ok(trace_view("async", r.asyn.clone())) />
                         <Side title="Threads (threading)" body=r.threads.clone().map(|t| trace_view("threads", t)) />
                     </div>
+                    <p class="hint">{format!("Each step computed for about {} (measured once on the main thread).", format::us(r.step_us))}</p>
                     <p class="verdict" data-testid="interleave-verdict">{sentence}</p>
                 }
             })}

@@ -111,3 +111,18 @@ test('a deadlock is detected with its locks named, stopped, and the pool runs an
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });
+
+test('with one worker the threads half says why and the async half still runs', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=1');
+  await pg.waitPool('ready');
+  assert.match(await text(pg, 'demo-race'), /Threads: threads need 2 workers at once; the pool has 1\./);
+  await pg.testid('field-race-increments').fill('1000');
+  await runDemo(pg, 'race');
+  assert.equal(await text(pg, 'race-threads-error'), 'Threads did not run: the threads need 2 workers at once; the pool has 1.');
+  assert.equal(await pg.attr('race-async-lock', 'data-lost'), '0');
+  assert.equal(await pg.attr('race-async-unsync', 'data-counted'), '1000');
+  assert.equal(await pg.page.locator('[data-testid^=race-threads-]:not([data-testid=race-threads-error])').count(), 0, 'no threads row');
+  assert.match(await text(pg, 'race-verdict'), /^Async lost 1,000 of 2,000 updates \(50\.0%\); with an async mutex: 0 lost\.$/);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
