@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::demos::{DemoChoice, DemoField, RunButton, field_text, start, threads_unavailable};
-use crate::model::demos::deadlock::{Ending, HOLD_MS, Order, ROUNDS, STALL_MS, check_times};
+use super::demos::{DemoChoice, DemoField, RunButton, Side, ThreadsNote, field_text, start};
+use crate::model::demos::deadlock::{
+    Ending, HOLD_MS, Order, ROUNDS, STALL_MS, check_times, verdict,
+};
 use crate::model::format;
 use crate::runtime::demos::deadlock::{self, Config, DeadlockRun};
 
@@ -47,7 +49,7 @@ pub fn DeadlockDemo() -> impl IntoView {
                 "A watchdog stops the run once no task has made progress for a while, and reads from the locks who holds what."
             </p>
             <form class="params demo-params" on:submit=|ev| ev.prevent_default()>
-                <DemoChoice id=ID key="order" label="Task 2 takes the locks in" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order />
+                <DemoChoice id=ID key="order" label="Task 2 takes" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order hint="task 1: lock_a, then lock_b" />
                 <DemoField id=ID key="hold" bound=HOLD_MS text=hold />
                 <DemoField id=ID key="stall" bound=STALL_MS text=stall />
                 <DemoField id=ID key="rounds" bound=ROUNDS text=rounds />
@@ -55,92 +57,71 @@ pub fn DeadlockDemo() -> impl IntoView {
             </form>
             <RunButton id=ID label=Signal::derive(|| "Run".to_string()) invalid=Signal::derive(move || parsed.get().is_err()) on_run=run />
             {move || result.get().map(|(rounds, threads, asyn)| {
-                let mut sentences = Vec::new();
-                if let Ok(t) = &threads {
-                    sentences.push(t.ending.verdict("Threads", rounds));
-                }
-                sentences.push(asyn.ending.verdict("Async", rounds));
+                let sentence = verdict(threads.as_ref().ok().map(|t| &t.ending), &asyn.ending, rounds);
                 view! {
                     <div class="sides">
-                        <Side model="threads" title="Threads (threading.Lock)" run=threads />
-                        <Side model="async" title="Async (asyncio.Lock)" run=Ok(asyn) />
+                        <Side title="Threads (threading.Lock)" body=threads.map(|r| ending_view("threads", r)) />
+                        <Side title="Async (asyncio.Lock)" body=Ok(ending_view("async", asyn)) />
                     </div>
-                    <p class="verdict" data-testid="deadlock-verdict">{sentences.join(" ")}</p>
+                    <p class="verdict" data-testid="deadlock-verdict">{sentence}</p>
                 }
             })}
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }
 
-/// One model's ending.
-#[component]
-fn Side(
-    model: &'static str,
-    title: &'static str,
-    run: Result<DeadlockRun, String>,
-) -> impl IntoView {
-    let body = match run {
-        Err(why) => view! { <p class="error">{format!("Did not run: {why}.")}</p> }.into_any(),
-        Ok(r) => {
-            let (kind, head, lines) = match &r.ending {
-                Ending::Completed { ms } => (
-                    "completed",
-                    format!("Finished in {}: no deadlock.", format::ms(*ms)),
-                    Vec::new(),
-                ),
-                Ending::Stopped {
-                    snapshot,
-                    stalled_ms,
-                } => (
-                    "stopped",
-                    format!(
-                        "{} after {} without progress.",
-                        if snapshot.cycle().is_some() {
-                            "Deadlock detected"
-                        } else {
-                            "Stalled (no cycle)"
-                        },
-                        format::ms(*stalled_ms)
-                    ),
-                    snapshot.describe(),
-                ),
-            };
-            let cycle =
-                matches!(&r.ending, Ending::Stopped { snapshot, .. } if snapshot.cycle().is_some());
-            let after = r.returned_ms.map(|ms| {
-                let who = if model == "threads" {
-                    "both workers returned"
+/// One model's ending: the watchdog's finding and how the run was stopped.
+fn ending_view(model: &'static str, r: DeadlockRun) -> AnyView {
+    let (kind, head, lines) = match &r.ending {
+        Ending::Completed { ms } => (
+            "completed",
+            format!("Finished in {}: no deadlock.", format::ms(*ms)),
+            Vec::new(),
+        ),
+        Ending::Stopped {
+            snapshot,
+            stalled_ms,
+        } => (
+            "stopped",
+            format!(
+                "{} after {} without progress.",
+                if snapshot.cycle().is_some() {
+                    "Deadlock detected"
                 } else {
-                    "both tasks were dropped"
-                };
-                let pool = r
-                    .pool_job_ms
-                    .map(|p| format!("; the pool then ran a job in {}", format::ms(p)))
-                    .unwrap_or_default();
-                let free = if r.locks_free {
-                    "; both locks are free"
-                } else {
-                    "; a lock is still held"
-                };
-                format!("Stopped: {who} in {}{pool}{free}.", format::ms(ms))
-            });
-            view! {
-                <p class="figures" data-testid=format!("deadlock-{model}") data-ending=kind data-cycle=if cycle { "yes" } else { "no" }>
-                    <strong>{head}</strong>
-                </p>
-                <ul class="holds">
-                    {lines.into_iter().map(|l| view! { <li data-testid=format!("deadlock-{model}-holds")>{l}</li> }).collect_view()}
-                </ul>
-                {after.map(|a| view! { <p class="hint" data-testid=format!("deadlock-{model}-after")>{a}</p> })}
-            }
-            .into_any()
-        }
+                    "Stalled (no cycle)"
+                },
+                format::ms(*stalled_ms)
+            ),
+            snapshot.describe(),
+        ),
     };
+    let cycle = matches!(&r.ending, Ending::Stopped { snapshot, .. } if snapshot.cycle().is_some());
+    let after = r.returned_ms.map(|ms| {
+        let who = if model == "threads" {
+            "both workers returned"
+        } else {
+            "both tasks were dropped"
+        };
+        let pool = r
+            .pool_job_ms
+            .map(|p| format!("; the pool then ran a job in {}", format::ms(p)))
+            .unwrap_or_default();
+        let free = if r.locks_free {
+            "; both locks are free"
+        } else {
+            "; a lock is still held"
+        };
+        format!("Stopped: {who} in {}{pool}{free}.", format::ms(ms))
+    });
     view! {
-        <div class="side">
-            <h4>{title}</h4>
-            {body}
-        </div>
+        <p class="figures" data-testid=format!("deadlock-{model}") data-ending=kind data-cycle=if cycle { "yes" } else { "no" }>
+            <strong>{head}</strong>
+        </p>
+        <ul class="holds">
+            {lines.into_iter().map(|l| view! { <li data-testid=format!("deadlock-{model}-holds")>{l}</li> }).collect_view()}
+        </ul>
+        {after.map(|a| view! { <p class="hint" data-testid=format!("deadlock-{model}-after")>{a}</p> })}
     }
+    .into_any()
 }

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::demos::{DemoField, RunButton, field_text, start, threads_unavailable};
+use super::demos::{DemoField, RunButton, Side, ThreadsNote, field_text, start};
 use crate::model::demos::interleave::{
     RUNS, STEPS, Step, TASKS, differences, switches, tally, verdict,
 };
 use crate::model::demos::plural;
+use crate::model::format;
 use crate::runtime::demos::interleave::{self, Interleavings};
 
 const ID: &str = "interleave";
@@ -60,80 +61,65 @@ pub fn InterleaveDemo() -> impl IntoView {
                 let sentence = verdict(&a, t.as_ref());
                 view! {
                     <div class="sides">
-                        <Side model="async" title="Async (asyncio)" traces=Ok(r.asyn.clone()) />
-                        <Side model="threads" title="Threads (threading)" traces=r.threads.clone() />
+                        <Side title="Async (asyncio)" body=Ok(trace_view("async", r.asyn.clone())) />
+                        <Side title="Threads (threading)" body=r.threads.clone().map(|t| trace_view("threads", t)) />
                     </div>
+                    <p class="hint">{format!("Each step computed for about {} (measured once on the main thread).", format::us(r.step_us))}</p>
                     <p class="verdict" data-testid="interleave-verdict">{sentence}</p>
                 }
             })}
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }
 
-/// One model's last trace and tally.
-#[component]
-fn Side(
-    model: &'static str,
-    title: &'static str,
-    traces: Result<Vec<Vec<Step>>, String>,
-) -> impl IntoView {
-    let body = match traces {
-        Err(why) => view! { <p class="error">{format!("Did not run: {why}.")}</p> }.into_any(),
-        Ok(traces) => {
-            let last = traces.last().cloned().unwrap_or_default();
-            let changed = match traces.len() {
-                0 | 1 => vec![false; last.len()],
-                n => differences(&last, &traces[n - 2]),
-            };
-            let order: String = last.iter().map(|s| char::from(b'0' + s.task)).collect();
-            let t = tally(&traces);
-            let n_changed = changed.iter().filter(|c| **c).count();
-            view! {
-                <p class="figures">
-                    <strong data-testid=format!("interleave-{model}-distinct") data-value=t.distinct>
-                        {plural(t.distinct as u64, "order", "distinct orders")}
-                    </strong>
-                    {format!(" in {}", plural(t.runs as u64, "run", "runs"))}
-                    <span class="muted">{format!(" · last run: {} switches", switches(&last))}</span>
-                </p>
-                <div
-                    class="trace"
-                    role="img"
-                    data-testid=format!("interleave-{model}-trace")
-                    data-order=order
-                    style=format!("--cols: {}", last.len().max(1))
-                    aria-label=describe(&last)
-                >
-                    {TASKS.iter().enumerate().map(|(task, name)| view! {
-                        <span class="trace-name">{*name}</span>
-                        {last.iter().zip(&changed).map(|(s, c)| {
-                            let mine = usize::from(s.task) == task;
-                            view! {
-                                <span class=format!("cell t{task}") class:on=mine class:changed=*c>
-                                    {mine.then(|| (s.step + 1).to_string())}
-                                </span>
-                            }
-                        }).collect_view()}
-                    }).collect_view()}
-                </div>
-                <p class="hint">
-                    {if traces.len() > 1 {
-                        format!("Outlined: {} of {} positions differ from the run before.", n_changed, last.len())
-                    } else {
-                        "Run more than once to compare runs.".to_string()
-                    }}
-                </p>
-            }
-            .into_any()
-        }
+/// One model's last trace, and how many distinct orders its runs logged.
+fn trace_view(model: &'static str, runs: Vec<Vec<Step>>) -> AnyView {
+    let last = runs.last().cloned().unwrap_or_default();
+    let changed = match runs.len() {
+        0 | 1 => vec![false; last.len()],
+        n => differences(&last, &runs[n - 2]),
     };
+    let order: String = last.iter().map(|s| char::from(b'0' + s.task)).collect();
+    let t = tally(&runs);
+    let n_changed = changed.iter().filter(|c| **c).count();
     view! {
-        <div class="side" data-testid=format!("interleave-{model}")>
-            <h4>{title}</h4>
-            {body}
+        <p class="figures">
+            <strong data-testid=format!("interleave-{model}-distinct") data-value=t.distinct>
+                {plural(t.distinct as u64, "order", "distinct orders")}
+            </strong>
+            {format!(" in {}", plural(t.runs as u64, "run", "runs"))}
+            <span class="muted">{format!(" · last run: {} switches", switches(&last))}</span>
+        </p>
+        <div
+            class="trace"
+            role="img"
+            data-testid=format!("interleave-{model}-trace")
+            data-order=order
+            style=format!("--cols: {}", last.len().max(1))
+            aria-label=describe(&last)
+        >
+            {TASKS.iter().enumerate().map(|(task, name)| view! {
+                <span class="trace-name">{*name}</span>
+                {last.iter().zip(&changed).map(|(s, c)| {
+                    let mine = usize::from(s.task) == task;
+                    view! {
+                        <span class=format!("cell t{task}") class:on=mine class:changed=*c>
+                            {mine.then(|| (s.step + 1).to_string())}
+                        </span>
+                    }
+                }).collect_view()}
+            }).collect_view()}
         </div>
+        <p class="hint">
+            {if runs.len() > 1 {
+                format!("Outlined: {} of {} positions differ from the run before.", n_changed, last.len())
+            } else {
+                "Run more than once to compare runs.".to_string()
+            }}
+        </p>
     }
+    .into_any()
 }
 
 /// The trace in words, for screen readers: `do_first 1, do_second 1, …`.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, W, axes, dur, short, x_scale, y_scale};
-use super::demos::{DemoChoice, DemoField, RunButton, field_text, start, threads_unavailable};
+use super::demos::{DemoChoice, DemoField, RunButton, ThreadsNote, field_text, start};
 use crate::model::chart::polyline;
 use crate::model::demos::queue::{
     CAPACITY, CONSUME_US, Config, ITEMS, PRODUCE_US, QueueRun, Work, verdict,
@@ -77,7 +77,7 @@ pub fn QueueDemo() -> impl IntoView {
             </form>
             <RunButton id=ID label=Signal::derive(|| "Run".to_string()) invalid=Signal::derive(move || parsed.get().is_err()) on_run=run />
             {move || result.get().map(|m| view! { <QueueResults m=m /> })}
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }
@@ -97,9 +97,9 @@ fn QueueResults(m: Measured) -> impl IntoView {
                 data-samples=run.samples.len()
             >
                 <th scope="row">{name}</th>
-                <td>{format!("{:.0} items/s", s.throughput)}</td>
+                <td>{format!("{:.0}", s.throughput)}</td>
                 <td>{format::ms(s.ms)}</td>
-                <td>{format!("{:.1} (max {})", s.mean_depth, s.max_depth)}</td>
+                <td>{format!("{:.1} / {}", s.mean_depth, s.max_depth)}</td>
                 <td>{format!("{:.0}%", s.full_pct)}</td>
                 <td>{format!("{:.0}%", s.empty_pct)}</td>
             </tr>
@@ -126,8 +126,10 @@ fn QueueResults(m: Measured) -> impl IntoView {
             <table class="data demo-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Model"</th><th scope="col">"Throughput"</th><th scope="col">"Time"</th>
-                        <th scope="col">"Mean depth"</th><th scope="col">"Full"</th><th scope="col">"Empty"</th>
+                        <th scope="col">"Model"</th><th scope="col">"Items/s"</th><th scope="col">"Time"</th>
+                        <th scope="col" title="Items in the queue, averaged over time, and the most">"Depth mean / max"</th>
+                        <th scope="col" title="Share of the run the queue was full">"Full"</th>
+                        <th scope="col" title="Share of the run the queue was empty">"Empty"</th>
                     </tr>
                 </thead>
                 <tbody>

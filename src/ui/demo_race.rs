@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::demos::{DemoField, RunButton, field_text, start, threads_unavailable};
+use super::demos::{DemoField, RunButton, ThreadsNote, field_text, start};
 use crate::model::demos::race::{INCREMENTS, Outcome, TASKS, Variant, verdict};
 use crate::model::format;
 use crate::runtime::demos::race;
@@ -60,7 +60,12 @@ pub fn RaceDemo() -> impl IntoView {
                 <div class="table-wrap">
                     <table class="data demo-table">
                         <thead>
-                            <tr><th scope="col">"Variant"</th><th scope="col">"Counter"</th><th scope="col">"Lost"</th><th scope="col">"Time"</th></tr>
+                            <tr>
+                                <th scope="col">"Variant"</th>
+                                <th scope="col">{move || outcomes.with(|o| o.first().map_or("Counter".to_string(), |o| format!("Counter (of {})", format::count(o.expected()))))}</th>
+                                <th scope="col">"Lost"</th>
+                                <th scope="col">"Time"</th>
+                            </tr>
                         </thead>
                         <tbody>
                             {move || outcomes.get().into_iter().map(|o| { let lossy = o.lost() > 0; view! {
@@ -72,7 +77,7 @@ pub fn RaceDemo() -> impl IntoView {
                                     class:lossy=lossy
                                 >
                                     <th scope="row">{o.variant.label()}<span class="py">{o.variant.python()}</span></th>
-                                    <td>{format!("{} of {}", format::count(o.counted), format::count(o.expected()))}</td>
+                                    <td>{format::count(o.counted)}</td>
                                     <td>{o.lost_text()}</td>
                                     <td>{format::ms(o.ms)}</td>
                                 </tr>
@@ -83,7 +88,7 @@ pub fn RaceDemo() -> impl IntoView {
                 {move || threads_error.get().map(|why| view! { <p class="error" data-testid="race-threads-error">{format!("Threads did not run: {why}.")}</p> })}
                 <p class="verdict" data-testid="race-verdict">{move || outcomes.with(|o| verdict(o))}</p>
             </Show>
-            {move || threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })}
+            <ThreadsNote />
         </article>
     }
 }

@@ -74,6 +74,28 @@ pub fn threads_unavailable() -> Option<String> {
     }
 }
 
+/// Why the threads half cannot run, under a demo, while it cannot.
+#[component]
+pub fn ThreadsNote() -> impl IntoView {
+    move || {
+        threads_unavailable().map(|why| view! { <p class="muted">{format!("Threads: {why}.")}</p> })
+    }
+}
+
+/// One model's half of a demo's results: `body`, or why it did not run.
+#[component]
+pub fn Side(title: &'static str, body: Result<AnyView, String>) -> impl IntoView {
+    view! {
+        <div class="side">
+            <h4>{title}</h4>
+            {match body {
+                Ok(body) => body,
+                Err(why) => view! { <p class="error">{format!("Did not run: {why}.")}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
     let busy = expect_context::<DemoBusy>();
@@ -152,6 +174,7 @@ pub fn DemoChoice(
     label: &'static str,
     options: Vec<(&'static str, &'static str)>,
     value: RwSignal<&'static str>,
+    #[prop(optional)] hint: &'static str,
 ) -> impl IntoView {
     let field = format!("{id}-{key}");
     let keys: Vec<&'static str> = options.iter().map(|o| o.0).collect();
@@ -171,6 +194,7 @@ pub fn DemoChoice(
             >
                 {options.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
             </select>
+            <p class="hint">{hint}</p>
         </div>
     }
 }

@@ -96,7 +96,7 @@ test('a deadlock is detected with its locks named, stopped, and the pool runs an
     assert.deepEqual(holds, ['task 1 holds lock_a and waits for lock_b', 'task 2 holds lock_b and waits for lock_a'], model);
   }
   assert.match(await text(pg, 'deadlock-threads-after'), /both workers returned in .*; the pool then ran a job in .*; both locks are free/);
-  assert.match(await text(pg, 'deadlock-verdict'), /^Threads: deadlock after .* without progress: task 1 holds lock_a and waits for lock_b; task 2 holds lock_b and waits for lock_a\. Async: deadlock/);
+  assert.match(await text(pg, 'deadlock-verdict'), /^Both deadlocked, each task holding one lock and waiting for the other's, until the watchdog stopped them after .* \(threads\) and .* \(async\) without progress\.$/);
   const row = await pg.runDone('threads');
   assert.equal(row.lanes, 2, 'both workers ran the experiment');
   // Taking the locks in the same order is the fix.
@@ -104,9 +104,25 @@ test('a deadlock is detected with its locks named, stopped, and the pool runs an
   await runDemo(pg, 'deadlock');
   assert.equal(await pg.attr('deadlock-threads', 'data-ending'), 'completed');
   assert.equal(await pg.attr('deadlock-async', 'data-ending'), 'completed');
+  assert.match(await text(pg, 'deadlock-verdict'), /^Both finished their 5 rounds without a deadlock/);
   // A hold as long as the watchdog's wait would look like a stall: refused.
   await pg.testid('field-deadlock-hold').fill('500');
   assert.match(await text(pg, 'error-deadlock-times'), /must be shorter than the watchdog's wait/);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('with one worker the threads half says why and the async half still runs', { timeout: 60_000 }, async () => {
+  const pg = await env.open('pool=1');
+  await pg.waitPool('ready');
+  assert.match(await text(pg, 'demo-race'), /Threads: threads need 2 workers at once; the pool has 1\./);
+  await pg.testid('field-race-increments').fill('1000');
+  await runDemo(pg, 'race');
+  assert.equal(await text(pg, 'race-threads-error'), 'Threads did not run: the threads need 2 workers at once; the pool has 1.');
+  assert.equal(await pg.attr('race-async-lock', 'data-lost'), '0');
+  assert.equal(await pg.attr('race-async-unsync', 'data-counted'), '1000');
+  assert.equal(await pg.page.locator('[data-testid^=race-threads-]:not([data-testid=race-threads-error])').count(), 0, 'no threads row');
+  assert.match(await text(pg, 'race-verdict'), /^Async lost 1,000 of 2,000 updates \(50\.0%\); with an async mutex: 0 lost\.$/);
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });

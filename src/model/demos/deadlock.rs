@@ -73,8 +73,8 @@ impl Order {
 
     pub fn label(self) -> &'static str {
         match self {
-            Order::Opposite => "opposite orders (deadlocks)",
-            Order::Same => "the same order (the fix)",
+            Order::Opposite => "lock_b, then lock_a",
+            Order::Same => "lock_a, then lock_b",
         }
     }
 
@@ -227,6 +227,39 @@ impl Ending {
                 )
             }
         }
+    }
+}
+
+/// One sentence over both models' endings (`threads` is `None` when threads could not run).
+pub fn verdict(threads: Option<&Ending>, asyn: &Ending, rounds: u32) -> String {
+    let deadlocked = |e: &Ending| -> Option<f64> {
+        match e {
+            Ending::Stopped {
+                snapshot,
+                stalled_ms,
+            } if snapshot.cycle().is_some() => Some(*stalled_ms),
+            _ => None,
+        }
+    };
+    let ms = crate::model::format::ms;
+    match (threads, asyn) {
+        (Some(t), a) if deadlocked(t).is_some() && deadlocked(a).is_some() => format!(
+            "Both deadlocked, each task holding one lock and waiting for the other's, until the \
+             watchdog stopped them after {} (threads) and {} (async) without progress.",
+            ms(deadlocked(t).unwrap_or_default()),
+            ms(deadlocked(a).unwrap_or_default())
+        ),
+        (Some(Ending::Completed { ms: t }), Ending::Completed { ms: a }) => format!(
+            "Both finished their {rounds} rounds without a deadlock: threads in {}, async in {}.",
+            ms(*t),
+            ms(*a)
+        ),
+        (Some(t), a) => format!(
+            "{} {}",
+            t.verdict("Threads", rounds),
+            a.verdict("Async", rounds)
+        ),
+        (None, a) => a.verdict("Async", rounds),
     }
 }
 
@@ -455,6 +488,32 @@ mod tests {
         assert_eq!(
             Ending::Completed { ms: 260.0 }.verdict("Async", 5),
             "Async: both tasks finished their 5 rounds in 260 ms, no deadlock."
+        );
+    }
+
+    #[test]
+    fn the_verdict_sums_up_both_models_in_one_sentence() {
+        let stopped = |ms| Ending::Stopped {
+            snapshot: deadlocked(),
+            stalled_ms: ms,
+        };
+        assert_eq!(
+            verdict(Some(&stopped(501.0)), &stopped(508.0), 5),
+            "Both deadlocked, each task holding one lock and waiting for the other's, until the \
+             watchdog stopped them after 501 ms (threads) and 508 ms (async) without progress."
+        );
+        let done = |ms| Ending::Completed { ms };
+        assert_eq!(
+            verdict(Some(&done(270.0)), &done(262.0), 5),
+            "Both finished their 5 rounds without a deadlock: threads in 270 ms, async in 262 ms."
+        );
+        assert_eq!(
+            verdict(None, &done(262.0), 5),
+            "Async: both tasks finished their 5 rounds in 262 ms, no deadlock."
+        );
+        assert!(
+            verdict(Some(&done(270.0)), &stopped(500.0), 5)
+                .starts_with("Threads: both tasks finished")
         );
     }
 

@@ -238,12 +238,18 @@ pub fn verdict(work: Work, asyn: &DepthStats, threads: Option<&DepthStats>) -> S
             rate(t)
         )
     };
-    let why = match (work, ratio >= 1.2) {
-        (Work::Compute, true) => {
+    let why = match (work, ratio >= 1.2, ratio <= 1.0 / 1.2) {
+        (Work::Compute, true, _) => {
             "threads produce and consume at the same time, while async's one thread does both in turn"
         }
-        (Work::Compute, false) => "the work per item is too small for parallelism to show",
-        (Work::Wait, _) => "waits overlap in both models",
+        (Work::Compute, false, _) => {
+            "the two threads did not get to compute at the same time here (too few free cores, \
+             or too little work per item to pay for waking a thread)"
+        }
+        (Work::Wait, false, false) => "waits overlap in both models",
+        (Work::Wait, _, _) => {
+            "waits overlap in both models, so the gap is each one's cost per wait (timers, wake-ups)"
+        }
     };
     format!(
         "{head}: {why}; the queue was full {:.0}% of the time with async and {:.0}% with threads.",
@@ -359,6 +365,12 @@ mod tests {
 
     #[test]
     fn the_verdict_compares_throughput_and_says_why() {
+        assert!(
+            verdict(Work::Compute, &stats(640.0, 9.0), Some(&stats(375.0, 48.0))).starts_with(
+                "Async moved 640 items/s against threads' 375 items/s (1.71× faster): the two \
+                 threads did not get to compute at the same time here"
+            )
+        );
         assert_eq!(
             verdict(
                 Work::Compute,
@@ -374,8 +386,10 @@ mod tests {
                 .starts_with("Both moved about as many items a second (async 990 items/s, threads 1000 items/s): waits overlap")
         );
         assert!(
-            verdict(Work::Wait, &stats(2_000.0, 8.0), Some(&stats(1_000.0, 8.0)))
-                .starts_with("Async moved 2000")
+            verdict(Work::Wait, &stats(2_000.0, 8.0), Some(&stats(1_000.0, 8.0))).starts_with(
+                "Async moved 2000 items/s against threads' 1000 items/s (2.00× faster): waits \
+                     overlap in both models, so the gap is each one's cost per wait"
+            )
         );
         assert_eq!(
             verdict(Work::Wait, &stats(990.0, 80.0), None),

@@ -6,18 +6,22 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-use super::{busy_us, join, on_pool, start_together, workers_for};
+use super::{compute, join, on_pool, start_together, workers_for};
 use crate::model::demos::interleave::Step;
+use crate::runtime::clock::now_ms;
 use crate::runtime::event_loop::TaskSet;
 use crate::runtime::timer::yield_now;
 
-/// Each step computes this long before it is logged, in µs: long enough that two threads'
-/// steps overlap, short enough that the OS's timing decides which logs first.
-const STEP_US: f64 = 20.0;
+/// Kernel units each step computes before it is logged (about 0.15 ms on a laptop core):
+/// long enough that two threads' steps overlap, short enough that the cores' and the OS's
+/// timing decide which logs first.
+const STEP_UNITS: u64 = 60_000;
 
 /// Every run's trace, per model.
 #[derive(Debug, Clone)]
 pub struct Interleavings {
+    /// How long one step's computation took on the main thread, in µs (measured once).
+    pub step_us: f64,
     pub asyn: Vec<Vec<Step>>,
     /// Why threads could not run, if they could not.
     pub threads: Result<Vec<Vec<Step>>, String>,
@@ -25,6 +29,9 @@ pub struct Interleavings {
 
 /// `runs` runs of `steps` steps per task in each model.
 pub async fn run(steps: u32, runs: u32) -> Interleavings {
+    let t0 = now_ms();
+    compute(STEP_UNITS);
+    let step_us = (now_ms() - t0) * 1000.0;
     let mut asyn = Vec::new();
     for _ in 0..runs {
         asyn.push(async_trace(steps).await);
@@ -38,7 +45,11 @@ pub async fn run(steps: u32, runs: u32) -> Interleavings {
         Ok(out)
     }
     .await;
-    Interleavings { asyn, threads }
+    Interleavings {
+        step_us,
+        asyn,
+        threads,
+    }
 }
 
 /// One async run: each task computes a step, logs it, and awaits (`asyncio.sleep(0)`).
@@ -48,7 +59,7 @@ pub async fn async_trace(steps: u32) -> Vec<Step> {
         let trace = trace.clone();
         async move {
             for step in 0..steps as u16 {
-                busy_us(STEP_US);
+                compute(STEP_UNITS);
                 trace.borrow_mut().push(Step { task, step });
                 yield_now().await;
             }
@@ -74,7 +85,7 @@ pub async fn threads_trace(steps: u32) -> Result<Vec<Step>, String> {
         jobs.push(on_pool(move || {
             start_together(&arrived, 2);
             for step in 0..steps as u16 {
-                busy_us(STEP_US);
+                compute(STEP_UNITS);
                 let at = next.fetch_add(1, Ordering::AcqRel);
                 slots[at].store(Step { task, step }.pack(), Ordering::Release);
             }

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::clock::now_ms;
 use super::threads;
+use crate::model::kernel::Kernel;
 
 /// How long tasks started together wait for each other at most, in ms (a busy pool may
 /// start one late; they then go without it).
@@ -78,7 +79,16 @@ pub fn start_together(arrived: &AtomicU32, n: u32) {
     }
 }
 
-/// Computes for `us` µs (on whichever thread calls it): a step's or an item's work.
+/// Computes `units` of the kernel's work: work of a fixed size, whose duration varies from
+/// run to run as real work does (unlike [`busy_us`], which ends on a clock tick: two threads
+/// spinning on one clock finish their steps in lockstep).
+pub fn compute(units: u64) {
+    let mut kernel = Kernel::new(0, 0);
+    kernel.run(units);
+    std::hint::black_box(kernel.checksum());
+}
+
+/// Computes for `us` µs (on whichever thread calls it): an item's work.
 pub fn busy_us(us: f64) {
     let end = now_ms() + us / 1000.0;
     while now_ms() < end {

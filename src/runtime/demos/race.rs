@@ -8,22 +8,20 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::{join, on_pool, start_together, workers_for};
+use super::{compute, join, on_pool, start_together, workers_for};
 use crate::model::demos::async_sync::Lock;
 use crate::model::demos::race::{Outcome, Variant};
 use crate::runtime::clock::now_ms;
 use crate::runtime::event_loop::TaskSet;
 use crate::runtime::timer::yield_now;
 
-/// Spins between a thread's read and its write: a little work (Python's bytecodes between
-/// the load and the store of `counter += 1`) that widens the window another thread can
-/// write in.
-const WINDOW_SPINS: u32 = 40;
+/// Kernel units computed between a thread's read and its write (about 0.3 µs): a little
+/// work, like Python's bytecodes between the load and the store of `counter += 1`, that
+/// widens the window another thread can write in.
+const WINDOW_UNITS: u64 = 100;
 
 fn window() {
-    for i in 0..WINDOW_SPINS {
-        std::hint::black_box(i);
-    }
+    compute(WINDOW_UNITS);
 }
 
 /// Runs one threads variant: `tasks` jobs on the pool, started together, each adding 1
