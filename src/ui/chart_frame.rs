@@ -82,10 +82,12 @@ pub fn short(v: f64) -> String {
     }
 }
 
-/// Duration tick labels: `10 ms`, `1 s`.
+/// Duration tick labels: `0`, `10 ms`, `1 s`.
 pub fn dur(v: f64) -> String {
     if v >= 1000.0 {
         format!("{} s", v / 1000.0)
+    } else if v == 0.0 {
+        "0".into()
     } else if v >= 1.0 {
         format!("{v} ms")
     } else {

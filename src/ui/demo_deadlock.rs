@@ -49,7 +49,7 @@ pub fn DeadlockDemo() -> impl IntoView {
                 "A watchdog stops the run once no task has made progress for a while, and reads from the locks who holds what."
             </p>
             <form class="params demo-params" on:submit=|ev| ev.prevent_default()>
-                <DemoChoice id=ID key="order" label="Task 2 takes" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order hint="task 1: lock_a, then lock_b" />
+                <DemoChoice id=ID key="order" label="Task 2 takes" options=Order::ALL.map(|o| (o.key(), o.label())).to_vec() value=order hint="task 1 takes lock_a first" />
                 <DemoField id=ID key="hold" bound=HOLD_MS text=hold />
                 <DemoField id=ID key="stall" bound=STALL_MS text=stall />
                 <DemoField id=ID key="rounds" bound=ROUNDS text=rounds />

@@ -96,11 +96,17 @@ pub fn Side(title: &'static str, body: Result<AnyView, String>) -> impl IntoView
     }
 }
 
+/// How long a demo waits after its Run is pressed before it starts, in ms: the page repaints
+/// the buttons first, so the repaint (tens of ms on a slow machine) does not land inside the
+/// first async run, which shares the main thread with it.
+const SETTLE_MS: f64 = 50.0;
+
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
     let busy = expect_context::<DemoBusy>();
     busy.running.set(Some(id));
     leptos::task::spawn_local(async move {
+        crate::runtime::timer::sleep(SETTLE_MS).await;
         job.await;
         busy.running.set(None);
         busy.ended.update(|n| *n += 1);

@@ -73,8 +73,8 @@ impl Order {
 
     pub fn label(self) -> &'static str {
         match self {
-            Order::Opposite => "lock_b, then lock_a",
-            Order::Same => "lock_a, then lock_b",
+            Order::Opposite => "lock_b first",
+            Order::Same => "lock_a first",
         }
     }
 
