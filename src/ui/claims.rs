@@ -110,9 +110,11 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
         Evidence::Runs { .. } => state.run_claim(claim),
         evidence => {
             measuring.set(true);
+            state.measuring.set(Some(claim.key));
             leptos::task::spawn_local(async move {
                 measured.set(Some(measure(evidence).await));
                 measuring.set(false);
+                state.measuring.set(None);
             });
         }
     };
@@ -127,8 +129,11 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             _ => None,
         })
     };
-    let busy =
-        move || measuring.get() || state.running.get().is_some() || state.sweep.get().is_some();
+    let busy = move || {
+        state.measuring.get().is_some()
+            || state.running.get().is_some()
+            || state.sweep.get().is_some()
+    };
     let what = match claim.evidence {
         Evidence::Runs { strategies, .. } => format!(
             " runs {}",

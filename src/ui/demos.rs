@@ -11,11 +11,10 @@ use super::demo_race::RaceDemo;
 use super::state::{AppState, PoolView};
 use crate::model::demos::Bound;
 
-/// Which demo is running, if one is, and how many runs have ended (shared by the section's
-/// demos; the count is for tests, which wait for it to move).
+/// How many demo runs have ended (shared by the section's demos; the count is for tests,
+/// which wait for it to move). Which one is running is the page's `AppState::measuring`.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoBusy {
-    running: RwSignal<Option<&'static str>>,
     ended: RwSignal<u32>,
 }
 
@@ -23,7 +22,6 @@ pub struct DemoBusy {
 #[component]
 pub fn Demos() -> impl IntoView {
     let busy = DemoBusy {
-        running: RwSignal::new(None),
         ended: RwSignal::new(0),
     };
     provide_context(busy);
@@ -48,15 +46,16 @@ pub fn Demos() -> impl IntoView {
 /// demo is running.
 pub fn blocked(id: &'static str) -> Option<String> {
     let state = expect_context::<AppState>();
-    let busy = expect_context::<DemoBusy>().running;
     if state.running.with(Option::is_some) {
         Some("an experiment is running".into())
     } else if state.sweep.with(Option::is_some) {
         Some("a sweep is running".into())
     } else {
-        busy.get()
+        state
+            .measuring
+            .get()
             .filter(|other| *other != id)
-            .map(|_| "another demo is running".into())
+            .map(|_| "another demo or measurement is running".into())
     }
 }
 
@@ -104,11 +103,12 @@ const SETTLE_MS: f64 = 50.0;
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
     let busy = expect_context::<DemoBusy>();
-    busy.running.set(Some(id));
+    let state = expect_context::<AppState>();
+    state.measuring.set(Some(id));
     leptos::task::spawn_local(async move {
         crate::runtime::timer::sleep(SETTLE_MS).await;
         job.await;
-        busy.running.set(None);
+        state.measuring.set(None);
         busy.ended.update(|n| *n += 1);
     });
 }
@@ -122,8 +122,8 @@ pub fn RunButton(
     invalid: Signal<bool>,
     on_run: impl Fn() + 'static,
 ) -> impl IntoView {
-    let busy = expect_context::<DemoBusy>().running;
-    let running = move || busy.get() == Some(id);
+    let state = expect_context::<AppState>();
+    let running = move || state.measuring.get() == Some(id);
     let why = move || blocked(id);
     view! {
         <div class="buttons demo-run">

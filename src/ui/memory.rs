@@ -30,10 +30,14 @@ struct Panel {
     error: RwSignal<Option<String>>,
 }
 
+/// What the panel's measurements are called while they hold the page (`AppState::measuring`).
+const MEASURING: &str = "memory";
+
 impl Panel {
     /// Measures each count in `counts`, then the threads; one measurement at a time, with a
     /// turn of the event loop between them so the page repaints.
     async fn measure(self, state: AppState, counts: Vec<u32>) {
+        state.measuring.set(Some(MEASURING));
         self.error.set(None);
         self.busy
             .set(Some("Waiting for the start-up warm-up to end…".into()));
@@ -69,6 +73,7 @@ impl Panel {
             self.threads.set(Some(measure_threads().await));
             self.threads_busy.set(false);
         }
+        state.measuring.set(None);
     }
 }
 
@@ -95,7 +100,11 @@ pub fn MemoryPanel() -> impl IntoView {
         error: RwSignal::new(None),
     };
     let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
-    let blocked = move || panel.busy.with(Option::is_some) || state.running.with(Option::is_some);
+    let blocked = move || {
+        panel.busy.with(Option::is_some)
+            || state.running.with(Option::is_some)
+            || state.measuring.with(|m| m.is_some_and(|m| m != MEASURING))
+    };
     let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(state, counts));
     // The last kept run's task records (counted, not measured by the allocator).
     let kept_records = move || {

@@ -170,6 +170,10 @@ pub struct AppState {
     /// Every strategy's run from the last "Run all".
     pub last_run_all: RwSignal<Vec<Arc<RunRecord>>>,
     pub sweep: RwSignal<Option<SweepProgress>>,
+    /// A measurement outside the runs that is going (a demo, the memory panel, a claim's own
+    /// measurement): which one. Runs wait for it, as it waits for them: both use the pool,
+    /// the main thread and the allocator's counts.
+    pub measuring: RwSignal<Option<&'static str>>,
     /// Speedup sweep results (and the workload they were measured on).
     pub speedup_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
     /// Cost-growth sweep results (and the workload they were measured on).
@@ -221,6 +225,7 @@ impl AppState {
             live_version: RwSignal::new(0),
             last_run_all: RwSignal::new(Vec::new()),
             sweep: RwSignal::new(None),
+            measuring: RwSignal::new(None),
             speedup_points: RwSignal::new((None, Vec::new())),
             growth_points: RwSignal::new((None, Vec::new())),
             cancel: StoredValue::new(None),
@@ -245,6 +250,9 @@ impl AppState {
 
     /// Whether `strategy` may run now, or why not (reactive).
     pub fn can_run(&self, strategy: Strategy) -> Result<(), String> {
+        if self.measuring.with(Option::is_some) {
+            return Err("a demo or measurement is running".into());
+        }
         if self.calibration.with(Option::is_none) {
             return Err("the kernel is still being calibrated".into());
         }

@@ -88,7 +88,14 @@ test('bounded queues stay within their capacity in both models, and bad input is
 
 test('a deadlock is detected with its locks named, stopped, and the pool runs an experiment afterwards', { timeout: 90_000 }, async () => {
   const pg = await env.open('pool=2&workload=io&tasks=4&io_ms=20&threads=2');
-  await runDemo(pg, 'deadlock');
+  // While a demo holds the workers, experiments and the other demos wait for it.
+  const ended = Number(await pg.attr('demos', 'data-ended'));
+  await pg.testid('deadlock-run').click();
+  await pg.page.waitForSelector('[data-testid=deadlock-run][data-state=running]');
+  assert.equal(await pg.testid('run').isDisabled(), true, 'Run waits for the demo');
+  assert.equal(await pg.testid('race-run').isDisabled(), true, 'another demo waits too');
+  await pg.page.waitForFunction((n) => Number(document.querySelector('[data-testid=demos]').dataset.ended) > n, ended, { timeout: 60_000, polling: 100 });
+  assert.equal(await pg.testid('run').isDisabled(), false);
   for (const model of ['threads', 'async']) {
     assert.equal(await pg.attr(`deadlock-${model}`, 'data-ending'), 'stopped', model);
     assert.equal(await pg.attr(`deadlock-${model}`, 'data-cycle'), 'yes', model);
