@@ -197,7 +197,7 @@ impl ThreadMemory {
         match b.idle_worker {
             Some(bytes) => Ok((
                 bytes as f64,
-                "an idle Web Worker (the pool's, blocked in their threads, cannot answer the browser)",
+                "an idle Web Worker: the pool's, blocked in their threads, cannot answer it",
             )),
             None => Err("the browser listed no worker in its measurement".into()),
         }
@@ -302,13 +302,17 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
     let (task_what, task_held, record_held) = match task {
         Some(t) => (
             format!(
-                "async task, pending (of {})",
+                "async task awaiting a sleep, pending (of {})",
                 format::count(u64::from(t.tasks))
             ),
             Figure::Bytes(t.bytes_per_task()),
             Figure::Bytes(t.record_bytes_per_task()),
         ),
-        None => ("async task, pending".into(), not_yet(), not_yet()),
+        None => (
+            "async task awaiting a sleep, pending".into(),
+            not_yet(),
+            not_yet(),
+        ),
     };
     let strategy_task = match headline(m.strategy_tasks) {
         Some(t) => (
@@ -423,7 +427,7 @@ pub fn thread_verdict(t: &ThreadMemory) -> String {
     let reserved = format::bytes(t.stack_bytes as f64);
     let held = match t.held_per_worker() {
         Ok((b, whose)) => format!(
-            "holds {} of JS heap (measured by the browser, for {whose})",
+            "holds {} of JS heap (the browser's measurement of {whose})",
             format::bytes(b)
         ),
         Err(why) => format!("what it holds is not measurable here ({why})"),

@@ -396,7 +396,10 @@ impl RunHead {
 
 impl RunRecord {
     /// A run from its head and its finished tasks; the makespan and digest are derived.
-    pub fn new(head: RunHead, tasks: Vec<TaskRecord>) -> Self {
+    pub fn new(head: RunHead, mut tasks: Vec<TaskRecord>) -> Self {
+        // Kept for as long as the run is: no room for records that will never come (a run of
+        // a million waits arrives in batches, and its vector grew by doubling).
+        tasks.shrink_to_fit();
         let makespan_ms = tasks.iter().map(|r| r.end_ms).fold(0.0, f64::max);
         let outcome = match head.outcome {
             Outcome::Done if tasks.len() < head.params.tasks as usize => Outcome::Cancelled,

@@ -71,9 +71,9 @@ impl ReadyQueue {
     }
 }
 
-/// One task's waker: its index, whether it is already queued, and the table it belongs to.
+/// One task's waker: whether it is already queued, and the table it belongs to. Its task's
+/// index is its place in the table's slots (not stored: 4 bytes of every task).
 struct WakerSlot {
-    task: u32,
     queued: AtomicBool,
     table: *const WakerTable,
 }
@@ -100,8 +100,7 @@ impl WakerTable {
                 driver: Mutex::default(),
             },
             slots: (0..tasks)
-                .map(|task| WakerSlot {
-                    task: task as u32,
+                .map(|_| WakerSlot {
                     queued: AtomicBool::new(true),
                     table: weak.as_ptr(),
                 })
@@ -148,7 +147,9 @@ unsafe fn wake_by_ref(data: *const ()) {
     let s = unsafe { slot(data) };
     if !s.queued.swap(true, Ordering::AcqRel) {
         // SAFETY: the table outlives every waker that points into it.
-        unsafe { &*s.table }.ready.push(s.task);
+        let table = unsafe { &*s.table };
+        let task = (data as usize - table.slots.as_ptr() as usize) / size_of::<WakerSlot>();
+        table.ready.push(task as u32);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod app;
 pub mod chart_frame;
 pub mod chart_growth;
 pub mod chart_makespan;
+pub mod chart_memory;
 pub mod chart_speedup;
 pub mod claims;
 pub mod controls;
