@@ -172,8 +172,8 @@ pub struct BrowserMemory {
     pub took_ms: f64,
 }
 
-/// The pool's threads (or, later, processes): what the browser says a worker holds, and
-/// what our build reserves for each.
+/// The pool's threads: what the browser says a worker holds, and what our build reserves for
+/// each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreadMemory {
     /// Workers in the pool when measured.
@@ -215,8 +215,8 @@ pub enum Source {
     Articles,
     /// CPython 3.x on this machine, measured by us with `tracemalloc` and `/proc`.
     CPython,
-    /// Not in this build yet (processes).
-    Absent,
+    /// Not measured until a run makes it (processes: their memory is measured as they start).
+    NotRun,
 }
 
 impl Source {
@@ -226,7 +226,7 @@ impl Source {
             Source::Build => "our build's setting",
             Source::Articles => "the articles' figure",
             Source::CPython => "CPython 3.x on this machine",
-            Source::Absent => "not in this build yet",
+            Source::NotRun => "measured by a Processes run",
         }
     }
 }
@@ -291,8 +291,9 @@ pub struct Measured<'a> {
     /// Tasks of the Async strategy, as a run holds them.
     pub strategy_tasks: &'a [TaskMemory],
     pub threads: Option<&'a ThreadMemory>,
-    /// Processes (workers with a wasm instance of their own): not in this build yet.
-    pub processes: Option<&'a ThreadMemory>,
+    /// The wasm memory a process's own instance had when it was ready (the median over the
+    /// latest Processes run's processes), bytes.
+    pub process_wasm_bytes: Option<f64>,
 }
 
 /// The table: our measured rows, then the articles' and CPython's figures beside them.
@@ -328,17 +329,18 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
             not_yet(),
         ),
     };
-    let per_instance = |t: Option<&ThreadMemory>, absent: &str| match t {
+    let (worker_held, worker_reserved) = match m.threads {
         Some(t) => (
             t.held_per_worker()
                 .map_or_else(Figure::Missing, |(b, _)| Figure::Bytes(b)),
             Figure::Bytes(t.stack_bytes as f64),
         ),
-        None => (Figure::Missing(absent.into()), Figure::None),
+        None => (not_yet(), Figure::None),
     };
-    let (worker_held, worker_reserved) = per_instance(m.threads, "not measured yet");
-    let (process_held, process_reserved) =
-        per_instance(m.processes, "not measured in this build yet");
+    let process_held = m.process_wasm_bytes.map_or_else(
+        || Figure::Missing("run the Processes strategy".into()),
+        Figure::Bytes,
+    );
     vec![
         row(
             "async-task",
@@ -374,13 +376,13 @@ pub fn rows(m: Measured<'_>) -> Vec<Row> {
         ),
         row(
             "process",
-            "process (a worker with its own wasm instance)",
+            "process: the wasm memory of its own instance, at start-up (plus a worker's JS heap)",
             process_held,
-            process_reserved,
-            if m.processes.is_some() {
+            Figure::None,
+            if m.process_wasm_bytes.is_some() {
                 Source::Measured
             } else {
-                Source::Absent
+                Source::NotRun
             },
         ),
         row(
@@ -563,7 +565,7 @@ mod tests {
             tasks: &tasks,
             strategy_tasks: &strategy,
             threads: Some(&threads),
-            processes: None,
+            process_wasm_bytes: Some(1_376_256.0),
         });
         let get = |k: &str| rows.iter().find(|r| r.key == k).unwrap();
         assert_eq!(get("async-task").held, Figure::Bytes(94.0));
@@ -572,12 +574,8 @@ mod tests {
         assert_eq!(get("worker").held, Figure::Bytes(700_000.0));
         assert_eq!(get("worker").reserved, Figure::Bytes(2_097_152.0));
         assert_eq!(get("worker").source, Source::Measured);
-        assert_eq!(
-            get("process").held.text(),
-            "not measured in this build yet",
-            "a row waits for the processes strategy"
-        );
-        assert_eq!(get("process").source, Source::Absent);
+        assert_eq!(get("process").held.text(), "1.38 MB");
+        assert_eq!(get("process").source, Source::Measured);
         assert_eq!(get("cpython-coroutine").held.text(), "1.24 KB");
         assert_eq!(get("cpython-task").held.text(), "900 B–1.00 KB");
         assert_eq!(get("cpython-thread").reserved.text(), "9.40 MB");
@@ -594,6 +592,9 @@ mod tests {
         let worker = rows.iter().find(|r| r.key == "worker").unwrap();
         assert!(matches!(worker.held, Figure::Missing(_)));
         assert_eq!(worker.source, Source::Build);
+        let process = rows.iter().find(|r| r.key == "process").unwrap();
+        assert_eq!(process.held.text(), "run the Processes strategy");
+        assert_eq!(process.source, Source::NotRun);
         assert!(
             rows.iter()
                 .find(|r| r.key == "async-task")

@@ -1,6 +1,6 @@
 //! The "Memory per task" panel: bytes per pending async task at N tasks (one N, or a sweep
-//! over the decades), per worker thread (held and reserved apart), and per process (when the
-//! build has processes), beside the articles' and CPython's figures, with a chart and a
+//! over the decades), per worker thread (held and reserved apart), and per process (from the
+//! latest Processes run, which measures each process's own wasm memory as it starts), beside the articles' and CPython's figures, with a chart and a
 //! verdict. Measurements are `runtime::memory`'s; figures and sentences `model::memory`'s.
 
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use super::chart_memory::MemoryChart;
 use super::state::{AppState, WARM_UP_POLL_MS};
 use crate::model::format;
 use crate::model::memory::{self, Measured, SWEEP, TaskMemory, ThreadMemory};
+use crate::model::params::Strategy;
 use crate::runtime::memory::{measure_strategy_tasks, measure_tasks, measure_threads};
 use crate::runtime::timer::{sleep, yield_now};
 
@@ -185,6 +186,16 @@ fn Table(
     strategy: RwSignal<Vec<TaskMemory>>,
     threads: RwSignal<Option<ThreadMemory>>,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // The latest Processes run that measured its processes' start-up.
+    let process_wasm_bytes = move || {
+        state.results.with(|runs| {
+            runs.iter()
+                .rev()
+                .filter(|r| r.strategy == Strategy::Processes)
+                .find_map(|r| r.startup.map(|s| s.memory_bytes))
+        })
+    };
     let rows = move || {
         tasks.with(|t| {
             strategy.with(|s| {
@@ -193,7 +204,7 @@ fn Table(
                         tasks: t,
                         strategy_tasks: s,
                         threads: th.as_ref(),
-                        processes: None,
+                        process_wasm_bytes: process_wasm_bytes(),
                     })
                 })
             })

@@ -40,10 +40,10 @@ test('pending tasks hold about as many bytes each at 1,000 as at 100,000, record
   assert.equal(await pg.testid('memory-chart').getAttribute('data-points'), '2');
   assert.match(await pg.testid('memory-verdict').innerText(), /pending async tasks held .+ each\), .+ CPython's 1\.24 KB/);
   assert.match(await pg.testid('memory-parts').innerText(), /from size_of: .*future.*timer slot.*deadline entry/);
-  // The articles' and CPython's figures sit beside ours, and processes wait for their build.
+  // The articles' and CPython's figures sit beside ours; a process's row waits for a Processes run.
   assert.equal(await pg.testid('memory-row-cpython-coroutine').getAttribute('data-held'), '1240.0');
   assert.equal(await pg.testid('memory-row-cpython-thread').getAttribute('data-reserved'), '9400000');
-  assert.match(await pg.testid('memory-row-process').innerText(), /not measured in this build yet/);
+  assert.match(await pg.testid('memory-row-process').innerText(), /run the Processes strategy/);
   // The workers: reserved (the wasm stack) and held (the browser's measurement) apart.
   await pg.page.waitForSelector('[data-testid=memory][data-threads=done]', { timeout: 120_000 });
   const worker = pg.testid('memory-row-worker');

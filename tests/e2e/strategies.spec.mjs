@@ -55,6 +55,8 @@ test('processes compute in parallel like threads, each with its start-up and mem
   assert.match(finding, /Each of the 2 processes took .* to start/);
   const lanes = await pg.page.locator('[data-testid=timeline]').getAttribute('data-lanes');
   assert.equal(lanes, '3', 'main thread and two process lanes');
+  // The memory table's process row takes the run's measurement.
+  assert.equal(Number(await pg.attr('memory-row-process', 'data-held')), memory);
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });
