@@ -44,6 +44,29 @@ pub struct RunRequest {
     pub inject: Option<Injected>,
 }
 
+impl RunRequest {
+    /// An unmeasured-by-the-page Async run of `tasks` waits of `io_ms` (with `jitter`), for
+    /// runs of the scheduler itself (the warm-up, memory measurements): uncalibrated, as it
+    /// computes nothing, and with no fault.
+    pub fn async_waits(tasks: u32, io_ms: u32, jitter: Jitter, report_starts: bool) -> Self {
+        let params = Params {
+            workload: Workload::Io,
+            tasks,
+            io_ms,
+            jitter,
+            strategy: Strategy::Async,
+            ..Params::default()
+        };
+        RunRequest {
+            strategy: Strategy::Async,
+            plan: Plan::uncalibrated(params),
+            cores: 1,
+            report_starts,
+            inject: None,
+        }
+    }
+}
+
 /// Progress of a run, reported at most every [`REPORT_MS`] and once at the end. The records
 /// are moved to the caller, who keeps the only copy.
 #[derive(Debug)]
@@ -176,21 +199,7 @@ const WARM_UP_RUNS: u32 = 3;
 /// warm). One warm-up run left the first measured run still slower than later ones (106.3 ms
 /// against 104.5 ms after three, medians of 6 loads). The page runs it after calibration.
 pub async fn warm_up() {
-    let params = Params {
-        workload: Workload::Io,
-        tasks: WARM_UP_TASKS,
-        io_ms: 3,
-        jitter: Jitter::Uniform { pct: 100 },
-        strategy: Strategy::Async,
-        ..Params::default()
-    };
-    let req = RunRequest {
-        strategy: Strategy::Async,
-        plan: Plan::uncalibrated(params),
-        cores: 1,
-        report_starts: true,
-        inject: None,
-    };
+    let req = RunRequest::async_waits(WARM_UP_TASKS, 3, Jitter::Uniform { pct: 100 }, true);
     for _ in 0..WARM_UP_RUNS {
         // Nothing here can fail: no threads, no injected fault.
         let _ = run_to_end(req, CancelToken::default()).await;

@@ -20,9 +20,8 @@ use super::threads;
 use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
 use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
-use crate::model::params::{Params, Strategy, Workload};
+use crate::model::params::Jitter;
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
-use crate::model::workload::Plan;
 
 /// Each worker thread's wasm stack: wasm-bindgen 0.2.130's `DEFAULT_THREAD_STACK_SIZE`
 /// (`pool.js` passes no `thread_stack_size`), allocated on the shared heap when the worker
@@ -196,20 +195,7 @@ const STRATEGY_WAIT_MS: u32 = 200;
 pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
     let tasks = tasks.max(1);
     timer_idle().await?;
-    let params = Params {
-        workload: Workload::Io,
-        tasks,
-        io_ms: STRATEGY_WAIT_MS + tasks / 500,
-        strategy: Strategy::Async,
-        ..Params::default()
-    };
-    let req = RunRequest {
-        strategy: Strategy::Async,
-        plan: Plan::uncalibrated(params),
-        cores: 1,
-        report_starts: false,
-        inject: None,
-    };
+    let req = RunRequest::async_waits(tasks, STRATEGY_WAIT_MS + tasks / 500, Jitter::None, false);
     let sample: Rc<Cell<Option<(Sample, bool)>>> = Rc::default();
     let before = Sample::now();
     let sampler = sample.clone();
