@@ -1,12 +1,10 @@
-//! Stand-in for the threads strategy in builds without shared memory: same interface, and
-//! every call says why threads cannot run.
+//! Stand-in for the worker pool in builds without shared memory: same interface, and every
+//! call says why threads cannot run.
 
-use std::sync::Arc;
-
-use super::run_shared::RunShared;
+use super::run_shared::CancelToken;
 use crate::model::fault::Injected;
-use crate::model::gil::Gil;
-use crate::model::workload::Plan;
+use crate::model::kernel::{Calibration, Kernel};
+use crate::model::record::Lane;
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
 
@@ -61,16 +59,37 @@ pub fn take_fault() -> Option<Fault> {
     None
 }
 
-/// Always fails.
+/// Always fails: there is no pool.
 ///
 /// # Errors
 /// Always, with the reason.
-pub fn start(
-    _plan: Arc<Plan>,
-    _shared: Arc<RunShared>,
-    _threads: u32,
-    _inject: Option<Injected>,
-    _gil: Option<Arc<Gil>>,
-) -> Result<(), String> {
+pub fn healthy_size() -> Result<u32, String> {
     Err(WHY.into())
+}
+
+/// Always fails: there is no pool to run `job` on.
+///
+/// # Errors
+/// Always, with the reason.
+pub fn spawn(_job: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    Err(WHY.into())
+}
+
+/// What a computation handed to the pool did (never, here).
+#[derive(Debug, Clone, Copy)]
+pub struct Offloaded {
+    pub kernel: Kernel,
+    pub start_ms: f64,
+    pub end_ms: f64,
+    pub lane: Lane,
+}
+
+/// There is no pool to hand work to: `None`, as for a failed pool.
+pub async fn offload(
+    _kernel: Kernel,
+    _units: u64,
+    _calibration: Calibration,
+    _cancel: CancelToken,
+) -> Option<Offloaded> {
+    None
 }
