@@ -22,7 +22,7 @@ use std::task::{Poll, Waker};
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::run_shared::CancelToken;
+use super::run_shared::{CancelToken, Offloaded};
 use super::timer::sleep;
 use super::{blocking, js_message, location};
 use crate::model::fault::Injected;
@@ -366,15 +366,6 @@ pub fn take_fault() -> Option<Fault> {
 pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
     healthy_pool()?.0.spawn(job);
     Ok(())
-}
-
-/// What a computation handed to the pool did: the kernel after it, and when and where it ran.
-#[derive(Debug, Clone, Copy)]
-pub struct Offloaded {
-    pub kernel: Kernel,
-    pub start_ms: f64,
-    pub end_ms: f64,
-    pub lane: Lane,
 }
 
 /// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result, as

@@ -1,10 +1,9 @@
 //! Stand-in for the worker pool in builds without shared memory: same interface, and every
 //! call says why threads cannot run.
 
-use super::run_shared::CancelToken;
+use super::run_shared::{CancelToken, Offloaded};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::Lane;
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
 
@@ -73,15 +72,6 @@ pub fn healthy_size() -> Result<u32, String> {
 /// Always, with the reason.
 pub fn spawn(_job: impl FnOnce() + Send + 'static) -> Result<(), String> {
     Err(WHY.into())
-}
-
-/// What a computation handed to the pool did (never, here).
-#[derive(Debug, Clone, Copy)]
-pub struct Offloaded {
-    pub kernel: Kernel,
-    pub start_ms: f64,
-    pub end_ms: f64,
-    pub lane: Lane,
 }
 
 /// There is no pool to hand work to: `None`, as for a failed pool.
