@@ -14,7 +14,7 @@ use super::probe::{self, PROBE_INTERVAL_MS};
 pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::sleep;
-use super::{executors, threads, visibility};
+use super::{executors, location, threads, visibility};
 use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::{Jitter, Params, Strategy, Workload};
@@ -209,7 +209,7 @@ pub async fn warm_up() {
 /// Measures the kernel's speed on this thread (blocks it for about 100 ms).
 pub fn calibrate_kernel() -> Calibration {
     let started = now_ms();
-    let on_worker = web_sys::window().is_none();
+    let on_worker = !location::in_page();
     let mut cal = calibrate(|units| {
         if on_worker {
             // A breath between samples, so the engine's background compiler gets a core for

@@ -11,6 +11,7 @@
 use wasm_bindgen::JsCast;
 
 use super::clock::now_ms;
+use super::location;
 use crate::model::fault::Injected;
 
 /// `sessionStorage` keys, shared with `index.html`'s error handler.
@@ -44,7 +45,7 @@ pub fn install_panic_hook() {
         console_error_panic_hook::hook(info);
         // "panicked at src/x.rs:1:2:\nmessage" on one line.
         let message = info.to_string().replace(":\n", ": ").replace('\n', " ");
-        if web_sys::window().is_some() {
+        if location::in_page() {
             put(PANIC_KEY, &message);
         } else if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>()
         {
