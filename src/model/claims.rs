@@ -174,15 +174,23 @@ impl Claim {
         }
     }
 
-    /// Whether `run` is one of its runs: a strategy it runs, on its experiment.
-    pub fn is_run_of(&self, run: &RunRecord) -> bool {
-        self.link().is_some_and(|link| {
-            self.strategies().contains(&run.strategy)
-                && Params {
-                    strategy: run.strategy,
-                    ..link.form.check().params
-                } == run.params
-        })
+    /// Its runs among `runs` (oldest first): the latest of each strategy it runs, on its
+    /// experiment, as [`judge`] takes them.
+    pub fn latest_runs<'a, R: AsRef<RunRecord>>(&self, runs: &'a [R]) -> Vec<&'a R> {
+        let Some(link) = self.link() else {
+            return Vec::new();
+        };
+        let params = link.form.check().params;
+        self.strategies()
+            .iter()
+            .filter_map(|&strategy| {
+                let wanted = Params { strategy, ..params };
+                runs.iter().rev().find(|r| {
+                    let r = r.as_ref();
+                    r.strategy == strategy && r.params == wanted
+                })
+            })
+            .collect()
     }
 }
 
@@ -362,18 +370,13 @@ const ARTICLES_THREAD_BYTES: f64 = 8e6;
 /// Judges `claim` from `runs` (each strategy's latest run of the claim's experiment); `None`
 /// until every run it needs has finished, and for claims not judged on runs.
 pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
-    let strategies = claim.strategies();
-    if strategies.is_empty() {
-        return None;
-    }
     let of = |s: Strategy| -> Option<&RunRecord> {
         runs.iter()
             .copied()
             .find(|r| r.strategy == s && r.is_complete() && r.makespan_ms > 0.0)
     };
-    let needed: Option<Vec<&RunRecord>> = strategies.iter().map(|s| of(*s)).collect();
-    needed?;
-    match claim.key {
+    // Each rule takes every strategy its claim runs.
+    Some(match claim.key {
         "requests" => requests(
             of(Strategy::Sequential)?,
             of(Strategy::Threads)?,
@@ -386,15 +389,15 @@ pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
         ),
         "never-block" => never_block(of(Strategy::Async)?),
         "run-in-executor" => run_in_executor(of(Strategy::Async)?, of(Strategy::Executor)?),
-        _ => None,
-    }
+        _ => return None,
+    })
 }
 
 fn s(ms: f64) -> String {
     format::ms(ms)
 }
 
-fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Option<Verdict> {
+fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
     let threads = thr.threads_used.max(1);
     let per_thread = seq.params.tasks.div_ceil(threads);
     let figures = format!(
@@ -421,10 +424,10 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Option<Verdict
     } else {
         (Holds::Yes, format!("holds here: {figures}"))
     };
-    Some(Verdict { holds, text: why })
+    Verdict { holds, text: why }
 }
 
-fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Option<Verdict> {
+fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     let with_gil = seq.makespan_ms / gil.makespan_ms;
     let without = seq.makespan_ms / thr.makespan_ms;
     let threads = gil.threads_used;
@@ -458,10 +461,10 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Option<Verdict> {
             ),
         )
     };
-    Some(Verdict { holds, text })
+    Verdict { holds, text }
 }
 
-fn never_block(asy: &RunRecord) -> Option<Verdict> {
+fn never_block(asy: &RunRecord) -> Verdict {
     let r = asy.responsiveness;
     let figures = format!(
         "the longest stall of the page was {}, event-loop lag p99 {}, {} frames missed",
@@ -485,10 +488,10 @@ fn never_block(asy: &RunRecord) -> Option<Verdict> {
             ),
         )
     };
-    Some(Verdict { holds, text })
+    Verdict { holds, text }
 }
 
-fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Option<Verdict> {
+fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
     let (a, e) = (asy.responsiveness.lag_p99_ms, exe.responsiveness.lag_p99_ms);
     let figures = format!(
         "event-loop lag p99 {} with the executor against {} computing on the loop; longest stall {} against {}",
@@ -502,13 +505,13 @@ fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Option<Verdict> {
     } else {
         Holds::No
     };
-    Some(Verdict {
+    Verdict {
         holds,
         text: match holds {
             Holds::Yes => format!("holds: {figures}"),
             _ => format!("did not show here: {figures}"),
         },
-    })
+    }
 }
 
 #[cfg(test)]
@@ -543,10 +546,44 @@ mod tests {
             }
             assert_eq!(find(c.key), Some(&c));
         }
-        let seq = run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0));
-        assert!(GIL.is_run_of(&seq));
-        assert!(!REQUESTS.is_run_of(&seq), "another experiment");
-        assert!(!NEVER_BLOCK.is_run_of(&run(&NEVER_BLOCK, Strategy::Threads, 1.0, (0.0, 0.0))));
+    }
+
+    #[test]
+    fn a_claim_takes_the_latest_run_of_each_of_its_strategies_on_its_experiment() {
+        use std::sync::Arc;
+        let runs: Vec<Arc<RunRecord>> = [
+            run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0)),
+            run(&GIL, Strategy::Sequential, 810.0, (0.0, 0.0)),
+            run(&GIL, Strategy::Threads, 410.0, (0.0, 0.0)),
+            run(&REQUESTS, Strategy::Sequential, 5030.0, (0.0, 0.0)),
+            run(&NEVER_BLOCK, Strategy::Threads, 1.0, (0.0, 0.0)),
+        ]
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+        let gil: Vec<f64> = GIL
+            .latest_runs(&runs)
+            .iter()
+            .map(|r| r.makespan_ms)
+            .collect();
+        assert_eq!(
+            gil,
+            [810.0, 410.0],
+            "the later sequential run, then threads; no GIL run yet"
+        );
+        assert_eq!(
+            REQUESTS.latest_runs(&runs).len(),
+            1,
+            "its own experiment only"
+        );
+        assert!(
+            NEVER_BLOCK.latest_runs(&runs).is_empty(),
+            "a strategy it does not run"
+        );
+        assert!(
+            COROUTINES.latest_runs(&runs).is_empty(),
+            "not judged on runs"
+        );
         let mut keys: Vec<&str> = CLAIMS.iter().map(|c| c.key).collect();
         keys.dedup();
         assert_eq!(keys.len(), CLAIMS.len());

@@ -2,8 +2,6 @@
 //! runs its experiment (runs of strategies, loaded into the form and the link; or a memory
 //! measurement or demo of its own), and the verdict judged from what was measured.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use super::state::{AppState, PoolView};
@@ -79,41 +77,27 @@ pub fn Claims() -> impl IntoView {
 #[component]
 fn ClaimItem(claim: &'static Claim) -> impl IntoView {
     let state = expect_context::<AppState>();
-    // The latest finished run of each of the claim's strategies on its experiment.
-    let runs = move || -> Vec<Arc<RunRecord>> {
-        state.results.with(|all| {
-            claim
-                .strategies()
-                .iter()
-                .filter_map(|s| {
-                    all.iter()
-                        .rev()
-                        .find(|r| r.strategy == *s && claim.is_run_of(r))
-                        .cloned()
-                })
-                .collect()
-        })
-    };
     // A claim judged on a measurement of its own keeps its latest verdict here.
     let measured = RwSignal::new(None::<Result<Verdict, String>>);
-    let measuring = RwSignal::new(false);
+    let measuring = move || state.measuring.get() == Some(claim.key);
     let verdict = move || match claim.evidence {
-        Evidence::Runs { .. } => {
-            let runs = runs();
-            let refs: Vec<&RunRecord> = runs.iter().map(|r| r.as_ref()).collect();
-            judge(claim, &refs)
-        }
+        Evidence::Runs { .. } => state.results.with(|all| {
+            let runs: Vec<&RunRecord> = claim
+                .latest_runs(all)
+                .into_iter()
+                .map(|r| r.as_ref())
+                .collect();
+            judge(claim, &runs)
+        }),
         _ => measured.get().and_then(Result::ok),
     };
     let failed = move || measured.get().and_then(Result::err);
     let on_click = move |_| match claim.evidence {
         Evidence::Runs { .. } => state.run_claim(claim),
         evidence => {
-            measuring.set(true);
             state.measuring.set(Some(claim.key));
             leptos::task::spawn_local(async move {
                 measured.set(Some(measure(evidence).await));
-                measuring.set(false);
                 state.measuring.set(None);
             });
         }
@@ -163,7 +147,7 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
                 <button type="button" data-testid=format!("claim-{}", claim.key)
                     disabled=busy
                     on:click=on_click
-                >{move || if measuring.get() { "Measuring…" } else { "Run it" }}</button>
+                >{move || if measuring() { "Measuring…" } else { "Run it" }}</button>
                 <span class="muted">{what}</span>
             </p>
             {move || blocked().map(|why| view! { <p class="muted" data-testid=format!("claim-{}-blocked", claim.key)>{why}</p> })}
