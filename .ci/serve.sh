@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the playground (release) and serves it at http://127.0.0.1:8080 with the
-# cross-origin isolation headers from Trunk.toml.
+# Builds the playground (both release builds into dist/) and serves dist/ at
+# http://127.0.0.1:8080 with the headers in www/_headers, as a static host would.
 source "$(dirname "$0")/setup.sh"
-wasm_env
+say "release builds (trunk: threaded and single-threaded)"
+build_dist
 say "serving at http://127.0.0.1:8080 (Ctrl-C to stop)"
-exec trunk serve --release "$@"
+exec node tests/e2e/serve.mjs "${1:-8080}"

@@ -56,3 +56,22 @@ fi
 wasm_env() {
   export CARGO_UNSTABLE_BUILD_STD=panic_abort,std
 }
+
+# dist/: the threaded build (Trunk.toml), then the single-threaded one beside it
+# (www/fallback/Trunk.toml); the loader in index.html downloads only the one a browser can run.
+build_dist() {
+  (wasm_env && trunk build --release)
+  # Without atomics: RUSTFLAGS replaces .cargo/config.toml's target rustflags (atomics, shared
+  # memory), std is not rebuilt, and its own target dir keeps both builds' caches warm.
+  (unset CARGO_UNSTABLE_BUILD_STD && RUSTFLAGS="" CARGO_TARGET_DIR="$ROOT/target/nothreads" \
+    trunk build --release --config www/fallback/Trunk.toml)
+  local from=target/fallback-dist manifest
+  manifest=$(grep -o '<script type="application/json" id="avt-build-fallback">[^<]*</script>' "$from/index.html")
+  if [ -z "$manifest" ] || ! grep -q 'id="avt-build-threads"' dist/index.html; then
+    echo "build_dist: a build did not write where its files are (see Trunk.toml's pattern_script)" >&2
+    return 1
+  fi
+  cp "$from"/*.js "$from"/*.wasm dist/
+  cp -r "$from/snippets/." dist/snippets/
+  sed -i "s|<script type=\"application/json\" id=\"avt-build-threads\">|$manifest&|" dist/index.html
+}

@@ -29,8 +29,8 @@ say "browser glue tests (wasm-bindgen-test, headless Chromium)"
 say "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
-say "release build (trunk)"
-(wasm_env && trunk build --release)
+say "release builds (trunk: threaded and single-threaded)"
+build_dist
 
 say "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs

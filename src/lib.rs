@@ -10,8 +10,9 @@
 //!
 //! See ARCHITECTURE.md for what each layer may import.
 
-// Wasm threads builds are nightly builds: there the kernel opts into speed in a size-optimised build.
-#![cfg_attr(target_feature = "atomics", feature(optimize_attribute))]
+// Wasm builds are nightly builds (both the threaded and the no-threads one): there the kernel
+// and the event loop's hot paths opt into speed in a size-optimised build.
+#![cfg_attr(target_arch = "wasm32", feature(optimize_attribute))]
 
 pub mod model;
 

@@ -11,20 +11,151 @@ pub struct Capabilities {
     pub atomics_build: bool,
     /// `navigator.hardwareConcurrency` (logical cores), at least 1.
     pub cores: u32,
+    /// What the loader in `index.html` found before it chose a build.
+    pub boot: Boot,
 }
 
+/// What the loader found: how the page was opened and served, and why it chose its build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Boot {
+    /// The page is inside a frame (embedded in another page).
+    pub framed: bool,
+    /// A shared `WebAssembly.Memory` could not be created, so the single-threaded build loaded.
+    pub shared_memory_refused: bool,
+    /// The isolation headers the server sent, when the page was not isolated (`None`: not
+    /// asked, or the request failed).
+    pub served: Option<Served>,
+    /// What became of the service worker that adds the headers where a host cannot.
+    pub service_worker: ServiceWorker,
+}
+
+/// Which isolation headers came with the page, each with the value that isolates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Served {
+    /// `Cross-Origin-Opener-Policy: same-origin`.
+    pub coop: bool,
+    /// `Cross-Origin-Embedder-Policy: require-corp` (or `credentialless`).
+    pub coep: bool,
+    /// `Document-Isolation-Policy: isolate-and-require-corp` (or `isolate-and-credentialless`).
+    pub dip: bool,
+}
+
+impl Served {
+    /// Reads the headers' values as the browser would (`None`: the header was not sent).
+    pub fn from_values(coop: Option<&str>, coep: Option<&str>, dip: Option<&str>) -> Self {
+        let is = |v: Option<&str>, ok: &[&str]| {
+            v.is_some_and(|v| ok.iter().any(|o| v.trim().eq_ignore_ascii_case(o)))
+        };
+        Served {
+            coop: is(coop, &["same-origin"]),
+            coep: is(coep, &["require-corp", "credentialless"]),
+            dip: is(
+                dip,
+                &["isolate-and-require-corp", "isolate-and-credentialless"],
+            ),
+        }
+    }
+}
+
+/// The service worker that adds the isolation headers (`www/coi-sw.js`), for a top-level page
+/// served without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServiceWorker {
+    /// Not needed (isolated, or in a frame, where it cannot help).
+    #[default]
+    NotTried,
+    /// This browser offers no service workers here (switched off, a private window, no storage).
+    Unavailable,
+    /// Registering it failed.
+    Failed,
+    /// It was registered and the page reloaded once, yet the page is not isolated (a hard
+    /// reload bypasses it; the page never reloads twice).
+    NotIsolating,
+}
+
+impl ServiceWorker {
+    /// Parses the loader's word for it (anything unknown: not tried).
+    pub fn from_key(key: &str) -> Self {
+        match key {
+            "unavailable" => ServiceWorker::Unavailable,
+            "failed" => ServiceWorker::Failed,
+            "not-isolating" => ServiceWorker::NotIsolating,
+            _ => ServiceWorker::NotTried,
+        }
+    }
+}
+
+/// What a header is, named as a host would write it.
+const COOP: &str = "Cross-Origin-Opener-Policy: same-origin";
+const COEP: &str = "Cross-Origin-Embedder-Policy: require-corp";
+const DIP: &str = "Document-Isolation-Policy: isolate-and-require-corp";
+
 impl Capabilities {
-    /// Why threads cannot run here, or `None` when they can.
+    /// The build this page runs: `"threads"` (wasm atomics, shared memory) or `"fallback"`
+    /// (single-threaded, for browsers that refuse shared memory).
+    pub fn build(&self) -> &'static str {
+        if self.atomics_build {
+            "threads"
+        } else {
+            "fallback"
+        }
+    }
+
+    /// Why threads cannot run here and what to do about it, or `None` when they can.
     pub fn threads_unavailable(&self) -> Option<String> {
+        let boot = &self.boot;
         if !self.atomics_build {
-            Some("this build of the page has no shared-memory threads (it was compiled without wasm atomics)".into())
+            Some(if boot.shared_memory_refused {
+                "this browser refuses shared WebAssembly memory, so the single-threaded build of the page loaded: sequential, async and processes run here; for threads, open it in a browser that shares memory with workers (Chromium, Firefox)".into()
+            } else {
+                "this build of the page has no shared-memory threads (it was compiled without wasm atomics)".into()
+            })
         } else if !self.cross_origin_isolated {
-            Some("the page is not cross-origin isolated: it must be served with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (or, inside an iframe, Document-Isolation-Policy: isolate-and-require-corp)".into())
+            Some(self.not_isolated())
         } else if !self.shared_array_buffer {
             Some("this browser does not offer SharedArrayBuffer, which Web Worker threads need to share memory".into())
         } else {
             None
         }
+    }
+
+    /// Why the page is not cross-origin isolated, and what to do.
+    fn not_isolated(&self) -> String {
+        let boot = &self.boot;
+        if boot.framed {
+            return match boot.served {
+                Some(s) if s.dip => "this page is embedded in a page that is not cross-origin isolated, and this browser does not isolate a frame on its own (Document-Isolation-Policy is Chromium's): open it in the full playground for threads".into(),
+                Some(_) => format!("this page is embedded in a page that is not cross-origin isolated, and the frame was served without {DIP}, which isolates a frame on its own in Chromium: open it in the full playground for threads, or serve it with that header"),
+                None => format!("this page is embedded in a page that is not cross-origin isolated: open it in the full playground for threads (a frame is isolated on its own only when served with {DIP}, in Chromium)"),
+            };
+        }
+        let headers = match boot.served {
+            Some(s) if s.coop && s.coep => {
+                "it was served with the isolation headers, but this browser did not isolate it"
+                    .to_string()
+            }
+            Some(s) => {
+                let missing: Vec<&str> = [(s.coop, COOP), (s.coep, COEP)]
+                    .into_iter()
+                    .filter_map(|(sent, name)| (!sent).then_some(name))
+                    .collect();
+                format!("it was served without {}", missing.join(" and "))
+            }
+            None => format!("it must be served with {COOP} and {COEP}"),
+        };
+        let worker = match boot.service_worker {
+            ServiceWorker::NotTried => "",
+            ServiceWorker::Unavailable => {
+                "; the service worker that adds them cannot run here (service workers are off, or this is a private window)"
+            }
+            ServiceWorker::Failed => "; the service worker that adds them could not be registered",
+            ServiceWorker::NotIsolating => {
+                "; the service worker that adds them did not isolate it after one reload (a hard reload bypasses it: reload normally)"
+            }
+        };
+        format!(
+            "the page is not cross-origin isolated: {headers}{worker}. Host it with those headers (the README's hosting section), or open the hosted playground"
+        )
     }
 
     /// The default pool size: one worker per logical core, within 1..=128.
@@ -44,6 +175,7 @@ mod tests {
             shared_array_buffer: true,
             atomics_build: true,
             cores: 8,
+            boot: Boot::default(),
         }
     }
 
@@ -98,5 +230,127 @@ mod tests {
             .default_pool(),
             128
         );
+    }
+
+    fn not_isolated(boot: Boot) -> String {
+        Capabilities {
+            cross_origin_isolated: false,
+            boot,
+            ..caps()
+        }
+        .threads_unavailable()
+        .unwrap()
+    }
+
+    #[test]
+    fn the_headers_a_top_level_page_lacks_are_named() {
+        let served = |coop, coep| Boot {
+            served: Some(Served {
+                coop,
+                coep,
+                dip: false,
+            }),
+            ..Boot::default()
+        };
+        let none = not_isolated(served(false, false));
+        assert!(none.contains("served without Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp"), "{none}");
+        let no_coep = not_isolated(served(true, false));
+        assert!(
+            no_coep.contains("served without Cross-Origin-Embedder-Policy"),
+            "{no_coep}"
+        );
+        assert!(!no_coep.contains("Opener"), "{no_coep}");
+        assert!(not_isolated(served(true, true)).contains("did not isolate it"));
+        assert!(not_isolated(Boot::default()).contains("must be served with"));
+    }
+
+    #[test]
+    fn the_service_worker_says_what_became_of_it() {
+        for (sw, says) in [
+            (ServiceWorker::Unavailable, "cannot run here"),
+            (ServiceWorker::Failed, "could not be registered"),
+            (ServiceWorker::NotIsolating, "after one reload"),
+        ] {
+            let why = not_isolated(Boot {
+                service_worker: sw,
+                ..Boot::default()
+            });
+            assert!(why.contains(says), "{sw:?}: {why}");
+            assert!(why.contains("Host it with those headers"), "{why}");
+        }
+        assert!(!not_isolated(Boot::default()).contains("service worker"));
+        assert_eq!(ServiceWorker::from_key("failed"), ServiceWorker::Failed);
+        assert_eq!(
+            ServiceWorker::from_key("unavailable"),
+            ServiceWorker::Unavailable
+        );
+        assert_eq!(
+            ServiceWorker::from_key("not-isolating"),
+            ServiceWorker::NotIsolating
+        );
+        assert_eq!(ServiceWorker::from_key("<script>"), ServiceWorker::NotTried);
+    }
+
+    #[test]
+    fn a_frame_is_told_about_document_isolation_policy_and_the_full_page() {
+        let framed = |served| Boot {
+            framed: true,
+            served,
+            ..Boot::default()
+        };
+        let without = not_isolated(framed(Some(Served::default())));
+        assert!(
+            without.contains("served without Document-Isolation-Policy"),
+            "{without}"
+        );
+        assert!(
+            without.contains("open it in the full playground"),
+            "{without}"
+        );
+        let with = not_isolated(framed(Some(Served {
+            dip: true,
+            ..Served::default()
+        })));
+        assert!(
+            with.contains("does not isolate a frame on its own"),
+            "{with}"
+        );
+        assert!(not_isolated(framed(None)).contains("full playground"));
+    }
+
+    #[test]
+    fn header_values_are_read_as_the_browser_reads_them() {
+        let s = Served::from_values(
+            Some(" Same-Origin "),
+            Some("credentialless"),
+            Some("isolate-and-require-corp"),
+        );
+        assert_eq!(
+            s,
+            Served {
+                coop: true,
+                coep: true,
+                dip: true
+            }
+        );
+        let s = Served::from_values(Some("same-origin-allow-popups"), Some("unsafe-none"), None);
+        assert_eq!(s, Served::default());
+    }
+
+    #[test]
+    fn the_fallback_build_says_shared_memory_was_refused() {
+        let fallback = Capabilities {
+            atomics_build: false,
+            boot: Boot {
+                shared_memory_refused: true,
+                ..Boot::default()
+            },
+            ..caps()
+        };
+        assert_eq!(fallback.build(), "fallback");
+        assert_eq!(caps().build(), "threads");
+        let why = fallback.threads_unavailable().unwrap();
+        assert!(why.contains("refuses shared WebAssembly memory"), "{why}");
+        assert!(why.contains("processes run here"), "{why}");
     }
 }

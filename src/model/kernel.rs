@@ -21,7 +21,7 @@ impl Kernel {
 
     /// Runs `units` steps of work.
     #[inline(never)]
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
     pub fn run(&mut self, units: u64) {
         #[inline(always)]
         fn step(mut x: u64) -> u64 {

@@ -1,6 +1,5 @@
 //! Running a task whole on one worker, blocking it for waits, as a thread of
-//! `ThreadPoolExecutor` or a process of `multiprocessing` does: the threads, GIL and processes
-//! strategies share this.
+//! `ThreadPoolExecutor` does: the threads and GIL strategies share this.
 //!
 //! A wait is a blocking `std::thread::sleep` (`memory.atomic.wait32`, allowed in workers
 //! only), so a waiting task holds its worker, as a blocking `requests.get` does. Waits and

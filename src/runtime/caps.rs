@@ -1,11 +1,12 @@
-//! Detects what this browser offers (cross-origin isolation, shared memory, cores).
+//! Detects what this browser offers (cross-origin isolation, shared memory, cores), and what
+//! the loader in `index.html` found before it chose this build (`window.avtBoot`).
 
-use crate::model::caps::Capabilities;
+use wasm_bindgen::JsValue;
 
-fn global_flag(name: &str) -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &name.into())
-        .map(|v| v.is_truthy())
-        .unwrap_or(false)
+use crate::model::caps::{Boot, Capabilities, Served, ServiceWorker};
+
+fn get(target: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(target, &name.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Reads the page's capabilities.
@@ -13,10 +14,36 @@ pub fn detect() -> Capabilities {
     let cores = web_sys::window()
         .map(|w| w.navigator().hardware_concurrency())
         .unwrap_or(1.0);
+    let global = js_sys::global().into();
     Capabilities {
-        cross_origin_isolated: global_flag("crossOriginIsolated"),
-        shared_array_buffer: global_flag("SharedArrayBuffer"),
+        cross_origin_isolated: get(&global, "crossOriginIsolated").is_truthy(),
+        shared_array_buffer: get(&global, "SharedArrayBuffer").is_truthy(),
         atomics_build: cfg!(target_feature = "atomics"),
         cores: (cores as u32).max(1),
+        boot: boot(&get(&global, "avtBoot")),
+    }
+}
+
+/// What the loader left in `window.avtBoot` (nothing, when the app was loaded another way:
+/// the wasm-bindgen tests).
+fn boot(b: &JsValue) -> Boot {
+    if !b.is_object() {
+        return Boot::default();
+    }
+    let served = get(b, "served");
+    let header = |name: &str| get(&served, name).as_string();
+    Boot {
+        framed: get(b, "framed").is_truthy(),
+        shared_memory_refused: get(b, "sharedMemory") == JsValue::FALSE,
+        served: served.is_object().then(|| {
+            Served::from_values(
+                header("coop").as_deref(),
+                header("coep").as_deref(),
+                header("dip").as_deref(),
+            )
+        }),
+        service_worker: ServiceWorker::from_key(
+            &get(b, "serviceWorker").as_string().unwrap_or_default(),
+        ),
     }
 }

@@ -42,7 +42,7 @@ struct ReadyQueue {
 }
 
 impl ReadyQueue {
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
     fn push(&self, task: u32) {
         self.woken
             .lock()
@@ -188,7 +188,7 @@ pub trait Tasks {
 impl<F: Future<Output = ()> + 'static> TaskSet<F> {
     /// Creates the tasks and queues their first polls (like `asyncio.create_task` for each);
     /// nothing runs until [`TaskSet::drive`] is spawned.
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
     pub fn spawn_all(futures: impl IntoIterator<Item = F>) -> Self {
         let t0 = now_ms();
         let futures: Box<[Option<F>]> = futures.into_iter().map(Some).collect();
@@ -273,7 +273,7 @@ struct Driver<F> {
 impl<F: Future<Output = ()>> Future for Driver<F> {
     type Output = ();
 
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let inner = &self.inner;
         if inner.dropped.get() || inner.live.get() == 0 {

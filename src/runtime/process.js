@@ -1,11 +1,25 @@
 // A process of the Processes strategy: a Web Worker with a wasm instance and memory of its
 // own (nothing shared with the page), as a `multiprocessing` worker has its own interpreter.
 // This module is both the page's helper (spawnProcess) and the worker script itself. The page
-// sends the run's plan once, then one task at a time; the process runs it (blocking for its
-// waits) and sends its record back as a Float64Array (model/wire.rs). A panic or trap is
+// sends the run's plan once, then one task at a time; the process runs it, waiting on its own
+// event loop between steps (a timer, idle as a blocked process is: no shared memory needed),
+// and sends its record back as a Float64Array (model/wire.rs). A panic or trap is
 // posted as a 'fault', never left inside the worker, where nobody would see it.
 
 const now = () => performance.timeOrigin + performance.now();
+
+// Waits `ms`. Timers set from timers are clamped to 4 ms after five levels, so a shorter wait
+// first hops through a message (a fresh task, out of the clamp's reach).
+async function sleep(ms) {
+  if (ms < 4) {
+    await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = resolve;
+      channel.port2.postMessage(0);
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
   let glue = null;
@@ -23,7 +37,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
         glue.avt_process_init(data.plan, data.unitsPerMs, data.originMs, data.index, data.inject);
         postMessage({ type: 'ready', at: now(), memory: wasm.memory.buffer.byteLength });
       } else if (data.type === 'task' && glue != null) {
-        const record = glue.avt_process_task(data.task);
+        for (let ms = glue.avt_process_task(data.task); ms > 0; ms = glue.avt_process_advance()) await sleep(ms);
+        const record = glue.avt_process_record();
         postMessage({ type: 'done', record, at: now() }, [record.buffer]);
       }
     } catch (e) {

@@ -135,7 +135,7 @@ fn window() -> web_sys::Window {
 }
 
 /// Wakes every due sleeper, then re-arms for the next deadline.
-#[cfg_attr(target_feature = "atomics", optimize(speed))]
+#[cfg_attr(target_arch = "wasm32", optimize(speed))]
 fn on_timeout() {
     let mut due = TIMERS.with(|t| {
         let mut t = t.borrow_mut();
@@ -236,7 +236,7 @@ pub struct Sleep {
 impl Future for Sleep {
     type Output = ();
 
-    #[cfg_attr(target_feature = "atomics", optimize(speed))]
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         TIMERS.with(|t| {
             let mut t = t.borrow_mut();
@@ -320,7 +320,7 @@ pub fn sleep(ms: f64) -> Sleep {
 
 /// [`sleep`] from `start_ms`, a clock reading the caller just took (one JS call fewer per
 /// wait: with 100,000 waits, each call counts).
-#[cfg_attr(target_feature = "atomics", optimize(speed))]
+#[cfg_attr(target_arch = "wasm32", optimize(speed))]
 pub fn sleep_from(start_ms: f64, ms: f64) -> Sleep {
     let (slot, armed) = TIMERS.with(|t| {
         let mut t = t.borrow_mut();

@@ -50,6 +50,12 @@ pub fn Environment() -> impl IntoView {
                     </dd>
                 </div>
                 <div>
+                    <dt title="The loader picks the threaded build where a shared WebAssembly memory can be made, the single-threaded one elsewhere">"Build"</dt>
+                    <dd data-testid="build" data-value=caps.build()>
+                        {if caps.atomics_build { "threads (shared wasm memory)" } else { "single-threaded (no shared wasm memory here)" }}
+                    </dd>
+                </div>
+                <div>
                     <dt>"Cores"</dt>
                     <dd data-testid="cores">{caps.cores}</dd>
                 </div>

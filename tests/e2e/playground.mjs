@@ -44,11 +44,12 @@ export async function start() {
 export const ROW_STATES = Object.freeze(['none', 'done', 'cancelled', 'failed']);
 
 export class Playground {
+  /** `page` is a Playwright Page, or a Frame holding the playground (an embed). */
   constructor(page, base) {
     this.page = page;
     this.base = base;
     this.errors = [];
-    page.on('pageerror', (e) => this.errors.push(e.message));
+    if (typeof page.on === 'function') page.on('pageerror', (e) => this.errors.push(e.message));
   }
 
   async open(query) {

@@ -28,7 +28,10 @@ export async function readHeaders(dir = root) {
   return headers;
 }
 
-/** Starts the server; resolves to { url, close }. `extraHeaders` override (for tests). */
+/**
+ * Starts the server; resolves to { url, close }. `headers` replace the `_headers` ones (for
+ * tests: `{}` is a host that sends none, as GitHub Pages).
+ */
 export async function serve({ port = 0, headers } = {}) {
   const sent = headers ?? (await readHeaders());
   const server = createServer(async (req, res) => {
@@ -49,6 +52,15 @@ export async function serve({ port = 0, headers } = {}) {
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Serves one HTML page (an embedding page, a blog post) with no special headers, on an origin of its own. */
+export async function serveHtml(html) {
+  const server = createServer((req, res) => res.writeHead(200, { 'Content-Type': types['.html'] }).end(html));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // `localhost`, not 127.0.0.1: another site than the playground's, as a blog is.
+  const url = `http://localhost:${server.address().port}/`;
   return { url, close: () => new Promise((r) => server.close(r)) };
 }
 

@@ -9,8 +9,9 @@
 //! parallel strategy of a page that has no threads.
 //!
 //! On the page, everything happens in `postMessage` handlers: a process that reports ready or
-//! sends a record gets the next task. In a process, [`avt_process_init`] and
-//! [`avt_process_task`] run the task with [`blocking::run_task`] (waits block the process).
+//! sends a record gets the next task. In a process, [`avt_process_init`] takes the plan, and
+//! [`avt_process_task`] and [`avt_process_advance`] run a task from one wait to the next: the
+//! process waits on its own event loop, so it needs no shared memory (nor the build with it).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,15 +22,15 @@ use wasm_bindgen::prelude::*;
 
 use super::{Ending, Executor};
 use crate::model::fault::Injected;
-use crate::model::kernel::Calibration;
-use crate::model::record::{Lane, Startup};
+use crate::model::kernel::{Calibration, Kernel};
+use crate::model::record::{Lane, SegmentKind, Startup, TaskRecorder};
 use crate::model::stats::quantile;
 use crate::model::url;
 use crate::model::wire;
-use crate::model::workload::Plan;
+use crate::model::workload::{Plan, Step};
 use crate::runtime::clock::now_ms;
-use crate::runtime::run_shared::{CancelToken, RunShared};
-use crate::runtime::{blocking, faults, location};
+use crate::runtime::run_shared::RunShared;
+use crate::runtime::{faults, location};
 
 #[wasm_bindgen(module = "/src/runtime/process.js")]
 extern "C" {
@@ -249,12 +250,22 @@ impl Drop for Processes {
     }
 }
 
-/// What a process runs: set once by [`avt_process_init`].
+/// What a process runs: set once by [`avt_process_init`], and the task it is running.
 struct InProcess {
     plan: Plan,
     origin_ms: f64,
     lane: Lane,
     inject: Option<Injected>,
+    task: Option<TaskInProcess>,
+}
+
+/// A task part-way through: its record so far, its kernel, the steps left, and the wait it is
+/// in (when it began, and its deadline).
+struct TaskInProcess {
+    rec: TaskRecorder,
+    kernel: Kernel,
+    steps: std::vec::IntoIter<Step>,
+    wait: Option<(f64, f64, f64)>,
 }
 
 thread_local! {
@@ -299,36 +310,102 @@ pub fn avt_process_init(
             origin_ms,
             lane: Lane::Process(index as u16),
             inject,
+            task: None,
         })
     });
     Ok(())
 }
 
-/// In a process: runs `task` whole (blocking for its waits) and returns its record as numbers.
+/// In a process: starts `task` and runs it up to its first wait. Returns how many ms to wait
+/// before calling [`avt_process_advance`], or 0 when the task has finished (its record is
+/// then [`avt_process_record`]).
+///
+/// A process waits by returning to its own event loop (`process.js` sets a timer), idle as a
+/// blocked process is: that needs no shared memory, so the build without atomics runs
+/// processes too.
 ///
 /// # Errors
 /// When the process was not given a plan, or `task` is not one of its tasks.
 #[wasm_bindgen]
-pub fn avt_process_task(task: u32) -> Result<Vec<f64>, JsError> {
-    IN_PROCESS.with(|p| {
-        let p = p.borrow();
-        let p = p.as_ref().ok_or_else(|| JsError::new("no plan yet"))?;
+pub fn avt_process_task(task: u32) -> Result<f64, JsError> {
+    in_process(|p| {
         if task >= p.plan.tasks() {
             return Err(JsError::new(&format!("no task {task} in this run")));
         }
         if task == 0 {
             faults::strike(p.inject);
         }
-        // A process is never cancelled: the page terminates it.
-        let record = blocking::run_task(
-            &p.plan,
-            task,
-            p.origin_ms,
-            p.lane,
-            &CancelToken::default(),
-            None,
-        )
-        .ok_or_else(|| JsError::new("the task was cancelled"))?;
-        Ok(wire::encode_record(&record))
+        p.task = Some(TaskInProcess {
+            rec: TaskRecorder::start(task, p.lane, p.origin_ms, now_ms()),
+            kernel: Kernel::new(u64::from(p.plan.params.seed), u64::from(task)),
+            steps: p.plan.steps(task).collect::<Vec<_>>().into_iter(),
+            wait: None,
+        });
+        Ok(())
+    })?;
+    avt_process_advance()
+}
+
+/// In a process: goes on with the task after a wait, up to its next wait. Returns how many
+/// ms to wait (again, when the timer fired early), or 0 when the task has finished.
+///
+/// # Errors
+/// When no task is running.
+#[wasm_bindgen]
+pub fn avt_process_advance() -> Result<f64, JsError> {
+    in_process(|p| {
+        let t = p
+            .task
+            .as_mut()
+            .ok_or_else(|| JsError::new("no task running"))?;
+        if let Some((from, deadline, ms)) = t.wait {
+            let now = now_ms();
+            if now < deadline {
+                return Ok(deadline - now);
+            }
+            t.rec.segment(SegmentKind::Wait, from, now);
+            t.kernel.wait_done(ms);
+            t.wait = None;
+        }
+        for step in t.steps.by_ref() {
+            let t0 = now_ms();
+            match step {
+                Step::Wait { ms } => {
+                    t.wait = Some((t0, t0 + ms, ms));
+                    return Ok(ms.max(f64::MIN_POSITIVE));
+                }
+                Step::Compute { units, .. } => {
+                    t.kernel.run(units);
+                    t.rec.segment(SegmentKind::Cpu, t0, now_ms());
+                }
+            }
+        }
+        Ok(0.0)
+    })
+}
+
+/// In a process: the finished task's record, as numbers (`model::wire`).
+///
+/// # Errors
+/// When no task has finished.
+#[wasm_bindgen]
+pub fn avt_process_record() -> Result<Vec<f64>, JsError> {
+    in_process(|p| match p.task.take() {
+        Some(t) if t.wait.is_none() && t.steps.len() == 0 => {
+            let checksum = t.kernel.checksum();
+            Ok(wire::encode_record(&t.rec.finish(now_ms(), checksum)))
+        }
+        other => {
+            p.task = other;
+            Err(JsError::new("the task has not finished"))
+        }
+    })
+}
+
+/// Runs `f` on this process's state, or fails when it was given no plan.
+fn in_process<T>(f: impl FnOnce(&mut InProcess) -> Result<T, JsError>) -> Result<T, JsError> {
+    IN_PROCESS.with(|p| match p.borrow_mut().as_mut() {
+        Some(p) => f(p),
+        None => Err(JsError::new("no plan yet")),
     })
 }
