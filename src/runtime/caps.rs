@@ -2,6 +2,14 @@
 
 use crate::model::caps::Capabilities;
 
+/// Which build this is, as the embedding page is told: `threads`, or the single-threaded
+/// `fallback` for browsers without shared wasm memory.
+pub const BUILD: &str = if cfg!(feature = "no-threads") {
+    "fallback"
+} else {
+    "threads"
+};
+
 fn global_flag(name: &str) -> bool {
     js_sys::Reflect::get(&js_sys::global(), &name.into())
         .map(|v| v.is_truthy())
