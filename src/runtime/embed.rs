@@ -92,8 +92,9 @@ fn root() -> Option<web_sys::Element> {
     window()?.document()?.document_element()
 }
 
-/// Calls `on` once, the first time the page is at least a quarter visible in the top-level
-/// viewport (in a frame, the frame's own place in the embedding page counts).
+/// Calls `on` once, the first time any of the page is in the top-level viewport (in a frame,
+/// the frame's own place in the embedding page counts). Any part, not a share: the page can
+/// be much taller than its frame.
 pub fn when_visible(on: impl FnOnce() + 'static) {
     let Some(root) = root() else {
         return;
@@ -111,11 +112,7 @@ pub fn when_visible(on: impl FnOnce() + 'static) {
             }
         },
     );
-    let init = web_sys::IntersectionObserverInit::new();
-    init.set_threshold(&JsValue::from(0.25));
-    if let Ok(observer) =
-        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &init)
-    {
+    if let Ok(observer) = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()) {
         observer.observe(&root);
     }
     callback.forget();

@@ -140,10 +140,8 @@ test('postMessage round trip: garbage is ignored and counted, set and run work, 
     send(0, { type: `${t}run`, v: 1 });
     send(0, { type: `${t}set`, v: 1, query: 'workload=cpu&tasks=7&cpu_ms=20&threads=2&strategy=threads' });
   }, TYPE);
-  const during = await message(page, 'result', { pred: '(d) => d.strategy === "threads"' + ' && d !== null', timeout: 60_000 });
-  await page.waitForFunction(() => messages.filter((m) => m.data?.type === 'async-vs-threads:result').length === 3);
+  await page.waitForFunction(() => messages.filter((m) => m.data?.type === 'async-vs-threads:result').length === 3, null, { timeout: 60_000 });
   const third = await page.evaluate(() => messages.filter((m) => m.data?.type === 'async-vs-threads:result')[2].data);
-  assert.ok(during);
   assert.match(third.query, /tasks=6/);
   assert.equal(third.tasks_done, 6);
   assert.equal(await frame.inputValue('[data-testid=field-tasks]'), '7');
@@ -197,7 +195,8 @@ test('autorun runs once, only when visible; five embeds on a page run only the v
   const frame = (autorun, style = '') => `<iframe src="${src(autorun)}" width="420" height="420" style="${style}"></iframe>`;
   const body = `${frame(true)}${frame(false)}<div style="height:2500px"></div>${frame(true, 'display:block')}<div style="height:2500px"></div>${frame(true, 'display:block')}<div style="height:2500px"></div>${frame(true, 'display:block')}`;
   const { page, errors } = await openHost(host('five', body), { width: 900, height: 700 });
-  await page.waitForFunction(() => new Set(messages.filter((m) => m.data?.type === 'async-vs-threads:ready').map((m) => m.frame)).size === 5, null, { timeout: 120_000 });
+  // The two frames in view get ready (those below may be throttled by the browser meanwhile).
+  await page.waitForFunction(() => [0, 1].every((i) => messages.some((m) => m.data?.type === 'async-vs-threads:ready' && m.frame === i)), null, { timeout: 120_000 });
   const first = await message(page, 'result', { frame: 0 });
   assert.equal(first.strategy, 'async');
   assert.equal(first.outcome, 'done');
