@@ -10,6 +10,7 @@ pub mod clock;
 pub mod deadlines;
 pub mod demos;
 pub mod density;
+pub mod embed;
 pub mod fault;
 pub mod format;
 pub mod gate;

@@ -12,6 +12,89 @@ pub const VERSION: u32 = 1;
 /// The pool-size key: set at start-up, so it lives beside the parameters.
 pub const POOL_KEY: &str = "pool";
 
+/// A colour scheme a link forces (else the page follows the visitor's, or the embedding
+/// page's, `prefers-color-scheme`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The URL value, also the `data-theme` the page's style sheet reads.
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// How the page shows itself, not the experiment: links to the full playground drop it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct View {
+    /// `embed=1`: the compact view made for an iframe.
+    pub embed: bool,
+    /// `autorun=1`: run once by itself, when visible and ready.
+    pub autorun: bool,
+    /// `sweeps=1`: show the sweeps and charts in the compact view too.
+    pub sweeps: bool,
+    /// `theme=light|dark`.
+    pub theme: Option<Theme>,
+}
+
+impl View {
+    /// Its keys, each `&key=value`, to append to an experiment's query (empty by default).
+    pub fn encode(&self) -> String {
+        let flags = [
+            ("embed", self.embed),
+            ("autorun", self.autorun),
+            ("sweeps", self.sweeps),
+        ];
+        let mut out: String = flags
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(key, _)| format!("&{key}=1"))
+            .collect();
+        if let Some(t) = self.theme {
+            out.push_str(&format!("&theme={}", t.key()));
+        }
+        out
+    }
+}
+
+impl View {
+    /// Reads `key=value` when it is one of the view's keys (then true).
+    fn read(&mut self, key: &str, value: &str, notices: &mut Vec<String>) -> bool {
+        match key {
+            "embed" => self.embed = flag(key, value, notices),
+            "autorun" => self.autorun = flag(key, value, notices),
+            "sweeps" => self.sweeps = flag(key, value, notices),
+            "theme" => match value.trim() {
+                "light" => self.theme = Some(Theme::Light),
+                "dark" => self.theme = Some(Theme::Dark),
+                other => notices.push(format!(
+                    "theme={other} is neither light nor dark; following the page's colour scheme."
+                )),
+            },
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// A flag's value: `1`, `true` or nothing (`?embed`) turn it on, `0` or `false` off.
+fn flag(key: &str, value: &str, notices: &mut Vec<String>) -> bool {
+    match value.trim() {
+        "" | "1" | "true" => true,
+        "0" | "false" => false,
+        other => {
+            notices.push(format!("{key}={other} is not 1 or 0; read as {key}=0."));
+            false
+        }
+    }
+}
+
 /// What a link asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
@@ -19,6 +102,8 @@ pub struct Decoded {
     pub form: FormText,
     /// The pool size the link asks for, if any (valid).
     pub pool: Option<u32>,
+    /// How to show the page.
+    pub view: View,
     /// One sentence per problem found, for the page to show.
     pub notices: Vec<String>,
 }
@@ -54,7 +139,11 @@ pub fn decode(query: &str) -> Decoded {
     let mut form = FormText::from_params(&defaults);
     let mut notices = Vec::new();
     let mut pool = None;
+    let mut view = View::default();
     for (key, value) in pairs(query.trim_start_matches('?')) {
+        if view.read(&key, &value, &mut notices) {
+            continue;
+        }
         if key == "v" {
             match value.parse::<u32>() {
                 Ok(v) if v <= VERSION => {}
@@ -89,6 +178,7 @@ pub fn decode(query: &str) -> Decoded {
     Decoded {
         form,
         pool,
+        view,
         notices,
     }
 }
@@ -196,6 +286,44 @@ mod tests {
             (p.yield_every_ms, p.tasks, p.jitter, p.switch_ms),
             (3, 12, Jitter::LongTail, 20)
         );
+    }
+
+    #[test]
+    fn view_keys_are_read_and_kept_apart_from_the_experiment() {
+        let d = decode("tasks=7&embed=1&autorun&sweeps=0&theme=dark");
+        assert_eq!(
+            d.view,
+            View {
+                embed: true,
+                autorun: true,
+                sweeps: false,
+                theme: Some(Theme::Dark)
+            }
+        );
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.form.check().params.tasks, 7);
+        // The experiment's query never carries them; the view appends its own.
+        let q = encode(&d.form.check().params, None);
+        assert!(!q.contains("embed") && !q.contains("theme"), "{q}");
+        assert_eq!(d.view.encode(), "&embed=1&autorun=1&theme=dark");
+        assert_eq!(decode(&format!("{q}{}", d.view.encode())).view, d.view);
+        assert_eq!(View::default().encode(), "");
+    }
+
+    #[test]
+    fn bad_view_values_fall_back_with_a_notice() {
+        let d = decode("embed=yes&autorun=2&theme=purple&sweeps=true");
+        assert_eq!(
+            d.view,
+            View {
+                sweeps: true,
+                ..View::default()
+            }
+        );
+        assert_eq!(d.notices.len(), 3, "{:?}", d.notices);
+        assert!(d.notices[0].starts_with("embed=yes is not 1 or 0"));
+        assert!(d.notices[1].starts_with("autorun=2"));
+        assert!(d.notices[2].contains("theme=purple is neither light nor dark"));
     }
 
     #[test]

@@ -34,14 +34,23 @@ pub struct Look {
     pub dpr: f64,
 }
 
-/// The look in force now (cheap: no style is read).
+/// The look in force now (cheap: no style is read, one attribute is).
 pub fn look() -> Look {
     let window = web_sys::window();
     Look {
-        dark: window
+        // A theme the link forces (`data-theme` on the root), else the colour scheme's.
+        dark: match window
             .as_ref()
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .is_some_and(|m| m.matches()),
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|r| r.get_attribute("data-theme"))
+        {
+            Some(theme) => theme == "dark",
+            None => window
+                .as_ref()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches()),
+        },
         dpr: window.map_or(1.0, |w| w.device_pixel_ratio()).max(1.0),
     }
 }

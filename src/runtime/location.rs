@@ -34,6 +34,19 @@ pub fn query() -> String {
         .to_owned()
 }
 
+/// The page's address without query or fragment (where links to an experiment start).
+pub fn base() -> String {
+    location()
+        .map(|l| {
+            format!(
+                "{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// Replaces the query in place (no history entry per keystroke).
 ///
 /// # Errors

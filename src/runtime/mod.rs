@@ -21,6 +21,7 @@ pub mod canvas;
 pub mod caps;
 pub mod clock;
 pub mod demos;
+pub mod embed;
 pub mod event_loop;
 pub mod exec;
 pub mod executors;

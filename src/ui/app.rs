@@ -8,6 +8,7 @@ use super::chart_speedup::SpeedupChart;
 use super::claims::Claims;
 use super::controls::Controls;
 use super::demos::Demos;
+use super::embed::{self, Embed};
 use super::environment::Environment;
 use super::form::ParamForm;
 use super::insights::Insights;
@@ -15,11 +16,12 @@ use super::memory::MemoryPanel;
 use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
+use super::share::Share;
 use super::state::{AppState, PoolView};
 use super::timeline::Timeline;
 use crate::model::fault::Injected;
-use crate::model::url;
-use crate::runtime::{caps, clock, exec, location};
+use crate::model::url::{self, View};
+use crate::runtime::{caps, clock, embed as frame, exec, location};
 
 /// The playground.
 #[component]
@@ -27,10 +29,18 @@ pub fn App() -> impl IntoView {
     let caps = caps::detect();
     let query = location::query();
     let decoded = url::decode(&query);
+    let view = decoded.view;
+    if view.embed {
+        frame::set_root_attribute("data-embed", "1");
+    }
+    if let Some(theme) = view.theme {
+        frame::set_root_attribute("data-theme", theme.key());
+    }
     let state = AppState::new(
         caps,
         decoded.form,
         decoded.pool,
+        view,
         decoded.notices,
         Injected::from_query(&query),
     );
@@ -38,18 +48,32 @@ pub fn App() -> impl IntoView {
     state.recover_from_fault();
 
     // The URL always holds the experiment as it would run (valid fields; defaults elsewhere).
-    // The test-only `fault` key is dropped here, so a reload never injects it again.
+    // The test-only `fault` key is dropped here, so a reload never injects it again; so is
+    // `autorun`, so a reload after a fault does not run again by itself.
+    let kept_view = View {
+        autorun: false,
+        ..view
+    }
+    .encode();
     Effect::new(move |_| {
         let params = state.checked.with(|c| c.params);
-        let pool = state
-            .pool_in_url
-            .get()
-            .then_some(state.pool_requested.get());
-        let _ = location::replace_query(&url::encode(&params, pool));
+        let _ = location::replace_query(&format!("{}{kept_view}", state.query(&params)));
     });
 
     leptos::task::spawn_local(start_up(state));
+    embed::connect(state);
 
+    // Options, not an erased view: an `AnyView` of the whole page cost 40 KB of wasm.
+    let embed = view.embed;
+    view! {
+        {embed.then(|| view! { <Embed /> })}
+        {(!embed).then(|| view! { <FullPage /> })}
+    }
+}
+
+/// The full playground.
+#[component]
+fn FullPage() -> impl IntoView {
     view! {
         <header class="masthead">
             <h1>"Async vs Threads"</h1>
@@ -85,6 +109,10 @@ pub fn App() -> impl IntoView {
             <Results />
             <h3 class="sub">"Findings"</h3>
             <Insights />
+        </section>
+        <section class="panel wide" aria-labelledby="h-share">
+            <h2 id="h-share">"Share or embed this experiment"</h2>
+            <Share />
         </section>
         <section class="panel wide" aria-labelledby="h-charts">
             <h2 id="h-charts">"Charts"</h2>

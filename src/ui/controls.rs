@@ -7,39 +7,17 @@ use super::state::AppState;
 use crate::model::format;
 use crate::model::params::{Field, Strategy};
 
-/// Strategy choice, Run / Run all / Cancel, progress.
+/// Strategy choice (unless `without_choice`: the compact view has it under Edit), Run /
+/// Run all / Cancel, progress.
 #[component]
-pub fn Controls() -> impl IntoView {
+pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let selected = Memo::new(move |_| state.checked.with(|c| c.params.strategy));
     let busy = move || state.running.with(Option::is_some);
     let any_runnable = move || Strategy::ALL.iter().any(|s| state.can_run(*s).is_ok());
     view! {
         <div class="controls" data-testid="controls" data-state=move || if busy() { "running" } else { "idle" }>
-            <fieldset class="strategies">
-                <legend>"Strategy"</legend>
-                {Strategy::ALL
-                    .map(|s| {
-                        view! {
-                            <label class="strategy">
-                                <input
-                                    type="radio"
-                                    name="strategy"
-                                    value=s.key()
-                                    data-testid=format!("strategy-{}", s.key())
-                                    prop:checked=move || selected.get() == s
-                                    on:change=move |_| state.form.update(|f| f.set(Field::Strategy, s.key()))
-                                />
-                                <span class="name">{s.label()}</span>
-                                <span class="py">{format!("like {}", s.python_name())}</span>
-                                <span class="why" data-testid=format!("gate-{}", s.key())>
-                                    {move || state.can_run(s).err().map(|why| format!("Cannot run: {why}."))}
-                                </span>
-                            </label>
-                        }
-                    })
-                    .to_vec()}
-            </fieldset>
+            {(!without_choice).then(StrategyChoice)}
             <div class="buttons">
                 <button
                     type="button"
@@ -72,6 +50,39 @@ pub fn Controls() -> impl IntoView {
                 </p>
             })}
         </div>
+    }
+}
+
+/// The strategy Run runs, each with the reason it cannot run now, if any.
+#[component]
+pub fn StrategyChoice() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let selected = Memo::new(move |_| state.checked.with(|c| c.params.strategy));
+    view! {
+    <fieldset class="strategies">
+        <legend>"Strategy"</legend>
+        {Strategy::ALL
+            .map(|s| {
+                view! {
+                    <label class="strategy">
+                        <input
+                            type="radio"
+                            name="strategy"
+                            value=s.key()
+                            data-testid=format!("strategy-{}", s.key())
+                            prop:checked=move || selected.get() == s
+                            on:change=move |_| state.form.update(|f| f.set(Field::Strategy, s.key()))
+                        />
+                        <span class="name">{s.label()}</span>
+                        <span class="py">{format!("like {}", s.python_name())}</span>
+                        <span class="why" data-testid=format!("gate-{}", s.key())>
+                            {move || state.can_run(s).err().map(|why| format!("Cannot run: {why}."))}
+                        </span>
+                    </label>
+                }
+            })
+            .to_vec()}
+    </fieldset>
     }
 }
 

@@ -328,13 +328,14 @@ impl AppState {
     }
 
     /// Adds a finished run to the results, replacing the same strategy's earlier run of the
-    /// same experiment; bounds the memory kept runs hold; saves them for a reload.
+    /// same experiment; bounds the memory kept runs hold; saves them for a reload; tells an
+    /// embedding page.
     fn keep(self, record: Arc<RunRecord>) {
         let strategy = record.strategy;
         let params = record.params;
         self.results.update(|v| {
             v.retain(|r| !same_run(r, strategy, &params));
-            v.push(record);
+            v.push(record.clone());
             if v.len() > HISTORY {
                 v.remove(0);
             }
@@ -344,6 +345,7 @@ impl AppState {
             let runs: Vec<&RunRecord> = v.iter().map(|r| r.as_ref()).collect();
             faults::save_results(&persist::encode_runs(&runs));
         });
+        super::embed::post_result(self, &record);
     }
 
     /// Drops the task records of the oldest kept runs once all kept records exceed the budget

@@ -15,6 +15,7 @@ use crate::model::record::{Outcome, RunHead, RunRecord, TaskRecord};
 use crate::model::stats::Responsiveness;
 use crate::model::theory::{Theory, expected};
 use crate::model::timeline::OpenTask;
+use crate::model::url::View;
 use crate::runtime::exec::{self, CancelToken};
 use crate::runtime::{clock, faults, threads};
 
@@ -146,6 +147,11 @@ pub struct SweepPoint {
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub caps: Capabilities,
+    /// How the link asks the page to show itself (compact embed, autorun, theme).
+    pub view: View,
+    /// Messages from the embedding page that were ignored (malformed, unknown, or a run
+    /// asked for during one).
+    pub ignored_messages: RwSignal<u32>,
     /// The pool size asked for (URL `pool`, else the core count; a restart may change it).
     pub pool_requested: RwSignal<u32>,
     /// Whether the URL names the pool size (then links keep it).
@@ -191,6 +197,7 @@ impl AppState {
         caps: Capabilities,
         form: FormText,
         pool: Option<u32>,
+        view: View,
         notices: Vec<String>,
         inject: Option<Injected>,
     ) -> Self {
@@ -199,6 +206,8 @@ impl AppState {
         let pool_requested = pool.unwrap_or_else(|| caps.default_pool());
         AppState {
             caps,
+            view,
+            ignored_messages: RwSignal::new(0),
             pool_requested: RwSignal::new(pool_requested),
             pool_in_url: RwSignal::new(pool.is_some()),
             form,
@@ -246,6 +255,20 @@ impl AppState {
     /// it, since the allocator counts its tasks too.
     pub fn warm_up_pending(self) -> bool {
         self.calibration.with_untracked(Option::is_none) || self.warming.get_value()
+    }
+
+    /// The query of the experiment `params` with this page's pool, as links keep it
+    /// (reactive).
+    pub fn query(&self, params: &Params) -> String {
+        let pool = self.pool_in_url.get().then_some(self.pool_requested.get());
+        crate::model::url::encode(params, pool)
+    }
+
+    /// Whether the page can run: the pool has started (or cannot), the kernel is calibrated
+    /// (reactive).
+    pub fn page_ready(&self) -> bool {
+        self.calibration.with(Option::is_some)
+            && !self.pool.with(|p| matches!(p, PoolView::Starting { .. }))
     }
 
     /// Whether `strategy` may run now, or why not (reactive).

@@ -1,0 +1,192 @@
+//! Embed mode (`embed=1`): the compact view made for an iframe, and the page's side of the
+//! `postMessage` protocol with the embedding page (`model::embed`): `ready`, `height` and
+//! `result` out; `run`, `cancel` and `set` in, anything else ignored and counted. Autorun
+//! (`autorun=1`): one run, once the frame is visible and the page ready.
+
+use leptos::prelude::*;
+
+use super::chart_growth::GrowthChart;
+use super::chart_makespan::MakespanChart;
+use super::chart_speedup::SpeedupChart;
+use super::controls::{Controls, StrategyChoice};
+use super::environment::Environment;
+use super::form::ParamForm;
+use super::insights::Insights;
+use super::meter::Meter;
+use super::notices::Notices;
+use super::results::Results;
+use super::state::{AppState, PoolView, same_run};
+use super::timeline::Timeline;
+use crate::model::embed::{self, Command};
+use crate::model::params::Strategy;
+use crate::model::record::RunRecord;
+use crate::model::theory::expected;
+use crate::model::url;
+use crate::runtime::{embed as frame, location};
+
+/// The compact view: the experiment in one line (its parameters under Edit), the controls,
+/// timeline, meter, results and findings, and a link to the full playground.
+#[component]
+pub fn Embed() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let summary = move || {
+        state.checked.with(|c| {
+            let line = embed::summary(&c.params);
+            if c.is_valid() {
+                line
+            } else {
+                format!("{line} · fix it under Edit")
+            }
+        })
+    };
+    let full = move || {
+        let params = state.checked.with(|c| c.params);
+        format!("{}?{}", location::base(), state.query(&params))
+    };
+    let threads_off = move || match state.pool.get() {
+        PoolView::Unavailable(why) => Some(view! {
+            <p class="embed-note" data-testid="embed-threads-off">
+                {format!("Threads are off in this frame: {why}. Sequential, async and processes still run; the full playground may offer more.")}
+            </p>
+        }),
+        _ => None,
+    };
+    let ignored = move || {
+        let n = state.ignored_messages.get();
+        (n > 0).then(|| {
+            view! {
+                <span class="muted" data-testid="embed-ignored" data-count=n.to_string()>
+                    {format!("{n} message{} from the embedding page ignored", if n == 1 { "" } else { "s" })}
+                </span>
+            }
+        })
+    };
+    view! {
+        <main class="embed" data-testid="embed">
+            <Notices />
+            <details class="panel embed-edit" data-testid="embed-edit">
+                <summary>
+                    <span class="embed-summary" data-testid="embed-summary">{summary}</span>
+                    <span class="edit">"Edit"</span>
+                </summary>
+                <StrategyChoice />
+                <ParamForm />
+                <Environment />
+            </details>
+            {threads_off}
+            <section class="panel" aria-label="Run">
+                <Controls without_choice=true />
+                <Meter />
+            </section>
+            <section class="panel" aria-label="Timeline">
+                <Timeline />
+            </section>
+            <section class="panel" aria-label="Results">
+                <Results />
+                <Insights />
+            </section>
+            {state.view.sweeps.then(|| view! {
+                <section class="panel" aria-label="Charts">
+                    <div class="charts">
+                        <MakespanChart />
+                        <SpeedupChart />
+                        <GrowthChart />
+                    </div>
+                </section>
+            })}
+            <p class="embed-foot">
+                <a href=full target="_blank" rel="noopener" data-testid="open-full">"Open in the full playground"</a>
+                {ignored}
+            </p>
+        </main>
+    }
+}
+
+/// Autorun (once, when the page is visible and ready) and, in a frame, the protocol with the
+/// embedding page: `height` whenever it changes, `ready` once, commands in.
+pub fn connect(state: AppState) {
+    if state.view.autorun {
+        let visible = RwSignal::new(false);
+        frame::when_visible(move || visible.set(true));
+        Effect::new(move |fired: Option<bool>| {
+            if fired == Some(true) {
+                return true;
+            }
+            let go = visible.get() && state.page_ready();
+            if go {
+                let strategy = state.checked.with_untracked(|c| c.params.strategy);
+                state.run(vec![strategy]);
+            }
+            go
+        });
+    }
+    if !frame::framed() {
+        return;
+    }
+    frame::on_height(|h| frame::post(&embed::height_message(h)));
+    Effect::new(move |sent: Option<bool>| {
+        if sent == Some(true) {
+            return true;
+        }
+        let ready = state.page_ready();
+        if ready {
+            let query = state.checked.with_untracked(|c| state.query(&c.params));
+            frame::post(&embed::ready_message(&query, state.caps.build()));
+        }
+        ready
+    });
+    frame::listen(move |message| match message {
+        Ok(Command::Run) => {
+            let strategy = state.checked.with_untracked(|c| c.params.strategy);
+            if state.running.get_untracked().is_some() {
+                ignore(state, "run asked for during a run".into());
+            } else if let Err(why) = state.can_run(strategy) {
+                ignore(state, format!("run asked for, but {why}"));
+            } else {
+                state.run(vec![strategy]);
+            }
+        }
+        Ok(Command::Cancel) => state.cancel(),
+        // Into the form (and the link), as if typed: a run in progress keeps its own
+        // parameters, and the next run uses these. The pool is sized at start-up, so a
+        // `pool` key here is not applied.
+        Ok(Command::Set(query)) => {
+            let decoded = url::decode(&query);
+            state.form.set(decoded.form);
+            state.notices.set(decoded.notices);
+        }
+        Err(why) => ignore(state, why),
+    });
+}
+
+/// Counts a message that was not acted on, and says why on the console.
+fn ignore(state: AppState, why: String) {
+    state.ignored_messages.update(|n| *n += 1);
+    let n = state.ignored_messages.get_untracked();
+    frame::set_root_attribute("data-ignored-messages", &n.to_string());
+    frame::debug(&format!("async-vs-threads: ignored a message: {why}"));
+}
+
+/// Tells the embedding page about a finished run (when framed): its experiment, figures
+/// and build, with the speedup over the latest complete sequential run of the same
+/// experiment.
+pub fn post_result(state: AppState, run: &RunRecord) {
+    if !frame::framed() {
+        return;
+    }
+    let theory_ms = expected(run.strategy, &run.params, state.caps.cores).makespan_ms;
+    let sequential_ms = state.results.with_untracked(|v| {
+        v.iter()
+            .rev()
+            .find(|r| same_run(r, Strategy::Sequential, &run.params) && r.is_complete())
+            .map(|r| r.makespan_ms)
+    });
+    let query = state.query(&run.params);
+    frame::post(&embed::result_message(
+        run,
+        &query,
+        theory_ms,
+        sequential_ms,
+        state.caps.build(),
+    ));
+}
