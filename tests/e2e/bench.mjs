@@ -5,9 +5,10 @@
 // a measured run that did not end "done", threads and sequential disagreeing on the work, an
 // error on the page, or a step that threw.
 // Run through .ci/bench.sh, which builds the page and the native side (native.json) first.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { start } from './playground.mjs';
+import { start, Playground } from './playground.mjs';
+import { serveBlog } from './serve.mjs';
 
 /** Runs per measured key; the key is their median. */
 const REPEATS = 3;
@@ -23,6 +24,10 @@ const TARGETS = [
   { key: 'time_to_interactive_ms', op: '<=', value: 500 },
   { key: 'kernel_wasm_vs_native', op: '>=', value: 0.85 },
   { key: 'wasm_gzip_bytes', op: '<=', value: 250_000 },
+  { key: 'fallback_wasm_gzip_bytes', op: '<=', value: 250_000 },
+  { key: 'fallback_time_to_interactive_ms', op: '<=', value: 500 },
+  { key: 'fallback_async_io_10k_makespan_ms', op: '<=', value: 105 },
+  { key: 'embed_time_to_interactive_ms', op: '<=', value: 500 },
   { key: 'gil_cpu_speedup', op: 'in', value: [0.85, 1.15] },
   { key: 'executor_lag_p99_ms', op: '<=', value: 20 },
   { key: 'processes_parallel_efficiency', op: '>=', value: 0.85 },
@@ -123,6 +128,45 @@ try {
     out.wasm_units_per_ms = round(median(cals), 1);
   });
 
+  await section('start-up, single-threaded build', async () => {
+    // A browser that refuses shared memory gets the single-threaded build: no pool to start,
+    // and the kernel calibrates on the main thread.
+    const ttis = [];
+    for (let i = 0; i < LOADS; i++) {
+      const pg = await env.open('pool=2', undefined, { refuseSharedMemory: true });
+      const build = await pg.attr('build', 'data-value');
+      if (build === 'fallback') ttis.push(await pg.readyMs());
+      else errors.push(`fallback start-up: the page loaded the "${build}" build; load not measured`);
+      await close(pg, 'fallback start-up');
+    }
+    out.fallback_time_to_interactive_ms = round(median(ttis), 1);
+  });
+
+  await section('start-up, embedded', async () => {
+    // The compact view in a plain blog post on another site, isolated by its own
+    // Document-Isolation-Policy: the frame's navigation until it can run.
+    const blog = await serveBlog();
+    try {
+      const ttis = [];
+      for (let i = 0; i < LOADS; i++) {
+        const post = blog.add(`post-${i}`, `<!doctype html><title>A post</title><p>A post.</p>
+          <iframe id="embed" src="${env.server.url}?pool=2&embed=1" width="720" height="560" title="Async vs Threads"
+            allow="cross-origin-isolated"></iframe>`);
+        const page = await env.browser.newPage();
+        await page.goto(post);
+        const pg = new Playground(await (await page.waitForSelector('#embed')).contentFrame(), env.server.url);
+        await pg.waitReady();
+        const pool = await pg.attr('pool-status', 'data-state');
+        if (pool === 'ready') ttis.push(await pg.readyMs());
+        else errors.push(`embed start-up: the pool is "${pool}", not ready; load not measured`);
+        await page.close();
+      }
+      out.embed_time_to_interactive_ms = round(median(ttis), 1);
+    } finally {
+      await blog.close();
+    }
+  });
+
   await section('CPU 16 x 50 ms', async () => {
     // Sequential, threads, threads + GIL and processes on 2 workers; each set runs back to
     // back so drift between sets does not enter the ratios.
@@ -207,6 +251,18 @@ try {
       if (out[key] === null) notes[key] = 'the page has no [data-testid=result-async-scheduler] data-spawn-us / data-wake-us yet';
     }
     await close(pg, 'I/O 10k');
+  });
+
+  await section('I/O 10,000 x 100 ms, single-threaded build', async () => {
+    const pg = await env.open(QUERY.io10k, undefined, { refuseSharedMemory: true });
+    const makespans = [];
+    if ((await pg.attr('build', 'data-value')) !== 'fallback') throw new Error('the single-threaded build did not load');
+    for (let i = 0; i < REPEATS; i++) {
+      const row = await pg.run('async');
+      if (await usable(pg, 'fallback I/O 10k async', row)) makespans.push(row.makespan);
+    }
+    out.fallback_async_io_10k_makespan_ms = round(median(makespans), 1);
+    await close(pg, 'fallback I/O 10k');
   });
 
   await section('JS baseline 10,000', async () => {
@@ -347,8 +403,15 @@ try {
   });
 
   await section('wasm size', async () => {
-    const wasm = (await readdir('dist')).find((f) => f.endsWith('.wasm'));
-    out.wasm_gzip_bytes = gzipSync(await readFile(`dist/${wasm}`), { level: 9 }).length;
+    // Each build's wasm, as the loader in dist/index.html names it.
+    const html = await readFile('dist/index.html', 'utf8');
+    const gzipped = async (build) => {
+      const m = html.match(new RegExp(`id="avt-build-${build}">([^<]*)<`));
+      if (!m) throw new Error(`dist/index.html names no ${build} build`);
+      return gzipSync(await readFile(`dist/${JSON.parse(m[1]).wasm}`), { level: 9 }).length;
+    };
+    out.wasm_gzip_bytes = await gzipped('threads');
+    out.fallback_wasm_gzip_bytes = await gzipped('fallback');
   });
 } finally {
   await env.stop();

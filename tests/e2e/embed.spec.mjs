@@ -2,21 +2,15 @@
 // and the share panel's texts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { start, Playground } from './playground.mjs';
+import { serveBlog } from './serve.mjs';
 
 let env;
-// The embedding pages: served from another origin (another port) than the playground.
-const pages = new Map();
+// The embedding pages: served from another site than the playground.
 let parent;
 before(async () => {
   env = await start();
-  const server = createServer((req, res) => {
-    const body = pages.get(new URL(req.url, 'http://x').pathname);
-    res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' }).end(body ?? 'not found');
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  parent = { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  parent = await serveBlog();
 });
 after(async () => {
   await parent.close();
@@ -27,7 +21,7 @@ const TYPE = 'async-vs-threads:';
 
 /** Serves an embedding page whose body is `body`; it records every message from a frame. */
 function host(name, body) {
-  pages.set(`/${name}`, `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title></head>
+  return parent.add(name, `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title></head>
 <body style="margin:0">${body}
 <script>
   window.messages = [];
@@ -37,7 +31,6 @@ function host(name, body) {
   });
   window.send = (i, data) => document.querySelectorAll('iframe')[i].contentWindow.postMessage(data, '*');
 </script></body></html>`);
-  return parent.url + name;
 }
 
 function frameUrl(query) {

@@ -7,8 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { start, Playground } from './playground.mjs';
-import { serve, serveHtml } from './serve.mjs';
+import { start, Playground, refuseSharedWasmMemory } from './playground.mjs';
+import { serve, serveBlog } from './serve.mjs';
 
 // A little of everything: waits and computations, on 2 workers.
 const QUERY = 'pool=2&workload=mixed&tasks=8&cpu_ms=20&io_ms=30&threads=2';
@@ -120,14 +120,7 @@ test('(c) no headers and no service workers: threads off, with the reason; the r
 
 test('(c2) a browser that refuses shared memory gets the single-threaded build, and it runs', { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
-  await context.addInitScript(() => {
-    const Memory = WebAssembly.Memory;
-    WebAssembly.Memory = function (descriptor) {
-      if (descriptor && descriptor.shared) throw new TypeError('shared memory is not supported here');
-      return new Memory(descriptor);
-    };
-    WebAssembly.Memory.prototype = Memory.prototype;
-  });
+  await context.addInitScript(refuseSharedWasmMemory);
   const page = await context.newPage();
   const wasm = wasmRequests(page);
   const pg = new Playground(page, env.server.url);
@@ -147,17 +140,14 @@ test('(c2) a browser that refuses shared memory gets the single-threaded build, 
   await context.close();
 });
 
-/** A plain blog post (another site, no isolation headers) embedding the playground. */
-async function blogWith(frameUrl) {
-  return serveHtml(`<!doctype html><title>A blog post</title><h1>My post</h1>
-    <iframe id="embed" src="${frameUrl}" width="900" height="700" loading="lazy" title="Async vs Threads"
-      allow="cross-origin-isolated"></iframe>`);
-}
-
+/** Opens a plain blog post (another site, no isolation headers) embedding the playground. */
 async function openEmbedded(frameServer) {
-  const blog = await blogWith(`${frameServer.url}?${QUERY}`);
+  const blog = await serveBlog();
+  const post = blog.add('post', `<!doctype html><title>A blog post</title><h1>My post</h1>
+    <iframe id="embed" src="${frameServer.url}?${QUERY}" width="900" height="700" loading="lazy"
+      title="Async vs Threads" allow="cross-origin-isolated"></iframe>`);
   const page = await env.browser.newPage();
-  await page.goto(blog.url);
+  await page.goto(post);
   const frame = await (await page.waitForSelector('#embed')).contentFrame();
   const pg = new Playground(frame, frameServer.url);
   await pg.waitReady();

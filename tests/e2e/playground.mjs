@@ -16,6 +16,19 @@ export const CHROMIUM_ARGS = [
   '--enable-blink-features=ForceEagerMeasureMemory',
 ];
 
+/**
+ * An init script for a browser that refuses shared wasm memory (as WebKit does): a shared
+ * `WebAssembly.Memory` throws, so the page's loader must choose the single-threaded build.
+ */
+export function refuseSharedWasmMemory() {
+  const Memory = WebAssembly.Memory;
+  WebAssembly.Memory = function (descriptor) {
+    if (descriptor && descriptor.shared) throw new TypeError('shared memory is not supported here');
+    return new Memory(descriptor);
+  };
+  WebAssembly.Memory.prototype = Memory.prototype;
+}
+
 /** Serves dist/ with its real headers and launches Chromium (a fresh profile per launch). */
 export async function start() {
   const server = await serve();
@@ -23,8 +36,10 @@ export async function start() {
   return {
     server,
     browser,
-    async open(query = '', viewport = { width: 1280, height: 900 }) {
+    /** Opens the page; `refuseSharedMemory` plays a browser that has no shared wasm memory. */
+    async open(query = '', viewport = { width: 1280, height: 900 }, { refuseSharedMemory = false } = {}) {
       const page = await browser.newPage({ viewport });
+      if (refuseSharedMemory) await page.context().addInitScript(refuseSharedWasmMemory);
       const pg = new Playground(page, server.url);
       await pg.open(query);
       return pg;
@@ -62,8 +77,9 @@ export class Playground {
    * the kernel is calibrated (which an I/O experiment does not wait for).
    */
   async waitReady() {
-    await this.page.waitForSelector('[data-testid=ready][data-value]', { timeout: 30_000 });
-    await this.page.waitForSelector('[data-testid=calibration][data-value]', { timeout: 30_000 });
+    // Attached, not visible: the compact view (embed=1) keeps them under its Edit disclosure.
+    await this.page.waitForSelector('[data-testid=ready][data-value]', { state: 'attached', timeout: 30_000 });
+    await this.page.waitForSelector('[data-testid=calibration][data-value]', { state: 'attached', timeout: 30_000 });
   }
 
   testid(id) {

@@ -55,13 +55,27 @@ export async function serve({ port = 0, headers } = {}) {
   return { url, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Serves one HTML page (an embedding page, a blog post) with no special headers, on an origin of its own. */
-export async function serveHtml(html) {
-  const server = createServer((req, res) => res.writeHead(200, { 'Content-Type': types['.html'] }).end(html));
+/**
+ * Serves HTML pages (embedding pages: blog posts) with no special headers, on another site
+ * than the playground's (`localhost`, not 127.0.0.1), as a blog is. `add(name, html)` serves
+ * a page and returns its URL.
+ */
+export async function serveBlog() {
+  const pages = new Map();
+  const server = createServer((req, res) => {
+    const body = pages.get(new URL(req.url, 'http://x').pathname);
+    res.writeHead(body ? 200 : 404, { 'Content-Type': types['.html'] }).end(body ?? 'not found');
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  // `localhost`, not 127.0.0.1: another site than the playground's, as a blog is.
   const url = `http://localhost:${server.address().port}/`;
-  return { url, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url,
+    add(name, html) {
+      pages.set(`/${name}`, html);
+      return url + name;
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
