@@ -16,6 +16,10 @@ cargo test --all-targets
 say "clippy (wasm)"
 (wasm_env && CLIPPY_CONF_DIR="$ROOT/.ci/clippy-wasm" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings)
 
+say "clippy (wasm, the single-threaded build)"
+(RUSTFLAGS="" CARGO_TARGET_DIR="$ROOT/target/nothreads" CLIPPY_CONF_DIR="$ROOT/.ci/clippy-wasm" \
+  cargo clippy --target wasm32-unknown-unknown --features no-threads --lib --bins -- -D warnings)
+
 say "browser glue tests (wasm-bindgen-test, headless Chromium)"
 (
   wasm_env

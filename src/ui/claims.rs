@@ -102,14 +102,18 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             });
         }
     };
-    // Why a strategy the claim needs cannot run here (threads without isolation).
+    // Which strategy the claim needs cannot run here (threads without isolation); the reason,
+    // long, is said once, beside the thread pool.
     let blocked = move || {
         state.pool.with(|p| match p {
-            PoolView::Unavailable(why) => claim
-                .strategies()
-                .iter()
-                .find(|s| s.uses_pool())
-                .map(|s| format!("{} cannot run here: {why}", s.label())),
+            PoolView::Unavailable(_) => {
+                claim.strategies().iter().find(|s| s.uses_pool()).map(|s| {
+                    format!(
+                        "{} cannot run here: threads are off (why: beside Thread pool, above)",
+                        s.label()
+                    )
+                })
+            }
             _ => None,
         })
     };

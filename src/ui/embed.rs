@@ -44,10 +44,12 @@ pub fn Embed() -> impl IntoView {
         format!("{}?{}", location::base(), state.query(&params))
     };
     let threads_off = move || match state.pool.get() {
+        // One line in a small frame; the reason (long: which header, what to do) under it.
         PoolView::Unavailable(why) => Some(view! {
-            <p class="embed-note" data-testid="embed-threads-off">
-                {format!("Threads are off in this frame: {why}. Sequential, async and processes still run; the full playground may offer more.")}
-            </p>
+            <details class="embed-note" data-testid="embed-threads-off">
+                <summary>"Threads are off here (sequential, async and processes run): why?"</summary>
+                {format!("{why}.")}
+            </details>
         }),
         _ => None,
     };

@@ -173,6 +173,11 @@ test('(e) the same iframe served with COOP/COEP only: threads off, and the page 
   assert.match(w.why, /served without Document-Isolation-Policy: isolate-and-require-corp/);
   assert.match(w.why, /open it in the full playground/);
   await runsAgree(pg, WITHOUT_THREADS);
+  // The compact view an author embeds says it in one line, with the reason under it.
+  await pg.page.goto(`${frameServer.url}?${QUERY}&embed=1`);
+  const note = pg.page.locator('[data-testid=embed-threads-off]');
+  assert.match(await note.locator('summary').innerText(), /^Threads are off here/);
+  assert.match(await note.textContent(), /Threads are off here[^]*Document-Isolation-Policy/);
   await page.close();
   await blog.close();
   await frameServer.close();
