@@ -38,7 +38,8 @@ pub fn Controls() -> impl IntoView {
                             </label>
                         }
                     })
-                    .to_vec()}
+                    .into_iter()
+                    .collect::<Vec<_>>()}
             </fieldset>
             <div class="buttons">
                 <button
