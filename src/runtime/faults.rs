@@ -43,8 +43,15 @@ fn put(key: &str, value: &str) {
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        // "panicked at src/x.rs:1:2:\nmessage" on one line.
-        let message = info.to_string().replace(":\n", ": ").replace('\n', " ");
+        // "panicked at src/x.rs:1:2: message" on one line; release builds keep no locations
+        // (`-Zlocation-detail=none` in Cargo.toml: they read "<redacted>:0:0"), so there the
+        // message alone: "panicked: message".
+        let text = info.payload_as_str().unwrap_or("Box<dyn Any>");
+        let message = match info.location().filter(|l| l.line() != 0) {
+            Some(at) => format!("panicked at {at}: {text}"),
+            None => format!("panicked: {text}"),
+        }
+        .replace('\n', " ");
         if location::in_page() {
             put(PANIC_KEY, &message);
         } else if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>()

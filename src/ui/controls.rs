@@ -81,7 +81,8 @@ pub fn StrategyChoice() -> impl IntoView {
                     </label>
                 }
             })
-            .to_vec()}
+            .into_iter()
+            .collect::<Vec<_>>()}
     </fieldset>
     }
 }

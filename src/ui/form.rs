@@ -108,7 +108,7 @@ fn WorkloadField() -> impl IntoView {
                 prop:value=move || state.form.with(|f| f.get(Field::Workload).to_owned())
                 on:change=move |ev| state.form.update(|f| f.set(Field::Workload, event_target_value(&ev)))
             >
-                {Workload::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).to_vec()}
+                {Workload::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).into_iter().collect::<Vec<_>>()}
             </select>
             <FieldMessage field=Field::Workload />
         </div>

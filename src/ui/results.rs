@@ -34,7 +34,7 @@ pub fn Results() -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Strategy"</th>
-                        {COLUMNS.map(|(_, label)| view! { <th scope="col">{label}</th> }).to_vec()}
+                        {COLUMNS.map(|(_, label)| view! { <th scope="col">{label}</th> }).into_iter().collect::<Vec<_>>()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -78,7 +78,8 @@ pub fn Share() -> impl IntoView {
                             {k.label()}
                         </button>
                     })
-                    .to_vec()}
+                    .into_iter()
+                    .collect::<Vec<_>>()}
             </div>
             <p class="muted" role="status" data-testid="share-status">
                 {move || shown.with(|s| match s {
