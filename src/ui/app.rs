@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::chart_growth::GrowthChart;
-use super::chart_makespan::MakespanChart;
-use super::chart_speedup::SpeedupChart;
+use super::charts::Charts;
 use super::claims::Claims;
 use super::controls::Controls;
 use super::demos::Demos;
@@ -116,11 +114,7 @@ fn FullPage() -> impl IntoView {
         </section>
         <section class="panel wide" aria-labelledby="h-charts">
             <h2 id="h-charts">"Charts"</h2>
-            <div class="charts">
-                <MakespanChart />
-                <SpeedupChart />
-                <GrowthChart />
-            </div>
+            <Charts />
         </section>
         <section class="panel wide" aria-labelledby="h-memory">
             <h2 id="h-memory">"Memory per task"</h2>

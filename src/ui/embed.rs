@@ -5,9 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::chart_growth::GrowthChart;
-use super::chart_makespan::MakespanChart;
-use super::chart_speedup::SpeedupChart;
+use super::charts::Charts;
 use super::controls::{Controls, StrategyChoice};
 use super::environment::Environment;
 use super::form::ParamForm;
@@ -89,11 +87,7 @@ pub fn Embed() -> impl IntoView {
             </section>
             {state.view.sweeps.then(|| view! {
                 <section class="panel" aria-label="Charts">
-                    <div class="charts">
-                        <MakespanChart />
-                        <SpeedupChart />
-                        <GrowthChart />
-                    </div>
+                    <Charts />
                 </section>
             })}
             <p class="embed-foot">

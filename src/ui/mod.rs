@@ -10,6 +10,7 @@ pub mod chart_growth;
 pub mod chart_makespan;
 pub mod chart_memory;
 pub mod chart_speedup;
+pub mod charts;
 pub mod claims;
 pub mod controls;
 pub mod demo_deadlock;
