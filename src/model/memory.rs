@@ -220,6 +220,17 @@ pub enum Source {
 }
 
 impl Source {
+    /// The variant's name in lower case, for the table's `data-source` attribute.
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Measured => "measured",
+            Source::Build => "build",
+            Source::Articles => "articles",
+            Source::CPython => "cpython",
+            Source::NotRun => "notrun",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Source::Measured => "measured here",

@@ -21,7 +21,12 @@ pub fn now_ms() -> f64 {
     PERF.with(|cell| {
         let (perf, origin) = cell.get_or_init(|| {
             let perf: Performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
-                .expect("every window and worker has performance")
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "every window and worker has performance: {}",
+                        super::js_message(&e)
+                    )
+                })
                 .unchecked_into();
             let origin = perf.time_origin();
             (perf, origin)

@@ -53,7 +53,7 @@ pub fn base() -> String {
 /// When the browser refuses `history.replaceState` (for example a sandboxed iframe).
 pub fn replace_query(query: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
-    let history = window.history().map_err(|e| format!("{e:?}"))?;
+    let history = window.history().map_err(|e| super::js_message(&e))?;
     let path = window.location().pathname().unwrap_or_default();
     history
         .replace_state_with_url(
@@ -61,7 +61,7 @@ pub fn replace_query(query: &str) -> Result<(), String> {
             "",
             Some(&format!("{path}?{query}")),
         )
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| super::js_message(&e))
 }
 
 /// The element with `id`, emptied of its static fallback content, to mount into.

@@ -21,6 +21,7 @@ use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
 use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
 use crate::model::params::Jitter;
+use crate::model::record::Outcome;
 use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 
 /// Each worker thread's wasm stack: wasm-bindgen 0.2.130's `DEFAULT_THREAD_STACK_SIZE`
@@ -208,7 +209,12 @@ pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
     let run = exec::run_to_end(req, CancelToken::default()).await?;
     let finished = alloc::heap();
     if !run.is_complete() {
-        return Err(format!("the Async run ended {:?}", run.outcome));
+        let how = match &run.outcome {
+            Outcome::Done => "Done".to_string(),
+            Outcome::Cancelled => "Cancelled".to_string(),
+            Outcome::Failed(why) => format!("Failed: {why}"),
+        };
+        return Err(format!("the Async run ended {how}"));
     }
     drop(run);
     let Some((pending, true)) = sample.get() else {

@@ -48,5 +48,8 @@ pub(crate) fn js_message(e: &wasm_bindgen::JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"))
+        // Any other thrown value as JSON (not its `Debug`, which release builds leave out:
+        // `-Zfmt-debug=none` in Cargo.toml).
+        .or_else(|| js_sys::JSON::stringify(e).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "a thrown value that is neither an Error nor JSON".into())
 }

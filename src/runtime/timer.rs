@@ -204,7 +204,7 @@ fn arm_from(fresh: bool) {
                 cb.as_ref().unchecked_ref(),
                 delay,
             )
-            .expect("setTimeout");
+            .unwrap_or_else(|e| panic!("setTimeout: {}", super::js_message(&e)));
         t.armed = Some((next, handle));
     });
 }
@@ -384,7 +384,8 @@ fn post_to_loop(message: Message) {
     YIELDER.with(|y| {
         let mut y = y.borrow_mut();
         let y = y.get_or_insert_with(|| {
-            let channel = web_sys::MessageChannel::new().expect("MessageChannel");
+            let channel = web_sys::MessageChannel::new()
+                .unwrap_or_else(|e| panic!("MessageChannel: {}", super::js_message(&e)));
             let on_message = Closure::<dyn FnMut()>::new(on_message);
             channel
                 .port1()
@@ -399,7 +400,7 @@ fn post_to_loop(message: Message) {
         y.queue.push_back(message);
         y.port
             .post_message(&wasm_bindgen::JsValue::UNDEFINED)
-            .expect("postMessage");
+            .unwrap_or_else(|e| panic!("postMessage: {}", super::js_message(&e)));
     });
 }
 

@@ -315,7 +315,7 @@ fn row_html(r: &memory::Row) -> String {
         r.key,
         number("held", r.held.value(), 1),
         number("reserved", r.reserved.value(), 0),
-        format!("{:?}", r.source).to_lowercase(),
+        r.source.key(),
         escape(&r.what),
         escape(&r.held.text()),
         escape(&r.reserved.text()),

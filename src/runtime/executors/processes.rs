@@ -178,9 +178,7 @@ pub(super) fn start(
         .map_err(|e| {
             format!(
                 "the browser could create only {k} of {n} processes ({})",
-                e.dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_else(|| format!("{e:?}"))
+                crate::runtime::js_message(&e)
             )
         })?;
         state.borrow_mut().processes.push(Process {
