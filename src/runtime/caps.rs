@@ -25,15 +25,19 @@ pub fn detect() -> Capabilities {
 }
 
 /// What the loader left in `window.avtBoot` (nothing, when the app was loaded another way:
-/// the wasm-bindgen tests).
+/// the wasm-bindgen tests), and whether the page is in a frame.
 fn boot(b: &JsValue) -> Boot {
+    let framed = super::embed::framed();
     if !b.is_object() {
-        return Boot::default();
+        return Boot {
+            framed,
+            ..Boot::default()
+        };
     }
     let served = get(b, "served");
     let header = |name: &str| get(&served, name).as_string();
     Boot {
-        framed: get(b, "framed").is_truthy(),
+        framed,
         shared_memory_refused: get(b, "sharedMemory") == JsValue::FALSE,
         served: served.is_object().then(|| {
             Served::from_values(
