@@ -89,6 +89,21 @@ async function usable(pg, what, row) {
   return false;
 }
 
+/**
+ * Runs async `REPEATS` times on `pg`; the makespans of the runs that ended done, and after
+ * each of those, `after()` (to read what else the page reports of it).
+ */
+async function asyncMakespans(pg, what, after = async () => {}) {
+  const makespans = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const row = await pg.run('async');
+    if (!(await usable(pg, what, row))) continue;
+    makespans.push(row.makespan);
+    await after();
+  }
+  return makespans;
+}
+
 /** Closes a page, recording any uncaught error it raised (a measurement beside a crash is not one). */
 async function close(pg, what) {
   for (const e of pg.errors) errors.push(`${what}: page error: ${e}`);
@@ -231,19 +246,15 @@ try {
 
   await section('I/O 10,000 x 100 ms', async () => {
     const pg = await env.open(QUERY.io10k);
-    const makespans = [];
     const spawn = [];
     const wake = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const row = await pg.run('async');
-      if (!(await usable(pg, 'I/O 10k async', row))) continue;
-      makespans.push(row.makespan);
+    const makespans = await asyncMakespans(pg, 'I/O 10k async', async () => {
       // The async executor's own cost, where the page reports it.
       const s = await pg.attr('result-async-scheduler', 'data-spawn-us');
       const w = await pg.attr('result-async-scheduler', 'data-wake-us');
       if (s !== null) spawn.push(Number(s));
       if (w !== null) wake.push(Number(w));
-    }
+    });
     out.async_io_10k_makespan_ms = round(median(makespans), 1);
     out.async_spawn_us_per_task = round(median(spawn));
     out.async_us_per_wake = round(median(wake));
@@ -255,12 +266,8 @@ try {
 
   await section('I/O 10,000 x 100 ms, single-threaded build', async () => {
     const pg = await env.open(QUERY.io10k, undefined, { refuseSharedMemory: true });
-    const makespans = [];
     if ((await pg.attr('build', 'data-value')) !== 'fallback') throw new Error('the single-threaded build did not load');
-    for (let i = 0; i < REPEATS; i++) {
-      const row = await pg.run('async');
-      if (await usable(pg, 'fallback I/O 10k async', row)) makespans.push(row.makespan);
-    }
+    const makespans = await asyncMakespans(pg, 'fallback I/O 10k async');
     out.fallback_async_io_10k_makespan_ms = round(median(makespans), 1);
     await close(pg, 'fallback I/O 10k');
   });
@@ -275,11 +282,7 @@ try {
 
   await section('I/O 100,000 x 100 ms', async () => {
     const pg = await env.open(QUERY.io100k);
-    const makespans = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const row = await pg.run('async');
-      if (await usable(pg, 'I/O 100k async', row)) makespans.push(row.makespan);
-    }
+    const makespans = await asyncMakespans(pg, 'I/O 100k async');
     out.async_io_100k_makespan_ms = round(median(makespans), 1);
     await close(pg, 'I/O 100k');
   });
@@ -379,11 +382,7 @@ try {
     // A million concurrent waits in one tab; then the panel measures one task, which reads
     // the wasm memory as the run left it, and counts the run's kept records.
     const pg = await env.open(QUERY.io1m);
-    const makespans = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const row = await pg.run('async');
-      if (await usable(pg, 'I/O 1M async', row)) makespans.push(row.makespan);
-    }
+    const makespans = await asyncMakespans(pg, 'I/O 1M async');
     out.async_io_1m_makespan_ms = round(median(makespans), 1);
     out.max_concurrent_async_tasks = makespans.length > 0 ? 1_000_000 : null;
     const kept = pg.testid('memory-records');

@@ -61,6 +61,17 @@ function wasmRequests(page) {
   return { distinct: () => [...new Set(urls)] };
 }
 
+/**
+ * Runs sequential, async and processes with equal checksums, and checks that processes ran
+ * in parallel: they need no shared memory, so where threads are off they are the parallel
+ * strategy.
+ */
+async function processesInParallel(pg) {
+  const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
+  assert.equal(pro.lanes, 2);
+  assert.ok(pro.makespan * 1.3 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+}
+
 const EVERY_STRATEGY = ['sequential', 'async', 'threads', 'gil', 'executor', 'processes'];
 const WITHOUT_THREADS = ['sequential', 'async', 'processes'];
 
@@ -109,10 +120,7 @@ test('(c) no headers and no service workers: threads off, with the reason; the r
   assert.match(w.why, /served without Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
   // Playwright blocks the registration (it never settles): the loader gives up on it.
   assert.match(w.why, /service worker that adds them could not be registered/);
-  const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
-  // Processes need no shared memory: without isolation they are the parallel strategy.
-  assert.equal(pro.lanes, 2);
-  assert.ok(pro.makespan * 1.3 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+  await processesInParallel(pg);
   assert.deepEqual(pg.errors, []);
   await context.close();
   await bare.close();
@@ -129,9 +137,7 @@ test('(c2) a browser that refuses shared memory gets the single-threaded build, 
   assert.deepEqual([w.isolated, w.loaded, w.build, w.pool], [true, 'fallback', 'fallback', 'unavailable']);
   assert.match(w.why, /refuses shared WebAssembly memory/);
   assert.deepEqual(wasm.distinct(), [builds.fallback.wasm.replace('./', '/')], 'only the single-threaded build is downloaded');
-  const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
-  assert.equal(pro.lanes, 2);
-  assert.ok(pro.makespan * 1.3 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+  await processesInParallel(pg);
   // The strategies that need the pool say why instead of running.
   await pg.chooseStrategy('threads');
   assert.equal(await pg.testid('run').isDisabled(), true);
