@@ -7,7 +7,6 @@ say "native kernel bench"
 # Never let the browser suite compare with figures from an earlier (or debug) build.
 rm -f target/bench/native.json
 cargo bench --bench native
-say "release builds (trunk: threaded and single-threaded)"
 build_dist
 # The build leaves a 2-core machine busy for a while (its last processes, the page cache): the
 # first loads measured right after it read slow (time to interactive 510 ms and kernel ratio

@@ -3,6 +3,5 @@
 # loader that picks one (index.html), the service worker for hosts without headers
 # (coi-sw.js) and _headers for hosts that read it. Installs what it needs first (setup.sh).
 source "$(dirname "$0")/setup.sh"
-say "release builds (trunk: threaded and single-threaded)"
 build_dist
 say "dist/ is ready: serve it as it is (bash .ci/serve.sh serves it with its headers)"

@@ -3,7 +3,6 @@
 # http://127.0.0.1:8080 (or the port given) with the headers in www/_headers, as a static
 # host would.
 source "$(dirname "$0")/setup.sh"
-say "release builds (trunk: threaded and single-threaded)"
 build_dist
 PORT=${1:-8080}
 say "serving at http://127.0.0.1:$PORT (Ctrl-C to stop)"

@@ -60,6 +60,7 @@ wasm_env() {
 # dist/: the threaded build (Trunk.toml), then the single-threaded one beside it
 # (www/fallback/Trunk.toml); the loader in index.html downloads only the one a browser can run.
 build_dist() {
+  say "release builds (trunk: threaded and single-threaded)"
   (wasm_env && trunk build --release)
   # Without atomics: RUSTFLAGS replaces .cargo/config.toml's target rustflags (atomics, shared
   # memory), std is not rebuilt, and its own target dir keeps both builds' caches warm.

@@ -33,7 +33,6 @@ say "browser glue tests (wasm-bindgen-test, headless Chromium)"
 say "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
-say "release builds (trunk: threaded and single-threaded)"
 build_dist
 
 say "end-to-end tests (Playwright, headless Chromium)"
