@@ -85,6 +85,14 @@ fn work_on_worker(work: Work, us: u32) {
     }
 }
 
+/// Adds a sample taken under the queue's lock, so in the order the puts and gets happened.
+/// Two workers' clocks may disagree by a fraction of a ms (each adds its own `timeOrigin`), so
+/// a time is never put before the previous sample's: the order under the lock is the truth.
+fn record(samples: &mut Vec<Sample>, depth: u32) {
+    let at_ms = samples.last().map_or(f64::MIN, |s| s.at_ms).max(now_ms());
+    samples.push(Sample { at_ms, depth });
+}
+
 /// One run on two workers: a producer job and a consumer job, blocking on the queue.
 ///
 /// # Errors
@@ -103,10 +111,7 @@ pub async fn run_threads(cfg: Config) -> Result<QueueRun, String> {
             }
             g.0.push_back(i);
             let depth = g.0.len() as u32;
-            g.1.push(Sample {
-                at_ms: now_ms(),
-                depth,
-            });
+            record(&mut g.1, depth);
             s.not_empty.notify_one();
         }
         start_ms
@@ -120,10 +125,7 @@ pub async fn run_threads(cfg: Config) -> Result<QueueRun, String> {
             }
             g.0.pop_front();
             let depth = g.0.len() as u32;
-            g.1.push(Sample {
-                at_ms: now_ms(),
-                depth,
-            });
+            record(&mut g.1, depth);
             s.not_full.notify_one();
             drop(g);
             work_on_worker(cfg.work, cfg.consume_us);
