@@ -674,3 +674,81 @@ async fn the_watchdog_stops_deadlocked_threads_and_the_pool_runs_again() {
     assert!(a.locks_free);
     assert_eq!(pending_timers(), 0, "the dropped tasks left no timer");
 }
+
+#[wasm_bindgen_test]
+fn storage_keeps_reads_and_forgets_in_both_areas() {
+    use async_vs_threads::runtime::storage::{self, Area};
+    for area in [Area::Session, Area::Local] {
+        storage::put(area, "avt-test", "kept").expect("storage is offered");
+        assert_eq!(storage::get(area, "avt-test").as_deref(), Some("kept"));
+        assert_eq!(storage::take(area, "avt-test").as_deref(), Some("kept"));
+        assert_eq!(storage::get(area, "avt-test"), None, "taken");
+        storage::put(area, "avt-test", "again").unwrap();
+        storage::remove(area, "avt-test");
+        assert_eq!(storage::get(area, "avt-test"), None);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_picked_file_reads_as_its_text() {
+    use async_vs_threads::runtime::files;
+    let parts = js_sys::Array::of2(&"{\"a\":".into(), &"\"é ☃\"}".into());
+    let file = web_sys::File::new_with_str_sequence(&parts, "saved.json").unwrap();
+    assert_eq!(files::read(file).await.unwrap(), "{\"a\":\"é ☃\"}");
+}
+
+#[wasm_bindgen_test]
+fn the_replay_marks_only_the_rows_of_the_tasks_at_the_playhead() {
+    use async_vs_threads::runtime::dom;
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let table: web_sys::HtmlElement = doc.create_element("table").unwrap().dyn_into().unwrap();
+    table.set_id("marks");
+    table.set_inner_html(
+        "<tr data-task=\"0\"></tr><tr data-task=\"1\"></tr><tr data-task=\"12\"></tr>",
+    );
+    doc.body().unwrap().append_child(&table).unwrap();
+    let marked = || {
+        let rows = table.query_selector_all("tr.now").unwrap();
+        (0..rows.length())
+            .map(|i| {
+                let row: web_sys::Element = rows.item(i).unwrap().dyn_into().unwrap();
+                row.get_attribute("data-task").unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    dom::mark_rows("#marks", &[1, 12]);
+    assert_eq!(marked(), ["1", "12"]);
+    dom::mark_rows("#marks", &[0]);
+    assert_eq!(marked(), ["0"]);
+    dom::mark_rows("#marks", &[]);
+    assert!(marked().is_empty());
+    table.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_measured_run_keeps_its_probe_samples_and_exports_to_identical_records() {
+    use async_vs_threads::model::export::{self, Environment};
+    let before = now_ms();
+    let run = run(Strategy::Async, plan(Workload::Io, 50, 30, 0, 1)).await;
+    assert!(run.is_complete());
+    assert!(run.started_at_ms >= before && run.started_at_ms <= now_ms());
+    assert!(
+        !run.lag.is_empty(),
+        "the probe ticked during 30 ms of waits"
+    );
+    assert!(
+        run.lag.iter().all(|s| s.at_ms >= 0.0 && s.gap_ms > 0.0),
+        "relative to the run's start"
+    );
+    let env = Environment {
+        browser: "Chromium".into(),
+        cores: 2,
+        pool: 2,
+        isolated: true,
+        build: "threads".into(),
+    };
+    let mut text = String::new();
+    export::write_json(&env, now_ms(), &[&run], &mut |chunk| text.push_str(&chunk));
+    assert_eq!(export::decode(&text).unwrap().runs, [run]);
+}

@@ -4,8 +4,9 @@
 //! text) and the validation of those it receives (from plain data the runtime converts).
 
 use crate::model::format;
+use crate::model::json;
 use crate::model::params::{Params, Workload};
-use crate::model::record::{Outcome, RunRecord};
+use crate::model::record::RunRecord;
 
 /// The protocol's version, the `v` of every message either way.
 pub const PROTOCOL: u32 = 1;
@@ -153,39 +154,14 @@ pub fn command(data: &Data) -> Result<Command, String> {
     }
 }
 
-/// A JSON string literal.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A JSON number in ms, to the µs (`null` when not finite).
-fn json_ms(v: f64) -> String {
-    if v.is_finite() {
-        format!("{}", (v * 1000.0).round() / 1000.0)
-    } else {
-        "null".into()
-    }
-}
-
 /// A message object as JSON: its type and version, then `fields` (values already JSON).
 fn message(kind: &str, fields: &[(&str, String)]) -> String {
     let mut out = format!(
         "{{\"type\":{},\"v\":{PROTOCOL}",
-        json_string(&format!("{PREFIX}{kind}"))
+        json::string(&format!("{PREFIX}{kind}"))
     );
     for (k, v) in fields {
-        out.push_str(&format!(",{}:{v}", json_string(k)));
+        out.push_str(&format!(",{}:{v}", json::string(k)));
     }
     out.push('}');
     out
@@ -195,7 +171,10 @@ fn message(kind: &str, fields: &[(&str, String)]) -> String {
 pub fn ready_message(query: &str, build: &str) -> String {
     message(
         "ready",
-        &[("query", json_string(query)), ("build", json_string(build))],
+        &[
+            ("query", json::string(query)),
+            ("build", json::string(build)),
+        ],
     )
 }
 
@@ -219,31 +198,30 @@ pub fn result_message(
     sequential_ms: Option<f64>,
     build: &str,
 ) -> String {
-    let (outcome, error) = match &run.outcome {
-        Outcome::Done => ("done", "null".to_owned()),
-        Outcome::Cancelled => ("cancelled", "null".to_owned()),
-        Outcome::Failed(why) => ("failed", json_string(why)),
-    };
+    let error = run.failure().map_or("null".to_owned(), json::string);
     let complete = run.is_complete() && run.makespan_ms > 0.0;
     let speedup = sequential_ms
         .filter(|_| complete)
-        .map_or("null".into(), |s| json_ms(s / run.makespan_ms));
+        .map_or("null".into(), |s| json::ms(s / run.makespan_ms));
     let r = &run.responsiveness;
     message(
         "result",
         &[
-            ("query", json_string(query)),
-            ("strategy", json_string(run.strategy.key())),
-            ("outcome", json_string(outcome)),
+            ("query", json::string(query)),
+            ("strategy", json::string(run.strategy.key())),
+            ("outcome", json::string(run.outcome.key())),
             ("error", error),
             ("tasks_done", run.digest.summary.tasks_done.to_string()),
-            ("makespan_ms", json_ms(run.makespan_ms)),
-            ("theory_ms", json_ms(theory_ms)),
+            ("makespan_ms", json::ms(run.makespan_ms)),
+            ("theory_ms", json::ms(theory_ms)),
             ("speedup", speedup),
-            ("lag_p99_ms", json_ms(r.lag_p99_ms)),
-            ("longest_stall_ms", json_ms(r.longest_stall_ms)),
-            ("checksum", json_string(&format!("{:016x}", run.checksum()))),
-            ("build", json_string(build)),
+            ("lag_p99_ms", json::ms(r.lag_p99_ms)),
+            ("longest_stall_ms", json::ms(r.longest_stall_ms)),
+            (
+                "checksum",
+                json::string(&format!("{:016x}", run.checksum())),
+            ),
+            ("build", json::string(build)),
         ],
     )
 }
@@ -402,7 +380,7 @@ mod tests {
         );
         assert_eq!(
             ready_message("v=1&a=\"b\"\n", "threads"),
-            r#"{"type":"async-vs-threads:ready","v":1,"query":"v=1&a=\"b\"\u000a","build":"threads"}"#
+            r#"{"type":"async-vs-threads:ready","v":1,"query":"v=1&a=\"b\"\n","build":"threads"}"#
         );
     }
 

@@ -39,6 +39,37 @@ pub fn us(v: f64) -> String {
     }
 }
 
+/// The UTC calendar date and time of `epoch_ms` (ms since the Unix epoch): year, month, day,
+/// hour, minute.
+pub fn civil(epoch_ms: f64) -> (i64, u32, u32, u32, u32) {
+    let ms = if epoch_ms.is_finite() { epoch_ms } else { 0.0 };
+    let secs = (ms / 1000.0).floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days to a civil date (Howard Hinnant's algorithm, proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month,
+        day,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+    )
+}
+
+/// A moment for people: `2026-11-22 14:03 UTC`.
+pub fn date_time(epoch_ms: f64) -> String {
+    let (y, mo, d, h, mi) = civil(epoch_ms);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+}
+
 /// A signed relative difference: `+12%`, `−3%`.
 pub fn delta_pct(measured: f64, theory: f64) -> String {
     if theory <= 0.0 || !measured.is_finite() {
@@ -102,6 +133,15 @@ mod tests {
         assert_eq!(us(105.4), "105 µs");
         assert_eq!(us(2500.0), "2.50 ms");
         assert_eq!(us(f64::INFINITY), "–");
+    }
+
+    #[test]
+    fn moments_are_utc_dates() {
+        assert_eq!(date_time(0.0), "1970-01-01 00:00 UTC");
+        assert_eq!(date_time(951_782_400_000.0), "2000-02-29 00:00 UTC");
+        assert_eq!(date_time(1_795_000_000_000.0), "2026-11-18 11:06 UTC");
+        assert_eq!(date_time(-60_000.0), "1969-12-31 23:59 UTC");
+        assert_eq!(date_time(f64::NAN), "1970-01-01 00:00 UTC");
     }
 
     #[test]

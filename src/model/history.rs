@@ -1,5 +1,7 @@
-//! The memory bound on kept runs: which runs give up their task records so that the records
-//! of every kept run fit in [`DETAIL_BUDGET_BYTES`].
+//! The bounds on kept runs. In memory: which runs give up their task records so that the
+//! records of every kept run fit in [`DETAIL_BUDGET_BYTES`]. In this browser: the history of
+//! runs (one line each, as [`persist`](crate::model::persist) writes them) keeps the newest
+//! [`KEPT_RUNS`] within [`KEPT_BYTES`].
 //!
 //! Why a bound: a wasm instance's memory grows and never shrinks, so every byte of records the
 //! page ever held stays reserved until it reloads, and records are large: a mixed run of
@@ -9,6 +11,32 @@
 
 /// The most bytes of task records the page keeps across runs.
 pub const DETAIL_BUDGET_BYTES: usize = 64 << 20;
+
+/// The most runs the browser's history keeps; the oldest go first.
+pub const KEPT_RUNS: usize = 50;
+/// The most text the history takes in `localStorage` (about 5 MB an origin, shared).
+pub const KEPT_BYTES: usize = 256 << 10;
+
+/// The history `text` (one run a line, oldest first) with `line` added: the newest runs
+/// within [`KEPT_RUNS`] and [`KEPT_BYTES`] (the newest always).
+pub fn append(text: &str, line: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .chain(std::iter::once(line))
+        .collect();
+    let mut bytes = 0;
+    let kept = lines
+        .iter()
+        .rev()
+        .enumerate()
+        .take_while(|(i, l)| {
+            bytes += l.len() + 1;
+            *i == 0 || (*i < KEPT_RUNS && bytes <= KEPT_BYTES)
+        })
+        .count();
+    lines[lines.len() - kept..].join("\n")
+}
 
 /// Which runs to drop the details of, given each kept run's
 /// [`detail_bytes`](crate::model::record::RunRecord::detail_bytes) oldest first: their indices,
@@ -41,6 +69,31 @@ mod tests {
     use proptest::prelude::*;
 
     const MB: usize = 1 << 20;
+
+    #[test]
+    fn the_history_keeps_the_newest_runs_within_its_bounds() {
+        let mut text = String::new();
+        for i in 0..KEPT_RUNS + 5 {
+            text = append(&text, &format!("run {i}"));
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), KEPT_RUNS);
+        assert_eq!(lines[0], "run 5");
+        assert_eq!(lines[KEPT_RUNS - 1], format!("run {}", KEPT_RUNS + 4));
+        let big = "x".repeat(KEPT_BYTES / 2);
+        let text = append(&append(&append("", &big), &big), "last");
+        assert_eq!(
+            text.lines().count(),
+            2,
+            "the oldest goes when the bytes run out"
+        );
+        assert_eq!(
+            append("", &"y".repeat(KEPT_BYTES * 2)).len(),
+            KEPT_BYTES * 2,
+            "the newest stays"
+        );
+        assert_eq!(append("a\n\n b \n", "c"), "a\n b \nc");
+    }
 
     #[test]
     fn runs_within_the_budget_keep_their_records() {

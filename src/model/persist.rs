@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use crate::model::params::{Params, Strategy};
 use crate::model::record::{Digest, Lane, Outcome, RunRecord, SCHEDULERS, SchedulerCost, Startup};
-use crate::model::stats::{Responsiveness, Summary};
+use crate::model::stats::Responsiveness;
 use crate::model::url::{self, escape, pairs};
 
 /// The format's version, written as `v=`.
@@ -88,12 +88,12 @@ fn encode_run(run: &RunRecord) -> String {
         .put("pool_size", run.pool_size)
         .put("cores", run.cores)
         .put("makespan_ms", run.makespan_ms)
-        .put("hidden_ms", run.hidden_ms);
-    match &run.outcome {
-        Outcome::Done => line.put("outcome", "done"),
-        Outcome::Cancelled => line.put("outcome", "cancelled"),
-        Outcome::Failed(why) => line.put("outcome", "failed").put("why", why),
-    };
+        .put("hidden_ms", run.hidden_ms)
+        .put("at", run.started_at_ms);
+    line.put("outcome", run.outcome.key());
+    if let Some(why) = run.failure() {
+        line.put("why", why);
+    }
     let r = &run.responsiveness;
     line.put("samples", r.samples)
         .put("lag_p50_ms", r.lag_p50_ms)
@@ -113,19 +113,12 @@ fn encode_run(run: &RunRecord) -> String {
             .put("startup_memory_bytes", s.memory_bytes);
     }
     let d = &run.digest;
-    let s = &d.summary;
     let lanes: Vec<String> = d.lanes.iter().map(|l| l.key()).collect();
-    line.put("tasks_done", s.tasks_done)
-        .put("throughput_per_s", s.throughput_per_s)
-        .put("latency_p50_ms", s.latency_p50_ms)
-        .put("latency_p95_ms", s.latency_p95_ms)
-        .put("latency_max_ms", s.latency_max_ms)
-        .put("cpu_total_ms", s.cpu_total_ms)
-        .put("wait_total_ms", s.wait_total_ms)
-        .put("checksum", format!("{:016x}", d.checksum))
-        .put("lanes", lanes.join(","))
-        .put("max_overlapping_waits", d.max_overlapping_waits)
-        .put("last_first_pickup_ms", d.last_first_pickup_ms);
+    for (key, value) in Digest::FIGURES.iter().zip(d.figures()) {
+        line.put(key, value);
+    }
+    line.put("checksum", format!("{:016x}", d.checksum))
+        .put("lanes", lanes.join(","));
     line.0
 }
 
@@ -149,22 +142,14 @@ impl Fields {
 
     fn head(&self) -> Option<(Strategy, Params)> {
         let strategy = Strategy::from_key(self.text("strategy")?)?;
-        let link = url::decode(self.text("params")?);
-        // A notice means a value the link codec replaced with its default: not what ran.
-        let params = link.notices.is_empty().then(|| link.form.check().params)?;
-        Some((strategy, params))
+        Some((strategy, url::exact(self.text("params")?)?))
     }
 }
 
 fn decode_run(line: &str) -> Option<RunRecord> {
     let f = Fields::parse(line)?;
     let (strategy, params) = f.head()?;
-    let outcome = match f.text("outcome")? {
-        "done" => Outcome::Done,
-        "cancelled" => Outcome::Cancelled,
-        "failed" => Outcome::Failed(f.text("why")?.to_string()),
-        _ => return None,
-    };
+    let outcome = Outcome::from_key(f.text("outcome")?, f.text("why").map(str::to_string))?;
     // A scheduler this build does not know has no name to point at; its cost is then unknown.
     let scheduler = match f
         .text("scheduler")
@@ -191,6 +176,10 @@ fn decode_run(line: &str) -> Option<RunRecord> {
         _ => None,
     };
     let makespan_ms = f.get("makespan_ms")?;
+    let mut figures = [0.0; 9];
+    for (v, key) in figures.iter_mut().zip(Digest::FIGURES) {
+        *v = f.get(key)?;
+    }
     let checksum = f.text("checksum")?;
     if checksum.len() != 16 || !checksum.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -220,23 +209,15 @@ fn decode_run(line: &str) -> Option<RunRecord> {
         },
         scheduler,
         startup,
-        digest: Digest {
-            summary: Summary {
-                tasks_done: f.get("tasks_done")?,
-                // The summary's makespan is the run's (`Digest::of` is given it).
-                makespan_ms,
-                throughput_per_s: f.get("throughput_per_s")?,
-                latency_p50_ms: f.get("latency_p50_ms")?,
-                latency_p95_ms: f.get("latency_p95_ms")?,
-                latency_max_ms: f.get("latency_max_ms")?,
-                cpu_total_ms: f.get("cpu_total_ms")?,
-                wait_total_ms: f.get("wait_total_ms")?,
-            },
-            checksum: u64::from_str_radix(checksum, 16).ok()?,
+        // Lines written before the start time was kept have none: unknown.
+        started_at_ms: f.get("at").unwrap_or(0.0),
+        lag: Vec::new(),
+        digest: Digest::from_figures(
+            figures,
+            u64::from_str_radix(checksum, 16).ok()?,
             lanes,
-            max_overlapping_waits: f.get("max_overlapping_waits")?,
-            last_first_pickup_ms: f.get("last_first_pickup_ms")?,
-        },
+            makespan_ms,
+        ),
         tasks: Vec::new(),
         details_dropped: true,
     })
@@ -248,6 +229,7 @@ mod tests {
     use crate::model::params::arb::arb_params;
     use crate::model::params::{Jitter, Strategy as Strat, Workload};
     use crate::model::record::{RunHead, SegmentKind, TaskRecord};
+    use crate::model::stats::Summary;
     use proptest::prelude::*;
     use proptest::strategy::Strategy;
 
@@ -289,6 +271,8 @@ mod tests {
                     all_ready_ms: 57.25,
                     memory_bytes: 20_971_520.0,
                 }),
+                started_at_ms: 1_795_000_000_123.25,
+                lag: Vec::new(),
             },
             tasks,
         );
@@ -416,12 +400,12 @@ mod tests {
             any::<u16>().prop_map(Lane::Worker),
             any::<u16>().prop_map(Lane::Process)
         ];
-        let summary = (any::<usize>(), prop::array::uniform6(arb_f64()));
+        let summary = (0usize..=10_000_000, prop::array::uniform6(arb_f64()));
         let digest = (
             summary,
             any::<u64>(),
             prop::collection::vec(lane, 0..5),
-            any::<usize>(),
+            0usize..=10_000_000,
             arb_f64(),
         );
         let tasks = prop::collection::vec(
@@ -435,7 +419,7 @@ mod tests {
             (any::<u32>(), any::<u32>(), any::<u32>()),
             (arb_f64(), arb_f64(), outcome, responsiveness, scheduler),
             digest,
-            (tasks, any::<bool>(), startup),
+            (tasks, any::<bool>(), startup, arb_f64()),
         )
             .prop_map(
                 |(
@@ -443,7 +427,7 @@ mod tests {
                     (threads_used, pool_size, cores),
                     (makespan_ms, hidden_ms, outcome, responsiveness, scheduler),
                     ((tasks_done, [tp, p50, p95, max, cpu, wait]), checksum, lanes, overlap, pick),
-                    (tasks, details_dropped, startup),
+                    (tasks, details_dropped, startup, started_at_ms),
                 )| RunRecord {
                     strategy,
                     params,
@@ -456,6 +440,8 @@ mod tests {
                     responsiveness,
                     scheduler,
                     startup,
+                    started_at_ms,
+                    lag: Vec::new(),
                     digest: Digest {
                         summary: Summary {
                             tasks_done,

@@ -3,7 +3,7 @@
 //! Times are ms relative to the run's start, on the clock shared by every thread.
 
 use crate::model::params::{Params, Strategy};
-use crate::model::stats::{Responsiveness, Summary};
+use crate::model::stats::{ProbeSample, Responsiveness, Summary};
 
 /// Where a task ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -223,6 +223,27 @@ pub enum Outcome {
     Failed(String),
 }
 
+impl Outcome {
+    /// Its word in stored text and in `data-` attributes: `done`, `cancelled`, `failed`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+
+    /// The outcome [`Outcome::key`] names; a failure needs its sentence, `why`.
+    pub fn from_key(key: &str, why: Option<String>) -> Option<Self> {
+        match key {
+            "done" => Some(Outcome::Done),
+            "cancelled" => Some(Outcome::Cancelled),
+            "failed" => why.map(Outcome::Failed),
+            _ => None,
+        }
+    }
+}
+
 /// The async schedulers, for people. A closed list, so a record restored from text can point
 /// back at a `'static` name and an unknown one is recognisably unknown.
 pub const SCHEDULERS: [&str; 1] = ["a ready queue in one spawn_local task"];
@@ -274,6 +295,10 @@ pub struct RunHead {
     pub scheduler: Option<SchedulerCost>,
     /// The start-up of the run's own workers (processes).
     pub startup: Option<Startup>,
+    /// When the run started, ms since the Unix epoch (the shared clock's own origin).
+    pub started_at_ms: f64,
+    /// The event-loop probe's samples during the run, times relative to its start.
+    pub lag: Vec<ProbeSample>,
 }
 
 /// Figures projected from the task records once, when the run ends: they outlive the records
@@ -292,6 +317,56 @@ pub struct Digest {
 }
 
 impl Digest {
+    /// The names of its figures as stored runs write them (the checksum and lanes apart), in
+    /// the order of [`Digest::figures`].
+    pub const FIGURES: [&'static str; 9] = [
+        "tasks_done",
+        "throughput_per_s",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "latency_max_ms",
+        "cpu_total_ms",
+        "wait_total_ms",
+        "max_overlapping_waits",
+        "last_first_pickup_ms",
+    ];
+
+    /// Its figures, named by [`Digest::FIGURES`] (counts as numbers).
+    pub fn figures(&self) -> [f64; 9] {
+        let s = &self.summary;
+        [
+            s.tasks_done as f64,
+            s.throughput_per_s,
+            s.latency_p50_ms,
+            s.latency_p95_ms,
+            s.latency_max_ms,
+            s.cpu_total_ms,
+            s.wait_total_ms,
+            self.max_overlapping_waits as f64,
+            self.last_first_pickup_ms,
+        ]
+    }
+
+    /// The digest of [`Digest::figures`] `v`, with its checksum, lanes and run's makespan.
+    pub fn from_figures(v: [f64; 9], checksum: u64, lanes: Vec<Lane>, makespan_ms: f64) -> Self {
+        Digest {
+            summary: Summary {
+                tasks_done: v[0] as usize,
+                makespan_ms,
+                throughput_per_s: v[1],
+                latency_p50_ms: v[2],
+                latency_p95_ms: v[3],
+                latency_max_ms: v[4],
+                cpu_total_ms: v[5],
+                wait_total_ms: v[6],
+            },
+            checksum,
+            lanes,
+            max_overlapping_waits: v[7] as usize,
+            last_first_pickup_ms: v[8],
+        }
+    }
+
     /// Projects `tasks` (with the run's `makespan_ms`).
     pub fn of(tasks: &[TaskRecord], makespan_ms: f64) -> Self {
         let mut lanes: Vec<Lane> = tasks.iter().flat_map(TaskRecord::lanes).collect();
@@ -362,6 +437,11 @@ pub struct RunRecord {
     pub scheduler: Option<SchedulerCost>,
     /// The start-up of the run's own workers (processes).
     pub startup: Option<Startup>,
+    /// When the run started, ms since the Unix epoch (0: unknown).
+    pub started_at_ms: f64,
+    /// The event-loop probe's samples during the run, times relative to its start (kept with
+    /// the digest: 100 a second, small beside the records).
+    pub lag: Vec<ProbeSample>,
     /// Projections of the task records, kept when the records are dropped.
     pub digest: Digest,
     /// Finished tasks (fewer than `params.tasks` unless done; empty once dropped).
@@ -390,6 +470,8 @@ impl RunHead {
             responsiveness: Responsiveness::default(),
             scheduler: None,
             startup: None,
+            started_at_ms: 0.0,
+            lag: Vec::new(),
         }
     }
 }
@@ -434,6 +516,8 @@ impl RunRecord {
             responsiveness: head.responsiveness,
             scheduler,
             startup: head.startup,
+            started_at_ms: head.started_at_ms,
+            lag: head.lag,
             tasks,
             details_dropped: false,
         }
@@ -498,6 +582,8 @@ impl RunRecord {
             responsiveness: self.responsiveness,
             scheduler: self.scheduler,
             startup: self.startup,
+            started_at_ms: self.started_at_ms,
+            lag: self.lag.clone(),
             digest: self.digest.clone(),
             tasks: Vec::new(),
             details_dropped: true,
@@ -566,6 +652,11 @@ mod tests {
                     all_ready_ms: 45.0,
                     memory_bytes: 18_874_368.0,
                 }),
+                started_at_ms: 1.8e12,
+                lag: vec![ProbeSample {
+                    at_ms: 10.0,
+                    gap_ms: 10.5,
+                }],
             },
             tasks,
         );
@@ -616,6 +707,8 @@ mod tests {
                 us_per_wake: 2_500.0,
             }),
             startup: None,
+            started_at_ms: 0.0,
+            lag: Vec::new(),
         };
         let cost = RunRecord::new(head, tasks).scheduler.unwrap();
         assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");

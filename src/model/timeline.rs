@@ -277,6 +277,12 @@ impl View {
         self.plot.span_ms
     }
 
+    /// Where the replay's playhead at `at_ms` is: its x, within the plot.
+    pub fn playhead_x(&self, at_ms: f64) -> f64 {
+        let t = if at_ms.is_finite() { at_ms } else { 0.0 };
+        self.plot.x(t.clamp(0.0, self.plot.span_ms))
+    }
+
     /// Whether a segment of this kind is drawn. A wait holds a worker (a blocking wait) and the
     /// sequential loop (one at a time), but not the async event loop: there waits overlap and
     /// belong to the task view.
@@ -408,6 +414,16 @@ mod tests {
             &[],
             span_ms,
         )
+    }
+
+    #[test]
+    fn the_playhead_is_placed_on_the_time_axis_and_kept_on_the_plot() {
+        let v = View::lanes(Strategy::Async, vec![Lane::Main], 100.0, LABEL_W + 500.0);
+        assert_eq!(v.playhead_x(0.0), LABEL_W);
+        assert_eq!(v.playhead_x(50.0), LABEL_W + 250.0);
+        assert_eq!(v.playhead_x(1e9), LABEL_W + 500.0);
+        assert_eq!(v.playhead_x(-5.0), LABEL_W);
+        assert_eq!(v.playhead_x(f64::NAN), LABEL_W);
     }
 
     #[test]

@@ -133,6 +133,13 @@ pub fn encode(params: &Params, pool: Option<u32>) -> String {
     parts.join("&")
 }
 
+/// The parameters of a query [`encode`] wrote, exactly: `None` when the codec had to replace
+/// any value with its default (then it is not what ran), for stored runs.
+pub fn exact(query: &str) -> Option<Params> {
+    let link = decode(query);
+    link.notices.is_empty().then(|| link.form.check().params)
+}
+
 /// Decodes a query string (with or without the leading `?`).
 pub fn decode(query: &str) -> Decoded {
     let defaults = Params::default();

@@ -242,14 +242,15 @@ pub fn paint_rects(canvas: &HtmlCanvasElement, rects: &[Rect], theme: &Theme) {
 }
 
 /// Shows the timeline painted on `below` (an off-page canvas, see [`offscreen`]) on `canvas`,
-/// with what changes at every report over it: `rects` (the tasks running now) and an outline
-/// around each of `outlined` (the focused task).
+/// with what changes at every report over it: `rects` (the tasks running now), an outline
+/// around each of `outlined` (the focused task), and the replay's playhead at `playhead_x`.
 pub fn paint_over<'a>(
     canvas: &HtmlCanvasElement,
     below: &HtmlCanvasElement,
     layout: &Layout,
     rects: &[Rect],
     outlined: impl Iterator<Item = &'a Rect>,
+    playhead_x: Option<f64>,
     theme: &Theme,
 ) {
     let Some(ctx) = context(canvas, layout.width, layout.height) else {
@@ -267,6 +268,10 @@ pub fn paint_over<'a>(
     ctx.set_line_width(2.0);
     for r in outlined {
         ctx.stroke_rect(r.x, r.y, r.w.max(2.0), r.h);
+    }
+    if let Some(x) = playhead_x {
+        ctx.set_fill_style_str(&theme.ink);
+        ctx.fill_rect(x - 1.0, 0.0, 2.0, layout.height - AXIS_H);
     }
 }
 

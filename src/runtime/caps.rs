@@ -24,6 +24,13 @@ pub fn detect() -> Capabilities {
     }
 }
 
+/// The browser's user agent string (empty where it offers none).
+pub fn user_agent() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default()
+}
+
 /// What the loader left in `window.avtBoot` (nothing, when the app was loaded another way:
 /// the wasm-bindgen tests), and whether the page is in a frame.
 fn boot(b: &JsValue) -> Boot {

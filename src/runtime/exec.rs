@@ -19,6 +19,7 @@ use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::{Jitter, Params, Strategy, Workload};
 use crate::model::record::{Outcome, RunHead, RunRecord, TaskRecord};
+use crate::model::stats::ProbeSample;
 use crate::model::timeline::OpenTask;
 use crate::model::workload::Plan;
 
@@ -175,6 +176,14 @@ pub async fn run(
         responsiveness: probe::measure(shared.origin_ms, end_ms),
         scheduler: ending.scheduler.filter(|_| req.strategy.on_event_loop()),
         startup: ending.startup,
+        started_at_ms: shared.origin_ms,
+        lag: probe::lag_window(shared.origin_ms, end_ms)
+            .into_iter()
+            .map(|s| ProbeSample {
+                at_ms: s.at_ms - shared.origin_ms,
+                ..s
+            })
+            .collect(),
     })
 }
 

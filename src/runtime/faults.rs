@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::clock::now_ms;
 use super::location;
+use super::storage::{self, Area};
 use crate::model::fault::Injected;
 
 /// `sessionStorage` keys, shared with `index.html`'s error handler.
@@ -21,22 +22,13 @@ const FAULT_AT_KEY: &str = "avt-fault-at";
 const RESULTS_KEY: &str = "avt-results";
 const PENDING_KEY: &str = "avt-pending";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
 fn take(key: &str) -> Option<String> {
-    let s = storage()?;
-    let v = s.get_item(key).ok()??;
-    let _ = s.remove_item(key);
-    Some(v)
+    storage::take(Area::Session, key)
 }
 
 /// Keeps `value` under `key` for a reload (best effort: storage may be disabled or full).
 fn put(key: &str, value: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
-    }
+    let _ = storage::put(Area::Session, key, value);
 }
 
 /// Installs the panic hook (once, for every thread: the hook is shared memory).
@@ -105,18 +97,14 @@ pub fn save_results(encoded: &str) {
 
 /// The runs saved before the reload.
 pub fn saved_results() -> Option<String> {
-    storage()?.get_item(RESULTS_KEY).ok()?
+    storage::get(Area::Session, RESULTS_KEY)
 }
 
 /// Notes the run in progress (encoded), or clears it with `None`.
 pub fn save_pending(encoded: Option<&str>) {
     match encoded {
         Some(v) => put(PENDING_KEY, v),
-        None => {
-            if let Some(s) = storage() {
-                let _ = s.remove_item(PENDING_KEY);
-            }
-        }
+        None => storage::remove(Area::Session, PENDING_KEY),
     }
 }
 

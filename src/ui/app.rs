@@ -8,7 +8,10 @@ use super::controls::Controls;
 use super::demos::Demos;
 use super::embed::{self, Embed};
 use super::environment::Environment;
+use super::files::Files;
 use super::form::ParamForm;
+use super::history::History;
+use super::imported::Imported;
 use super::insights::Insights;
 use super::memory::MemoryPanel;
 use super::meter::Meter;
@@ -44,6 +47,7 @@ pub fn App() -> impl IntoView {
     );
     provide_context(state);
     state.recover_from_fault();
+    state.load_history();
 
     // The URL always holds the experiment as it would run (valid fields; defaults elsewhere).
     // The test-only `fault` key is dropped here, so a reload never injects it again; so is
@@ -100,13 +104,21 @@ fn FullPage() -> impl IntoView {
         </div>
         <section class="panel wide" aria-labelledby="h-timeline">
             <h2 id="h-timeline">"Timeline"</h2>
+            <Imported />
             <Timeline />
         </section>
         <section class="panel wide" aria-labelledby="h-results">
             <h2 id="h-results">"Results"</h2>
+            <Imported />
             <Results />
             <h3 class="sub">"Findings"</h3>
             <Insights />
+        </section>
+        <section class="panel wide" aria-labelledby="h-keep">
+            <h2 id="h-keep">"Keep and compare runs"</h2>
+            <Files />
+            <h3 class="sub">"History"</h3>
+            <History />
         </section>
         <section class="panel wide" aria-labelledby="h-share">
             <h2 id="h-share">"Share or embed this experiment"</h2>

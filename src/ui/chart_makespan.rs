@@ -18,7 +18,7 @@ pub fn MakespanChart() -> impl IntoView {
         if runs.is_empty() {
             return view! { <p class="muted empty">"Press Run all to compare every strategy on one workload."</p> }.into_any();
         }
-        let rows: Vec<(String, f64, f64)> = runs
+        let rows: Vec<(String, f64, f64, Option<String>)> = runs
             .iter()
             .map(|r| {
                 let theory = expected(
@@ -30,17 +30,22 @@ pub fn MakespanChart() -> impl IntoView {
                     r.cores,
                 )
                 .makespan_ms;
-                (r.strategy.label().to_string(), r.makespan_ms, theory)
+                (
+                    r.strategy.label().to_string(),
+                    r.makespan_ms,
+                    theory,
+                    state.vs_baseline(r),
+                )
             })
             .collect();
         let lo = rows
             .iter()
-            .flat_map(|(_, m, t)| [*m, *t])
+            .flat_map(|(_, m, t, _)| [*m, *t])
             .filter(|v| *v > 0.0)
             .fold(f64::MAX, f64::min);
         let hi = rows
             .iter()
-            .flat_map(|(_, m, t)| [*m, *t])
+            .flat_map(|(_, m, t, _)| [*m, *t])
             .fold(0.0, f64::max);
         let x = x_scale(lo.min(hi).max(0.01), hi.max(0.02), true);
         let band = (H - BOTTOM - TOP) / rows.len() as f64;
@@ -48,7 +53,7 @@ pub fn MakespanChart() -> impl IntoView {
         let bars = rows
             .into_iter()
             .enumerate()
-            .map(|(i, (label, m, t))| {
+            .map(|(i, (label, m, t, vs))| {
                 let y0 = TOP + band * i as f64 + band * 0.25;
                 let h = band * 0.5;
                 let (x0, xm, xt) = (LEFT, x.px(m.max(x.lo)), x.px(t.max(x.lo)));
@@ -56,7 +61,7 @@ pub fn MakespanChart() -> impl IntoView {
                     <g class=format!("bar s{i}")>
                         <rect x=x0 y=y0 width=(xm - x0).max(1.0) height=h></rect>
                         <line class="theory" x1=xt y1=y0 - 4.0 x2=xt y2=y0 + h + 4.0></line>
-                        <text x=x0 + 4.0 y=y0 - 3.0>{format!("{label}: {} (theory {})", format::ms(m), format::ms(t))}</text>
+                        <text x=x0 + 4.0 y=y0 - 3.0>{format!("{label}: {} (theory {}){}", format::ms(m), format::ms(t), vs.map_or(String::new(), |d| format!(" · {d} vs baseline")))}</text>
                     </g>
                 }
             })

@@ -7,7 +7,7 @@ use crate::model::format;
 use crate::model::params::Strategy;
 use std::sync::Arc;
 
-use crate::model::record::{Lane, Outcome, RunRecord};
+use crate::model::record::{Lane, RunRecord};
 
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
@@ -24,7 +24,15 @@ pub fn Results() -> impl IntoView {
             .zip(runs)
             .map(|(s, run)| {
                 let theory = state.theory(*s);
-                row(*s, theory.makespan_ms, theory.explanation, run, sequential)
+                let vs = run.as_ref().and_then(|r| state.vs_baseline(r));
+                row(
+                    *s,
+                    theory.makespan_ms,
+                    theory.explanation,
+                    run,
+                    sequential,
+                    vs,
+                )
             })
             .collect_view()
     };
@@ -78,6 +86,7 @@ fn row(
     explanation: String,
     run: Option<Arc<RunRecord>>,
     sequential_ms: Option<f64>,
+    vs_baseline: Option<String>,
 ) -> impl IntoView {
     let k = s.key();
     let id = move |name: &str| format!("result-{k}-{name}");
@@ -126,11 +135,7 @@ fn row(
     } else {
         (run.lanes().len(), "main thread".into())
     };
-    let state = match &run.outcome {
-        Outcome::Done => "done",
-        Outcome::Cancelled => "cancelled",
-        Outcome::Failed(_) => "failed",
-    };
+    let state = run.outcome.key();
     let makespan_text = if complete {
         format::ms(run.makespan_ms)
     } else {
@@ -165,6 +170,7 @@ fn row(
             {head}
             <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms.to_string()>
                 {makespan_text}
+                {vs_baseline.map(|d| view! { <span class="vs" data-testid=id("vs-baseline")>{format!(" · {d} vs baseline")}</span> })}
                 {disturbed}
                 {scheduler}
                 {startup}

@@ -176,6 +176,8 @@ impl AppState {
         let base = self
             .checked
             .with_untracked(|c| c.is_valid().then_some(c.params))?;
+        // A run is of this browser: an imported file's runs make way for its own.
+        self.show_own_runs();
         let cancel = CancelToken::default();
         self.cancel.set_value(Some(cancel.clone()));
         self.run_error.set(None);
@@ -207,6 +209,7 @@ impl AppState {
         let strategy = params.strategy;
         let pool_size = self.pool.with_untracked(PoolView::workers);
         if live {
+            self.playhead.set(None);
             // Live runs are of the form's parameters, whose theory is already computed.
             let theory_ms = self.theory(strategy).makespan_ms;
             self.live.set_value(LiveRun {
@@ -345,6 +348,7 @@ impl AppState {
             let runs: Vec<&RunRecord> = v.iter().map(|r| r.as_ref()).collect();
             faults::save_results(&persist::encode_runs(&runs));
         });
+        self.remember(&record);
         super::embed::post_result(self, &record);
     }
 

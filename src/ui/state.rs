@@ -143,6 +143,9 @@ pub struct SweepPoint {
     pub makespan_ms: f64,
 }
 
+/// This browser's results and its last Run all, kept aside while an imported file is shown.
+pub(super) type OwnRuns = (Vec<Arc<RunRecord>>, Vec<Arc<RunRecord>>);
+
 /// Everything components share. `Copy`: signals are handles.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -184,6 +187,17 @@ pub struct AppState {
     pub speedup_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
     /// Cost-growth sweep results (and the workload they were measured on).
     pub growth_points: RwSignal<(Option<Params>, Vec<SweepPoint>)>,
+    /// Runs measured in this browser, this visit and earlier ones, oldest first, without
+    /// their task records: kept in `localStorage`, bounded by `model::history`.
+    pub history: RwSignal<Vec<Arc<RunRecord>>>,
+    /// The history run other runs are compared with, if one is pinned.
+    pub baseline: RwSignal<Option<Arc<RunRecord>>>,
+    /// What the page shows instead of this browser's runs: an imported file's label.
+    pub imported: RwSignal<Option<String>>,
+    /// This browser's results and last Run all while an imported file is shown.
+    pub(super) stashed: StoredValue<Option<OwnRuns>>,
+    /// The replay's playhead on the timeline's run, ms from its start (`None`: no replay).
+    pub playhead: RwSignal<Option<f64>>,
     pub(super) cancel: StoredValue<Option<CancelToken>>,
     /// A test-only fault for the next run it applies to (URL `fault`).
     inject: StoredValue<Option<Injected>>,
@@ -237,6 +251,11 @@ impl AppState {
             measuring: RwSignal::new(None),
             speedup_points: RwSignal::new((None, Vec::new())),
             growth_points: RwSignal::new((None, Vec::new())),
+            history: RwSignal::new(Vec::new()),
+            baseline: RwSignal::new(None),
+            imported: RwSignal::new(None),
+            stashed: StoredValue::new(None),
+            playhead: RwSignal::new(None),
             cancel: StoredValue::new(None),
             inject: StoredValue::new(inject),
             warming: StoredValue::new(false),
@@ -376,6 +395,8 @@ impl AppState {
                     responsiveness: Responsiveness::default(),
                     scheduler: None,
                     startup: None,
+                    started_at_ms: clock::now_ms(),
+                    lag: Vec::new(),
                 },
                 Vec::new(),
             )));

@@ -10,6 +10,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+use super::replay::Replay;
 use super::state::{AppState, LiveRun};
 use super::timeline_density::TaskDensity;
 use crate::model::format;
@@ -96,6 +97,7 @@ impl Painted {
         live: &LiveRun,
         open: &[OpenTask],
         focus: Option<u32>,
+        playhead: Option<f64>,
     ) {
         let Some(below) = self.below.take().or_else(canvas::offscreen) else {
             return;
@@ -141,6 +143,7 @@ impl Painted {
             self.outlined
                 .iter()
                 .chain(running.iter().filter(|r| Some(r.task) == focus)),
+            playhead.map(|t| view.playhead_x(t)),
             &theme,
         );
         self.below = Some(below);
@@ -174,6 +177,7 @@ pub fn Timeline() -> impl IntoView {
         state.live_version.track();
         resized.track();
         let focus = focused.get();
+        let playhead = state.playhead.get();
         let Some(lc) = lane_canvas.get() else { return };
         let tc = task_canvas.get();
         let width = canvas::css_width(&lc);
@@ -192,12 +196,12 @@ pub fn Timeline() -> impl IntoView {
                     lane_names.set(names);
                 }
                 let view = View::lanes(strategy, lanes, p.span_ms(live), width);
-                p.paint(&lc, view, live, &open, focus);
+                p.paint(&lc, view, live, &open, focus, playhead);
             });
             tasks_painted.update_value(|p| match &tc {
                 Some(tc) => {
                     if let Some(view) = View::tasks(live.tasks, p.span_ms(live), width) {
-                        p.paint(tc, view, live, &open, focus);
+                        p.paint(tc, view, live, &open, focus, playhead);
                     }
                 }
                 // A canvas mounted later starts blank.
@@ -289,6 +293,9 @@ pub fn Timeline() -> impl IntoView {
                 on:keydown=keys
             ></canvas>
             <p class="detail" aria-live="polite" data-testid="timeline-detail">{move || detail.get()}</p>
+            <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.finished.as_ref().is_some_and(|r| !r.tasks.is_empty())) }>
+                <Replay />
+            </Show>
             <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize <= timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (one row each)"</h3>
                 <canvas
@@ -382,7 +389,7 @@ fn DataTable() -> impl IntoView {
                                 .flatten()
                                 .take(TABLE_MAX)
                                 .map(|r| view! {
-                                    <tr>
+                                    <tr data-task=r.task>
                                         <td>{r.lane.to_string()}</td>
                                         <td>{r.task}</td>
                                         <td>{format::ms(r.start_ms)}</td>

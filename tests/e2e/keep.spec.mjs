@@ -1,0 +1,208 @@
+// Keeping runs: export (JSON, CSV, Chrome trace) downloads, import shows a file without
+// running anything, the history survives a reload and compares with a pinned baseline, and
+// the replay's playhead moves and marks the matching data-table row.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start } from './playground.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env.stop();
+});
+
+const SMALL = 'pool=2&workload=mixed&tasks=6&rounds=2&io_ms=20&cpu_ms=10&threads=2';
+
+/** Clicks export button `id` and returns the download's file name and text. */
+async function download(pg, id) {
+  const [file] = await Promise.all([pg.page.waitForEvent('download'), pg.testid(id).click()]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+}
+
+/** Splits CSV text (RFC 4180) into rows of fields. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else if (c !== '\r') field += c;
+  }
+  return rows;
+}
+
+test('export: JSON with every record, CSV that parses back, a trace Perfetto reads', async () => {
+  const pg = await env.open(SMALL);
+  await pg.runDone('threads');
+  const json = await download(pg, 'export-json');
+  assert.match(json.name, /^async-vs-threads-threads-\d{8}-\d{4}\.json$/);
+  const doc = JSON.parse(json.text);
+  assert.equal(doc.format, 'async-vs-threads/runs');
+  assert.equal(doc.v, 1);
+  assert.equal(doc.environment.build, 'threads');
+  assert.equal(doc.environment.isolated, true);
+  assert.match(doc.environment.browser, /^Chromium \d+$/);
+  assert.equal(doc.runs.length, 1);
+  const run = doc.runs[0];
+  assert.equal(run.strategy, 'threads');
+  assert.equal(run.tasks.length, 6);
+  assert.ok(run.lag.length > 0, 'the probe samples are kept');
+  const row = await pg.result('threads');
+  assert.equal(run.digest.checksum, row.checksum);
+  assert.equal(run.makespan_ms, row.makespan);
+
+  const csv = await download(pg, 'export-csv');
+  const rows = parseCsv(csv.text);
+  assert.deepEqual(rows[0], ['run', 'strategy', 'experiment', 'task', 'task_lane', 'segment', 'lane', 'kind', 'start_ms', 'end_ms', 'duration_ms']);
+  const segments = run.tasks.reduce((n, t) => n + t.segments.length, 0);
+  assert.equal(rows.length, 1 + segments);
+  for (const r of rows.slice(1)) {
+    assert.equal(r.length, 11);
+    assert.ok(Number(r[9]) >= Number(r[8]) && ['cpu', 'wait', 'lock'].includes(r[7]), r.join(','));
+  }
+
+  const trace = await download(pg, 'export-trace');
+  assert.match(trace.name, /\.trace\.json$/);
+  const events = JSON.parse(trace.text).traceEvents;
+  assert.ok(events.length > 0);
+  for (const e of events) {
+    for (const k of ['ph', 'ts', 'pid', 'tid']) assert.ok(k in e, `${k} missing in ${JSON.stringify(e)}`);
+    if (e.ph === 'X') assert.ok(typeof e.dur === 'number' && e.dur >= 0, JSON.stringify(e));
+  }
+  const names = events.filter((e) => e.ph === 'M' && e.name === 'thread_name');
+  for (const e of events.filter((e) => e.ph !== 'M')) {
+    assert.ok(names.some((n) => n.pid === e.pid && n.tid === e.tid), `unnamed lane ${e.pid}/${e.tid}`);
+  }
+  assert.ok(names.some((n) => n.args.name === 'worker 0'));
+  assert.ok(events.some((e) => e.ph === 'C' && e.name === 'event-loop lag'));
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('import: a saved Run all shows its timeline, results, chart and findings, runs nothing; bad files are refused', async () => {
+  const pg = await env.open(SMALL);
+  await pg.runAll();
+  await pg.testid('export-scope').selectOption('all');
+  const json = await download(pg, 'export-json');
+  const doc = JSON.parse(json.text);
+  assert.equal(doc.runs.length, (await pg.strategies()).length);
+  const measured = Object.fromEntries(await Promise.all(doc.runs.map(async (r) => [r.strategy, await pg.result(r.strategy)])));
+  await pg.page.close();
+
+  const dir = await mkdtemp(join(tmpdir(), 'avt-'));
+  const saved = join(dir, json.name);
+  await writeFile(saved, json.text);
+  // Another page, with other parameters: the file brings its own.
+  const other = await env.open('pool=2&workload=io&tasks=3&io_ms=5');
+  await other.testid('import-file').setInputFiles(saved);
+  await other.page.waitForSelector('[data-testid=imported]');
+  const mark = await other.testid('imported').first().textContent();
+  assert.match(mark, /imported: \d{4}-\d\d-\d\d \d\d:\d\d UTC, Chromium \d+/);
+  assert.match(await other.testid('files-status').textContent(), /nothing was run/);
+  for (const r of doc.runs) {
+    const row = await other.result(r.strategy);
+    assert.equal(row.state, 'done', r.strategy);
+    assert.equal(row.checksum, measured[r.strategy].checksum, r.strategy);
+    assert.equal(row.makespan, measured[r.strategy].makespan, r.strategy);
+  }
+  assert.equal(await other.attr('timeline', 'data-records'), '6');
+  assert.ok(await other.page.locator('[data-testid=chart-makespan] svg').count() > 0, 'the makespan chart');
+  assert.ok(await other.page.locator('[data-testid=insights] li').count() > 0, 'findings');
+  assert.equal(await other.attr('history', 'data-testid'), null, 'an import adds nothing to the history');
+  assert.equal(await other.attr('controls', 'data-state'), 'idle');
+
+  const bad = [
+    ['garbage.json', 'not json at all', /not a JSON export/],
+    ['other.json', '{"format":"something-else","v":1}', /not an Async vs Threads export/],
+    ['newer.json', '{"format":"async-vs-threads/runs","v":7,"runs":[]}', /version 7, newer/],
+    ['edited.json', json.text.replace('"strategy":"sequential"', '"strategy":"fibres"'), /run \d+: an unknown strategy/],
+  ];
+  for (const [name, text, why] of bad) {
+    const path = join(dir, name);
+    await writeFile(path, text);
+    await other.testid('import-file').setInputFiles(path);
+    await other.page.waitForFunction((n) => document.querySelector('[data-testid=files-status]').textContent.startsWith(n), name);
+    assert.match(await other.testid('files-status').textContent(), why, name);
+  }
+  // Still showing the good file; back to this browser's (no) runs.
+  await other.testid('imported-back').first().click();
+  assert.equal(await other.page.locator('[data-testid=imported]').count(), 0);
+  assert.equal((await other.result('async')).state, 'none');
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
+});
+
+test('history: kept across a reload, a pinned baseline compares, Clear empties it', async () => {
+  const pg = await env.open('pool=2&workload=io&tasks=20&io_ms=30');
+  await pg.runDone('sequential');
+  await pg.runDone('async');
+  await pg.page.reload();
+  await pg.waitReady();
+  const rows = pg.page.locator('[data-testid=history-row]');
+  assert.equal(await rows.count(), 2);
+  assert.equal(await rows.nth(0).getAttribute('data-strategy'), 'async', 'newest first');
+  // Pin the sequential run: the async run is much faster than it.
+  await rows.nth(1).locator('[data-testid=history-pin]').click();
+  assert.equal(await rows.nth(1).getAttribute('data-pinned'), 'true');
+  assert.match(await rows.nth(0).locator('[data-testid=history-change]').textContent(), /^−\d+%$/);
+  await pg.runDone('async');
+  assert.match(await pg.testid('result-async-vs-baseline').textContent(), /−\d+% vs baseline/);
+  await pg.page.reload();
+  await pg.waitReady();
+  assert.equal(await rows.count(), 3);
+  assert.equal(await rows.nth(2).getAttribute('data-pinned'), 'true', 'the baseline survives a reload');
+  await pg.testid('history-clear').click();
+  assert.equal(await rows.count(), 0);
+  await pg.page.reload();
+  await pg.waitReady();
+  assert.equal(await rows.count(), 0, 'cleared for good');
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('replay: scrubbing moves the playhead and marks the task that holds the lane', async () => {
+  // Four computations of 40 ms one after another on the main thread.
+  const pg = await env.open('pool=2&workload=cpu&tasks=4&cpu_ms=40');
+  await pg.runDone('sequential');
+  await pg.testid('timeline-table-toggle').click();
+  const canvas = () => pg.page.$eval('[data-testid=timeline-lanes]', (c) => c.toDataURL());
+  const before = await canvas();
+  const slider = pg.testid('replay-slider');
+  await slider.focus();
+  await pg.page.keyboard.press('Home');
+  // Ten Page Ups: half the run, in the middle of a computation (or, rarely, in one of the
+  // short yields between its slices: then a step or two further).
+  for (let i = 0; i < 10; i++) await pg.page.keyboard.press('PageUp');
+  let holders = await pg.attr('replay-state', 'data-holders');
+  for (let i = 0; i < 5 && !holders; i++) {
+    await pg.page.keyboard.press('ArrowRight');
+    holders = await pg.attr('replay-state', 'data-holders');
+  }
+  const time = await pg.testid('replay-time').textContent();
+  assert.match(time, /^\d+(\.\d+)? ms of /);
+  assert.notEqual(await canvas(), before, 'the playhead is painted');
+  assert.match(holders, /^[0-3]$/);
+  assert.match(await pg.testid('replay-state').textContent(), new RegExp(`main: task ${holders} computing`));
+  const marked = await pg.page.$$eval('[data-testid=timeline-table] tr.now', (rows) => rows.map((r) => r.dataset.task));
+  assert.deepEqual(marked, [holders]);
+  await pg.page.keyboard.press('ArrowRight');
+  assert.notEqual(await pg.testid('replay-time').textContent(), time, 'an arrow key steps');
+  // Playing at 1× reaches the end.
+  await pg.testid('replay-speed').selectOption('1');
+  await pg.testid('replay-play').click();
+  await pg.page.waitForFunction(() => document.querySelector('[data-testid=replay-play]').textContent === 'Replay', null, { timeout: 10_000 });
+  assert.match(await pg.testid('replay-state').textContent(), /4 done/);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
