@@ -7,6 +7,10 @@ say "native kernel bench"
 # Never let the browser suite compare with figures from an earlier (or debug) build.
 rm -f target/bench/native.json
 cargo bench --bench native
+say "fuzzing links, messages and files (1,000,000 inputs)"
+rm -f target/bench/fuzz.json
+mkdir -p target/bench
+cargo run --profile fuzz --example fuzz -- 1000000 > target/bench/fuzz.json
 build_dist
 # The build leaves a 2-core machine busy for a while (its last processes, the page cache): the
 # first loads measured right after it read slow (time to interactive 510 ms and kernel ratio

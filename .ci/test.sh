@@ -13,6 +13,9 @@ cargo clippy --all-targets -- -D warnings
 say "native tests (the pure model)"
 cargo test --all-targets
 
+say "fuzzing links, messages and files (a short run; the bench runs 1,000,000)"
+cargo run --example fuzz -- 30000
+
 say "clippy (wasm)"
 (wasm_env && CLIPPY_CONF_DIR="$ROOT/.ci/clippy-wasm" cargo clippy --target wasm32-unknown-unknown --lib --bins --test web -- -D warnings)
 

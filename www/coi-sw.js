@@ -1,5 +1,5 @@
-// Cross-origin isolation for hosts that cannot send headers (GitHub Pages). index.html's
-// loader registers this service worker when a top-level page is not isolated and reloads once;
+// Cross-origin isolation for hosts that cannot send headers (GitHub Pages). The page's
+// loader (boot.js) registers this service worker when a top-level page is not isolated and reloads once;
 // from then on every same-origin response reaches the page with the headers www/_headers
 // lists (Document-Isolation-Policy aside: a service worker does not isolate a frame), so the
 // page is cross-origin isolated and threads run.

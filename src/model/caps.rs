@@ -11,7 +11,7 @@ pub struct Capabilities {
     pub atomics_build: bool,
     /// `navigator.hardwareConcurrency` (logical cores), at least 1.
     pub cores: u32,
-    /// What the loader in `index.html` found before it chose a build.
+    /// What the loader (`www/boot.js`) found before it chose a build.
     pub boot: Boot,
 }
 

@@ -39,6 +39,16 @@ pub fn us(v: f64) -> String {
     }
 }
 
+/// Text a person typed or a link carried, as a message quotes it: at most 40 chars, cut with
+/// an ellipsis (a 1 MB value makes a sentence, not a page).
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
+    }
+}
+
 /// The UTC calendar date and time of `epoch_ms` (ms since the Unix epoch): year, month, day,
 /// hour, minute.
 pub fn civil(epoch_ms: f64) -> (i64, u32, u32, u32, u32) {
@@ -133,6 +143,13 @@ mod tests {
         assert_eq!(us(105.4), "105 µs");
         assert_eq!(us(2500.0), "2.50 ms");
         assert_eq!(us(f64::INFINITY), "–");
+    }
+
+    #[test]
+    fn quoted_text_is_clipped() {
+        assert_eq!(clip("short"), "short");
+        assert_eq!(clip(&"é".repeat(40)), "é".repeat(40));
+        assert_eq!(clip(&"é".repeat(41)), "é".repeat(40) + "…");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::model::format;
+
 /// Most I/O-bound tasks in one run.
 pub const TASKS_MAX_IO: u64 = 1_000_000;
 /// Most CPU-bound or mixed tasks in one run.
@@ -343,12 +345,19 @@ pub enum Value {
 pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
     let t = text.trim();
     match field {
-        Field::Workload => Workload::from_key(t)
-            .map(Value::Workload)
-            .ok_or_else(|| format!("unknown workload “{t}”: choose io, cpu or mixed")),
+        Field::Workload => Workload::from_key(t).map(Value::Workload).ok_or_else(|| {
+            format!(
+                "unknown workload “{}”: choose io, cpu or mixed",
+                format::clip(t)
+            )
+        }),
         Field::Strategy => Strategy::from_key(t).map(Value::Strategy).ok_or_else(|| {
             let keys: Vec<&str> = Strategy::ALL.iter().map(|s| s.key()).collect();
-            format!("unknown strategy “{t}”: choose {}", keys.join(", "))
+            format!(
+                "unknown strategy “{}”: choose {}",
+                format::clip(t),
+                keys.join(", ")
+            )
         }),
         Field::Jitter => parse_jitter(t).map(Value::Jitter),
         _ => {
@@ -384,7 +393,7 @@ pub fn parse_number(t: &str) -> Result<f64, String> {
     let cleaned: String = t.chars().filter(|c| *c != '_' && *c != ',').collect();
     match cleaned.parse::<f64>() {
         Ok(n) if n.is_finite() => Ok(n),
-        _ => Err(format!("“{t}” is not a number")),
+        _ => Err(format!("“{}” is not a number", format::clip(t))),
     }
 }
 
@@ -396,11 +405,16 @@ fn parse_jitter(t: &str) -> Result<Jitter, String> {
             let pct = t
                 .strip_prefix("uniform:")
                 .or_else(|| t.strip_prefix("uniform"))
-                .ok_or_else(|| format!("unknown jitter “{t}”: choose none, uniform:PCT or tail"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "unknown jitter “{}”: choose none, uniform:PCT or tail",
+                        format::clip(t)
+                    )
+                })?;
             let pct: u64 = pct
                 .trim()
                 .parse()
-                .map_err(|_| format!("“{pct}” is not a whole percentage"))?;
+                .map_err(|_| format!("“{}” is not a whole percentage", format::clip(pct)))?;
             if pct > JITTER_PCT_MAX {
                 return Err(format!("uniform jitter must be 0% to {JITTER_PCT_MAX}%"));
             }

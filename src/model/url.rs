@@ -4,6 +4,7 @@
 //! versions still open); a bad value falls back to its default and produces a notice the page
 //! shows. Compatibility rules for older spellings live in `alias`.
 
+use crate::model::format;
 use crate::model::params::{Field, FormText, Params, THREADS_MAX, parse_field};
 
 /// The codec's version, written as `v=`.
@@ -74,7 +75,8 @@ impl View {
                 "light" => self.theme = Some(Theme::Light),
                 "dark" => self.theme = Some(Theme::Dark),
                 other => notices.push(format!(
-                    "theme={other} is neither light nor dark; following the page's colour scheme."
+                    "theme={} is neither light nor dark; following the page's colour scheme.",
+                    format::clip(other)
                 )),
             },
             _ => return false,
@@ -89,7 +91,10 @@ fn flag(key: &str, value: &str, notices: &mut Vec<String>) -> bool {
         "" | "1" | "true" => true,
         "0" | "false" => false,
         other => {
-            notices.push(format!("{key}={other} is not 1 or 0; read as {key}=0."));
+            notices.push(format!(
+                "{key}={} is not 1 or 0; read as {key}=0.",
+                format::clip(other)
+            ));
             false
         }
     }
@@ -157,7 +162,7 @@ pub fn decode(query: &str) -> Decoded {
                 Ok(v) => notices.push(format!(
                     "This link was made by a newer version (v={v}); settings this version does not know were ignored."
                 )),
-                Err(_) => notices.push(format!("The link's version “{value}” is not a number; read it as v={VERSION}.")),
+                Err(_) => notices.push(format!("The link's version “{}” is not a number; read it as v={VERSION}.", format::clip(&value))),
             }
             continue;
         }
@@ -165,7 +170,8 @@ pub fn decode(query: &str) -> Decoded {
             match value.trim().parse::<u32>() {
                 Ok(n) if (1..=THREADS_MAX as u32).contains(&n) => pool = Some(n),
                 _ => notices.push(format!(
-                    "pool={value} is not a pool size from 1 to {THREADS_MAX}; using this device's core count."
+                    "pool={} is not a pool size from 1 to {THREADS_MAX}; using this device's core count.",
+                    format::clip(&value)
                 )),
             }
             continue;
@@ -176,8 +182,9 @@ pub fn decode(query: &str) -> Decoded {
         match parse_field(field, &value) {
             Ok(_) => form.set(field, value.trim()),
             Err(message) => notices.push(format!(
-                "{}={value}: {message}; using the default, {}.",
+                "{}={}: {message}; using the default, {}.",
                 field.key(),
+                format::clip(&value),
                 defaults.text(field)
             )),
         }
@@ -191,7 +198,7 @@ pub fn decode(query: &str) -> Decoded {
 }
 
 /// The unescaped `key=value` pairs of a query, in order (a pair without `=` has an empty value).
-pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+pub fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
     query.split('&').filter(|p| !p.is_empty()).map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         (unescape(key), unescape(value))
@@ -199,7 +206,7 @@ pub(crate) fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ 
 }
 
 /// Percent-encodes what a query value must not contain raw.
-pub(crate) fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -243,6 +250,25 @@ mod tests {
     use crate::model::params::Jitter;
     use crate::model::params::arb::arb_params;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_huge_value_makes_a_sentence_not_a_page() {
+        let big = "9".repeat(1 << 20);
+        for q in [
+            format!("tasks={big}"),
+            format!("jitter=uniform:{big}"),
+            format!("workload=x{big}"),
+            format!("pool={big}"),
+            format!("theme={big}"),
+            format!("embed={big}"),
+            format!("v=x{big}"),
+        ] {
+            let d = decode(&q);
+            assert_eq!(d.notices.len(), 1, "{}", &q[..20]);
+            assert!(d.notices[0].chars().count() < 200, "{}", d.notices[0]);
+            assert!(d.notices[0].contains("…"), "{}", d.notices[0]);
+        }
+    }
 
     #[test]
     fn an_empty_query_gives_the_defaults_silently() {

@@ -1,5 +1,5 @@
 //! Detects what this browser offers (cross-origin isolation, shared memory, cores), and what
-//! the loader in `index.html` found before it chose this build (`window.avtBoot`).
+//! the loader (`www/boot.js`) found before it chose this build (`window.avtBoot`).
 
 use wasm_bindgen::JsValue;
 

@@ -3,7 +3,7 @@
 //! Builds abort on panic, so a panic kills the thread it happens on. In a worker, the panic
 //! hook posts the message to the page at once (the trap that follows reaches the page through
 //! `pool.js` too), and the run ends as failed. On the main thread the wasm instance cannot go
-//! on: the hook leaves the message in `sessionStorage`, and `index.html`'s error handler,
+//! on: the hook leaves the message in `sessionStorage`, and the page's error handler (`www/boot.js`),
 //! which sees the trap, reloads the page with the same experiment. The new page reads the
 //! fault back, says what happened, and restores the results this module saved after every
 //! run. The reload happens at most once in 15 s, so a fault at start-up cannot loop.
@@ -15,7 +15,7 @@ use super::location;
 use super::storage::{self, Area};
 use crate::model::fault::Injected;
 
-/// `sessionStorage` keys, shared with `index.html`'s error handler.
+/// `sessionStorage` keys, shared with the page's error handler (`www/boot.js`).
 const PANIC_KEY: &str = "avt-panic";
 const FAULT_KEY: &str = "avt-fault";
 const FAULT_AT_KEY: &str = "avt-fault-at";
@@ -72,7 +72,7 @@ pub fn strike(inject: Option<Injected>) {
     }
 }
 
-/// Tells `index.html` that the app is running, so an uncaught error from now on is a fault
+/// Tells the page's error handler (`www/boot.js`) that the app is running, so an uncaught error from now on is a fault
 /// to recover from by reloading, not a failed boot.
 pub fn mark_mounted() {
     if let Some(w) = web_sys::window() {

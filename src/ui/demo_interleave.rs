@@ -96,7 +96,7 @@ fn trace_view(model: &'static str, runs: Vec<Vec<Step>>) -> AnyView {
             role="img"
             data-testid=format!("interleave-{model}-trace")
             data-order=order
-            style=format!("--cols: {}", last.len().max(1))
+            style:--cols=last.len().max(1).to_string()
             aria-label=describe(&last)
         >
             {TASKS.iter().enumerate().map(|(task, name)| view! {
