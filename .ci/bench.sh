@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The benchmark: builds the release page and the native kernel bench, runs a fixed suite in
-# headless Chromium, and writes (and prints) target/bench/latest.json. Exits non-zero when a
+# The benchmark: the native kernel bench, the fuzzer, the release page and its 1,000-run soak,
+# then a fixed suite in headless Chromium; writes (and prints) target/bench/latest.json. Exits non-zero when a
 # measurement could not be trusted (see tests/e2e/bench.mjs); targets are only reported.
 source "$(dirname "$0")/setup.sh"
 say "native kernel bench"
@@ -12,6 +12,9 @@ rm -f target/bench/fuzz.json
 mkdir -p target/bench
 cargo run --profile fuzz --example fuzz -- 1000000 > target/bench/fuzz.json
 build_dist
+say "soak: 1,000 runs in one page"
+rm -f target/bench/soak.json
+node tests/e2e/soak.mjs 1000 > target/bench/soak.json
 # The build leaves a 2-core machine busy for a while (its last processes, the page cache): the
 # first loads measured right after it read slow (time to interactive 510 ms and kernel ratio
 # 0.815, against 355 ms and 0.869 from the same build 20 s later).

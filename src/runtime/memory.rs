@@ -36,11 +36,14 @@ const HOLD_MS: f64 = 50.0;
 
 /// The wasm memory's size in bytes: committed, and it never shrinks.
 pub fn wasm_memory_bytes() -> u64 {
-    wasm_bindgen::memory()
+    // A SharedArrayBuffer in the threaded build, an ArrayBuffer in the other: read whichever.
+    let buffer = wasm_bindgen::memory()
         .unchecked_into::<js_sys::WebAssembly::Memory>()
-        .buffer()
-        .unchecked_into::<js_sys::SharedArrayBuffer>()
-        .byte_length() as u64
+        .buffer();
+    js_sys::Reflect::get(&buffer, &"byteLength".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0) as u64
 }
 
 /// The heap, the wasm memory and the clock at one moment.

@@ -20,6 +20,7 @@ pub mod blocking;
 pub mod canvas;
 pub mod caps;
 pub mod clock;
+pub mod counters;
 pub mod demos;
 pub mod dom;
 pub mod embed;

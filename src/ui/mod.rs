@@ -51,6 +51,7 @@ pub fn mount() {
     crate::runtime::faults::install_panic_hook();
     crate::runtime::probe::start();
     crate::runtime::visibility::start();
+    crate::runtime::counters::install();
     match crate::runtime::location::host_element(HOST_ID) {
         Some(el) => leptos::mount::mount_to(el, app::App).forget(),
         None => leptos::mount::mount_to_body(app::App),

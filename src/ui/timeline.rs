@@ -293,9 +293,7 @@ pub fn Timeline() -> impl IntoView {
                 on:keydown=keys
             ></canvas>
             <p class="detail" aria-live="polite" data-testid="timeline-detail">{move || detail.get()}</p>
-            <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.finished.as_ref().is_some_and(|r| !r.tasks.is_empty())) }>
-                <Replay />
-            </Show>
+            <Replay />
             <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize <= timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (one row each)"</h3>
                 <canvas

@@ -19,6 +19,8 @@ const LOADS = 5;
 const TARGETS = [
   { key: 'fuzz_inputs', op: '>=', value: 1_000_000 },
   { key: 'fuzz_panics', op: '<=', value: 0 },
+  { key: 'soak_runs', op: '>=', value: 1000 },
+  { key: 'soak_memory_growth_pct', op: '<=', value: 5 },
   { key: 'async_io_10k_makespan_ms', op: '<=', value: 105 },
   { key: 'async_io_100k_makespan_ms', op: '<=', value: 150 },
   { key: 'main_lag_p99_10k_timeline_ms', op: '<=', value: 20 },
@@ -409,6 +411,14 @@ try {
     out.fuzz_inputs = fuzz.fuzz_inputs;
     out.fuzz_panics = fuzz.fuzz_panics;
     out.fuzz_unreported = fuzz.fuzz_unreported;
+  });
+
+  await section('soak', async () => {
+    // tests/e2e/soak.mjs, run by .ci/bench.sh: 1,000 runs in one page.
+    const soak = JSON.parse(await readFile('target/bench/soak.json', 'utf8'));
+    for (const k of ['soak_runs', 'soak_memory_growth_pct', 'soak_heap_growth_pct', 'soak_failed_runs', 'soak_pending_timers', 'soak_workers', 'soak_listeners']) {
+      out[k] = soak[k];
+    }
   });
 
   await section('wasm size', async () => {
