@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, clippy (host and wasm), native model tests, browser glue
-# tests (wasm-bindgen-test in headless Chromium), docs, and end-to-end Playwright tests
-# against the release build served with its real headers.
+# tests (wasm-bindgen-test in headless Chromium, then Firefox), docs, and end-to-end
+# Playwright tests against the release build served with its real headers.
 source "$(dirname "$0")/setup.sh"
 
 say "cargo fmt --check"
@@ -25,6 +25,16 @@ say "browser glue tests (wasm-bindgen-test, headless Chromium)"
   wasm_env
   export CHROMEDRIVER=/usr/bin/chromedriver
   export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver.json"
+  export WASM_BINDGEN_TEST_TIMEOUT=120
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  cargo test --target wasm32-unknown-unknown --test web
+)
+
+say "browser glue tests (wasm-bindgen-test, headless Firefox)"
+(
+  wasm_env
+  export GECKODRIVER="$TOOLS/bin/geckodriver"
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver-firefox.json"
   export WASM_BINDGEN_TEST_TIMEOUT=120
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
   cargo test --target wasm32-unknown-unknown --test web
