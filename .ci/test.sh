@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, clippy (host and wasm), native model tests, browser glue
-# tests (wasm-bindgen-test in headless Chromium, then Firefox), docs, and end-to-end
-# Playwright tests against the release build served with its real headers.
+# tests (wasm-bindgen-test in headless Chromium, then Firefox), docs, end-to-end Playwright
+# tests against the release build served with its real headers, and a smoke test of that
+# build in Firefox and WebKitGTK (through WebDriver).
 source "$(dirname "$0")/setup.sh"
 
 say "cargo fmt --check"
@@ -47,3 +48,6 @@ build_dist
 
 say "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs
+
+say "engine smoke tests (Firefox and WebKitGTK through WebDriver)"
+node tests/engines/smoke.mjs
