@@ -2,7 +2,7 @@
 // (Debian's firefox-esr through geckodriver, headless) and WebKitGTK (Debian's MiniBrowser
 // through WebKitWebDriver, under xvfb-run). Playwright drives only its own builds of these
 // engines, which cannot be downloaded here; WebDriver drives the browsers Debian ships.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -44,9 +44,12 @@ export const ENGINES = {
     name: 'WebKitGTK',
     // MiniBrowser needs a display: xvfb-run starts a virtual one (-a: a free number) for the
     // driver, and the browser the driver launches inherits it.
+    // `wrapper`: the driver is xvfb-run's child, and is the one to stop, so that xvfb-run
+    // cleans up after it (stops Xvfb, removes its temporary folder).
     driver: () => ({
       command: 'xvfb-run',
       args: (port) => ['-a', '-s', '-screen 0 1280x1024x24', 'WebKitWebDriver', `--port=${port}`],
+      wrapper: true,
       needs: ['/usr/bin/xvfb-run', '/usr/bin/WebKitWebDriver', MINIBROWSER],
     }),
     capabilities: () => ({
@@ -74,6 +77,18 @@ async function freePort() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The process ids whose parent is `pid`. */
+function childrenOf(pid) {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
 
 /** One WebDriver request; throws with the driver's error and message. */
 async function request(base, method, path, body) {
@@ -110,10 +125,28 @@ export async function launch(engine, { log = () => {} } = {}) {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4_000)));
   let exited = null;
-  child.on('exit', (code, signal) => (exited = signal ?? code));
-  const kill = () => {
+  const ended = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = signal ?? code;
+      resolve();
+    }),
+  );
+  // Stops the driver (a wrapper's children), waits up to 5 s for the spawned process to end,
+  // then kills whatever is left of its process group.
+  const kill = async () => {
+    if (exited === null) {
+      const pids = driver.wrapper ? childrenOf(child.pid) : [child.pid];
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {}
+      }
+      let timer;
+      await Promise.race([ended, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
+    }
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid, 'SIGKILL');
     } catch {}
   };
   const base = `http://127.0.0.1:${port}`;
@@ -130,12 +163,12 @@ export async function launch(engine, { log = () => {} } = {}) {
     }
     const created = await request(base, 'POST', '/session', { capabilities: { alwaysMatch: spec.capabilities() } });
     log(`${spec.name}: ${created.capabilities.browserName} ${created.capabilities.browserVersion}`);
-    return new Session(base, created.sessionId, created.capabilities, () => {
-      kill();
+    return new Session(base, created.sessionId, created.capabilities, async () => {
+      await kill();
       return stderr;
     });
   } catch (e) {
-    kill();
+    await kill();
     throw e;
   }
 }
@@ -207,7 +240,7 @@ export class Session {
     await this.cmd('POST', '/frame', { id: null });
   }
 
-  /** Ends the session (closing the browser), then the driver. */
+  /** Ends the session (closing the browser), then the driver; the driver's stderr. */
   async quit() {
     try {
       await this.cmd('DELETE', '');
