@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The benchmark: builds the release page and the native kernel bench, runs a fixed suite in
-# headless Chromium, and writes (and prints) target/bench/latest.json. Exits non-zero when a
-# measurement could not be trusted (see tests/e2e/bench.mjs); targets are only reported.
+# The benchmark: builds the release page and the native kernel bench, measures async I/O in
+# Firefox and WebKitGTK (engines.json), runs a fixed suite in headless Chromium, and writes
+# (and prints) target/bench/latest.json. Exits non-zero when a measurement could not be
+# trusted (see tests/e2e/bench.mjs); targets are only reported.
 source "$(dirname "$0")/setup.sh"
 say "native kernel bench"
 # Never let the browser suite compare with figures from an earlier (or debug) build.
-rm -f target/bench/native.json
+rm -f target/bench/native.json target/bench/engines.json
 cargo bench --bench native
 build_dist
 # The build leaves a 2-core machine busy for a while (its last processes, the page cache): the
@@ -13,5 +14,9 @@ build_dist
 # 0.815, against 355 ms and 0.869 from the same build 20 s later).
 say "settling for ${BENCH_SETTLE_S:=20} s after the build"
 sleep "$BENCH_SETTLE_S"
+say "other engines: async, 10,000 waits of 100 ms in Firefox and WebKitGTK"
+# Its errors are in engines.json, and the browser suite reports them with its own.
+node tests/engines/smoke.mjs --bench --out target/bench/engines.json >/dev/null \
+  || say "the other engines' bench had errors (target/bench/engines.json)"
 say "browser suite"
 node tests/e2e/bench.mjs
