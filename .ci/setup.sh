@@ -55,8 +55,8 @@ if [ ${#packages[@]} -gt 0 ]; then
     exit 1
   fi
 fi
-# geckodriver (Firefox's WebDriver) is not in Debian: built from crates.io like Trunk (3.5
-# minutes on 2 busy cores).
+# geckodriver (Firefox's WebDriver) is not in Debian: built from crates.io like Trunk (1.8
+# minutes on 2 cores with the pinned nightly; 3.5 beside another build).
 if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION\b"; then
   say "installing geckodriver $GECKODRIVER_VERSION into $TOOLS"
   cargo install --locked --root "$TOOLS" "geckodriver@$GECKODRIVER_VERSION"
