@@ -44,7 +44,7 @@ packages=()
 { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || packages+=(chromium chromium-driver)
 [ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
 { [ -x /usr/bin/WebKitWebDriver ] && [ -x "$MINIBROWSER" ]; } || packages+=(webkit2gtk-driver)
-[ -x /usr/bin/xvfb-run ] || packages+=(xvfb)
+{ [ -x /usr/bin/xvfb-run ] && [ -x /usr/bin/xauth ]; } || packages+=(xvfb xauth) # xvfb-run needs xauth
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "installing ${packages[*]}"
