@@ -8,6 +8,7 @@ cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130 # must equal the `wasm-bindgen` pin in Cargo.toml
+GECKODRIVER_VERSION=0.37.1
 TOOLS=${AVT_TOOLS:-$HOME/.cache/async-vs-threads/tools}
 export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -32,16 +33,33 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   cargo install --root "$TOOLS" "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
 fi
 
-# Chromium and its driver from Debian, for the browser tests.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+# Browsers and their WebDriver servers from Debian, in one apt-get: Chromium and ChromeDriver
+# (the wasm tests, Playwright); the other engines, driven through WebDriver
+# (tests/engines/smoke.mjs; the wasm tests run in Firefox too): Firefox ESR, WebKitGTK's
+# WebKitWebDriver (its browser is MiniBrowser, from libwebkit2gtk-4.1-0) and Xvfb for it.
+# Measured on a fresh 2-core machine, the package lists already fetched (2 s): firefox-esr
+# 20 s, webkit2gtk-driver 27 s, xvfb 4 s.
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+packages=()
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || packages+=(chromium chromium-driver)
+[ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
+{ [ -x /usr/bin/WebKitWebDriver ] && [ -x "$MINIBROWSER" ]; } || packages+=(webkit2gtk-driver)
+{ [ -x /usr/bin/xvfb-run ] && [ -x /usr/bin/xauth ]; } || packages+=(xvfb xauth) # xvfb-run needs xauth
+if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    say "installing chromium and chromium-driver"
+    say "installing ${packages[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
-    echo "Chromium is needed for the browser tests: sudo apt-get install chromium chromium-driver" >&2
+    echo "The browser tests need Debian packages: sudo apt-get install ${packages[*]}" >&2
     exit 1
   fi
+fi
+# geckodriver (Firefox's WebDriver) is not in Debian: built from crates.io like Trunk (1.8
+# minutes on 2 cores with the pinned nightly; 3.5 beside another build).
+if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION\b"; then
+  say "installing geckodriver $GECKODRIVER_VERSION into $TOOLS"
+  cargo install --locked --root "$TOOLS" "geckodriver@$GECKODRIVER_VERSION"
 fi
 
 # wasm-opt (binaryen) for Trunk, Playwright for the end-to-end tests.

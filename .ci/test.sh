@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, clippy (host and wasm), native model tests, browser glue
-# tests (wasm-bindgen-test in headless Chromium), docs, and end-to-end Playwright tests
-# against the release build served with its real headers.
+# tests (wasm-bindgen-test in headless Chromium, then Firefox), docs, end-to-end Playwright
+# tests against the release build served with its real headers, and a smoke test of that
+# build in Firefox and WebKitGTK (through WebDriver).
 source "$(dirname "$0")/setup.sh"
 
 say "cargo fmt --check"
@@ -33,6 +34,16 @@ say "browser glue tests (wasm-bindgen-test, headless Chromium)"
   cargo test --target wasm32-unknown-unknown --test web
 )
 
+say "browser glue tests (wasm-bindgen-test, headless Firefox)"
+(
+  wasm_env
+  export GECKODRIVER="$TOOLS/bin/geckodriver"
+  export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/tests/webdriver-firefox.json"
+  export WASM_BINDGEN_TEST_TIMEOUT=120
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  cargo test --target wasm32-unknown-unknown --test web
+)
+
 say "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
@@ -40,3 +51,6 @@ build_dist
 
 say "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs
+
+say "engine smoke tests (Firefox and WebKitGTK through WebDriver)"
+node tests/engines/smoke.mjs

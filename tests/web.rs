@@ -1,5 +1,6 @@
-//! Browser glue, tested in headless Chromium (wasm-bindgen-test; the runner's server sends
-//! COOP/COEP, so the page is cross-origin isolated and the worker pool can start).
+//! Browser glue, tested in headless Chromium and in headless Firefox (wasm-bindgen-test; the
+//! runner's server sends COOP/COEP, so the page is cross-origin isolated and the worker pool
+//! can start; `.ci/test.sh` runs it in each).
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;

@@ -89,6 +89,13 @@ impl ServiceWorker {
 const COOP: &str = "Cross-Origin-Opener-Policy: same-origin";
 const COEP: &str = "Cross-Origin-Embedder-Policy: require-corp";
 const DIP: &str = "Document-Isolation-Policy: isolate-and-require-corp";
+/// An isolated page without `SharedArrayBuffer`: isolation is not enough in this browser.
+const NO_SHARED_ARRAY_BUFFER: &str = "this browser offers no SharedArrayBuffer, even to a cross-origin isolated page (WebKitGTK and WPE WebKit have none yet)";
+const BROWSER_WITH_IT: &str =
+    "for threads, open it in a browser that has it (Chromium, Firefox, Safari)";
+/// What the single-threaded build still offers.
+const FALLBACK_LOADED: &str =
+    "single-threaded build of the page loaded: sequential, async and processes run here";
 
 impl Capabilities {
     /// The build this page runs: `"threads"` (wasm atomics, shared memory) or `"fallback"`
@@ -103,20 +110,43 @@ impl Capabilities {
 
     /// Why threads cannot run here and what to do about it, or `None` when they can.
     pub fn threads_unavailable(&self) -> Option<String> {
-        let boot = &self.boot;
         if !self.atomics_build {
-            Some(if boot.shared_memory_refused {
-                "this browser refuses shared WebAssembly memory, so the single-threaded build of the page loaded: sequential, async and processes run here; for threads, open it in a browser that shares memory with workers (Chromium, Firefox)".into()
-            } else {
-                "this build of the page has no shared-memory threads (it was compiled without wasm atomics)".into()
-            })
+            Some(self.single_threaded())
         } else if !self.cross_origin_isolated {
             Some(self.not_isolated())
         } else if !self.shared_array_buffer {
-            Some("this browser does not offer SharedArrayBuffer, which Web Worker threads need to share memory".into())
+            // WebKitGTK 2.50: isolated, a shared WebAssembly.Memory can be made (so this build
+            // loaded and runs), but no SharedArrayBuffer, so the memory cannot reach a worker.
+            Some(format!(
+                "{NO_SHARED_ARRAY_BUFFER}, and Web Worker threads need it to share the WebAssembly memory: sequential, async and processes run here; {BROWSER_WITH_IT}"
+            ))
         } else {
             None
         }
+    }
+
+    /// Why the single-threaded build loaded: what the loader found (a shared
+    /// `WebAssembly.Memory` refused) together with what the browser offers, since the remedy
+    /// differs: isolation where the page lacks it, another browser where isolation is not
+    /// enough.
+    fn single_threaded(&self) -> String {
+        if !self.boot.shared_memory_refused {
+            return "this build of the page has no shared-memory threads (it was compiled without wasm atomics)".into();
+        }
+        if !self.cross_origin_isolated {
+            return format!(
+                "this browser refuses shared WebAssembly memory to this page, so the {FALLBACK_LOADED}; for threads: {}",
+                self.not_isolated()
+            );
+        }
+        if !self.shared_array_buffer {
+            return format!(
+                "{NO_SHARED_ARRAY_BUFFER}, so it cannot share WebAssembly memory with workers and the {FALLBACK_LOADED}; {BROWSER_WITH_IT}"
+            );
+        }
+        format!(
+            "this browser refuses shared WebAssembly memory, so the {FALLBACK_LOADED}; for threads, open it in a browser that shares memory with workers (Chromium, Firefox)"
+        )
     }
 
     /// Why the page is not cross-origin isolated, and what to do.
@@ -352,5 +382,83 @@ mod tests {
         let why = fallback.threads_unavailable().unwrap();
         assert!(why.contains("refuses shared WebAssembly memory"), "{why}");
         assert!(why.contains("processes run here"), "{why}");
+    }
+
+    #[test]
+    fn an_isolated_page_without_shared_array_buffer_runs_all_but_threads() {
+        // WebKitGTK 2.50: crossOriginIsolated is true and a shared WebAssembly.Memory can be
+        // made, so the threaded build loads; SharedArrayBuffer is absent, so no worker can
+        // share that memory, and no header would change it.
+        let why = Capabilities {
+            shared_array_buffer: false,
+            ..caps()
+        }
+        .threads_unavailable()
+        .unwrap();
+        assert!(
+            why.contains("no SharedArrayBuffer, even to a cross-origin isolated page"),
+            "{why}"
+        );
+        assert!(why.contains("processes run here"), "{why}");
+        assert!(why.contains("open it in a browser that has it"), "{why}");
+        assert!(!why.contains("served"), "no header is missing: {why}");
+    }
+
+    fn fallback(cross_origin_isolated: bool, shared_array_buffer: bool, framed: bool) -> String {
+        Capabilities {
+            cross_origin_isolated,
+            shared_array_buffer,
+            atomics_build: false,
+            boot: Boot {
+                framed,
+                shared_memory_refused: true,
+                served: Some(Served {
+                    coop: true,
+                    coep: true,
+                    dip: true,
+                }),
+                ..Boot::default()
+            },
+            ..caps()
+        }
+        .threads_unavailable()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_fallback_page_without_shared_array_buffer_is_told_isolation_is_not_enough() {
+        // Isolated, no SharedArrayBuffer, and a shared WebAssembly.Memory refused too: the
+        // fallback loads, and headers would not help.
+        let why = fallback(true, false, false);
+        assert!(
+            why.contains("no SharedArrayBuffer, even to a cross-origin isolated page"),
+            "{why}"
+        );
+        assert!(why.contains("single-threaded build"), "{why}");
+        assert!(why.contains("processes run here"), "{why}");
+        assert!(why.contains("open it in a browser that has it"), "{why}");
+        assert!(!why.contains("served"), "no header is missing: {why}");
+    }
+
+    #[test]
+    fn a_page_refused_shared_memory_without_isolation_is_told_why_it_is_not_isolated() {
+        let top = fallback(false, false, false);
+        assert!(
+            top.contains("refuses shared WebAssembly memory to this page"),
+            "{top}"
+        );
+        assert!(top.contains("single-threaded build"), "{top}");
+        assert!(top.contains("did not isolate it"), "{top}");
+        // In a frame, the reason names the header that isolates one (where a browser has it).
+        let framed = fallback(false, false, true);
+        assert!(framed.contains("single-threaded build"), "{framed}");
+        assert!(
+            framed.contains("embedded in a page that is not cross-origin isolated"),
+            "{framed}"
+        );
+        assert!(
+            framed.contains("Document-Isolation-Policy is Chromium's"),
+            "{framed}"
+        );
     }
 }

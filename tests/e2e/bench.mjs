@@ -396,6 +396,21 @@ try {
     await close(pg, 'I/O 1M');
   });
 
+  await section('other engines', async () => {
+    // Firefox and WebKitGTK, driven through WebDriver by tests/engines/smoke.mjs --bench
+    // (run by .ci/bench.sh before this suite): the same async experiment as
+    // async_io_10k_makespan_ms, medians of its runs on one page per engine.
+    const engines = JSON.parse(await readFile('target/bench/engines.json', 'utf8'));
+    for (const engine of ['firefox', 'webkit']) {
+      const key = `${engine}_async_io_10k_makespan_ms`;
+      out[key] = engines[key] ?? null;
+      if (out[key] === null && !engines.errors?.length) notes[key] = `engines.json has no ${key}`;
+    }
+    // Which browser, build and whether threads were on: the figures depend on them.
+    out.other_engines = engines.engines;
+    for (const e of engines.errors ?? []) errors.push(`other engines: ${e}`);
+  });
+
   await section('native', async () => {
     const native = JSON.parse(await readFile('target/bench/native.json', 'utf8'));
     out.native_units_per_ms = native.native_units_per_ms;
