@@ -28,9 +28,12 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Starts the (page-global) pool for every test that needs it, again after a fault.
+/// Starts the (page-global) pool for every test that needs it, again after a fault. The
+/// panic hook is installed once: a test that fails panics on the main thread, which stays
+/// "panicking" (panics abort), and setting a hook then would fail every later test too.
 async fn pool() {
-    faults::install_panic_hook();
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(faults::install_panic_hook);
     if threads::pool_size().is_none() {
         threads::start_pool(2, None)
             .await
@@ -117,12 +120,23 @@ async fn a_worker_and_the_main_thread_read_the_same_clock_within_1_ms() {
     while latest.load(Ordering::Acquire) == 0 {
         yield_now().await;
     }
+    // Readings come in windows of 2,000 (well under a millisecond). On a busy machine (2 cores,
+    // the browser's own threads besides) the OS can preempt the worker for a whole window, so
+    // windows repeat, a turn of the event loop apart, until a reading is within 1 ms or 500 ms
+    // have passed; every reading counts towards `ahead`.
     let (mut ahead, mut behind) = (f64::MIN, f64::MAX);
-    for _ in 0..2_000 {
-        let worker = f64::from_bits(latest.load(Ordering::Acquire));
-        let main = now_ms();
-        ahead = ahead.max(worker - main);
-        behind = behind.min(main - worker);
+    let give_up = now_ms() + 500.0;
+    loop {
+        for _ in 0..2_000 {
+            let worker = f64::from_bits(latest.load(Ordering::Acquire));
+            let main = now_ms();
+            ahead = ahead.max(worker - main);
+            behind = behind.min(main - worker);
+        }
+        if behind < 1.0 || now_ms() > give_up {
+            break;
+        }
+        yield_now().await;
     }
     stop.store(true, Ordering::Release);
     assert!(
