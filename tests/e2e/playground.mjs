@@ -17,7 +17,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * An init script for a browser that refuses shared wasm memory (as WebKit does): a shared
+ * An init script for a browser that refuses shared wasm memory (none tested here does:
+ * WebKitGTK makes one, it only lacks SharedArrayBuffer, see README "Browsers"): a shared
  * `WebAssembly.Memory` throws, so the page's loader must choose the single-threaded build.
  */
 export function refuseSharedWasmMemory() {
