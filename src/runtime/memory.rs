@@ -330,11 +330,18 @@ impl IdleWorker {
         let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
         let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e))?;
         let idle = IdleWorker { worker, url };
-        let echoed = Promise::new(&mut |resolve, _| idle.worker.set_onmessage(Some(&resolve)));
+        // A worker that cannot load (a policy that forbids it, say) errors instead of echoing:
+        // the measurement then says why rather than waiting for ever.
+        let echoed = Promise::new(&mut |resolve, reject| {
+            idle.worker.set_onmessage(Some(&resolve));
+            idle.worker.set_onerror(Some(&reject));
+        });
         idle.worker
             .post_message(&JsValue::NULL)
             .map_err(|e| js_message(&e))?;
-        JsFuture::from(echoed).await.map_err(|e| js_message(&e))?;
+        JsFuture::from(echoed)
+            .await
+            .map_err(|_| "an idle worker could not start".to_string())?;
         Ok(idle)
     }
 }
@@ -342,6 +349,7 @@ impl IdleWorker {
 impl Drop for IdleWorker {
     fn drop(&mut self) {
         self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
         let _ = web_sys::Url::revoke_object_url(&self.url);
     }

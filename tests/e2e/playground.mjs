@@ -57,6 +57,35 @@ export async function start() {
  * could not finish (a task panicked, the pool died) is "failed", and the page says why in
  * `[data-testid=run-error]`.
  */
+/**
+ * Page-side (serialised into the page by Playwright here and by WebDriver in
+ * tests/engines/smoke.mjs): arms `window.__avtRunEnded`, a promise that settles when the run
+ * about to be started ends. A MutationObserver on the controls costs the page nothing until
+ * they change: polling the DOM would take the main thread during the very run being measured.
+ * A click that starts nothing within `noStartMs` (the page refused the run) resolves it, or
+ * rejects it with `rejectNoStart`; a run longer than `timeout` rejects it.
+ */
+export function armRunEnded({ timeout, noStartMs, rejectNoStart = false }) {
+  const controls = document.querySelector('[data-testid=controls]');
+  window.__avtRunEnded = new Promise((resolve, reject) => {
+    let started = false;
+    const finish = (error) => {
+      observer.disconnect();
+      clearTimeout(noStart);
+      clearTimeout(limit);
+      error ? reject(error) : resolve();
+    };
+    const observer = new MutationObserver((changes) => {
+      const left = changes.some((c) => c.oldValue === 'running');
+      started ||= left || controls.dataset.state === 'running';
+      if (left && controls.dataset.state === 'idle') finish();
+    });
+    observer.observe(controls, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+    const noStart = setTimeout(() => started || finish(rejectNoStart ? new Error('the click started no run') : undefined), noStartMs);
+    const limit = setTimeout(() => finish(new Error(`the run did not end within ${timeout} ms`)), timeout);
+  });
+}
+
 export const ROW_STATES = Object.freeze(['none', 'done', 'cancelled', 'failed']);
 
 export class Playground {
@@ -118,32 +147,11 @@ export class Playground {
   }
 
   /**
-   * Clicks `button` (a real click) and waits for the run it starts to end. The wait is a
-   * MutationObserver armed before the click, which costs the page nothing until the controls
-   * change: polling the DOM would take the main thread during the very run being measured.
+   * Clicks `button` (a real click) and waits for the run it starts to end ([armRunEnded],
+   * armed before the click).
    */
   async clickAndWaitRun(button, timeout = 120_000) {
-    await this.page.evaluate((timeout) => {
-      const controls = document.querySelector('[data-testid=controls]');
-      window.__avtRunEnded = new Promise((resolve, reject) => {
-        let started = false;
-        const finish = (error) => {
-          observer.disconnect();
-          clearTimeout(noStart);
-          clearTimeout(limit);
-          error ? reject(error) : resolve();
-        };
-        const observer = new MutationObserver((changes) => {
-          const left = changes.some((c) => c.oldValue === 'running');
-          started ||= left || controls.dataset.state === 'running';
-          if (left && controls.dataset.state === 'idle') finish();
-        });
-        observer.observe(controls, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
-        // A click that starts nothing (the page refused the run) ends the wait too.
-        const noStart = setTimeout(() => started || finish(), 5_000);
-        const limit = setTimeout(() => finish(new Error(`the run did not end within ${timeout} ms`)), timeout);
-      });
-    }, timeout);
+    await this.page.evaluate(armRunEnded, { timeout, noStartMs: 5_000 });
     await this.testid(button).click();
     await this.page.evaluate(() => window.__avtRunEnded);
   }

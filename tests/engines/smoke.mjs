@@ -20,6 +20,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { armRunEnded } from '../e2e/playground.mjs';
 import { serve, serveBlog } from '../e2e/serve.mjs';
 import { ENGINES, launch } from './webdriver.mjs';
 
@@ -123,30 +124,11 @@ function checkBoot(f, where) {
   if (expected === 'fallback') assert.match(f.why, /single-threaded build/, where);
 }
 
-/** Clicks `button` and waits for the run it starts to end (a MutationObserver armed first). */
+/** Clicks `button` and waits for the run it starts to end (`armRunEnded`, armed first). */
 async function clickAndWaitRun(s, button, timeout = 180_000) {
-  await s.eval((timeout) => {
-    const controls = document.querySelector('[data-testid=controls]');
-    window.__smokeRunEnded = new Promise((resolve, reject) => {
-      let started = false;
-      const finish = (error) => {
-        observer.disconnect();
-        clearTimeout(noStart);
-        clearTimeout(limit);
-        error ? reject(error) : resolve();
-      };
-      const observer = new MutationObserver((changes) => {
-        const left = changes.some((c) => c.oldValue === 'running');
-        started ||= left || controls.dataset.state === 'running';
-        if (left && controls.dataset.state === 'idle') finish();
-      });
-      observer.observe(controls, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
-      const noStart = setTimeout(() => started || finish(new Error('the click started no run')), 10_000);
-      const limit = setTimeout(() => finish(new Error(`the run did not end within ${timeout} ms`)), timeout);
-    });
-  }, timeout);
+  await s.eval(armRunEnded, { timeout, noStartMs: 10_000, rejectNoStart: true });
   await s.click(`[data-testid="${button}"]`);
-  await s.evalAsync(() => window.__smokeRunEnded);
+  await s.evalAsync(() => window.__avtRunEnded);
 }
 
 /** Each strategy's row: state, checksum, lanes used, makespan, and the reason it cannot run. */
