@@ -45,11 +45,16 @@ impl AppState {
         let text = storage::get(Area::Local, HISTORY_KEY).unwrap_or_default();
         let text = history::append(&text, &persist::encode_runs(&[run]));
         let kept = text.lines().count();
-        if let Err(e) = storage::put(Area::Local, HISTORY_KEY, &text) {
+        // Said once, and not in the compact view (it has no history; a blog's frame is often
+        // refused storage).
+        if let Err(e) = storage::put(Area::Local, HISTORY_KEY, &text)
+            && !self.view.embed
+        {
+            let notice = format!("Runs are not kept in the history after a reload: {e}.");
             self.notices.update(|n| {
-                n.push(format!(
-                    "This run could not be kept in the history after a reload: {e}."
-                ))
+                if !n.contains(&notice) {
+                    n.push(notice);
+                }
             });
         }
         self.history.update(|h| {
