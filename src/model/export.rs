@@ -22,8 +22,6 @@ pub const FORMAT: &str = "async-vs-threads/runs";
 pub const VERSION: u32 = 1;
 /// Bytes of text a writer gathers before handing a chunk out.
 pub const CHUNK: usize = 1 << 20;
-/// The event-loop probe's period, ms (a lag sample's lateness is its gap less this).
-const PROBE_MS: f64 = 10.0;
 
 /// Where runs were measured, as an export records it.
 #[derive(Debug, Clone, PartialEq)]
@@ -835,10 +833,7 @@ pub fn write_trace(runs: &[&RunRecord], out: &mut dyn FnMut(String)) {
             sink.step();
         }
         for p in &run.lag {
-            let lag = format!(
-                ",\"args\":{{\"lag_ms\":{}}}",
-                json::number((p.gap_ms - PROBE_MS).max(0.0))
-            );
+            let lag = format!(",\"args\":{{\"lag_ms\":{}}}", json::number(p.lag_ms()));
             push(
                 &mut sink,
                 event("C", "event-loop lag", "probe", pid, 0, us(p.at_ms), &lag),

@@ -10,8 +10,6 @@ use crate::model::stats::ProbeSample;
 pub const SPEEDS: [f64; 3] = [1.0, 0.1, 0.01];
 /// Steps across a run for the arrow keys (Page Up and Down take ten).
 pub const STEPS: f64 = 200.0;
-/// The event-loop probe's period, ms: a sample's lag is how much later than this it came.
-const PROBE_MS: f64 = 10.0;
 
 /// A task holding a lane at an instant, and doing what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +97,7 @@ pub fn lag_at(lag: &[ProbeSample], at_ms: f64) -> Option<f64> {
     let i = lag.partition_point(|s| s.at_ms < at_ms);
     lag.get(i)
         .filter(|s| s.at_ms - s.gap_ms <= at_ms)
-        .map(|s| (s.gap_ms - PROBE_MS).max(0.0))
+        .map(ProbeSample::lag_ms)
 }
 
 /// The playback of a run `span_ms` long.

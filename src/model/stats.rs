@@ -61,6 +61,9 @@ impl Summary {
     }
 }
 
+/// The event-loop probe's period, ms: its timer asks to fire this often.
+pub const PROBE_INTERVAL_MS: f64 = 10.0;
+
 /// One tick of a probe on the main thread: when it ran and how long since the previous tick.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProbeSample {
@@ -68,6 +71,13 @@ pub struct ProbeSample {
     pub at_ms: f64,
     /// Time since the previous tick, ms.
     pub gap_ms: f64,
+}
+
+impl ProbeSample {
+    /// An event-loop tick's lag: how much later than [`PROBE_INTERVAL_MS`] it came, ms.
+    pub fn lag_ms(&self) -> f64 {
+        (self.gap_ms - PROBE_INTERVAL_MS).max(0.0)
+    }
 }
 
 /// A fixed-size ring of probe samples, oldest first: the metrics buffer the meter and run

@@ -12,8 +12,7 @@ use super::clock::now_ms;
 use super::frames::{Interval, RafLoop};
 use crate::model::stats::{ProbeSample, Responsiveness, SampleRing, responsiveness};
 
-/// The event-loop probe's period, in ms.
-pub const PROBE_INTERVAL_MS: f64 = 10.0;
+pub use crate::model::stats::PROBE_INTERVAL_MS;
 /// Samples kept: ten minutes of lag ticks.
 const RING: usize = 60_000;
 
