@@ -190,12 +190,26 @@ pub struct StartError {
 }
 
 /// Starts (or restarts) the pool with `workers` Web Workers and returns how long that took,
-/// in ms. `inject` may name a test-only start-up fault.
+/// in ms. `inject` may name a test-only start-up fault. The workers are created at the call,
+/// not when the future is first polled: called before the page is built, they boot on their
+/// own threads while the main thread builds it.
 ///
 /// # Errors
 /// The browser's message when a worker cannot be created or fails while starting, or when
 /// not every worker started in time; the pool is then dropped, so a smaller one may be tried.
-pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, StartError> {
+pub fn start_pool(
+    workers: u32,
+    inject: Option<Injected>,
+) -> impl Future<Output = Result<f64, StartError>> {
+    let spawned = spawn_pool(workers, inject);
+    async move {
+        let (t0, n) = spawned?;
+        wait_for_workers(t0, n).await
+    }
+}
+
+/// Creates the pool's workers; returns when that began and how many there are.
+fn spawn_pool(workers: u32, inject: Option<Injected>) -> Result<(f64, usize), StartError> {
     retire();
     let t0 = now_ms();
     let n = workers.max(1) as usize;
@@ -270,6 +284,11 @@ pub async fn start_pool(workers: u32, inject: Option<Injected>) -> Result<f64, S
             started,
         });
     }
+    Ok((t0, n))
+}
+
+/// Waits until the `n` workers spawned at `t0` have started, one has failed, or time is up.
+async fn wait_for_workers(t0: f64, n: usize) -> Result<f64, StartError> {
     let deadline = t0 + START_TIMEOUT_MS + START_TIMEOUT_PER_WORKER_MS * n as f64;
     let mut timeout = Box::pin(sleep(deadline - now_ms()));
     let outcome = poll_fn(|cx| {

@@ -62,7 +62,13 @@ pub fn App() -> impl IntoView {
         let _ = location::replace_query(&format!("{}{kept_view}", state.query(&params)));
     });
 
-    leptos::task::spawn_local(start_up(state));
+    // The workers are created now, before the page is built, so they boot on their own
+    // threads while the main thread builds, lays out and paints it.
+    let pool = matches!(state.pool.get_untracked(), PoolView::Starting { .. }).then(|| {
+        let inject = state.take_inject(|f| f == Injected::WorkerStart);
+        state.start_pool(state.pool_requested.get_untracked(), inject)
+    });
+    leptos::task::spawn_local(start_up(state, pool));
     embed::connect(state);
 
     // Options, not an erased view: an `AnyView` of the whole page cost 40 KB of wasm.
@@ -140,20 +146,15 @@ fn FullPage() -> impl IntoView {
     }
 }
 
-/// Starts the worker pool, then calibrates the kernel on one of its workers once they have
-/// booted (booting workers would steal CPU and make the kernel look slower; on a worker the
-/// main thread stays free), and records when the page became ready: when the experiment in
+/// Waits for the worker pool (started by [`App`]), then calibrates the kernel on one of its
+/// workers once they have booted (booting workers would steal CPU and make the kernel look
+/// slower; on a worker the main thread stays free), and records when the page became ready: when the experiment in
 /// the URL can run with every strategy. An experiment that only waits needs no calibration,
 /// so it is ready once the pool is, and calibration goes on in the background. Then the async
 /// scheduler warms up (runs asked for meanwhile wait for it).
-async fn start_up(state: AppState) {
-    // Workers are spawned before the first frame renders, so they boot on their own threads
-    // while the main thread lays out and paints the page.
-    if matches!(state.pool.get_untracked(), PoolView::Starting { .. }) {
-        let inject = state.take_inject(|f| f == Injected::WorkerStart);
-        state
-            .start_pool(state.pool_requested.get_untracked(), inject)
-            .await;
+async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
+    if let Some(pool) = pool {
+        pool.await;
     }
     let computes = state
         .checked

@@ -336,20 +336,24 @@ impl AppState {
         leptos::task::spawn_local(self.start_pool(workers, None));
     }
 
-    /// Starts (or restarts) the pool with `workers` workers and shows how that went.
-    pub async fn start_pool(self, workers: u32, inject: Option<Injected>) {
+    /// Starts (or restarts) the pool with `workers` workers, at once (see
+    /// [`threads::start_pool`]); the future shows how that went.
+    pub fn start_pool(self, workers: u32, inject: Option<Injected>) -> impl Future<Output = ()> {
         self.pool.set(PoolView::Starting { workers });
-        let view = match threads::start_pool(workers, inject).await {
-            Ok(took_ms) => PoolView::Ready {
-                workers: threads::pool_size().unwrap_or(0),
-                took_ms,
-            },
-            Err(e) => PoolView::Failed {
-                why: e.why,
-                started: Some(e.started),
-            },
-        };
-        self.pool.set(view);
+        let started = threads::start_pool(workers, inject);
+        async move {
+            let view = match started.await {
+                Ok(took_ms) => PoolView::Ready {
+                    workers: threads::pool_size().unwrap_or(0),
+                    took_ms,
+                },
+                Err(e) => PoolView::Failed {
+                    why: e.why,
+                    started: Some(e.started),
+                },
+            };
+            self.pool.set(view);
+        }
     }
 
     /// The test-only fault, if `applies` to it; taken, so it strikes once.
