@@ -172,8 +172,16 @@ fn time_label(ms: f64, step: f64) -> String {
     }
 }
 
-/// Axis ticks for `[0, span_ms]` across `plot_w` pixels starting at `x0`.
+/// The shortest span the axis labels: under a microsecond (an empty timeline's span), a run's
+/// time scale has nothing to say, and every tick would read "0.0 ms".
+const MIN_TICKED_SPAN_MS: f64 = 1e-3;
+
+/// Axis ticks for `[0, span_ms]` across `plot_w` pixels starting at `x0`; none for a span
+/// under [`MIN_TICKED_SPAN_MS`] or not finite.
 pub fn ticks(span_ms: f64, x0: f64, plot_w: f64) -> Vec<Tick> {
+    if !(MIN_TICKED_SPAN_MS..f64::MAX).contains(&span_ms) {
+        return Vec::new();
+    }
     let step = nice_step(span_ms, (plot_w / 90.0).max(2.0));
     let mut out = Vec::new();
     let mut t = 0.0;
@@ -638,6 +646,15 @@ mod tests {
         assert_eq!(t.first().unwrap().label, "0 ms");
         assert!(t.iter().any(|k| k.label == "1 s"), "{t:?}");
         assert!((t[1].x - t[0].x - 500.0 * nice_step(2500.0, 500.0 / 90.0) / 2500.0).abs() < 1e-9);
+        assert_eq!(ticks(0.01, 0.0, 500.0).first().unwrap().label, "0.0 ms");
+    }
+
+    #[test]
+    fn an_empty_or_unbounded_span_has_no_ticks() {
+        // The empty timeline's span (1e-9 ms) read "0.0 ms" eleven times.
+        for span in [0.0, 1e-9, -5.0, f64::NAN, f64::INFINITY] {
+            assert!(ticks(span, 0.0, 1000.0).is_empty(), "{span}");
+        }
     }
 
     #[test]
