@@ -23,11 +23,7 @@ pub fn download(
     write(&mut |chunk: String| {
         parts.push(&chunk.into());
     });
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_message(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
+    let url = object_url(&parts, mime)?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
@@ -42,6 +38,18 @@ pub fn download(
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     Ok(())
+}
+
+/// An object URL for a `Blob` of the strings `parts`, of type `mime`; revoke it when done.
+///
+/// # Errors
+/// The browser refused the blob or the URL (its message).
+pub fn object_url(parts: &js_sys::Array, mime: &str) -> Result<String, String> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options)
+        .map_err(|e| js_message(&e))?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))
 }
 
 /// The text of `file`.

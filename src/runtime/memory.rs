@@ -16,9 +16,9 @@ use wasm_bindgen_futures::JsFuture;
 use super::clock::now_ms;
 use super::event_loop::TaskSet;
 use super::exec::{self, CancelToken, RunRequest};
-use super::threads;
 use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
+use super::{files, threads};
 use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
 use crate::model::params::Jitter;
 use crate::model::record::Outcome;
@@ -322,12 +322,7 @@ impl IdleWorker {
     /// # Errors
     /// The browser's message when the worker cannot be created.
     async fn start() -> Result<Self, String> {
-        let parts = Array::of1(&IDLE_WORKER_JS.into());
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/javascript");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-            .map_err(|e| js_message(&e))?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
+        let url = files::object_url(&Array::of1(&IDLE_WORKER_JS.into()), "text/javascript")?;
         let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e))?;
         let idle = IdleWorker { worker, url };
         // A worker that cannot load (a policy that forbids it, say) errors instead of echoing:
