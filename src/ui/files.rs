@@ -78,14 +78,12 @@ impl AppState {
                 .iter()
                 .all(|s| runs.iter().any(|r| r.strategy == *s));
         self.form.set(FormText::from_params(&last.params));
-        self.last_run_all.set(if every_strategy {
+        let run_all = if every_strategy {
             runs.clone()
         } else {
             Vec::new()
-        });
-        self.results.set(runs);
-        self.playhead.set(None);
-        self.live.set_value(LiveRun {
+        };
+        let timeline = LiveRun {
             strategy: Some(last.strategy),
             workers: if last.strategy == Strategy::Processes {
                 last.params.threads
@@ -96,8 +94,8 @@ impl AppState {
             span_ms: last.makespan_ms.max(1.0),
             finished: Some(last),
             ..LiveRun::default()
-        });
-        self.live_version.update(|v| *v += 1);
+        };
+        self.show_runs(runs, run_all, timeline);
         self.imported.set(Some(label));
     }
 
@@ -107,10 +105,21 @@ impl AppState {
             return;
         };
         self.imported.set(None);
+        self.show_runs(results, run_all, LiveRun::default());
+    }
+
+    /// Shows `results`, `run_all` as the last Run all, and `timeline` on the timeline, with
+    /// the replay's playhead cleared.
+    fn show_runs(
+        self,
+        results: Vec<Arc<RunRecord>>,
+        run_all: Vec<Arc<RunRecord>>,
+        timeline: LiveRun,
+    ) {
         self.results.set(results);
         self.last_run_all.set(run_all);
         self.playhead.set(None);
-        self.live.set_value(LiveRun::default());
+        self.live.set_value(timeline);
         self.live_version.update(|v| *v += 1);
     }
 }
