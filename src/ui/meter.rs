@@ -32,18 +32,14 @@ pub fn Meter() -> impl IntoView {
             return;
         }
         // The dot's position is a function of time, set from requestAnimationFrame: when the
-        // main thread stalls, it stops. Only a transform changes (no layout, no repaint).
+        // main thread stalls, it stops. Only its place along the track changes, as a fraction
+        // (`--at`; the stylesheet turns it into a transform in the track's width): no layout
+        // is read or made, every frame, for a dot.
         let mover = (!reduced).then(|| {
             let style = web_sys::HtmlElement::style(&dot_el);
-            let track = dot_el.parent_element();
             RafLoop::start(move |t| {
-                let span = track
-                    .as_ref()
-                    .map(|p| f64::from(p.client_width()) - 14.0)
-                    .unwrap_or(100.0)
-                    .max(0.0);
-                let x = (1.0 - (t / 900.0).cos()) / 2.0 * span;
-                let _ = style.set_property("transform", &format!("translateX({x:.1}px)"));
+                let at = (1.0 - (t / 900.0).cos()) / 2.0;
+                let _ = style.set_property("--at", &format!("{at:.4}"));
             })
         });
         let theme = canvas::theme(&spark_el);
