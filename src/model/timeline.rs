@@ -177,7 +177,7 @@ fn time_label(ms: f64, step: f64) -> String {
 const MIN_TICKED_SPAN_MS: f64 = 1e-3;
 
 /// Axis ticks for `[0, span_ms]` across `plot_w` pixels starting at `x0`; none for a span
-/// under [`MIN_TICKED_SPAN_MS`] or not finite.
+/// under a microsecond or not finite.
 pub fn ticks(span_ms: f64, x0: f64, plot_w: f64) -> Vec<Tick> {
     if !(MIN_TICKED_SPAN_MS..f64::MAX).contains(&span_ms) {
         return Vec::new();
