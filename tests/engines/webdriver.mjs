@@ -224,21 +224,9 @@ export class Session {
     await this.cmd('POST', `/element/${await this.find(css)}/click`, {});
   }
 
-  /**
-   * Replaces the text of the field `css`, as typed (WebDriver Element Clear, Send Keys), after
-   * scrolling it into view as a person would: the page does not lay out panels out of view
-   * (content-visibility), and WebKitGTK's driver calls a field there not interactable instead
-   * of scrolling to it first.
-   */
+  /** Replaces the text of the field `css`, as typed (WebDriver Element Clear, Send Keys). */
   async type(css, text) {
     const el = await this.find(css);
-    await this.evalAsync(
-      (field) => new Promise((shown) => {
-        field.scrollIntoView({ block: 'center' });
-        requestAnimationFrame(() => requestAnimationFrame(shown));
-      }),
-      { [ELEMENT]: el },
-    );
     await this.cmd('POST', `/element/${el}/clear`, {});
     await this.cmd('POST', `/element/${el}/value`, { text });
   }
