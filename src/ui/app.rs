@@ -72,7 +72,7 @@ pub fn App() -> impl IntoView {
 
     // The page is built one turn of the event loop later: the workers created above need the
     // main thread for a moment to start booting, and building the page takes it for 60-140 ms
-    // (ready, 2 cores, 10 loads: median about 430 ms, against 550 built at once).
+    // (built in the same turn, a worker took 150-250 ms to reach its script; idle, ~10 ms).
     let built = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         timer::yield_now().await;
