@@ -16,6 +16,7 @@ use async_vs_threads::model::fault::Injected;
 use async_vs_threads::model::kernel::{Calibration, Kernel};
 use async_vs_threads::model::params::{Params, Strategy, Workload};
 use async_vs_threads::model::record::{Lane, Outcome, RunRecord, SegmentKind, max_overlapping};
+use async_vs_threads::model::stats::PROBE_INTERVAL_MS;
 use async_vs_threads::model::workload::Plan;
 use async_vs_threads::runtime::clock::now_ms;
 use async_vs_threads::runtime::demos::deadlock::{self as deadlock_demo, Config as DeadlockConfig};
@@ -379,7 +380,7 @@ async fn cancel_stops_a_threads_run_long_before_its_wait_ends() {
         .await
         .unwrap();
     // `run` returns after a short settle for the probe (2 × 10 ms); the workers stopped before.
-    let stopped = now_ms() - 2.0 * probe::PROBE_INTERVAL_MS - *cancelled_at.borrow();
+    let stopped = now_ms() - 2.0 * PROBE_INTERVAL_MS - *cancelled_at.borrow();
     let left_of_the_wait = 1_000.0 - 50.0;
     assert!(r.is_cancelled());
     assert!(
@@ -424,7 +425,7 @@ async fn a_sequential_computation_is_sliced_so_cancel_stops_it_mid_task() {
     let r = exec::run_to_end(request(Strategy::Sequential, p), cancel)
         .await
         .unwrap();
-    let stopped = now_ms() - 2.0 * probe::PROBE_INTERVAL_MS - *cancelled_at.borrow();
+    let stopped = now_ms() - 2.0 * PROBE_INTERVAL_MS - *cancelled_at.borrow();
     assert!(r.is_cancelled() && r.tasks.is_empty(), "{:?}", r.outcome);
     assert!(
         stopped * 10.0 < 1_000.0,

@@ -10,7 +10,7 @@
 //! and terminates processes; a fault in a worker ends a run at the next tick as failed.
 
 use super::clock::now_ms;
-use super::probe::{self, PROBE_INTERVAL_MS};
+use super::probe;
 pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::sleep;
@@ -19,7 +19,7 @@ use crate::model::fault::Injected;
 use crate::model::kernel::{Calibration, Kernel, calibrate};
 use crate::model::params::{Jitter, Params, Strategy, Workload};
 use crate::model::record::{Outcome, RunHead, RunRecord, TaskRecord};
-use crate::model::stats::ProbeSample;
+use crate::model::stats::{PROBE_INTERVAL_MS, ProbeSample};
 use crate::model::timeline::OpenTask;
 use crate::model::workload::Plan;
 

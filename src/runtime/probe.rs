@@ -10,9 +10,10 @@ use std::cell::{Cell, RefCell};
 
 use super::clock::now_ms;
 use super::frames::{Interval, RafLoop};
-use crate::model::stats::{ProbeSample, Responsiveness, SampleRing, responsiveness};
+use crate::model::stats::{
+    PROBE_INTERVAL_MS, ProbeSample, Responsiveness, SampleRing, responsiveness,
+};
 
-pub use crate::model::stats::PROBE_INTERVAL_MS;
 /// Samples kept: ten minutes of lag ticks.
 const RING: usize = 60_000;
 

@@ -157,8 +157,8 @@ fn FullPage() -> impl IntoView {
 
 /// Waits for the worker pool (started by [`App`]), then calibrates the kernel on one of its
 /// workers once they have booted (booting workers would steal CPU and make the kernel look
-/// slower; on a worker the main thread stays free), and records when the page became ready: when the experiment in
-/// the URL can run with every strategy. An experiment that only waits needs no calibration,
+/// slower; on a worker the main thread stays free), and records when the page became ready:
+/// when the experiment in the URL can run with every strategy. An experiment that only waits needs no calibration,
 /// so it is ready once the pool is, and calibration goes on in the background. Then the async
 /// scheduler warms up (runs asked for meanwhile wait for it).
 async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
