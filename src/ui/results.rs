@@ -166,7 +166,7 @@ fn row(
         }
     });
     view! {
-        <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string()>
+        <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string() data-cpu-ms=sum.cpu_total_ms.to_string()>
             {head}
             <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms.to_string()>
                 {makespan_text}

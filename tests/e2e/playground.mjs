@@ -174,12 +174,13 @@ export class Playground {
   async result(strategy) {
     const row = await this.page.evaluate((k) => {
       const el = (name) => document.querySelector(`[data-testid="result-${k}${name ? `-${name}` : ''}"]`);
-      const num = (name) => {
-        const v = el(name)?.getAttribute('data-value');
+      const num = (name, attr = 'data-value') => {
+        const v = el(name)?.getAttribute(attr);
         return v === null || v === undefined ? null : Number(v);
       };
       return {
         state: el('')?.getAttribute('data-state') ?? null,
+        cpuMs: num('', 'data-cpu-ms'),
         makespan: num('makespan'),
         theory: num('theory'),
         stall: num('stall'),
