@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
 /// The full playground. What lies below the results is built once the page is ready (its
 /// experiment can run), so that building it does not compete with the pool's workers booting
 /// and the kernel's calibration for the two cores of a small machine (time to interactive on
-/// 2 cores, median of 9 loads: 423 ms, against 576 ms when the whole page was built at once).
+/// 2 cores, median of 11 loads interleaved with the page built at once: 538 ms against 601).
 #[component]
 fn FullPage() -> impl IntoView {
     let state = expect_context::<AppState>();
