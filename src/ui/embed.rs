@@ -51,6 +51,10 @@ pub fn Embed() -> impl IntoView {
         }),
         _ => None,
     };
+    // What lies under Edit (closed at first) is built once the page is ready, or Edit is
+    // opened before, so that building it does not compete with the pool's workers booting.
+    let opened = RwSignal::new(false);
+    let edit = Memo::new(move |_| opened.get() || state.ready_ms.with(Option::is_some));
     let ignored = move || {
         let n = state.ignored_messages.get();
         (n > 0).then(|| {
@@ -64,13 +68,15 @@ pub fn Embed() -> impl IntoView {
     view! {
         <main class="embed" data-testid="embed">
             <Notices />
-            <details class="panel embed-edit" data-testid="embed-edit">
+            <details class="panel embed-edit" data-testid="embed-edit" on:toggle=move |_| opened.set(true)>
                 <summary>
                     <span class="embed-summary" data-testid="embed-summary">{summary}</span>
                     <span class="edit">"Edit"</span>
                 </summary>
-                <StrategyChoice />
-                <ParamForm />
+                {move || edit.get().then(|| view! {
+                    <StrategyChoice />
+                    <ParamForm />
+                })}
                 <Environment />
             </details>
             {threads_off}
