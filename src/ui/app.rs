@@ -94,8 +94,7 @@ pub fn App() -> impl IntoView {
 /// 2 cores, median of 11 loads interleaved with the page built at once: 538 ms against 601).
 #[component]
 fn FullPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let ready = Memo::new(move |_| state.ready_ms.with(Option::is_some));
+    let ready = expect_context::<AppState>().became_ready();
     view! {
         <header class="masthead">
             <h1>"Async vs Threads"</h1>

@@ -54,7 +54,8 @@ pub fn Embed() -> impl IntoView {
     // What lies under Edit (closed at first) is built once the page is ready, or Edit is
     // opened before, so that building it does not compete with the pool's workers booting.
     let opened = RwSignal::new(false);
-    let edit = Memo::new(move |_| opened.get() || state.ready_ms.with(Option::is_some));
+    let ready = state.became_ready();
+    let edit = Memo::new(move |_| opened.get() || ready.get());
     let ignored = move || {
         let n = state.ignored_messages.get();
         (n > 0).then(|| {

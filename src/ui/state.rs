@@ -290,6 +290,12 @@ impl AppState {
             && !self.pool.with(|p| matches!(p, PoolView::Starting { .. }))
     }
 
+    /// Whether the page has become ready (`ready_ms` is set), as a memo that changes once:
+    /// what is built only then (what the first view does not show) waits on it.
+    pub fn became_ready(self) -> Memo<bool> {
+        Memo::new(move |_| self.ready_ms.with(Option::is_some))
+    }
+
     /// Whether `strategy` may run now, or why not (reactive).
     pub fn can_run(&self, strategy: Strategy) -> Result<(), String> {
         if self.measuring.with(Option::is_some) {
