@@ -183,6 +183,9 @@ async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
         .with_untracked(|c| c.params.workload.computes());
     if !computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
+        // The panels built once the page is ready are built now, before the calibration, so
+        // that they do not take a core from it.
+        timer::yield_now().await;
     }
     state
         .calibration
