@@ -428,7 +428,7 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 }
 
 /// Sequential's one thread is the page's main thread, which between its slices of work also
-/// renders the page and runs the probe (130-170 ms of an 800 ms run, measured); a Python
+/// renders the page and runs the probe (140-350 ms beside 800 ms of work, measured); a Python
 /// thread, and the pool's workers, do nothing else. One thread's time for the work is
 /// therefore sequential's time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
