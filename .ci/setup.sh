@@ -33,6 +33,26 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
   cargo install --root "$TOOLS" "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
 fi
 
+# wasm-split-cli (wasm_split_cli_support): splits the release wasm at its `#[wasm_split]`
+# points into the module the page starts with and a chunk loaded once it is ready (see
+# build_dist). From crates.io, checked against its checksum, patched for a threaded module
+# (.ci/wasm-split-threads.patch says what and why), about a minute.
+WASM_SPLIT_VERSION=0.2.4
+WASM_SPLIT_SHA256=f6c1f994b196e31969f4cdbe37d051362659567efc0f5c90cb931a8a5cdc530f
+WASM_SPLIT_STAMP="$TOOLS/wasm-split-cli.installed"
+WASM_SPLIT_ID="$WASM_SPLIT_VERSION $(sha256sum .ci/wasm-split-threads.patch | cut -d' ' -f1)"
+if [ ! -x "$TOOLS/bin/wasm-split-cli" ] || [ "$(cat "$WASM_SPLIT_STAMP" 2>/dev/null)" != "$WASM_SPLIT_ID" ]; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (patched) into $TOOLS"
+  src=$(mktemp -d)
+  curl -sSfL "https://static.crates.io/crates/wasm_split_cli_support/wasm_split_cli_support-$WASM_SPLIT_VERSION.crate" -o "$src/crate.tar.gz"
+  echo "$WASM_SPLIT_SHA256  $src/crate.tar.gz" | sha256sum -c --quiet -
+  tar xzf "$src/crate.tar.gz" -C "$src"
+  (cd "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" && git apply "$ROOT/.ci/wasm-split-threads.patch")
+  cargo install --locked --root "$TOOLS" --features build-binary --path "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION"
+  rm -rf "$src"
+  echo "$WASM_SPLIT_ID" > "$WASM_SPLIT_STAMP"
+fi
+
 # Browsers and their WebDriver servers from Debian, in one apt-get: Chromium and ChromeDriver
 # (the wasm tests, Playwright); the other engines, driven through WebDriver
 # (tests/engines/smoke.mjs; the wasm tests run in Firefox too): Firefox ESR, WebKitGTK's
@@ -75,15 +95,54 @@ wasm_env() {
   export CARGO_UNSTABLE_BUILD_STD=panic_abort,std
 }
 
+# Splits a release build that Trunk wrote into $2 (its index.html names the build's files in
+# the JSON element with id $3), from the linked wasm $1 (linked with --emit-relocs): the module
+# the page starts with (everything reachable without the `#[wasm_split]` functions of
+# src/ui/lazy.rs) replaces Trunk's, and each chunk goes beside it as <stem>_<chunk>.wasm, with
+# the loader wasm-split writes as <stem>_split.js. Same wasm-bindgen and wasm-opt -Oz as Trunk.
+split_build() {
+  local wasm=$1 out=$2 id=$3 features=$4 stem work chunk name
+  stem=$(grep -o "id=\"$id\">{\"js\":\"\./[^\"]*\.js\"" "$out/index.html" | sed 's|.*"\./\(.*\)\.js"$|\1|')
+  if [ -z "$stem" ]; then
+    echo "split_build: $out/index.html does not name the files of $id" >&2
+    return 1
+  fi
+  work=$(mktemp -d)
+  wasm-split-cli "$wasm" "$work" --out-name "$stem" 2>&1 | { grep -v 'missing reloc info' || true; }
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$work/bindgen" --out-name "$stem" "$work/$stem.wasm"
+  wasm-opt -Oz "$work/bindgen/${stem}_bg.wasm" -o "$out/${stem}_bg.wasm"
+  for chunk in "$work"/split_*.wasm; do
+    name=$(basename "$chunk" .wasm)
+    name=${name#split_}
+    # A chunk has no target_features section: its features are the main module's.
+    wasm-opt -Oz $features "$chunk" -o "$out/${stem}_$name.wasm"
+    sed -i "s|\"\./split_$name\.wasm\"|\"./${stem}_$name.wasm\"|" "$work/__wasm_split.js"
+  done
+  # The glue imports the loader from "./__wasm_split.js" (the wasm's import module, which stays).
+  sed "s|from \"\./__wasm_split\.js\"|from \"./${stem}_split.js\"|" "$work/bindgen/$stem.js" > "$out/$stem.js"
+  cp "$work/__wasm_split.js" "$out/${stem}_split.js"
+  cp -r "$work/bindgen/snippets/." "$out/snippets/"
+  rm -rf "$work"
+}
+
+# rustc's default wasm32 features, which the chunks are optimised with (and atomics, threaded).
+WASM_FEATURES="--enable-bulk-memory --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext"
+
 # dist/: the threaded build (Trunk.toml), then the single-threaded one beside it
 # (www/fallback/Trunk.toml); the loader in index.html downloads only the one a browser can run.
+# Each is then split (split_build).
 build_dist() {
   say "release builds (trunk: threaded and single-threaded)"
   (wasm_env && trunk build --release)
+  split_build target/wasm32-unknown-unknown/release/async-vs-threads.wasm dist avt-build-threads \
+    "$WASM_FEATURES --enable-threads"
   # Without atomics: RUSTFLAGS replaces .cargo/config.toml's target rustflags (atomics, shared
   # memory), std is not rebuilt, and its own target dir keeps both builds' caches warm.
-  (unset CARGO_UNSTABLE_BUILD_STD && RUSTFLAGS="" CARGO_TARGET_DIR="$ROOT/target/nothreads" \
-    trunk build --release --config www/fallback/Trunk.toml)
+  (unset CARGO_UNSTABLE_BUILD_STD && RUSTFLAGS="-C link-arg=--emit-relocs" \
+    CARGO_TARGET_DIR="$ROOT/target/nothreads" trunk build --release --config www/fallback/Trunk.toml)
+  split_build target/nothreads/wasm32-unknown-unknown/release/async-vs-threads.wasm \
+    target/fallback-dist avt-build-fallback "$WASM_FEATURES"
   local from=target/fallback-dist manifest
   manifest=$(grep -o '<script type="application/json" id="avt-build-fallback">[^<]*</script>' "$from/index.html")
   if [ -z "$manifest" ] || ! grep -q 'id="avt-build-threads"' dist/index.html; then

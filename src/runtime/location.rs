@@ -16,6 +16,13 @@ pub fn glue_js() -> JsValue {
     GLUE_JS.with(|u| JsValue::from(u.clone()))
 }
 
+/// The URL of the wasm chunk `name` split from this module: `.ci/setup.sh` (split_build) puts
+/// it beside the glue, as `<glue's name>_<name>.wasm`.
+pub fn chunk_url(name: &str) -> String {
+    let glue = GLUE_JS.with(|u| String::from(u));
+    format!("{}_{name}.wasm", glue.strip_suffix(".js").unwrap_or(&glue))
+}
+
 /// Whether this instance runs in a page (not in a worker: a pool thread or a process).
 pub fn in_page() -> bool {
     web_sys::window().is_some()

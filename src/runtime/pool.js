@@ -42,3 +42,25 @@ export function spawnWorker(module, memory, mainJS, thread, fail, generation, in
   worker.postMessage({ type: 'avt-start', module, memory, mainJS, thread, fail });
   return worker;
 }
+
+/**
+ * In a pool worker, inside a rayon job: instantiates a wasm chunk split from the page's module
+ * (src/ui/lazy.rs) on this worker's own instance (its table, stack pointer, thread-local base
+ * and the shared memory, from `exports`). The chunk's functions are then in this worker's
+ * table too, so code of the chunk that the main thread hands to the pool runs here.
+ * Synchronous, since a rayon thread never returns to its event loop: the chunk is already in
+ * the HTTP cache (the main thread loaded it first), and compiling in a worker may block.
+ */
+export function instantiateChunk(url, exports) {
+  const request = new XMLHttpRequest();
+  request.open('GET', url, false);
+  request.responseType = 'arraybuffer';
+  request.send();
+  if (request.status !== 200) throw new Error(`${url}: HTTP ${request.status}`);
+  const module = new WebAssembly.Module(request.response);
+  const imports = {};
+  for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+    (imports[from] ??= {})[name] = exports[name];
+  }
+  new WebAssembly.Instance(module, imports);
+}

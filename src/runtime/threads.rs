@@ -36,6 +36,8 @@ const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
 /// pool of 50 starts in about 0.9 s on 2 cores.
 const START_TIMEOUT_MS: f64 = 10_000.0;
 const START_TIMEOUT_PER_WORKER_MS: f64 = 100.0;
+/// How often the main thread checks whether the workers have instantiated a chunk, in ms.
+const CHUNK_POLL_MS: f64 = 5.0;
 
 #[wasm_bindgen(module = "/src/runtime/pool.js")]
 extern "C" {
@@ -51,6 +53,9 @@ extern "C" {
         index: u32,
         on_event: &JsValue,
     ) -> Result<web_sys::Worker, JsValue>;
+
+    #[wasm_bindgen(js_name = instantiateChunk, catch)]
+    fn instantiate_chunk(url: &str, exports: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A worker's entry point (called by `pool.js`): runs one rayon thread until the pool ends.
@@ -95,6 +100,9 @@ struct PoolState {
     retiring: Vec<(u32, u32, web_sys::Worker)>,
     waker: Option<Waker>,
     on_event: Option<Closure<OnEvent>>,
+    /// The wasm chunks (URLs) the main thread has loaded, which every worker instantiates too:
+    /// the running pool's when one loads ([`load_chunk`]), a new pool's before it is ready.
+    chunks: Vec<String>,
 }
 
 /// `(generation, worker, kind, message, at_ms)` from a worker, through `pool.js`.
@@ -204,8 +212,91 @@ pub fn start_pool(
     let spawned = spawn_pool(workers, inject);
     async move {
         let (t0, n) = spawned?;
-        wait_for_workers(t0, n).await
+        wait_for_workers(t0, n).await?;
+        let chunks = STATE.with(|s| s.borrow().chunks.clone());
+        if !chunks.is_empty() {
+            let pool = healthy_pool()
+                .map_err(|why| StartError { why, started: 0 })?
+                .0;
+            if let Err(e) = instantiate_chunks(&pool, n, chunks).await {
+                let why = match e {
+                    ChunkError::Failed(why) => why,
+                    ChunkError::PoolGone => "a worker failed while loading part of the page".into(),
+                };
+                retire();
+                return Err(StartError { why, started: 0 });
+            }
+        }
+        Ok(now_ms() - t0)
     }
+}
+
+/// Instantiates a wasm chunk that the main thread has just loaded (at `url`) in every worker
+/// of the running pool, and in those of every pool started after. Resolves once each running
+/// worker has it (a worker busy with a run gets to it after its job), or once that pool has
+/// failed or been replaced (a new pool instantiates it before it is ready); without a running
+/// pool, at once.
+///
+/// # Errors
+/// Why a worker could not instantiate it.
+pub async fn load_chunk(url: String) -> Result<(), String> {
+    STATE.with(|s| s.borrow_mut().chunks.push(url.clone()));
+    match healthy_pool() {
+        Ok((pool, n)) => match instantiate_chunks(&pool, n as usize, vec![url]).await {
+            Err(ChunkError::PoolGone) => Ok(()),
+            Err(ChunkError::Failed(why)) => Err(why),
+            Ok(()) => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
+/// Why the workers did not all instantiate a chunk.
+enum ChunkError {
+    /// The pool failed or was replaced meanwhile.
+    PoolGone,
+    /// A worker could not (the browser's reason).
+    Failed(String),
+}
+
+/// Runs [`instantiate_chunk`] for each of `urls` on every one of the pool's `n` threads.
+async fn instantiate_chunks(
+    pool: &rayon::ThreadPool,
+    n: usize,
+    urls: Vec<String>,
+) -> Result<(), ChunkError> {
+    let generation = STATE.with(|s| s.borrow().generation);
+    let (tx, mut rx) = futures_channel::mpsc::unbounded();
+    pool.spawn_broadcast(move |_| {
+        let exports = wasm_bindgen::exports();
+        let done = urls
+            .iter()
+            .try_for_each(|url| instantiate_chunk(url, &exports))
+            .map_err(|e| js_message(&e));
+        let _ = tx.unbounded_send(done);
+    });
+    let mut loaded = 0;
+    while loaded < n {
+        match rx.try_recv() {
+            Ok(Ok(())) => loaded += 1,
+            Ok(Err(why)) => {
+                return Err(ChunkError::Failed(format!(
+                    "a worker could not load part of the page ({why})"
+                )));
+            }
+            Err(_) => {
+                let gone = STATE.with(|s| {
+                    let s = s.borrow();
+                    s.generation != generation || s.failed.is_some()
+                });
+                if gone {
+                    return Err(ChunkError::PoolGone);
+                }
+                sleep(CHUNK_POLL_MS).await;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Creates the pool's workers; returns when that began and how many there are.

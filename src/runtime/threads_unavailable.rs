@@ -69,6 +69,11 @@ pub fn healthy_size() -> Result<u32, String> {
     Err(WHY.into())
 }
 
+/// Nothing to do: no worker ever needs a chunk of the module.
+pub async fn load_chunk(_url: String) -> Result<(), String> {
+    Ok(())
+}
+
 /// Always fails: there is no pool to run `job` on.
 ///
 /// # Errors

@@ -3,16 +3,14 @@
 use leptos::prelude::*;
 
 use super::charts::Charts;
-use super::claims::Claims;
 use super::controls::Controls;
 use super::demos::Demos;
 use super::embed::{self, Embed};
-use super::environment::Environment;
 use super::files::Files;
 use super::form::ParamForm;
 use super::history::History;
 use super::imported::Imported;
-use super::insights::Insights;
+use super::lazy::{ExtrasState, LazyBelowResults, LazyClaims, LazyEnvironment, LazyInsights};
 use super::memory::MemoryPanel;
 use super::meter::Meter;
 use super::notices::Notices;
@@ -46,6 +44,8 @@ pub fn App() -> impl IntoView {
         Injected::from_query(&query),
     );
     provide_context(state);
+    let extras = ExtrasState::default();
+    provide_context(extras);
     state.recover_from_fault();
     state.load_history();
 
@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
         let inject = state.take_inject(|f| f == Injected::WorkerStart);
         state.start_pool(state.pool_requested.get_untracked(), inject)
     });
-    leptos::task::spawn_local(start_up(state, pool));
+    leptos::task::spawn_local(start_up(state, extras, pool));
 
     // The page is built one turn of the event loop later: the workers created above need the
     // main thread for a moment to start booting, and building the page takes it for 60-140 ms
@@ -88,13 +88,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The full playground. What lies below the results is built once the page is ready (its
-/// experiment can run), so that building it does not compete with the pool's workers booting
-/// and the kernel's calibration for the two cores of a small machine (time to interactive on
-/// 2 cores, median of 11 loads interleaved with the page built at once: 538 ms against 601).
+/// The full playground. The claims, the environment, the findings and what lies below the
+/// results come from the `extras` chunk ([`super::lazy`]), loaded once the page is ready.
 #[component]
 fn FullPage() -> impl IntoView {
-    let ready = expect_context::<AppState>().became_ready();
     view! {
         <header class="masthead">
             <h1>"Async vs Threads"</h1>
@@ -104,11 +101,11 @@ fn FullPage() -> impl IntoView {
             </p>
         </header>
         <Notices />
-        <Environment />
+        <LazyEnvironment />
         <details class="panel wide claims-panel" data-testid="claims-panel" open>
             <summary><h2 id="h-claims">"Claims of the articles, one click away"</h2></summary>
             <p class="muted">"Each button runs the claim's experiment here (an experiment of strategies is loaded into the form and the link first) and judges the claim from what was measured."</p>
-            <Claims />
+            <LazyClaims />
         </details>
         <div class="layout">
             <section class="panel" aria-labelledby="h-params">
@@ -131,16 +128,16 @@ fn FullPage() -> impl IntoView {
             <Imported />
             <Results />
             <h3 class="sub">"Findings"</h3>
-            <Insights />
+            <LazyInsights />
         </section>
-        {move || ready.get().then(|| view! { <BelowResults /> })}
+        <LazyBelowResults />
     }
 }
 
 /// The full playground's panels below the results: keeping and comparing runs, sharing,
 /// charts, memory and the demos.
 #[component]
-fn BelowResults() -> impl IntoView {
+pub(super) fn BelowResults() -> impl IntoView {
     view! {
         <section class="panel wide" aria-labelledby="h-keep">
             <h2 id="h-keep">"Keep and compare runs"</h2>
@@ -171,10 +168,12 @@ fn BelowResults() -> impl IntoView {
 /// Waits for the worker pool (started by [`App`]), then calibrates the kernel on one of its
 /// workers once they have booted (booting workers would steal CPU and make the kernel look
 /// slower; on a worker the main thread stays free), and records when the page became ready:
-/// when the experiment in the URL can run with every strategy. An experiment that only waits needs no calibration,
-/// so it is ready once the pool is, and calibration goes on in the background. Then the async
-/// scheduler warms up (runs asked for meanwhile wait for it).
-async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
+/// when the experiment in the URL can run with every strategy. An experiment that only waits
+/// needs no calibration, so it is ready once the pool is, and calibration goes on in the
+/// background. The `extras` chunk loads once the page is ready (for an experiment that only
+/// waits, before the calibration, so that downloading it and building its panels do not take
+/// a core from it). Then the async scheduler warms up (runs asked for meanwhile wait for it).
+async fn start_up(state: AppState, extras: ExtrasState, pool: Option<impl Future<Output = ()>>) {
     if let Some(pool) = pool {
         pool.await;
     }
@@ -183,8 +182,8 @@ async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
         .with_untracked(|c| c.params.workload.computes());
     if !computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
-        // The panels built once the page is ready are built now, before the calibration, so
-        // that they do not take a core from it.
+        extras.load().await;
+        // Its panels are built in this turn's effects: let them be, before the calibration.
         timer::yield_now().await;
     }
     state
@@ -192,6 +191,7 @@ async fn start_up(state: AppState, pool: Option<impl Future<Output = ()>>) {
         .set(Some(exec::calibrate_kernel_off_main().await));
     if computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
+        extras.load().await;
     }
     // Last, so it neither delays the page's readiness nor disturbs the calibration.
     state.warm_up().await;

@@ -5,11 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::charts::Charts;
 use super::controls::{Controls, StrategyChoice};
-use super::environment::Environment;
 use super::form::ParamForm;
-use super::insights::Insights;
+use super::lazy::{LazyCharts, LazyEnvironment, LazyInsights};
 use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
@@ -78,7 +76,7 @@ pub fn Embed() -> impl IntoView {
                     <StrategyChoice />
                     <ParamForm />
                 })}
-                <Environment />
+                <LazyEnvironment />
             </details>
             {threads_off}
             <section class="panel" aria-label="Run">
@@ -90,11 +88,11 @@ pub fn Embed() -> impl IntoView {
             </section>
             <section class="panel" aria-label="Results">
                 <Results />
-                <Insights />
+                <LazyInsights says_why=true />
             </section>
             {state.view.sweeps.then(|| view! {
                 <section class="panel" aria-label="Charts">
-                    <Charts />
+                    <LazyCharts />
                 </section>
             })}
             <p class="embed-foot">

@@ -25,6 +25,7 @@ pub mod form;
 pub mod history;
 pub mod imported;
 pub mod insights;
+pub mod lazy;
 pub mod memory;
 pub mod meter;
 pub mod notices;

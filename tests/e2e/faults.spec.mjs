@@ -27,6 +27,13 @@ for (const fault of ['worker-panic', 'worker-trap']) {
     await pg.waitPool('ready');
     assert.equal(await pg.poolWorkers(), 2);
     assert.equal((await pg.runDone('threads')).state, 'done');
+    // The demos' code is in the extras chunk: the new workers instantiated it before the pool
+    // was ready, so the queue demo's threads run there.
+    await pg.testid('field-queue-items').fill('50');
+    const ended = Number(await pg.attr('demos', 'data-ended'));
+    await pg.testid('queue-run').click();
+    await pg.page.waitForFunction((n) => Number(document.querySelector('[data-testid=demos]').dataset.ended) > n, ended, { timeout: 30_000, polling: 100 });
+    assert.equal(await pg.attr('queue-threads', 'data-samples'), '100');
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
   });

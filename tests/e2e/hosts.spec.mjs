@@ -54,6 +54,12 @@ async function runsAgree(pg, strategies) {
   return rows;
 }
 
+/** A build's wasm files, as requested: the module the page starts with, then its chunk. */
+const files = (build) => {
+  const main = build.wasm.replace('./', '/');
+  return [main, main.replace(/_bg\.wasm$/, '_extras.wasm')];
+};
+
 /** The wasm files a page downloaded: which build(s). */
 function wasmRequests(page) {
   const urls = [];
@@ -83,7 +89,7 @@ test('(a) served with _headers: isolated, the threaded build, every strategy', {
   const w = await where(pg);
   assert.deepEqual([w.isolated, w.loaded, w.build, w.pool], [true, 'threads', 'threads', 'ready']);
   await runsAgree(pg, EVERY_STRATEGY);
-  assert.deepEqual(wasm.distinct(), [builds.threads.wasm.replace('./', '/')], 'only the threaded build is downloaded');
+  assert.deepEqual(wasm.distinct(), files(builds.threads), 'only the threaded build is downloaded');
   assert.deepEqual(pg.errors, []);
   await page.close();
 });
@@ -136,7 +142,7 @@ test('(c2) a browser that refuses shared memory gets the single-threaded build, 
   const w = await where(pg);
   assert.deepEqual([w.isolated, w.loaded, w.build, w.pool], [true, 'fallback', 'fallback', 'unavailable']);
   assert.match(w.why, /refuses shared WebAssembly memory/);
-  assert.deepEqual(wasm.distinct(), [builds.fallback.wasm.replace('./', '/')], 'only the single-threaded build is downloaded');
+  assert.deepEqual(wasm.distinct(), files(builds.fallback), 'only the single-threaded build is downloaded');
   await processesInParallel(pg);
   // The strategies that need the pool say why instead of running.
   await pg.chooseStrategy('threads');

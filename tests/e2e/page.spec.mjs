@@ -18,6 +18,23 @@ test('the page is cross-origin isolated and its pool reports its threads', async
   await pg.page.close();
 });
 
+test('the page starts with its main module and loads the extras chunk once it is ready', async () => {
+  const pg = await env.open('pool=2');
+  // The claims are the chunk's: once they are there, it has loaded (and the workers have it).
+  await pg.page.waitForSelector('[data-testid=claims-panel] button');
+  const ready = await pg.readyMs();
+  const wasm = await pg.page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.endsWith('.wasm'))
+    .map((e) => ({ file: e.name.split('/').pop(), start: e.startTime })));
+  assert.equal(wasm.length, 2, JSON.stringify(wasm));
+  const [main, extras] = [wasm.find((w) => w.file.endsWith('_bg.wasm')), wasm.find((w) => w.file.endsWith('_extras.wasm'))];
+  assert.ok(main && extras, JSON.stringify(wasm));
+  assert.equal(extras.file.replace('_extras.wasm', ''), main.file.replace('_bg.wasm', ''), 'the chunk of the same build');
+  assert.ok(main.start < ready && extras.start >= ready - 1, `main at ${main.start} ms, extras at ${extras.start} ms, ready at ${ready} ms`);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
 test('the served headers are the ones hosts are told to send', async () => {
   const res = await fetch(env.server.url);
   assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');

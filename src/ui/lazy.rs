@@ -1,0 +1,162 @@
+//! The panels a visitor does not need to start an experiment, in a wasm chunk of their own
+//! (`extras`): the claims, the environment, the findings, the charts and everything below
+//! the results (keep and compare, share, memory, demos). The release build is split at the
+//! `#[wasm_split]` functions below (`.ci/setup.sh`, split_build): what only they reach goes
+//! into the chunk, which the page downloads once it is ready, so the module it starts with is
+//! smaller and its first view is built sooner.
+//!
+//! Code of the chunk can run on the pool's workers (the demos and the memory panel hand jobs
+//! to them), so every worker instantiates the chunk too before the panels appear
+//! ([`threads::load_chunk`]), and so does every pool started after.
+//!
+//! Outside the split release build nothing imports the chunk's loader: builds that do not
+//! mount the app (the wasm tests) never link these functions.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+
+use super::app::BelowResults;
+use super::charts::Charts;
+use super::claims::Claims;
+use super::environment::Environment;
+use super::insights::Insights;
+use crate::runtime::{location, threads};
+
+/// The chunk's name (`#[wasm_split(extras)]`), in its file name too.
+const CHUNK: &str = "extras";
+
+/// Where the chunk is: downloading, in place (on the main thread and in the pool's workers),
+/// or not to be had, with why.
+#[derive(Clone, PartialEq)]
+pub enum Extras {
+    Loading,
+    Loaded,
+    Failed(String),
+}
+
+/// The chunk's state, provided as context by the app.
+#[derive(Clone, Copy)]
+pub struct ExtrasState(RwSignal<Extras>);
+
+impl Default for ExtrasState {
+    fn default() -> Self {
+        ExtrasState(RwSignal::new(Extras::Loading))
+    }
+}
+
+impl ExtrasState {
+    /// Downloads and instantiates the chunk, on the main thread, then in the pool's workers.
+    pub async fn load(self) {
+        let outcome = match load_chunk().await {
+            Err(e) => Err(format!("{e} ({})", location::chunk_url(CHUNK))),
+            Ok(()) => threads::load_chunk(location::chunk_url(CHUNK)).await,
+        };
+        self.0.set(match outcome {
+            Ok(()) => Extras::Loaded,
+            Err(why) => Extras::Failed(why),
+        });
+    }
+}
+
+/// The chunk's loader (`load_chunk`, generated): this function only names the chunk for it.
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split, fallible, preload(load_chunk))]
+fn chunk_marker() -> Result<(), SplitLoaderError> {
+    Ok(())
+}
+
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+fn below_results() -> AnyView {
+    view! { <BelowResults /> }.into_any()
+}
+
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+fn claims() -> AnyView {
+    view! { <Claims /> }.into_any()
+}
+
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+fn environment() -> AnyView {
+    view! { <Environment /> }.into_any()
+}
+
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+fn insights() -> AnyView {
+    view! { <Insights /> }.into_any()
+}
+
+#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+fn charts() -> AnyView {
+    view! { <Charts /> }.into_any()
+}
+
+/// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk
+/// cannot be had, one panel of the page (`says_why`) tells why. A panel near the top keeps its
+/// place while the chunk loads (`slot`: the stylesheet's `.lazy-slot`, about its height at
+/// each width), so that what is below it does not jump when it arrives.
+fn panel<F: Future<Output = AnyView> + Send + 'static>(
+    build: fn() -> F,
+    says_why: bool,
+    slot: Option<&'static str>,
+) -> AnyView {
+    let extras = expect_context::<ExtrasState>();
+    let content = move || match extras.0.get() {
+        Extras::Loading => None,
+        Extras::Loaded => Some(Suspend::new(build()).into_any()),
+        Extras::Failed(_) if !says_why => None,
+        Extras::Failed(why) => Some(failed(&why).into_any()),
+    };
+    match slot {
+        None => content.into_any(),
+        Some(name) => view! {
+            <div
+                class="lazy-slot"
+                data-panel=name
+                data-loading=move || extras.0.with(|e| *e == Extras::Loading).then_some("")
+            >
+                {content}
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Why the chunk's panels are missing, and what to do.
+fn failed(why: &str) -> impl IntoView + use<> {
+    let text =
+        format!("This part of the page could not be loaded: {why}. Reload the page to try again.");
+    view! { <p class="notice" role="alert" data-testid="extras-failed">{text}</p> }
+}
+
+/// Everything below the full page's results.
+#[component]
+pub fn LazyBelowResults() -> impl IntoView {
+    panel(below_results, false, None)
+}
+
+/// The claims, one click away (in the full page, first of the chunk's panels: it tells why
+/// when the chunk cannot be had).
+#[component]
+pub fn LazyClaims() -> impl IntoView {
+    panel(claims, true, Some("claims"))
+}
+
+/// The browser, its isolation and the pool.
+#[component]
+pub fn LazyEnvironment() -> impl IntoView {
+    panel(environment, false, Some("environment"))
+}
+
+/// The findings from the latest runs (in the compact view, the chunk's panel that tells why
+/// when it cannot be had).
+#[component]
+pub fn LazyInsights(#[prop(optional)] says_why: bool) -> impl IntoView {
+    panel(insights, says_why, None)
+}
+
+/// The sweeps' charts.
+#[component]
+pub fn LazyCharts() -> impl IntoView {
+    panel(charts, false, None)
+}
