@@ -17,12 +17,30 @@ export function warmUpRuns(runs) {
   return Math.min(Math.max(60, Math.round(runs * 0.1)), Math.floor(runs / 2));
 }
 
-/** What the page holds now: its counters, its workers, and the DOM's counts after a GC. */
+/**
+ * What the page holds once settled: its counters, its workers, and the DOM's counts after a
+ * GC. A run's aftermath (its results, findings and verdicts being drawn, the history saved)
+ * allocates for a moment after the run ends, so the heap is read after a pause, three times
+ * 100 ms apart, and its least is kept: a leak stays in all three.
+ */
 async function holdings(pg, cdp) {
+  await pg.page.waitForTimeout(500);
   await cdp.send('HeapProfiler.collectGarbage');
   const dom = await cdp.send('Memory.getDOMCounters');
-  const counters = await pg.page.evaluate(() => window.avtCounters());
-  return { ...counters, workers: pg.page.workers().length, listeners: dom.jsEventListeners, nodes: dom.nodes };
+  const samples = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await pg.page.waitForTimeout(100);
+    samples.push(await pg.page.evaluate(() => window.avtCounters()));
+  }
+  const least = (key) => Math.min(...samples.map((c) => c[key]));
+  return {
+    ...samples[samples.length - 1],
+    heap_bytes: least('heap_bytes'),
+    heap_allocs: least('heap_allocs'),
+    workers: pg.page.workers().length,
+    listeners: dom.jsEventListeners,
+    nodes: dom.nodes,
+  };
 }
 
 /**
@@ -44,8 +62,6 @@ export async function soak(env, runs, log = () => {}, only = []) {
     if (r.state !== 'done') failed.push(`${i}:${s}:${r.state}`);
     if ((i + 1) % 100 === 0) log(`${i + 1} runs, ${Math.round((Date.now() - started) / 1000)} s`);
   }
-  // Let the last run's timers and processes end.
-  await pg.page.waitForTimeout(500);
   const end = await holdings(pg, cdp);
   const pct = (a, b) => Math.round(((b - a) / a) * 1000) / 10;
   const figures = {
