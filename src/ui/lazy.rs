@@ -92,13 +92,13 @@ fn charts() -> AnyView {
 }
 
 /// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk
-/// cannot be had, one panel of the page (`says_why`) tells why. A panel near the top keeps its
-/// place while the chunk loads (`slot`: the stylesheet's `.lazy-slot`, about its height at
+/// cannot be had, one panel of the page (`says_why`) tells why. The environment strip keeps
+/// its place while the chunk loads (`slot`: the stylesheet's `.lazy-slot`, about its height at
 /// each width), so that what is below it does not jump when it arrives.
 fn panel<F: Future<Output = AnyView> + Send + 'static>(
     build: fn() -> F,
     says_why: bool,
-    slot: Option<&'static str>,
+    slot: bool,
 ) -> AnyView {
     let extras = expect_context::<ExtrasState>();
     let content = move || match extras.0.get() {
@@ -108,11 +108,10 @@ fn panel<F: Future<Output = AnyView> + Send + 'static>(
         Extras::Failed(why) => Some(failed(&why).into_any()),
     };
     match slot {
-        None => content.into_any(),
-        Some(name) => view! {
+        false => content.into_any(),
+        true => view! {
             <div
                 class="lazy-slot"
-                data-panel=name
                 data-loading=move || extras.0.with(|e| *e == Extras::Loading).then_some("")
             >
                 {content}
@@ -132,31 +131,31 @@ fn failed(why: &str) -> impl IntoView + use<> {
 /// Everything below the full page's results.
 #[component]
 pub fn LazyBelowResults() -> impl IntoView {
-    panel(below_results, false, None)
+    panel(below_results, false, false)
 }
 
 /// The claims, one click away (in the full page, first of the chunk's panels: it tells why
 /// when the chunk cannot be had).
 #[component]
 pub fn LazyClaims() -> impl IntoView {
-    panel(claims, true, Some("claims"))
+    panel(claims, true, false)
 }
 
 /// The browser, its isolation and the pool.
 #[component]
 pub fn LazyEnvironment() -> impl IntoView {
-    panel(environment, false, Some("environment"))
+    panel(environment, false, true)
 }
 
 /// The findings from the latest runs (in the compact view, the chunk's panel that tells why
 /// when it cannot be had).
 #[component]
 pub fn LazyInsights(#[prop(optional)] says_why: bool) -> impl IntoView {
-    panel(insights, says_why, None)
+    panel(insights, says_why, false)
 }
 
 /// The sweeps' charts.
 #[component]
 pub fn LazyCharts() -> impl IntoView {
-    panel(charts, false, None)
+    panel(charts, false, false)
 }
