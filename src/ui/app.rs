@@ -170,9 +170,9 @@ pub(super) fn BelowResults() -> impl IntoView {
 /// slower; on a worker the main thread stays free), and records when the page became ready:
 /// when the experiment in the URL can run with every strategy. An experiment that only waits
 /// needs no calibration, so it is ready once the pool is, and calibration goes on in the
-/// background. The `extras` chunk loads once the page is ready (for an experiment that only
-/// waits, before the calibration, so that downloading it and building its panels do not take
-/// a core from it). Then the async scheduler warms up (runs asked for meanwhile wait for it).
+/// background. Then the `extras` chunk loads (after the calibration: downloading it and
+/// building its panels took a core from it, and the kernel read 17% slower), and the async
+/// scheduler warms up (runs asked for meanwhile wait for it).
 async fn start_up(state: AppState, extras: ExtrasState, pool: Option<impl Future<Output = ()>>) {
     if let Some(pool) = pool {
         pool.await;
@@ -182,17 +182,14 @@ async fn start_up(state: AppState, extras: ExtrasState, pool: Option<impl Future
         .with_untracked(|c| c.params.workload.computes());
     if !computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
-        extras.load().await;
-        // Its panels are built in this turn's effects: let them be, before the calibration.
-        timer::yield_now().await;
     }
     state
         .calibration
         .set(Some(exec::calibrate_kernel_off_main().await));
     if computes {
         state.ready_ms.set(Some(clock::since_navigation_ms()));
-        extras.load().await;
     }
+    extras.load().await;
     // Last, so it neither delays the page's readiness nor disturbs the calibration.
     state.warm_up().await;
 }
