@@ -105,7 +105,7 @@ fn FullPage() -> impl IntoView {
         <details class="panel wide claims-panel" data-testid="claims-panel" open>
             <summary><h2 id="h-claims">"Claims of the articles, one click away"</h2></summary>
             <p class="muted">"Each button runs the claim's experiment here (an experiment of strategies is loaded into the form and the link first) and judges the claim from what was measured."</p>
-            <LazyClaims />
+            <LazyClaims says_why=true />
         </details>
         <div class="layout">
             <section class="panel" aria-labelledby="h-params">

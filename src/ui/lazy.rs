@@ -1,6 +1,7 @@
 //! The panels a visitor does not need to start an experiment, in a wasm chunk of their own
-//! (`extras`): the claims, the environment, the findings, the charts and everything below
-//! the results (keep and compare, share, memory, demos). The release build is split at the
+//! (`extras`): the claims, the environment, the findings, the charts, everything below the
+//! results (keep and compare, share, memory, demos), and what the timeline shows of a run
+//! once there is one (its replay, its tasks in rows of many, its data table). The release build is split at the
 //! `#[wasm_split]` functions below (`.ci/setup.sh`, split_build): what only they reach goes
 //! into the chunk, which the page downloads once it is ready, so the module it starts with is
 //! smaller and its first view is built sooner.
@@ -22,6 +23,9 @@ use super::charts::Charts;
 use super::claims::Claims;
 use super::environment::Environment;
 use super::insights::Insights;
+use super::replay::Replay;
+use super::timeline::DataTable;
+use super::timeline_density::TaskDensity;
 use crate::runtime::{location, threads};
 
 /// The chunk's name (`#[wasm_split(extras)]`), in its file name too.
@@ -66,29 +70,42 @@ fn chunk_marker() -> Result<(), SplitLoaderError> {
     Ok(())
 }
 
-#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
-fn below_results() -> AnyView {
-    view! { <BelowResults /> }.into_any()
+/// The chunk's panels: for each, a `#[wasm_split(extras)]` function that builds it (calling
+/// one is what the split follows into the chunk) and the component the page mounts in its
+/// place ([`panel`]; `says_why`: this panel tells why when the chunk cannot be had, one per
+/// view; `slot`: it keeps its place while the chunk loads).
+macro_rules! lazy_panels {
+    ($($(#[doc = $doc:literal])+ $lazy:ident: $split:ident => $component:ident, slot: $slot:literal;)*) => {$(
+        #[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
+        fn $split() -> AnyView {
+            view! { <$component /> }.into_any()
+        }
+
+        $(#[doc = $doc])+
+        #[component]
+        pub fn $lazy(#[prop(optional)] says_why: bool) -> impl IntoView {
+            panel($split, says_why, $slot)
+        }
+    )*};
 }
 
-#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
-fn claims() -> AnyView {
-    view! { <Claims /> }.into_any()
-}
-
-#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
-fn environment() -> AnyView {
-    view! { <Environment /> }.into_any()
-}
-
-#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
-fn insights() -> AnyView {
-    view! { <Insights /> }.into_any()
-}
-
-#[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
-fn charts() -> AnyView {
-    view! { <Charts /> }.into_any()
+lazy_panels! {
+    /// Everything below the full page's results.
+    LazyBelowResults: below_results => BelowResults, slot: false;
+    /// The claims, one click away.
+    LazyClaims: claims => Claims, slot: false;
+    /// The browser, its isolation and the pool.
+    LazyEnvironment: environment => Environment, slot: true;
+    /// The findings from the latest runs.
+    LazyInsights: insights => Insights, slot: false;
+    /// The sweeps' charts.
+    LazyCharts: charts => Charts, slot: false;
+    /// The replay of the timeline's finished run.
+    LazyReplay: replay => Replay, slot: false;
+    /// The tasks of a large run, in rows of many.
+    LazyTaskDensity: task_density => TaskDensity, slot: false;
+    /// The timeline's data table.
+    LazyDataTable: data_table => DataTable, slot: false;
 }
 
 /// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk
@@ -126,36 +143,4 @@ fn failed(why: &str) -> impl IntoView + use<> {
     let text =
         format!("This part of the page could not be loaded: {why}. Reload the page to try again.");
     view! { <p class="notice" role="alert" data-testid="extras-failed">{text}</p> }
-}
-
-/// Everything below the full page's results.
-#[component]
-pub fn LazyBelowResults() -> impl IntoView {
-    panel(below_results, false, false)
-}
-
-/// The claims, one click away (in the full page, first of the chunk's panels: it tells why
-/// when the chunk cannot be had).
-#[component]
-pub fn LazyClaims() -> impl IntoView {
-    panel(claims, true, false)
-}
-
-/// The browser, its isolation and the pool.
-#[component]
-pub fn LazyEnvironment() -> impl IntoView {
-    panel(environment, false, true)
-}
-
-/// The findings from the latest runs (in the compact view, the chunk's panel that tells why
-/// when it cannot be had).
-#[component]
-pub fn LazyInsights(#[prop(optional)] says_why: bool) -> impl IntoView {
-    panel(insights, says_why, false)
-}
-
-/// The sweeps' charts.
-#[component]
-pub fn LazyCharts() -> impl IntoView {
-    panel(charts, false, false)
 }

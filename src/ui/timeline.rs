@@ -1,7 +1,8 @@
 //! The timeline: who ran where and when, drawn live from the run's records.
 //!
 //! A lane per executor (the main thread and each worker) and, for small runs, a row per task;
-//! larger runs get their tasks in rows of many ([`TaskDensity`]).
+//! larger runs get their tasks in rows of many (`ui::timeline_density`). The replay, the rows of
+//! many and the data table come with the `extras` chunk (`ui::lazy`), once the page is ready.
 //! On canvas, so 10,000 tasks stay smooth: each progress report (at most 10 a second) paints
 //! only the records that arrived since the last one. Hover or keyboard focus shows one task's
 //! details; a data table (lane, task, start, end) is the accessible alternative.
@@ -10,9 +11,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::replay::Replay;
+use super::lazy::{LazyDataTable, LazyReplay, LazyTaskDensity};
 use super::state::{AppState, LiveRun};
-use super::timeline_density::TaskDensity;
 use crate::model::format;
 use crate::model::params::Strategy;
 use crate::model::record::TaskRecord;
@@ -293,7 +293,7 @@ pub fn Timeline() -> impl IntoView {
                 on:keydown=keys
             ></canvas>
             <p class="detail" aria-live="polite" data-testid="timeline-detail">{move || detail.get()}</p>
-            <Replay />
+            <LazyReplay />
             <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize <= timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (one row each)"</h3>
                 <canvas
@@ -307,10 +307,10 @@ pub fn Timeline() -> impl IntoView {
             </Show>
             <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize > timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (in rows of many: the darker, the more of the row's tasks waiting or computing)"</h3>
-                <TaskDensity />
+                <LazyTaskDensity />
             </Show>
             <Show when=move || has_run.get()>
-                <DataTable />
+                <LazyDataTable />
             </Show>
         </figure>
     }
@@ -337,7 +337,7 @@ fn show(
 /// The accessible alternative: every task's lane, start and end (built when opened, once the
 /// run has ended).
 #[component]
-fn DataTable() -> impl IntoView {
+pub(super) fn DataTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = RwSignal::new(false);
     let rows = move || {
