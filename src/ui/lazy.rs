@@ -1,10 +1,10 @@
 //! The panels a visitor does not need to start an experiment, in a wasm chunk of their own
 //! (`extras`): the claims, the environment, the findings, the charts, everything below the
 //! results (keep and compare, share, memory, demos), and what the timeline shows of a run
-//! once there is one (its replay, its tasks in rows of many, its data table). The release build is split at the
-//! `#[wasm_split]` functions below (`.ci/setup.sh`, split_build): what only they reach goes
-//! into the chunk, which the page downloads once it is ready, so the module it starts with is
-//! smaller and its first view is built sooner.
+//! once there is one (its replay, its tasks in rows of many, its data table). The release
+//! build is split at the `#[wasm_split]` functions below (`.ci/setup.sh`, split_build): what
+//! only they reach goes into the chunk, which the page downloads once it is ready, so the
+//! module it starts with is smaller and its first view is built sooner.
 //!
 //! Code of the chunk can run on the pool's workers (the demos and the memory panel hand jobs
 //! to them), so every worker instantiates the chunk too before the panels appear
@@ -75,7 +75,10 @@ fn chunk_marker() -> Result<(), SplitLoaderError> {
 /// place ([`panel`]; `says_why`: this panel tells why when the chunk cannot be had, one per
 /// view; `slot`: it keeps its place while the chunk loads).
 macro_rules! lazy_panels {
-    ($($(#[doc = $doc:literal])+ $lazy:ident: $split:ident => $component:ident, slot: $slot:literal;)*) => {$(
+    ($(
+        $(#[doc = $doc:literal])+
+        $lazy:ident: $split:ident => $component:ident, slot: $slot:literal;
+    )*) => {$(
         #[wasm_split(extras, wasm_split_path = ::leptos::wasm_split)]
         fn $split() -> AnyView {
             view! { <$component /> }.into_any()
