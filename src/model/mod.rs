@@ -18,6 +18,7 @@ pub mod gate;
 pub mod gil;
 pub mod history;
 pub mod insights;
+pub mod interpreter;
 pub mod json;
 pub mod kernel;
 pub mod memory;

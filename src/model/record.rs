@@ -163,6 +163,11 @@ impl TaskRecorder {
         }
     }
 
+    /// The task it records.
+    pub fn task(&self) -> u32 {
+        self.record.task
+    }
+
     /// Records a segment from `from_ms` to `to_ms` (absolute) on the task's lane. Adjacent
     /// CPU slices merge.
     pub fn segment(&mut self, kind: SegmentKind, from_ms: f64, to_ms: f64) {

@@ -44,24 +44,39 @@ impl Plan {
         self.params.tasks
     }
 
-    /// The steps of `task`, in order, each computed from its index: the iterator is a
-    /// reference and a few counters, and a waiting task holds it in its future (with a
-    /// `flat_map` over rounds, 120 bytes of a million waiting tasks' futures).
-    pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
-        let p = &self.params;
-        let per_round = u32::from(p.workload.waits()) + u32::from(p.workload.computes());
-        (0..p.effective_rounds() * per_round).map(move |i| {
-            if p.workload.waits() && i % per_round == 0 {
-                Step::Wait {
-                    ms: wait_ms(p, task, i / per_round),
-                }
-            } else {
-                Step::Compute {
-                    units: self.calibration.units_for(f64::from(p.cpu_ms)),
-                    ms: f64::from(p.cpu_ms),
-                }
+    /// Steps per round: a wait, a computation, or both (mixed).
+    fn steps_per_round(&self) -> u32 {
+        let w = self.params.workload;
+        u32::from(w.waits()) + u32::from(w.computes())
+    }
+
+    /// How many steps each task has.
+    pub fn step_count(&self) -> u32 {
+        self.params.effective_rounds() * self.steps_per_round()
+    }
+
+    /// Step `i` of `task`, computed from its index (a waiting task keeps an index in its
+    /// state, not an iterator); `None` past the last.
+    pub fn step(&self, task: u32, i: u32) -> Option<Step> {
+        if i >= self.step_count() {
+            return None;
+        }
+        let (p, per_round) = (&self.params, self.steps_per_round());
+        Some(if p.workload.waits() && i.is_multiple_of(per_round) {
+            Step::Wait {
+                ms: wait_ms(p, task, i / per_round),
+            }
+        } else {
+            Step::Compute {
+                units: self.calibration.units_for(f64::from(p.cpu_ms)),
+                ms: f64::from(p.cpu_ms),
             }
         })
+    }
+
+    /// The steps of `task`, in order.
+    pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
+        (0..self.step_count()).filter_map(move |i| self.step(task, i))
     }
 }
 

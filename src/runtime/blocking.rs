@@ -1,21 +1,20 @@
-//! Running a task whole on one worker, blocking it for waits, as a thread of
-//! `ThreadPoolExecutor` does: the threads and GIL strategies share this.
+//! A worker's side of the threads and GIL strategies: one task driven whole on this worker
+//! ([`Interpreter`]), blocking it for waits, as a thread of `ThreadPoolExecutor` runs it.
 //!
 //! A wait is a blocking `std::thread::sleep` (`memory.atomic.wait32`, allowed in workers
-//! only), so a waiting task holds its worker, as a blocking `requests.get` does. Waits and
-//! computations are cut into [`CHECK_MS`] pieces so a cancel is noticed within one.
+//! only), so a waiting task holds its worker, as a blocking `requests.get` does. Waits are cut
+//! into [`CHECK_MS`] pieces, and computations come in slices, so a cancel is noticed within
+//! one.
 
 use std::time::Duration;
 
-use super::clock::now_ms;
+use super::clock::{BrowserClock, now_ms};
 use super::run_shared::CancelToken;
 use crate::model::gil::Gil;
+use crate::model::interpreter::{Action, CHECK_MS, ComputeOn, Interpreter};
 use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
-use crate::model::workload::{Plan, Step};
-
-/// How often a worker checks for cancellation while waiting or computing, in ms.
-pub const CHECK_MS: f64 = 10.0;
+use crate::model::record::{Lane, TaskRecord};
+use crate::model::workload::Plan;
 
 /// Runs one task on this worker, blocking it for waits, with times relative to the run's
 /// `origin_ms`; with a `gil`, each computation holds it (waits do not), letting it go whenever
@@ -28,40 +27,58 @@ pub fn run_task(
     cancel: &CancelToken,
     gil: Option<&Gil>,
 ) -> Option<TaskRecord> {
-    let mut rec = TaskRecorder::start(task, lane, origin_ms, now_ms());
-    let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    for step in plan.steps(task) {
-        if cancel.is_cancelled() {
+    let clock = BrowserClock;
+    let on = match gil {
+        Some(_) => ComputeOn::ThreadWithGil,
+        None => ComputeOn::Thread,
+    };
+    let mut t = Interpreter::start(plan, task, lane, origin_ms, on, &clock);
+    let cancelled = || cancel.is_cancelled();
+    let under_gil = || gil.expect("only a task under the GIL asks for its lock");
+    loop {
+        if cancelled() {
+            if t.holds_lock() {
+                under_gil().release();
+            }
             return None;
         }
-        let t0 = now_ms();
-        match step {
-            Step::Wait { ms } => {
-                let deadline = t0 + ms;
+        match t.next_action() {
+            Action::Wait { from_ms, ms } => {
+                let deadline = from_ms + ms;
                 loop {
                     let left = deadline - now_ms();
-                    if left <= 0.0 || cancel.is_cancelled() {
+                    if left <= 0.0 || cancelled() {
                         break;
                     }
                     std::thread::sleep(Duration::from_secs_f64(left.min(CHECK_MS) / 1000.0));
                 }
-                rec.segment(SegmentKind::Wait, t0, now_ms());
-                kernel.wait_done(ms);
+                t.waited(&clock);
             }
-            Step::Compute { units, .. } => match gil {
-                Some(gil) => {
-                    compute_holding(gil, plan, units, &mut kernel, &mut rec, cancel)?;
+            Action::Compute { .. } => {
+                t.compute(&clock);
+                if gil.is_some_and(Gil::drop_requested) {
+                    t.drop_requested(&clock);
                 }
-                None => {
-                    if !compute_unless_cancelled(&mut kernel, units, &plan.calibration, cancel) {
-                        return None;
-                    }
-                    rec.segment(SegmentKind::Cpu, t0, now_ms());
+            }
+            Action::Lock => {
+                if !under_gil().acquire(&cancelled) {
+                    return None;
                 }
-            },
+                t.locked(&clock);
+            }
+            Action::HandOver => {
+                if !under_gil().hand_over(&cancelled) {
+                    return None;
+                }
+                t.locked(&clock);
+            }
+            Action::Unlock => under_gil().release(),
+            Action::Done => return Some(t.finish()),
+            Action::Yield | Action::Offload { .. } => {
+                unreachable!("a task on a thread of its own neither yields nor hands its work on")
+            }
         }
     }
-    Some(rec.finish(now_ms(), kernel.checksum()))
 }
 
 /// Runs `units` of `kernel`'s work on this worker in slices of [`CHECK_MS`], checking for
@@ -84,52 +101,3 @@ pub fn compute_unless_cancelled(
     }
     true
 }
-
-/// How often a thread holding the GIL checks for a drop request, in ms of work (CPython
-/// checks between bytecodes).
-const GIL_CHECK_MS: f64 = 0.05;
-
-/// Runs `units` of work holding `gil`: waits for it (a lock wait segment), computes in small
-/// slices, and hands it over whenever a waiting thread asks. `None` if cancelled.
-fn compute_holding(
-    gil: &Gil,
-    plan: &Plan,
-    units: u64,
-    kernel: &mut Kernel,
-    rec: &mut TaskRecorder,
-    cancel: &CancelToken,
-) -> Option<()> {
-    let cancelled = || cancel.is_cancelled();
-    let slice = plan.calibration.units_for(GIL_CHECK_MS).max(1);
-    // Records the wait for the lock since `asked`; the time it was taken, if it was.
-    let waited = |rec: &mut TaskRecorder, asked: f64, got: bool| -> Option<f64> {
-        let at = now_ms();
-        if at - asked >= LOCK_WAIT_MIN_MS {
-            rec.segment(SegmentKind::LockWait, asked, at);
-        }
-        got.then_some(at)
-    };
-    let asked = now_ms();
-    let mut from = waited(rec, asked, gil.acquire(&cancelled))?;
-    let mut left = units;
-    while left > 0 {
-        if cancelled() {
-            gil.release();
-            return None;
-        }
-        let n = left.min(slice);
-        kernel.run(n);
-        left -= n;
-        if left > 0 && gil.drop_requested() {
-            let until = now_ms();
-            rec.segment(SegmentKind::Cpu, from, until);
-            from = waited(rec, until, gil.hand_over(&cancelled))?;
-        }
-    }
-    rec.segment(SegmentKind::Cpu, from, now_ms());
-    gil.release();
-    Some(())
-}
-
-/// Lock waits shorter than this are not recorded (the lock was free), in ms.
-const LOCK_WAIT_MIN_MS: f64 = 0.01;

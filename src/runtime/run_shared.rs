@@ -1,8 +1,7 @@
 //! What one run shares between [`super::exec::run`] and its executors, on the main thread
-//! and on workers: the cancel flag, the run's clock origin, the channel records and task
-//! starts come back through, and what a computation handed to the pool returns. Its own
-//! module, so executors in other modules depend on it rather than on `exec`, which depends on
-//! them.
+//! and on workers: the cancel flag, the run's clock origin, and the channel records and task
+//! starts come back through. Its own module, so executors in other modules depend on it
+//! rather than on `exec`, which depends on them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -10,7 +9,6 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 
 use super::clock::now_ms;
-use crate::model::kernel::Kernel;
 use crate::model::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
 
@@ -108,13 +106,4 @@ impl RunShared {
     pub(super) fn is_finished(&self) -> bool {
         self.finished.load(Ordering::Acquire)
     }
-}
-
-/// What a computation handed to the pool did: the kernel after it, and when and where it ran.
-#[derive(Debug, Clone, Copy)]
-pub struct Offloaded {
-    pub kernel: Kernel,
-    pub start_ms: f64,
-    pub end_ms: f64,
-    pub lane: Lane,
 }

@@ -1,8 +1,9 @@
 //! Stand-in for the worker pool in builds without shared memory: same interface, and every
 //! call says why threads cannot run.
 
-use super::run_shared::{CancelToken, Offloaded};
+use super::run_shared::CancelToken;
 use crate::model::fault::Injected;
+use crate::model::interpreter::Offloaded;
 use crate::model::kernel::{Calibration, Kernel};
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";

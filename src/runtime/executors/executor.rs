@@ -8,10 +8,9 @@ use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::task::{Poll, Waker};
 
-use super::main_run::MainRun;
-use crate::model::kernel::Kernel;
-use crate::model::record::{SegmentKind, TaskRecorder};
-use crate::runtime::clock::now_ms;
+use crate::model::interpreter::Offloaded;
+use crate::model::kernel::{Calibration, Kernel};
+use crate::runtime::run_shared::CancelToken;
 use crate::runtime::threads;
 
 /// The executor's threads, as a count of free ones (asyncio's `ThreadPoolExecutor` with
@@ -19,6 +18,8 @@ use crate::runtime::threads;
 pub(super) struct ExecutorSlots {
     free: Cell<u32>,
     waiting: RefCell<VecDeque<Waker>>,
+    /// Why a computation never came back (the pool failed), for the run.
+    failure: RefCell<Option<String>>,
 }
 
 impl ExecutorSlots {
@@ -26,7 +27,13 @@ impl ExecutorSlots {
         ExecutorSlots {
             free: Cell::new(threads.max(1)),
             waiting: RefCell::default(),
+            failure: RefCell::default(),
         }
+    }
+
+    /// Why the run cannot finish, once.
+    pub(super) fn take_failure(&self) -> Option<String> {
+        self.failure.take()
     }
 
     /// Waits for a free thread; it is given back when the returned guard drops.
@@ -58,37 +65,24 @@ impl Drop for SlotGuard<'_> {
     }
 }
 
-/// One computation of an async + executor task, from `now`: waits on the event loop for a
-/// free thread of the executor, hands the work to it, and awaits the result. Returns the
-/// kernel after it and the time it came back; `None` if cancelled or the pool failed (then
-/// the run is told why).
-pub(super) async fn in_executor(
-    main: &MainRun,
+/// One computation of an async + executor task: waits on the event loop for a free thread
+/// of the executor, hands `units` of `kernel` to it, and awaits what comes back. `None` if
+/// cancelled, or if the pool failed (then [`ExecutorSlots::take_failure`] says why).
+pub(super) async fn offload(
     executor: &ExecutorSlots,
     kernel: Kernel,
     units: u64,
-    rec: &mut TaskRecorder,
-    now: f64,
-) -> Option<(Kernel, f64)> {
+    calibration: Calibration,
+    cancel: &CancelToken,
+) -> Option<Offloaded> {
     let _thread = executor.take().await;
-    let cancel = main.shared.cancel.clone();
-    let Some(done) = threads::offload(kernel, units, main.plan.calibration, cancel).await else {
-        if !main.shared.cancel.is_cancelled() {
-            main.failure
-                .replace(Some(threads::pool_failure().unwrap_or_else(|| {
-                    "a computation handed to the executor never came back".into()
-                })));
-        }
-        return None;
-    };
-    rec.segment(SegmentKind::Wait, now, done.start_ms);
-    rec.segment_on(
-        Some(done.lane),
-        SegmentKind::Cpu,
-        done.start_ms,
-        done.end_ms,
-    );
-    let back = now_ms();
-    rec.segment(SegmentKind::Wait, done.end_ms, back);
-    Some((done.kernel, back))
+    let back = threads::offload(kernel, units, calibration, cancel.clone()).await;
+    if back.is_none() && !cancel.is_cancelled() {
+        executor
+            .failure
+            .replace(Some(threads::pool_failure().unwrap_or_else(|| {
+                "a computation handed to the executor never came back".into()
+            })));
+    }
+    back
 }

@@ -10,11 +10,11 @@ use std::sync::Arc;
 use super::executor::{self, ExecutorSlots};
 use super::{Ending, Executor};
 use crate::model::fault::Injected;
-use crate::model::kernel::Kernel;
-use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
+use crate::model::interpreter::{Action, ComputeOn, Interpreter};
+use crate::model::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
-use crate::model::workload::{Plan, Step};
-use crate::runtime::clock::now_ms;
+use crate::model::workload::Plan;
+use crate::runtime::clock::BrowserClock;
 use crate::runtime::event_loop::Tasks;
 use crate::runtime::faults;
 use crate::runtime::run_shared::RunShared;
@@ -28,27 +28,17 @@ pub(super) struct MainSink {
     records: Vec<TaskRecord>,
 }
 
-/// The async slice in kernel units: `yield_every_ms` of work, or `None` to never yield.
-pub(super) fn slice_units(plan: &Plan) -> Option<u64> {
-    let yield_ms = plan.params.yield_every_ms;
-    (yield_ms > 0).then(|| plan.calibration.units_for(f64::from(yield_ms)).max(1))
-}
-
 /// A main-thread run (sequential, async, or async + executor): what its tasks share, one
 /// reference per task.
 pub(super) struct MainRun {
     pub(super) plan: Plan,
     pub(super) shared: Arc<RunShared>,
-    /// The computation slice in kernel units (see [`slice_units`]).
-    pub(super) slice: Option<u64>,
     pub(super) inject: Option<Injected>,
     pub(super) sink: RefCell<MainSink>,
     /// Tasks not finished yet; the last to finish ends the run.
     pub(super) remaining: Cell<u32>,
     /// Async + executor: computations go to the pool, at most `threads` at once.
     pub(super) executor: Option<ExecutorSlots>,
-    /// Why the run cannot finish (the executor's pool failed).
-    pub(super) failure: RefCell<Option<String>>,
 }
 
 impl MainRun {
@@ -62,12 +52,10 @@ impl MainRun {
         Rc::new(MainRun {
             plan,
             shared,
-            slice: slice_units(&plan),
             inject: inject.filter(|f| f.on_main()),
             sink: RefCell::default(),
             remaining: Cell::new(plan.tasks()),
             executor: executor_threads.map(ExecutorSlots::new),
-            failure: RefCell::default(),
         })
     }
 
@@ -87,63 +75,52 @@ impl MainRun {
     }
 }
 
-/// Runs one task on the main thread: waits are timers, computations run in slices of
-/// `slice_units` with a yield between slices (`None`: the whole computation at once, which
-/// freezes the page on purpose), or in the executor when the run has one ([`executor::in_executor`]).
-/// One clock reading per step: it ends one step and starts the next.
+/// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the
+/// event loop is a yield, computations run here in slices, or in the executor when the run
+/// has one ([`executor::offload`]). `None` if the executor's pool failed (the run is told why).
 pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
-    let (plan, slice_units) = (&main.plan, main.slice);
-    let mut now = now_ms();
-    main.started(task, now);
+    let on = match main.executor {
+        Some(_) => ComputeOn::Executor,
+        None => ComputeOn::EventLoop,
+    };
+    let clock = BrowserClock;
+    let mut t = Interpreter::start(
+        &main.plan,
+        task,
+        Lane::Main,
+        main.shared.origin_ms,
+        on,
+        &clock,
+    );
+    main.started(task, t.at_ms());
     if task == 0 {
         faults::strike(main.inject);
     }
-    let mut rec = TaskRecorder::start(task, Lane::Main, main.shared.origin_ms, now);
-    let mut kernel = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-    for step in plan.steps(task) {
-        match step {
-            Step::Wait { ms } => {
-                let t0 = now;
-                sleep_from(t0, ms).await;
-                now = now_ms();
-                rec.segment(SegmentKind::Wait, t0, now);
-                kernel.wait_done(ms);
+    loop {
+        match t.next_action() {
+            Action::Wait { from_ms, ms } => {
+                sleep_from(from_ms, ms).await;
+                t.waited(&clock);
             }
-            Step::Compute { units, .. } => {
-                if let Some(executor) = &main.executor {
-                    // Boxed: its state would otherwise sit in every task's future, computing or
-                    // not (a waiting Async task held 490 B, 380 B without it).
-                    (kernel, now) = Box::pin(executor::in_executor(
-                        main, executor, kernel, units, &mut rec, now,
-                    ))
-                    .await?;
-                    continue;
-                }
-                if slice_units.is_some() && units > 0 {
-                    // Tasks woken together (one timer wakes every due sleeper) would otherwise
-                    // run their first slices back to back in one turn of the loop.
-                    yield_now().await;
-                    now = now_ms();
-                }
-                let slice = slice_units.unwrap_or(units).max(1);
-                let mut left = units;
-                loop {
-                    let n = left.min(slice);
-                    let t0 = now;
-                    kernel.run(n);
-                    now = now_ms();
-                    rec.segment(SegmentKind::Cpu, t0, now);
-                    left -= n;
-                    if left == 0 {
-                        break;
-                    }
-                    yield_now().await;
-                    now = now_ms();
-                }
+            Action::Yield => {
+                yield_now().await;
+                t.resumed(&clock);
+            }
+            Action::Compute { .. } => t.compute(&clock),
+            Action::Offload { kernel, units } => {
+                let (slots, cancel) = (main.executor.as_ref()?, &main.shared.cancel);
+                let calibration = main.plan.calibration;
+                // Boxed: its state would otherwise sit in every task's future, computing or
+                // not.
+                let back = Box::pin(executor::offload(slots, kernel, units, calibration, cancel));
+                t.offloaded(back.await?, &clock);
+            }
+            Action::Done => return Some(t.finish()),
+            Action::Lock | Action::HandOver | Action::Unlock => {
+                unreachable!("a task on the event loop takes no lock")
             }
         }
     }
-    Some(rec.finish(now, kernel.checksum()))
 }
 
 /// A started main-thread run: its tasks on the event loop, and what they share.
@@ -160,7 +137,7 @@ impl Executor for OnMain {
     }
 
     fn take_failure(&self) -> Option<String> {
-        self.main.failure.take()
+        self.main.executor.as_ref()?.take_failure()
     }
 
     fn end(self: Box<Self>) -> Ending {

@@ -15,20 +15,21 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::{Ending, Executor};
 use crate::model::fault::Injected;
-use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::{Lane, SegmentKind, Startup, TaskRecorder};
+use crate::model::interpreter::{Action, ComputeOn, Interpreter};
+use crate::model::kernel::Calibration;
+use crate::model::record::{Lane, Startup, TaskRecord};
 use crate::model::stats::quantile;
 use crate::model::url;
 use crate::model::wire;
-use crate::model::workload::{Plan, Step};
-use crate::runtime::clock::now_ms;
+use crate::model::workload::Plan;
+use crate::runtime::clock::{BrowserClock, now_ms};
 use crate::runtime::run_shared::RunShared;
 use crate::runtime::{faults, location};
 
@@ -248,22 +249,18 @@ impl Drop for Processes {
     }
 }
 
-/// What a process runs: set once by [`avt_process_init`], and the task it is running.
+/// The plan a process runs, given once by [`avt_process_init`]: a process lives for one run,
+/// and its statics are its own (an instance of its own, on a memory of its own).
+static PLAN: OnceLock<Plan> = OnceLock::new();
+
+/// What a process knows besides its plan: set by [`avt_process_init`], with the task it is
+/// running or has just finished.
 struct InProcess {
-    plan: Plan,
     origin_ms: f64,
     lane: Lane,
     inject: Option<Injected>,
-    task: Option<TaskInProcess>,
-}
-
-/// A task part-way through: its record so far, its kernel, the steps left, and the wait it is
-/// in (when it began, and its deadline).
-struct TaskInProcess {
-    rec: TaskRecorder,
-    kernel: Kernel,
-    steps: std::vec::IntoIter<Step>,
-    wait: Option<(f64, f64, f64)>,
+    running: Option<Interpreter<'static>>,
+    finished: Option<TaskRecord>,
 }
 
 thread_local! {
@@ -298,17 +295,20 @@ pub fn avt_process_init(
         sample_units: 0,
         sample_ms: 0.0,
     };
+    let plan = Plan {
+        params: checked.params,
+        calibration,
+    };
+    PLAN.set(plan)
+        .map_err(|_| JsError::new("this process was given a plan already"))?;
     let inject = inject.as_deref().and_then(Injected::from_key);
     IN_PROCESS.with(|p| {
         *p.borrow_mut() = Some(InProcess {
-            plan: Plan {
-                params: checked.params,
-                calibration,
-            },
             origin_ms,
             lane: Lane::Process(index as u16),
             inject,
-            task: None,
+            running: None,
+            finished: None,
         })
     });
     Ok(())
@@ -326,65 +326,66 @@ pub fn avt_process_init(
 /// When the process was not given a plan, or `task` is not one of its tasks.
 #[wasm_bindgen]
 pub fn avt_process_task(task: u32) -> Result<f64, JsError> {
-    in_process(|p| {
-        if task >= p.plan.tasks() {
+    in_process(|p, plan| {
+        if task >= plan.tasks() {
             return Err(JsError::new(&format!("no task {task} in this run")));
         }
         if task == 0 {
             faults::strike(p.inject);
         }
-        p.task = Some(TaskInProcess {
-            rec: TaskRecorder::start(task, p.lane, p.origin_ms, now_ms()),
-            kernel: Kernel::new(u64::from(p.plan.params.seed), u64::from(task)),
-            steps: p.plan.steps(task).collect::<Vec<_>>().into_iter(),
-            wait: None,
-        });
+        let on = ComputeOn::Process;
+        p.running = Some(Interpreter::start(
+            plan,
+            task,
+            p.lane,
+            p.origin_ms,
+            on,
+            &BrowserClock,
+        ));
+        p.finished = None;
         Ok(())
     })?;
     avt_process_advance()
 }
 
-/// In a process: goes on with the task after a wait, up to its next wait. Returns how many
-/// ms to wait (again, when the timer fired early), or 0 when the task has finished.
+/// In a process: goes on with the task after a wait, up to its next wait ([`Interpreter`]).
+/// Returns how many ms to wait (again, when the timer fired early), or 0 when the task has
+/// finished.
 ///
 /// # Errors
 /// When no task is running.
 #[wasm_bindgen]
 pub fn avt_process_advance() -> Result<f64, JsError> {
-    in_process(|p| {
+    in_process(|p, _| {
         let t = p
-            .task
+            .running
             .as_mut()
             .ok_or_else(|| JsError::new("no task running"))?;
-        if let Some((from, deadline, ms)) = t.wait {
-            let now = now_ms();
-            if now < deadline {
-                return Ok(deadline - now);
-            }
-            t.rec.segment(SegmentKind::Wait, from, now);
-            t.kernel.wait_done(ms);
-            t.wait = None;
-        }
-        for step in t.steps.by_ref() {
-            let t0 = now_ms();
-            match step {
-                // A wait of nothing is done at once, as a blocking sleep of 0 is: handing it to
-                // the event loop would cost a timer each (a million of them in 10,000 × 100 rounds).
-                Step::Wait { ms } if ms <= 0.0 => {
-                    t.rec.segment(SegmentKind::Wait, t0, now_ms());
-                    t.kernel.wait_done(ms);
+        loop {
+            match t.next_action() {
+                // A wait that is over (of nothing, or the timer was late) is done at once, as
+                // a blocking sleep of 0 is: handing it to the event loop would cost a timer.
+                Action::Wait { from_ms, ms } => {
+                    let left = from_ms + ms - now_ms();
+                    if left > 0.0 {
+                        return Ok(left);
+                    }
+                    t.waited(&BrowserClock);
                 }
-                Step::Wait { ms } => {
-                    t.wait = Some((t0, t0 + ms, ms));
-                    return Ok(ms);
+                Action::Compute { .. } => t.compute(&BrowserClock),
+                Action::Done => {
+                    p.finished = p.running.take().map(Interpreter::finish);
+                    return Ok(0.0);
                 }
-                Step::Compute { units, .. } => {
-                    t.kernel.run(units);
-                    t.rec.segment(SegmentKind::Cpu, t0, now_ms());
+                Action::Yield
+                | Action::Offload { .. }
+                | Action::Lock
+                | Action::HandOver
+                | Action::Unlock => {
+                    unreachable!("a process computes whole and takes no lock")
                 }
             }
         }
-        Ok(0.0)
     })
 }
 
@@ -394,22 +395,20 @@ pub fn avt_process_advance() -> Result<f64, JsError> {
 /// When no task has finished.
 #[wasm_bindgen]
 pub fn avt_process_record() -> Result<Vec<f64>, JsError> {
-    in_process(|p| match p.task.take() {
-        Some(t) if t.wait.is_none() && t.steps.len() == 0 => {
-            let checksum = t.kernel.checksum();
-            Ok(wire::encode_record(&t.rec.finish(now_ms(), checksum)))
-        }
-        other => {
-            p.task = other;
-            Err(JsError::new("the task has not finished"))
-        }
+    in_process(|p, _| {
+        p.finished
+            .take()
+            .map(|r| wire::encode_record(&r))
+            .ok_or_else(|| JsError::new("the task has not finished"))
     })
 }
 
-/// Runs `f` on this process's state, or fails when it was given no plan.
-fn in_process<T>(f: impl FnOnce(&mut InProcess) -> Result<T, JsError>) -> Result<T, JsError> {
-    IN_PROCESS.with(|p| match p.borrow_mut().as_mut() {
-        Some(p) => f(p),
-        None => Err(JsError::new("no plan yet")),
+/// Runs `f` on this process's state and plan, or fails when it was given no plan.
+fn in_process<T>(
+    f: impl FnOnce(&mut InProcess, &'static Plan) -> Result<T, JsError>,
+) -> Result<T, JsError> {
+    IN_PROCESS.with(|p| match (p.borrow_mut().as_mut(), PLAN.get()) {
+        (Some(p), Some(plan)) => f(p, plan),
+        _ => Err(JsError::new("no plan yet")),
     })
 }
