@@ -242,7 +242,6 @@ fn export_text() -> String {
                 .collect();
             RunRecord::new(
                 RunHead {
-                    strategy: *s,
                     params: Params {
                         strategy: *s,
                         ..params
@@ -271,7 +270,7 @@ fn export_text() -> String {
         build: "threads".into(),
     };
     let mut text = String::new();
-    export::write_json(&env, 1.8e12, &refs, &mut |c| text.push_str(&c));
+    export::json::write(&env, 1.8e12, &refs, &mut |c| text.push_str(&c));
     text
 }
 
@@ -326,11 +325,11 @@ fn file(rng: &mut Rng, valid: &str) -> String {
 }
 
 fn check_file(text: &str) -> Result<(), String> {
-    match export::decode(text) {
+    match export::json::decode(text) {
         Ok(e) => {
             if e.runs
                 .iter()
-                .any(|r| url::exact(&url::encode(&r.params, None)).is_none())
+                .any(|r| url::exact(&url::encode(&r.head.params, None)).is_none())
             {
                 return Err("a file accepted with parameters the page does not take".into());
             }
@@ -351,7 +350,10 @@ fn main() {
     // Panics are caught and counted; their messages would flood the output.
     std::panic::set_hook(Box::new(|_| {}));
     let valid = export_text();
-    assert!(export::decode(&valid).is_ok(), "the unmutated export reads");
+    assert!(
+        export::json::decode(&valid).is_ok(),
+        "the unmutated export reads"
+    );
     let mut rng = Rng(seed);
     let (mut panics, mut unreported, mut refused) = ([0usize; 3], [0usize; 3], [0usize; 3]);
     let mut first = None;
@@ -374,7 +376,7 @@ fn main() {
             _ => {
                 let f = file(&mut rng, &valid);
                 let r = catch_unwind(|| check_file(&f));
-                refused[2] += usize::from(export::decode(&f).is_err());
+                refused[2] += usize::from(export::json::decode(&f).is_err());
                 (f, r)
             }
         };

@@ -42,9 +42,9 @@ async fn pool() {
     }
 }
 
-fn request(strategy: Strategy, plan: Plan) -> RunRequest {
+fn request(strategy: Strategy, mut plan: Plan) -> RunRequest {
+    plan.params.strategy = strategy;
     RunRequest {
-        strategy,
         plan,
         cores: 2,
         report_starts: true,
@@ -202,12 +202,12 @@ async fn async_waits_overlap_and_sequential_waits_add_up() {
     let a = run(Strategy::Async, p).await;
     let s = run(Strategy::Sequential, p).await;
     assert_eq!((a.tasks.len(), s.tasks.len()), (20, 20));
-    assert!(s.makespan_ms >= 600.0, "sequential {}", s.makespan_ms);
+    assert!(s.makespan_ms() >= 600.0, "sequential {}", s.makespan_ms());
     assert!(
-        a.makespan_ms * 5.0 < s.makespan_ms,
+        a.makespan_ms() * 5.0 < s.makespan_ms(),
         "async {} vs sequential {}",
-        a.makespan_ms,
-        s.makespan_ms
+        a.makespan_ms(),
+        s.makespan_ms()
     );
     assert!(
         a.tasks
@@ -220,9 +220,9 @@ async fn async_waits_overlap_and_sequential_waits_add_up() {
         "the same waits, by their seeded durations"
     );
     assert!(
-        a.scheduler.is_some_and(|c| c.wakes >= 40),
+        a.head.scheduler.is_some_and(|c| c.wakes >= 40),
         "{:?}",
-        a.scheduler
+        a.head.scheduler
     );
 }
 
@@ -256,7 +256,7 @@ async fn processes_run_tasks_in_instances_of_their_own_and_measure_their_start_u
         "the same work, in other instances"
     );
     assert_eq!(pr.lanes(), [Lane::Process(0), Lane::Process(1)]);
-    let startup = pr.startup.expect("start-up measured");
+    let startup = pr.head.startup.expect("start-up measured");
     assert!(startup.per_worker_ms > 0.0 && startup.all_ready_ms >= startup.per_worker_ms);
     assert!(
         startup.memory_bytes >= 65_536.0 && startup.memory_bytes % 65_536.0 == 0.0,
@@ -284,7 +284,7 @@ async fn cancelling_a_processes_run_terminates_its_processes_at_once() {
     let r = exec::run_to_end(request(Strategy::Processes, p), cancel)
         .await
         .unwrap();
-    assert_eq!(r.outcome, Outcome::Cancelled);
+    assert_eq!(r.head.outcome, Outcome::Cancelled);
     assert!(
         now_ms() - t0 < 1_500.0,
         "ended {} ms after it started",
@@ -324,9 +324,9 @@ async fn threads_with_the_gil_compute_one_at_a_time_and_hand_it_over() {
     // against other runs are left to the end-to-end tests and the bench).
     let computing: f64 = g.tasks.iter().map(|r| r.cpu_ms).sum();
     assert!(
-        computing <= g.makespan_ms * 1.01,
+        computing <= g.makespan_ms() * 1.01,
         "{computing:.0} ms computing in {:.0} ms",
-        g.makespan_ms
+        g.makespan_ms()
     );
 }
 
@@ -367,7 +367,7 @@ async fn workers_waking_executor_tasks_never_make_the_main_thread_wait() {
     let p = plan(Workload::Mixed, 4_000, 0, 0, 2);
     let e = run(Strategy::Executor, p).await;
     assert_eq!(e.tasks.len(), 4_000);
-    assert_eq!(e.outcome, Outcome::Done);
+    assert_eq!(e.head.outcome, Outcome::Done);
 }
 
 #[wasm_bindgen_test]
@@ -426,7 +426,11 @@ async fn a_sequential_computation_is_sliced_so_cancel_stops_it_mid_task() {
         .await
         .unwrap();
     let stopped = now_ms() - 2.0 * PROBE_INTERVAL_MS - *cancelled_at.borrow();
-    assert!(r.is_cancelled() && r.tasks.is_empty(), "{:?}", r.outcome);
+    assert!(
+        r.is_cancelled() && r.tasks.is_empty(),
+        "{:?}",
+        r.head.outcome
+    );
     assert!(
         stopped * 10.0 < 1_000.0,
         "stopped {stopped} ms after cancel, inside a 1 s computation"
@@ -462,7 +466,7 @@ async fn a_panicking_worker_fails_the_run_and_a_restarted_pool_runs_again() {
         let took = now_ms() - t0;
         let why = r
             .failure()
-            .unwrap_or_else(|| panic!("{inject:?}: {:?}", r.outcome));
+            .unwrap_or_else(|| panic!("{inject:?}: {:?}", r.head.outcome));
         if inject.panics() {
             assert!(why.contains("injected fault"), "{why}");
         } else {
@@ -474,11 +478,11 @@ async fn a_panicking_worker_fails_the_run_and_a_restarted_pool_runs_again() {
             "a failed pool takes no runs"
         );
         // The run ended on the fault, not after the work it would still have done.
-        let healthy = run(Strategy::Sequential, p).await.makespan_ms;
+        let healthy = run(Strategy::Sequential, p).await.makespan_ms();
         assert!(took < healthy * 2.0 + 200.0, "{took} ms vs {healthy} ms");
         threads::start_pool(2, None).await.expect("a restart");
         let again = run(Strategy::Threads, p).await;
-        assert!(again.is_complete(), "{:?}", again.outcome);
+        assert!(again.is_complete(), "{:?}", again.head.outcome);
         // The retired pool's live worker reports its end; the dead one is terminated at once.
         let waited = now_ms();
         while threads::retiring_workers() > 0 && now_ms() - waited < 2_000.0 {
@@ -670,7 +674,7 @@ async fn the_watchdog_stops_deadlocked_threads_and_the_pool_runs_again() {
     assert!(now_ms() - t0 < 2_000.0, "stopped in time");
     // The pool is whole: a threads run uses both workers.
     let rec = run(Strategy::Threads, plan(Workload::Io, 4, 20, 0, 2)).await;
-    assert_eq!(rec.outcome, Outcome::Done);
+    assert_eq!(rec.head.outcome, Outcome::Done);
     // The same order is the fix, and the async tasks deadlock and are dropped alike.
     let fixed = deadlock_demo::run_threads(DeadlockConfig {
         order: Order::Same,
@@ -748,13 +752,16 @@ async fn a_measured_run_keeps_its_probe_samples_and_exports_to_identical_records
     let before = now_ms();
     let run = run(Strategy::Async, plan(Workload::Io, 50, 30, 0, 1)).await;
     assert!(run.is_complete());
-    assert!(run.started_at_ms >= before && run.started_at_ms <= now_ms());
+    assert!(run.head.started_at_ms >= before && run.head.started_at_ms <= now_ms());
     assert!(
-        !run.lag.is_empty(),
+        !run.head.lag.is_empty(),
         "the probe ticked during 30 ms of waits"
     );
     assert!(
-        run.lag.iter().all(|s| s.at_ms >= 0.0 && s.gap_ms > 0.0),
+        run.head
+            .lag
+            .iter()
+            .all(|s| s.at_ms >= 0.0 && s.gap_ms > 0.0),
         "relative to the run's start"
     );
     let env = Environment {
@@ -765,6 +772,6 @@ async fn a_measured_run_keeps_its_probe_samples_and_exports_to_identical_records
         build: "threads".into(),
     };
     let mut text = String::new();
-    export::write_json(&env, now_ms(), &[&run], &mut |chunk| text.push_str(&chunk));
-    assert_eq!(export::decode(&text).unwrap().runs, [run]);
+    export::json::write(&env, now_ms(), &[&run], &mut |chunk| text.push_str(&chunk));
+    assert_eq!(export::json::decode(&text).unwrap().runs, [run]);
 }

@@ -1,4 +1,5 @@
-//! What the browser offers, and what follows for the threads strategy.
+//! What the browser offers (and which browser it is), and what follows for the threads
+//! strategy.
 
 /// Capabilities detected once at start-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +194,29 @@ impl Capabilities {
         self.cores
             .clamp(1, crate::model::params::THREADS_MAX as u32)
     }
+}
+
+/// The browser a user agent string names, with its major version: `Chromium 156`,
+/// `Firefox 153`, `Safari 18` (WebKit), `Edge 156`; else `an unknown browser`.
+pub fn browser_name(user_agent: &str) -> String {
+    let version = |token: &str| {
+        let at = user_agent.find(token)? + token.len();
+        let v: String = user_agent[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (!v.is_empty()).then_some(v)
+    };
+    [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chromium"),
+        ("Version/", "Safari"),
+    ]
+    .iter()
+    .find_map(|(token, name)| version(token).map(|v| format!("{name} {v}")))
+    .unwrap_or_else(|| "an unknown browser".into())
 }
 
 #[cfg(test)]
@@ -460,5 +484,31 @@ mod tests {
             framed.contains("Document-Isolation-Policy is Chromium's"),
             "{framed}"
         );
+    }
+
+    #[test]
+    fn browsers_are_named_from_their_user_agent() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+                "Chromium 156",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
+                "Firefox 153",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15",
+                "Safari 18",
+            ),
+            (
+                "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 Edg/156.0.0.0",
+                "Edge 156",
+            ),
+            ("curl/8", "an unknown browser"),
+        ];
+        for (ua, name) in cases {
+            assert_eq!(browser_name(ua), name, "{ua}");
+        }
     }
 }

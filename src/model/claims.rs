@@ -187,7 +187,7 @@ impl Claim {
                 let wanted = Params { strategy, ..params };
                 runs.iter().rev().find(|r| {
                     let r = r.as_ref();
-                    r.strategy == strategy && r.params == wanted
+                    r.strategy() == strategy && r.head.params == wanted
                 })
             })
             .collect()
@@ -373,7 +373,7 @@ pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
     let of = |s: Strategy| -> Option<&RunRecord> {
         runs.iter()
             .copied()
-            .find(|r| r.strategy == s && r.is_complete() && r.makespan_ms > 0.0)
+            .find(|r| r.strategy() == s && r.is_complete() && r.makespan_ms() > 0.0)
     };
     // Each rule takes every strategy its claim runs.
     Some(match claim.key {
@@ -398,20 +398,20 @@ fn s(ms: f64) -> String {
 }
 
 fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
-    let threads = thr.threads_used.max(1);
-    let per_thread = seq.params.tasks.div_ceil(threads);
+    let threads = thr.head.threads_used.max(1);
+    let per_thread = seq.head.params.tasks.div_ceil(threads);
     let figures = format!(
         "sequential {}, threads {} ({threads} threads, {per_thread} waits each), async {}",
-        s(seq.makespan_ms),
-        s(thr.makespan_ms),
-        s(asy.makespan_ms)
+        s(seq.makespan_ms()),
+        s(thr.makespan_ms()),
+        s(asy.makespan_ms())
     );
-    let (holds, why) = if asy.makespan_ms >= thr.makespan_ms {
+    let (holds, why) = if asy.makespan_ms() >= thr.makespan_ms() {
         (
             Holds::Partly,
             format!("async was not faster than threads here: {figures}"),
         )
-    } else if thr.makespan_ms * 5.0 > seq.makespan_ms {
+    } else if thr.makespan_ms() * 5.0 > seq.makespan_ms() {
         // The articles' threads ran 15× faster than sequential code; a pool too small to
         // hold most waits at once is a different claim.
         (
@@ -433,12 +433,12 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 /// therefore sequential's time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     let one_thread_ms = seq.digest.summary.cpu_total_ms;
-    let with_gil = one_thread_ms / gil.makespan_ms;
-    let without = one_thread_ms / thr.makespan_ms;
-    let threads = gil.threads_used;
+    let with_gil = one_thread_ms / gil.makespan_ms();
+    let without = one_thread_ms / thr.makespan_ms();
+    let threads = gil.head.threads_used;
     let tail = format!(
         "without a GIL, {} threads ran {}",
-        thr.threads_used,
+        thr.head.threads_used,
         format::times(without)
     );
     let (holds, text) = if with_gil >= 1.25 {
@@ -469,7 +469,7 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     let base = format!(
         " (one thread: sequential's {} computing, of its {} makespan)",
         s(one_thread_ms),
-        s(seq.makespan_ms)
+        s(seq.makespan_ms())
     );
     Verdict {
         holds,
@@ -478,7 +478,7 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
 }
 
 fn never_block(asy: &RunRecord) -> Verdict {
-    let r = asy.responsiveness;
+    let r = asy.head.responsiveness;
     let figures = format!(
         "the longest stall of the page was {}, event-loop lag p99 {}, {} frames missed",
         s(r.longest_stall_ms),
@@ -505,15 +505,18 @@ fn never_block(asy: &RunRecord) -> Verdict {
 }
 
 fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
-    let (a, e) = (asy.responsiveness.lag_p99_ms, exe.responsiveness.lag_p99_ms);
+    let (a, e) = (
+        asy.head.responsiveness.lag_p99_ms,
+        exe.head.responsiveness.lag_p99_ms,
+    );
     let figures = format!(
         "event-loop lag p99 {} with the executor against {} computing on the loop; longest stall {} against {}",
         s(e),
         s(a),
-        s(exe.responsiveness.longest_stall_ms),
-        s(asy.responsiveness.longest_stall_ms)
+        s(exe.head.responsiveness.longest_stall_ms),
+        s(asy.head.responsiveness.longest_stall_ms)
     );
-    let holds = if e * 5.0 <= a && exe.responsiveness.longest_stall_ms < PERCEPTIBLE_MS {
+    let holds = if e * 5.0 <= a && exe.head.responsiveness.longest_stall_ms < PERCEPTIBLE_MS {
         Holds::Yes
     } else {
         Holds::No
@@ -541,8 +544,8 @@ mod tests {
             })
             .collect();
         let mut r = RunRecord::new(RunHead::for_test(strategy, params), tasks);
-        r.responsiveness.lag_p99_ms = lag.0;
-        r.responsiveness.longest_stall_ms = lag.1;
+        r.head.responsiveness.lag_p99_ms = lag.0;
+        r.head.responsiveness.longest_stall_ms = lag.1;
         r
     }
 
@@ -577,7 +580,7 @@ mod tests {
         let gil: Vec<f64> = GIL
             .latest_runs(&runs)
             .iter()
-            .map(|r| r.makespan_ms)
+            .map(|r| r.makespan_ms())
             .collect();
         assert_eq!(
             gil,
@@ -608,7 +611,7 @@ mod tests {
         let thr = run(&REQUESTS, Strategy::Threads, 402.0, (0.0, 0.0));
         assert_eq!(judge(&REQUESTS, &[&seq, &thr]), None);
         let mut asy = run(&REQUESTS, Strategy::Async, 101.0, (0.0, 0.0));
-        asy.outcome = Outcome::Cancelled;
+        asy.head.outcome = Outcome::Cancelled;
         assert_eq!(judge(&REQUESTS, &[&seq, &thr, &asy]), None);
     }
 
@@ -625,7 +628,7 @@ mod tests {
         );
         // With 2 threads, 25 waits each: threads overlap only two waits at a time.
         let mut two = run(&REQUESTS, Strategy::Threads, 2510.0, (0.0, 0.0));
-        two.threads_used = 2;
+        two.head.threads_used = 2;
         let v = judge(&REQUESTS, &[&seq, &two, &asy]).unwrap();
         assert_eq!(v.holds, Holds::Partly);
         assert!(

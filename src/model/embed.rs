@@ -199,20 +199,20 @@ pub fn result_message(
     build: &str,
 ) -> String {
     let error = run.failure().map_or("null".to_owned(), json::string);
-    let complete = run.is_complete() && run.makespan_ms > 0.0;
+    let complete = run.is_complete() && run.makespan_ms() > 0.0;
     let speedup = sequential_ms
         .filter(|_| complete)
-        .map_or("null".into(), |s| json::ms(s / run.makespan_ms));
-    let r = &run.responsiveness;
+        .map_or("null".into(), |s| json::ms(s / run.makespan_ms()));
+    let r = &run.head.responsiveness;
     message(
         "result",
         &[
             ("query", json::string(query)),
-            ("strategy", json::string(run.strategy.key())),
-            ("outcome", json::string(run.outcome.key())),
+            ("strategy", json::string(run.strategy().key())),
+            ("outcome", json::string(run.head.outcome.key())),
             ("error", error),
             ("tasks_done", run.digest.summary.tasks_done.to_string()),
-            ("makespan_ms", json::ms(run.makespan_ms)),
+            ("makespan_ms", json::ms(run.makespan_ms())),
             ("theory_ms", json::ms(theory_ms)),
             ("speedup", speedup),
             ("lag_p99_ms", json::ms(r.lag_p99_ms)),

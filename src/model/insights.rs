@@ -52,12 +52,12 @@ fn pct(part: f64, whole: f64) -> f64 {
 
 /// How long the main thread was blocked, and what share of the run.
 pub fn blocked(run: &RunRecord) -> Option<Insight> {
-    let r = run.responsiveness;
+    let r = run.head.responsiveness;
     let text = if r.blocked_ms > 0.0 {
         format!(
             "The main thread was blocked for {}, {:.0}% of the run; the longest stall lasted {}, so the page could not respond or paint.",
             format::ms(r.blocked_ms),
-            pct(r.blocked_ms, run.makespan_ms),
+            pct(r.blocked_ms, run.makespan_ms()),
             format::ms(r.longest_stall_ms)
         )
     } else {
@@ -74,11 +74,11 @@ pub fn blocked(run: &RunRecord) -> Option<Insight> {
 
 /// Why yielding did not keep an async run responsive: slices of many tasks queue up.
 pub fn queueing(run: &RunRecord) -> Option<Insight> {
-    let y = f64::from(run.params.yield_every_ms);
-    let stall = run.responsiveness.longest_stall_ms;
-    if run.strategy != Strategy::Async
+    let y = f64::from(run.head.params.yield_every_ms);
+    let stall = run.head.responsiveness.longest_stall_ms;
+    if run.strategy() != Strategy::Async
         || y <= 0.0
-        || !run.params.workload.computes()
+        || !run.head.params.workload.computes()
         || stall < 2.0 * y.max(10.0)
     {
         return None;
@@ -96,7 +96,10 @@ pub fn queueing(run: &RunRecord) -> Option<Insight> {
 
 /// Threads + GIL: how the lock serialised the computation, read from the segments.
 pub fn gil(run: &RunRecord) -> Option<Insight> {
-    if run.strategy != Strategy::Gil || !run.params.workload.computes() || run.tasks.is_empty() {
+    if run.strategy() != Strategy::Gil
+        || !run.head.params.workload.computes()
+        || run.tasks.is_empty()
+    {
         return None;
     }
     let computing = max_overlapping(&run.tasks, SegmentKind::Cpu);
@@ -108,7 +111,7 @@ pub fn gil(run: &RunRecord) -> Option<Insight> {
         .flat_map(|t| &t.segments)
         .filter(|s| s.kind == SegmentKind::LockWait)
         .count();
-    let threads = run.threads_used;
+    let threads = run.head.threads_used;
     Some(Insight {
         rule: "gil",
         text: format!(
@@ -117,14 +120,16 @@ pub fn gil(run: &RunRecord) -> Option<Insight> {
             format::ms(cpu_ms),
             format::ms(lock_ms),
             if waits == 1 { "" } else { "s" },
-            format::ms(f64::from(run.params.switch_ms)),
+            format::ms(f64::from(run.head.params.switch_ms)),
         ),
     })
 }
 
 /// Async + executor: where the computations went, and what that left the event loop.
 pub fn executor(run: &RunRecord) -> Option<Insight> {
-    if run.strategy != Strategy::Executor || !run.params.workload.computes() || run.tasks.is_empty()
+    if run.strategy() != Strategy::Executor
+        || !run.head.params.workload.computes()
+        || run.tasks.is_empty()
     {
         return None;
     }
@@ -135,14 +140,14 @@ pub fn executor(run: &RunRecord) -> Option<Insight> {
         .filter(|s| s.kind == SegmentKind::Cpu && s.lane.is_some())
         .count();
     let at_once = max_overlapping(&run.tasks, SegmentKind::Cpu);
-    let threads = run.threads_used;
+    let threads = run.head.threads_used;
     Some(Insight {
         rule: "executor",
         text: format!(
             "The event loop handed {handed} computation{} to the executor's {threads} thread{} ({at_once} at once at most) and awaited them, so the main thread's longest stall was {}: plain async with the same computations holds the main thread for each of them.",
             if handed == 1 { "" } else { "s" },
             if threads == 1 { "" } else { "s" },
-            format::ms(run.responsiveness.longest_stall_ms),
+            format::ms(run.head.responsiveness.longest_stall_ms),
         ),
     })
 }
@@ -150,9 +155,10 @@ pub fn executor(run: &RunRecord) -> Option<Insight> {
 /// Processes: what starting them cost, in time and memory, against the run.
 pub fn processes(run: &RunRecord) -> Option<Insight> {
     let s = run
+        .head
         .startup
-        .filter(|_| run.strategy == Strategy::Processes)?;
-    let n = run.threads_used;
+        .filter(|_| run.strategy() == Strategy::Processes)?;
+    let n = run.head.threads_used;
     Some(Insight {
         rule: "processes",
         text: format!(
@@ -161,18 +167,18 @@ pub fn processes(run: &RunRecord) -> Option<Insight> {
             format::ms(s.per_worker_ms),
             format::bytes(s.memory_bytes),
             format::ms(s.all_ready_ms),
-            s.all_ready_ms / run.makespan_ms.max(f64::MIN_POSITIVE) * 100.0,
+            s.all_ready_ms / run.makespan_ms().max(f64::MIN_POSITIVE) * 100.0,
         ),
     })
 }
 
 /// Speedup over the measured sequential run, and parallel efficiency for threads.
 pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insight> {
-    let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms > 0.0)?;
-    if run.strategy == Strategy::Sequential || !run.is_complete() || run.makespan_ms <= 0.0 {
+    let seq = sequential.filter(|s| s.is_complete() && s.makespan_ms() > 0.0)?;
+    if run.strategy() == Strategy::Sequential || !run.is_complete() || run.makespan_ms() <= 0.0 {
         return None;
     }
-    let s = seq.makespan_ms / run.makespan_ms;
+    let s = seq.makespan_ms() / run.makespan_ms();
     let compared = if s >= 1.05 {
         format!("ran {} faster than sequential", format::times(s))
     } else if s > 0.95 {
@@ -180,24 +186,27 @@ pub fn speedup(run: &RunRecord, sequential: Option<&RunRecord>) -> Option<Insigh
     } else {
         format!("ran {} slower than sequential", format::times(1.0 / s))
     };
-    let text = if run.strategy.tasks_on_workers() {
-        let n = run.threads_used.max(1);
-        let cores = if n > run.cores && run.params.workload.computes() {
+    let text = if run.strategy().tasks_on_workers() {
+        let n = run.head.threads_used.max(1);
+        let cores = if n > run.head.cores && run.head.params.workload.computes() {
             format!(
                 "; with {} cores, computation can go at most {}× faster",
-                run.cores, run.cores
+                run.head.cores, run.head.cores
             )
         } else {
             String::new()
         };
         format!(
             "{n} {} {compared}: {:.0}% parallel efficiency (speedup ÷ {}){cores}.",
-            run.strategy.worker_noun(n),
+            run.strategy().worker_noun(n),
             s / f64::from(n) * 100.0,
-            run.strategy.worker_noun(2),
+            run.strategy().worker_noun(2),
         )
     } else {
-        format!("{} {compared} on the same workload.", run.strategy.label())
+        format!(
+            "{} {compared} on the same workload.",
+            run.strategy().label()
+        )
     };
     Some(Insight {
         rule: "speedup",
@@ -212,7 +221,7 @@ pub fn overlap(run: &RunRecord) -> Option<Insight> {
         return None;
     }
     let total_wait = run.digest.summary.wait_total_ms;
-    let saved = total_wait - run.makespan_ms;
+    let saved = total_wait - run.makespan_ms();
     let text = if saved > 0.0 {
         format!(
             "Up to {} waits were in flight at once: one after another they would have taken {}, {} more than this whole run.",
@@ -237,17 +246,17 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
     if !run.is_complete() || theory_ms <= 0.0 {
         return None;
     }
-    let d = (run.makespan_ms - theory_ms) / theory_ms;
+    let d = (run.makespan_ms() - theory_ms) / theory_ms;
     if d.abs() <= THEORY_TOLERANCE {
         return None;
     }
-    let p = &run.params;
+    let p = &run.head.params;
     let first_pickup = run.digest.last_first_pickup_ms;
     // Throttling in a background tab outweighs every other cause, in either direction.
     let reason = if run.is_disturbed() {
         format!(
             "the hidden tab: the page was hidden for {} and browsers throttle background tabs",
-            format::ms(run.hidden_ms)
+            format::ms(run.head.hidden_ms)
         )
     } else if d < 0.0 {
         if p.workload.computes() {
@@ -259,38 +268,39 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
         "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
             .to_string()
     } else if let Some(s) = run
+        .head
         .startup
-        .filter(|s| s.all_ready_ms >= 0.5 * (run.makespan_ms - theory_ms))
+        .filter(|s| s.all_ready_ms >= 0.5 * (run.makespan_ms() - theory_ms))
     {
         format!(
             "process start-up: the last process was ready only after {}",
             format::ms(s.all_ready_ms)
         )
-    } else if run.strategy.tasks_on_workers() && first_pickup > 0.1 * run.makespan_ms {
+    } else if run.strategy().tasks_on_workers() && first_pickup > 0.1 * run.makespan_ms() {
         format!(
             "thread start-up: a worker picked up its first task only after {}",
             format::ms(first_pickup)
         )
-    } else if run.strategy == Strategy::Threads
+    } else if run.strategy() == Strategy::Threads
         && p.workload.computes()
-        && run.threads_used >= run.cores
+        && run.head.threads_used >= run.head.cores
     {
         format!(
             "pool size: {} busy workers and the page itself share {} cores",
-            run.threads_used, run.cores
+            run.head.threads_used, run.head.cores
         )
     } else if p.tasks >= 1_000 {
         format!(
             "per-task overhead: scheduling {} tasks cost about {} each",
             format::count(u64::from(p.tasks)),
-            format::ms((run.makespan_ms - theory_ms) / f64::from(p.tasks))
+            format::ms((run.makespan_ms() - theory_ms) / f64::from(p.tasks))
         )
     } else {
         "scheduling overhead and timer granularity".to_string()
     };
     let text = format!(
         "Measured {} is {:.0}% {} theory ({}); likely {reason}.",
-        format::ms(run.makespan_ms),
+        format::ms(run.makespan_ms()),
         d.abs() * 100.0,
         if d > 0.0 { "above" } else { "below" },
         format::ms(theory_ms)
@@ -308,7 +318,7 @@ pub fn cancelled(run: &RunRecord) -> Option<Insight> {
         text: format!(
             "Cancelled after {} of {} tasks; figures cover the finished tasks only.",
             format::count(run.digest.summary.tasks_done as u64),
-            format::count(u64::from(run.params.tasks))
+            format::count(u64::from(run.head.params.tasks))
         ),
     })
 }
@@ -322,7 +332,7 @@ pub fn failed(run: &RunRecord) -> Option<Insight> {
             "The run failed ({}); figures cover the {} of {} tasks that finished before it.",
             why.trim_end_matches('.'),
             format::count(run.digest.summary.tasks_done as u64),
-            format::count(u64::from(run.params.tasks))
+            format::count(u64::from(run.head.params.tasks))
         ),
     })
 }
@@ -334,7 +344,7 @@ pub fn disturbed(run: &RunRecord) -> Option<Insight> {
         rule: "disturbed",
         text: format!(
             "The page was hidden for {} during this run; browsers throttle timers and rendering in background tabs, so these timings cannot be trusted: run it again with the tab visible.",
-            format::ms(run.hidden_ms)
+            format::ms(run.head.hidden_ms)
         ),
     })
 }
@@ -349,9 +359,9 @@ pub fn details_dropped(run: &RunRecord) -> Option<Insight> {
 
 /// What the async scheduler itself cost: spawning every task and polling after each wake-up.
 pub fn scheduler(run: &RunRecord) -> Option<Insight> {
-    let s = run.scheduler?;
+    let s = run.head.scheduler?;
     // Every task is spawned at the start, so a cancelled run paid for all of them too.
-    let overhead_ms = (s.spawn_us_per_task * f64::from(run.params.tasks)
+    let overhead_ms = (s.spawn_us_per_task * f64::from(run.head.params.tasks)
         + s.us_per_wake * s.wakes as f64)
         / 1000.0;
     Some(Insight {
@@ -363,7 +373,7 @@ pub fn scheduler(run: &RunRecord) -> Option<Insight> {
             format::us(s.us_per_wake),
             format::count(s.wakes),
             format::ms(overhead_ms),
-            pct(overhead_ms, run.makespan_ms)
+            pct(overhead_ms, run.makespan_ms())
         ),
     })
 }
@@ -409,7 +419,7 @@ mod tests {
     #[test]
     fn a_frozen_run_names_its_blocked_share() {
         let mut r = io_async(1, 1000.0);
-        r.responsiveness = Responsiveness {
+        r.head.responsiveness = Responsiveness {
             blocked_ms: 900.0,
             longest_stall_ms: 900.0,
             ..Default::default()
@@ -421,7 +431,7 @@ mod tests {
     #[test]
     fn a_responsive_run_says_so_with_its_share() {
         let mut r = io_async(1, 1000.0);
-        r.responsiveness.longest_stall_ms = 3.0;
+        r.head.responsiveness.longest_stall_ms = 3.0;
         let i = blocked(&r).unwrap();
         assert!(
             i.text.contains("0% of the run") && i.text.contains("responsive"),
@@ -444,7 +454,7 @@ mod tests {
             p,
             vec![task(0, Lane::Main, &[(SegmentKind::Cpu, 0.0, 240.0)])],
         );
-        r.responsiveness.longest_stall_ms = 110.0;
+        r.head.responsiveness.longest_stall_ms = 110.0;
         let i = queueing(&r).unwrap();
         assert!(
             i.text.contains("every 5.00 ms") && i.text.contains("about 22 slices"),
@@ -457,10 +467,10 @@ mod tests {
                 .any(|i| i.rule == "queueing"),
             "the findings list explains why yielding did not help"
         );
-        r.responsiveness.longest_stall_ms = 8.0;
+        r.head.responsiveness.longest_stall_ms = 8.0;
         assert!(queueing(&r).is_none(), "a short stall needs no explanation");
-        r.params.yield_every_ms = 0;
-        r.responsiveness.longest_stall_ms = 240.0;
+        r.head.params.yield_every_ms = 0;
+        r.head.responsiveness.longest_stall_ms = 240.0;
         assert!(
             queueing(&r).is_none(),
             "never yielding is explained by the blocked rule"
@@ -511,7 +521,7 @@ mod tests {
         let slow = speedup(&io_async(2, 400.0), Some(&seq)).unwrap();
         assert!(slow.text.contains("ran 2.00× slower"), "{}", slow.text);
         let mut four = thr.clone();
-        four.threads_used = 4;
+        four.head.threads_used = 4;
         let t = speedup(&four, Some(&seq)).unwrap().text;
         assert!(
             t.contains("with 2 cores, computation can go at most 2× faster"),
@@ -571,7 +581,7 @@ mod tests {
     #[test]
     fn many_tasks_are_blamed_on_per_task_overhead() {
         let mut r = io_async(10_000, 100.0);
-        r.makespan_ms = 130.0;
+        r.digest.summary.makespan_ms = 130.0;
         let i = theory(&r, 100.0).unwrap();
         assert!(
             i.text.contains("per-task overhead") && i.text.contains("10,000 tasks"),
@@ -654,8 +664,8 @@ mod tests {
     #[test]
     fn cancelled_runs_say_how_far_they_got_and_skip_theory() {
         let mut r = io_async(3, 100.0);
-        r.params.tasks = 10;
-        r.outcome = Outcome::Cancelled;
+        r.head.params.tasks = 10;
+        r.head.outcome = Outcome::Cancelled;
         let all = insights(&r, 1000.0, None);
         assert_eq!(all[0].rule, "cancelled");
         assert!(all[0].text.contains("3 of 10"));
@@ -670,8 +680,8 @@ mod tests {
     fn failed_runs_say_why_and_how_far_they_got_and_skip_speedup_and_theory() {
         let seq = io_async(10, 1000.0);
         let mut r = io_async(3, 100.0);
-        r.params.tasks = 10;
-        r.outcome = Outcome::Failed("task 4 panicked at kernel.rs:12: overflow.".into());
+        r.head.params.tasks = 10;
+        r.head.outcome = Outcome::Failed("task 4 panicked at kernel.rs:12: overflow.".into());
         let all = insights(&r, 1000.0, Some(&seq));
         assert_eq!(all[0].rule, "failed");
         assert_eq!(
@@ -691,7 +701,7 @@ mod tests {
     fn a_hidden_page_makes_the_timings_untrustworthy() {
         let mut r = io_async(10, 3.0);
         assert!(disturbed(&r).is_none());
-        r.hidden_ms = 2500.0;
+        r.head.hidden_ms = 2500.0;
         let i = disturbed(&r).unwrap();
         assert!(
             i.text.contains("hidden for 2.50 s") && i.text.contains("cannot be trusted"),
@@ -707,7 +717,7 @@ mod tests {
     #[test]
     fn a_hidden_page_is_the_reason_a_run_departs_from_theory() {
         let mut r = io_async(10, 3.0);
-        r.hidden_ms = 40.0;
+        r.head.hidden_ms = 40.0;
         let i = theory(&r, 2.0).unwrap();
         assert!(
             i.text.contains("likely the hidden tab") && i.text.contains("40.0 ms"),
@@ -715,7 +725,7 @@ mod tests {
             i.text
         );
         assert!(!i.text.contains("clamping"), "{}", i.text);
-        r.makespan_ms = 1.0;
+        r.digest.summary.makespan_ms = 1.0;
         let below = theory(&r, 2.0).unwrap();
         assert!(below.text.contains("the hidden tab"), "{}", below.text);
     }
@@ -740,7 +750,7 @@ mod tests {
     fn the_scheduler_names_itself_and_its_share_of_the_makespan() {
         let mut r = io_async(1_000, 100.0);
         assert!(scheduler(&r).is_none());
-        r.scheduler = Some(SchedulerCost {
+        r.head.scheduler = Some(SchedulerCost {
             name: SCHEDULERS[0],
             spawn_us_per_task: 2.0,
             wakes: 1_000,
@@ -833,7 +843,7 @@ mod tests {
             t.segments[1].lane = Some(Lane::Worker((k % 2) as u16));
         }
         let mut r = run(Strategy::Executor, p, tasks);
-        r.responsiveness.longest_stall_ms = 3.0;
+        r.head.responsiveness.longest_stall_ms = 3.0;
         let i = executor(&r).expect("an executor run that computes has the finding");
         assert!(
             i.text
@@ -879,7 +889,7 @@ mod tests {
             processes(&r).is_none(),
             "no start-up measured, nothing to say"
         );
-        r.startup = Some(Startup {
+        r.head.startup = Some(Startup {
             per_worker_ms: 40.0,
             all_ready_ms: 50.0,
             memory_bytes: 18_874_368.0,

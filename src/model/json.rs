@@ -44,6 +44,14 @@ pub fn ms(v: f64) -> String {
     number((v * 1000.0).round() / 1000.0)
 }
 
+/// The whole number a number's text is (`12`, `1.2e1`), exactly, if it is one.
+pub fn whole(text: &str) -> Option<u64> {
+    text.parse::<u64>().ok().or_else(|| {
+        let v = text.parse::<f64>().ok()?;
+        (v >= 0.0 && v.fract() == 0.0 && v < u64::MAX as f64).then_some(v as u64)
+    })
+}
+
 /// What went wrong, and at which byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -153,6 +161,19 @@ impl<'a> Reader<'a> {
     }
 
     pub fn number(&mut self) -> Result<f64> {
+        let at = self.at;
+        match self.number_text()?.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(Error {
+                at,
+                what: "a number out of range".into(),
+            }),
+        }
+    }
+
+    /// A number as it is written (`12`, `-0.5e3`): for callers that read it exactly, as a
+    /// whole number or otherwise.
+    pub fn number_text(&mut self) -> Result<&'a str> {
         self.skip_space();
         let start = self.at;
         let digits = |r: &mut Self| {
@@ -187,15 +208,8 @@ impl<'a> Reader<'a> {
                 return self.error("expected an exponent");
             }
         }
-        // Only ASCII was consumed, so this is a str; Rust's parser reads every JSON number.
-        let text = std::str::from_utf8(&self.text[start..self.at]).unwrap_or("");
-        match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(Error {
-                at: start,
-                what: "a number out of range".into(),
-            }),
-        }
+        // Only ASCII was consumed, so this is a str.
+        Ok(std::str::from_utf8(&self.text[start..self.at]).unwrap_or(""))
     }
 
     /// A number, or `null` read as not finite (what [`number`] writes for NaN).
@@ -207,17 +221,16 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A whole number in `0..=max`.
+    /// A whole number in `0..=max`, read exactly (beyond 2^53 too).
     pub fn whole(&mut self, max: u64) -> Result<u64> {
         let at = self.at;
-        let v = self.number()?;
-        if v >= 0.0 && v <= max as f64 && v.fract() == 0.0 {
-            Ok(v as u64)
-        } else {
-            Err(Error {
+        let text = self.number_text()?;
+        match whole(text) {
+            Some(v) if v <= max => Ok(v),
+            _ => Err(Error {
                 at,
                 what: format!("expected a whole number from 0 to {max}"),
-            })
+            }),
         }
     }
 

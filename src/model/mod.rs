@@ -13,6 +13,7 @@ pub mod density;
 pub mod embed;
 pub mod export;
 pub mod fault;
+pub mod fields;
 pub mod format;
 pub mod gate;
 pub mod gil;

@@ -68,6 +68,24 @@ pub enum SegmentKind {
     LockWait,
 }
 
+impl SegmentKind {
+    /// Its word in exports: `cpu`, `wait`, `lock`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SegmentKind::Cpu => "cpu",
+            SegmentKind::Wait => "wait",
+            SegmentKind::LockWait => "lock",
+        }
+    }
+
+    /// The kind [`SegmentKind::key`] names.
+    pub fn from_key(key: &str) -> Option<Self> {
+        [SegmentKind::Cpu, SegmentKind::Wait, SegmentKind::LockWait]
+            .into_iter()
+            .find(|k| k.key() == key)
+    }
+}
+
 /// A stretch of one task's life.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
@@ -280,10 +298,11 @@ pub struct Startup {
     pub memory_bytes: f64,
 }
 
-/// Everything about a run except its task records (what executors know when it ends).
+/// Everything about a run but what is projected from its task records: what executors know
+/// when it ends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunHead {
-    pub strategy: Strategy,
+    /// The experiment, with the strategy that ran it.
     pub params: Params,
     /// Threads the strategy ran on (1 for main-thread strategies).
     pub threads_used: u32,
@@ -322,56 +341,6 @@ pub struct Digest {
 }
 
 impl Digest {
-    /// The names of its figures as stored runs write them (the checksum and lanes apart), in
-    /// the order of [`Digest::figures`].
-    pub const FIGURES: [&'static str; 9] = [
-        "tasks_done",
-        "throughput_per_s",
-        "latency_p50_ms",
-        "latency_p95_ms",
-        "latency_max_ms",
-        "cpu_total_ms",
-        "wait_total_ms",
-        "max_overlapping_waits",
-        "last_first_pickup_ms",
-    ];
-
-    /// Its figures, named by [`Digest::FIGURES`] (counts as numbers).
-    pub fn figures(&self) -> [f64; 9] {
-        let s = &self.summary;
-        [
-            s.tasks_done as f64,
-            s.throughput_per_s,
-            s.latency_p50_ms,
-            s.latency_p95_ms,
-            s.latency_max_ms,
-            s.cpu_total_ms,
-            s.wait_total_ms,
-            self.max_overlapping_waits as f64,
-            self.last_first_pickup_ms,
-        ]
-    }
-
-    /// The digest of [`Digest::figures`] `v`, with its checksum, lanes and run's makespan.
-    pub fn from_figures(v: [f64; 9], checksum: u64, lanes: Vec<Lane>, makespan_ms: f64) -> Self {
-        Digest {
-            summary: Summary {
-                tasks_done: v[0] as usize,
-                makespan_ms,
-                throughput_per_s: v[1],
-                latency_p50_ms: v[2],
-                latency_p95_ms: v[3],
-                latency_max_ms: v[4],
-                cpu_total_ms: v[5],
-                wait_total_ms: v[6],
-            },
-            checksum,
-            lanes,
-            max_overlapping_waits: v[7] as usize,
-            last_first_pickup_ms: v[8],
-        }
-    }
-
     /// Projects `tasks` (with the run's `makespan_ms`).
     pub fn of(tasks: &[TaskRecord], makespan_ms: f64) -> Self {
         let mut lanes: Vec<Lane> = tasks.iter().flat_map(TaskRecord::lanes).collect();
@@ -421,32 +390,10 @@ pub fn max_overlapping(tasks: &[TaskRecord], kind: SegmentKind) -> usize {
     best as usize
 }
 
-/// One run of one strategy, as measured.
+/// One run of one strategy, as measured: its head and what its task records give.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
-    pub strategy: Strategy,
-    pub params: Params,
-    /// Threads the strategy ran on (1 for main-thread strategies).
-    pub threads_used: u32,
-    /// Workers in the pool when the run started.
-    pub pool_size: u32,
-    /// Logical cores the browser reports.
-    pub cores: u32,
-    /// From the run's start to the last finished task's end.
-    pub makespan_ms: f64,
-    pub outcome: Outcome,
-    /// How long the page was hidden during the run, ms (0: never).
-    pub hidden_ms: f64,
-    /// Main-thread responsiveness during the run.
-    pub responsiveness: Responsiveness,
-    pub scheduler: Option<SchedulerCost>,
-    /// The start-up of the run's own workers (processes).
-    pub startup: Option<Startup>,
-    /// When the run started, ms since the Unix epoch (0: unknown).
-    pub started_at_ms: f64,
-    /// The event-loop probe's samples during the run, times relative to its start (kept with
-    /// the digest: 100 a second, small beside the records).
-    pub lag: Vec<ProbeSample>,
+    pub head: RunHead,
     /// Projections of the task records, kept when the records are dropped.
     pub digest: Digest,
     /// Finished tasks (fewer than `params.tasks` unless done; empty once dropped).
@@ -456,12 +403,16 @@ pub struct RunRecord {
 }
 
 impl RunHead {
+    /// The strategy that ran.
+    pub fn strategy(&self) -> Strategy {
+        self.params.strategy
+    }
+
     /// A finished run's head for tests that craft records: done, on 2 cores and a pool of 2,
     /// on `params.threads` workers for parallel strategies.
     #[cfg(test)]
     pub(crate) fn for_test(strategy: Strategy, params: Params) -> Self {
         RunHead {
-            strategy,
             params: Params { strategy, ..params },
             threads_used: if strategy.parallel() {
                 params.threads
@@ -483,16 +434,14 @@ impl RunHead {
 
 impl RunRecord {
     /// A run from its head and its finished tasks; the makespan and digest are derived.
-    pub fn new(head: RunHead, mut tasks: Vec<TaskRecord>) -> Self {
+    pub fn new(mut head: RunHead, mut tasks: Vec<TaskRecord>) -> Self {
         // Kept for as long as the run is: no room for records that will never come (a run of
         // a million waits arrives in batches, and its vector grew by doubling).
         tasks.shrink_to_fit();
         let makespan_ms = tasks.iter().map(|r| r.end_ms).fold(0.0, f64::max);
-        let outcome = match head.outcome {
-            Outcome::Done if tasks.len() < head.params.tasks as usize => Outcome::Cancelled,
-            o => o,
-        };
-        let digest = Digest::of(&tasks, makespan_ms);
+        if head.outcome == Outcome::Done && tasks.len() < head.params.tasks as usize {
+            head.outcome = Outcome::Cancelled;
+        }
         // The executor times whole polls; a task's computation is its own work, not the
         // scheduler's, so it comes off (finished tasks' CPU segments are all on record). Only
         // what ran inside the polls: a computation handed to a worker did not.
@@ -502,45 +451,42 @@ impl RunRecord {
             .filter(|s| s.kind == SegmentKind::Cpu && s.lane.is_none())
             .map(|s| s.end_ms - s.start_ms)
             .sum();
-        let scheduler = head.scheduler.map(|c| SchedulerCost {
-            us_per_wake: ((c.us_per_wake * c.wakes as f64 - polled_cpu_ms * 1000.0)
+        if let Some(c) = &mut head.scheduler {
+            c.us_per_wake = ((c.us_per_wake * c.wakes as f64 - polled_cpu_ms * 1000.0)
                 / c.wakes.max(1) as f64)
-                .max(0.0),
-            ..c
-        });
+                .max(0.0);
+        }
         RunRecord {
-            digest,
-            strategy: head.strategy,
-            params: head.params,
-            threads_used: head.threads_used,
-            pool_size: head.pool_size,
-            cores: head.cores,
-            makespan_ms,
-            outcome,
-            hidden_ms: head.hidden_ms,
-            responsiveness: head.responsiveness,
-            scheduler,
-            startup: head.startup,
-            started_at_ms: head.started_at_ms,
-            lag: head.lag,
+            head,
+            digest: Digest::of(&tasks, makespan_ms),
             tasks,
             details_dropped: false,
         }
     }
 
+    /// The strategy that ran.
+    pub fn strategy(&self) -> Strategy {
+        self.head.strategy()
+    }
+
+    /// From the run's start to the last finished task's end.
+    pub fn makespan_ms(&self) -> f64 {
+        self.digest.summary.makespan_ms
+    }
+
     /// Whether every task finished.
     pub fn is_complete(&self) -> bool {
-        self.outcome == Outcome::Done
+        self.head.outcome == Outcome::Done
     }
 
     /// Whether the run was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.outcome == Outcome::Cancelled
+        self.head.outcome == Outcome::Cancelled
     }
 
     /// The failure, if a task panicked or trapped.
     pub fn failure(&self) -> Option<&str> {
-        match &self.outcome {
+        match &self.head.outcome {
             Outcome::Failed(why) => Some(why),
             _ => None,
         }
@@ -548,7 +494,7 @@ impl RunRecord {
 
     /// Whether the page was hidden during the run, so its timings cannot be trusted.
     pub fn is_disturbed(&self) -> bool {
-        self.hidden_ms > 0.0
+        self.head.hidden_ms > 0.0
     }
 
     /// The order-independent checksum of every finished task's work.
@@ -576,19 +522,7 @@ impl RunRecord {
     /// it never copies the records it leaves out.
     pub fn without_details(&self) -> RunRecord {
         RunRecord {
-            strategy: self.strategy,
-            params: self.params,
-            threads_used: self.threads_used,
-            pool_size: self.pool_size,
-            cores: self.cores,
-            makespan_ms: self.makespan_ms,
-            outcome: self.outcome.clone(),
-            hidden_ms: self.hidden_ms,
-            responsiveness: self.responsiveness,
-            scheduler: self.scheduler,
-            startup: self.startup,
-            started_at_ms: self.started_at_ms,
-            lag: self.lag.clone(),
+            head: self.head.clone(),
             digest: self.digest.clone(),
             tasks: Vec::new(),
             details_dropped: true,
@@ -632,9 +566,9 @@ mod tests {
         ];
         let full = RunRecord::new(
             RunHead {
-                strategy: Strategy::Threads,
                 params: Params {
                     tasks: 3,
+                    strategy: Strategy::Threads,
                     ..Params::default()
                 },
                 threads_used: 2,
@@ -694,9 +628,9 @@ mod tests {
             offloaded,
         ];
         let head = RunHead {
-            strategy: Strategy::Async,
             params: Params {
                 tasks: 3,
+                strategy: Strategy::Async,
                 ..Params::default()
             },
             threads_used: 1,
@@ -715,7 +649,7 @@ mod tests {
             started_at_ms: 0.0,
             lag: Vec::new(),
         };
-        let cost = RunRecord::new(head, tasks).scheduler.unwrap();
+        let cost = RunRecord::new(head, tasks).head.scheduler.unwrap();
         assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");
         assert_eq!((cost.wakes, cost.spawn_us_per_task), (4, 1.0));
     }

@@ -35,7 +35,7 @@ const CANCEL_GRACE_MS: f64 = 1000.0;
 /// What to run.
 #[derive(Debug, Clone, Copy)]
 pub struct RunRequest {
-    pub strategy: Strategy,
+    /// The experiment, with the strategy to run it.
     pub plan: Plan,
     /// Logical cores, for the record.
     pub cores: u32,
@@ -46,6 +46,11 @@ pub struct RunRequest {
 }
 
 impl RunRequest {
+    /// The strategy to run.
+    pub fn strategy(&self) -> Strategy {
+        self.plan.params.strategy
+    }
+
     /// An unmeasured-by-the-page Async run of `tasks` waits of `io_ms` (with `jitter`), for
     /// runs of the scheduler itself (the warm-up, memory measurements): uncalibrated, as it
     /// computes nothing, and with no fault.
@@ -59,7 +64,6 @@ impl RunRequest {
             ..Params::default()
         };
         RunRequest {
-            strategy: Strategy::Async,
             plan: Plan::uncalibrated(params),
             cores: 1,
             report_starts,
@@ -92,7 +96,7 @@ pub async fn run(
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunHead, String> {
     let total = req.plan.tasks();
-    let threads_used = if req.strategy.parallel() {
+    let threads_used = if req.strategy().parallel() {
         req.plan.params.threads
     } else {
         1
@@ -100,7 +104,7 @@ pub async fn run(
     let pool_size = threads::pool_size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
     let executor = executors::start(
-        req.strategy,
+        req.strategy(),
         req.plan,
         shared.clone(),
         threads_used,
@@ -122,7 +126,7 @@ pub async fn run(
             }
         }
         executor.collect(&mut records, &mut started);
-        if req.strategy.uses_pool()
+        if req.strategy().uses_pool()
             && let Some(fault) = threads::take_fault()
         {
             // The faulted worker's task will never finish: stop the others and end now.
@@ -139,7 +143,7 @@ pub async fn run(
                 let seen = *cancel_seen.get_or_insert_with(now_ms);
                 // Main-thread tasks are dropped at once. Workers are waited for (they notice
                 // within one check interval) so the next run finds the pool free.
-                !req.strategy.uses_pool() || now_ms() - seen > CANCEL_GRACE_MS
+                !req.strategy().uses_pool() || now_ms() - seen > CANCEL_GRACE_MS
             };
         let now = now_ms();
         if stop || now - last_report >= REPORT_MS {
@@ -166,7 +170,6 @@ pub async fn run(
         None => Outcome::Done,
     };
     Ok(RunHead {
-        strategy: req.strategy,
         params: req.plan.params,
         threads_used,
         pool_size,
@@ -174,7 +177,7 @@ pub async fn run(
         outcome,
         hidden_ms: visibility::hidden_ms(shared.origin_ms, end_ms),
         responsiveness: probe::measure(shared.origin_ms, end_ms),
-        scheduler: ending.scheduler.filter(|_| req.strategy.on_event_loop()),
+        scheduler: ending.scheduler.filter(|_| req.strategy().on_event_loop()),
         startup: ending.startup,
         started_at_ms: shared.origin_ms,
         lag: probe::lag_window(shared.origin_ms, end_ms)

@@ -212,7 +212,7 @@ pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
     let run = exec::run_to_end(req, CancelToken::default()).await?;
     let finished = alloc::heap();
     if !run.is_complete() {
-        let how = match &run.outcome {
+        let how = match &run.head.outcome {
             Outcome::Done => "Done".to_string(),
             Outcome::Cancelled => "Cancelled".to_string(),
             Outcome::Failed(why) => format!("Failed: {why}"),

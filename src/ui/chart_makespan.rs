@@ -22,17 +22,17 @@ pub fn MakespanChart() -> impl IntoView {
             .iter()
             .map(|r| {
                 let theory = expected(
-                    r.strategy,
+                    r.strategy(),
                     &Params {
-                        strategy: r.strategy,
-                        ..r.params
+                        strategy: r.strategy(),
+                        ..r.head.params
                     },
-                    r.cores,
+                    r.head.cores,
                 )
                 .makespan_ms;
                 (
-                    r.strategy.label().to_string(),
-                    r.makespan_ms,
+                    r.strategy().label().to_string(),
+                    r.makespan_ms(),
                     theory,
                     state.vs_baseline(r),
                 )

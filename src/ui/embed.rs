@@ -175,14 +175,14 @@ pub fn post_result(state: AppState, run: &RunRecord) {
     if !frame::framed() {
         return;
     }
-    let theory_ms = expected(run.strategy, &run.params, state.caps.cores).makespan_ms;
+    let theory_ms = expected(run.strategy(), &run.head.params, state.caps.cores).makespan_ms;
     let sequential_ms = state.results.with_untracked(|v| {
         v.iter()
             .rev()
-            .find(|r| same_run(r, Strategy::Sequential, &run.params) && r.is_complete())
-            .map(|r| r.makespan_ms)
+            .find(|r| same_run(r, Strategy::Sequential, &run.head.params) && r.is_complete())
+            .map(|r| r.makespan_ms())
     });
-    let query = state.query(&run.params);
+    let query = state.query(&run.head.params);
     frame::post(&embed::result_message(
         run,
         &query,

@@ -49,7 +49,7 @@ impl AppState {
     /// Where this page measures, as an export records it.
     fn environment(self) -> Environment {
         Environment {
-            browser: export::browser_name(&caps::user_agent()),
+            browser: crate::model::caps::browser_name(&caps::user_agent()),
             cores: self.caps.cores,
             pool: self.pool.with_untracked(PoolView::workers),
             isolated: self.caps.cross_origin_isolated,
@@ -76,22 +76,22 @@ impl AppState {
         let every_strategy = runs.len() == Strategy::ALL.len()
             && Strategy::ALL
                 .iter()
-                .all(|s| runs.iter().any(|r| r.strategy == *s));
-        self.form.set(FormText::from_params(&last.params));
+                .all(|s| runs.iter().any(|r| r.strategy() == *s));
+        self.form.set(FormText::from_params(&last.head.params));
         let run_all = if every_strategy {
             runs.clone()
         } else {
             Vec::new()
         };
         let timeline = LiveRun {
-            strategy: Some(last.strategy),
-            workers: if last.strategy == Strategy::Processes {
-                last.params.threads
+            strategy: Some(last.strategy()),
+            workers: if last.strategy() == Strategy::Processes {
+                last.head.params.threads
             } else {
-                last.pool_size
+                last.head.pool_size
             },
-            tasks: last.params.tasks,
-            span_ms: last.makespan_ms.max(1.0),
+            tasks: last.head.params.tasks,
+            span_ms: last.makespan_ms().max(1.0),
             finished: Some(last),
             ..LiveRun::default()
         };
@@ -149,9 +149,9 @@ pub fn Files() -> impl IntoView {
         let name = export::file_name(&refs, at, ext);
         let env = state.environment();
         let done = files::download(&name, mime, |out| match format {
-            0 => export::write_json(&env, at, &refs, out),
-            1 => export::write_csv(&refs, out),
-            _ => export::write_trace(&refs, out),
+            0 => export::json::write(&env, at, &refs, out),
+            1 => export::csv::write(&refs, out),
+            _ => export::trace::write(&refs, out),
         });
         status.set(Some(match done {
             Ok(()) => (true, format!("Saved {name}.")),
@@ -171,7 +171,7 @@ pub fn Files() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let read = files::read(file)
                 .await
-                .and_then(|text| export::decode(&text));
+                .and_then(|text| export::json::decode(&text));
             status.set(Some(match read {
                 Ok(e) if e.runs.is_empty() => (false, format!("{name} holds no runs.")),
                 Ok(e) => {
@@ -189,7 +189,7 @@ pub fn Files() -> impl IntoView {
     let scope_label = move |s: Scope| match s {
         Scope::ThisRun => state.live_version.with(|_| {
             state.live.with_value(|l| match l.finished.as_ref() {
-                Some(r) => format!("the timeline's run ({})", r.strategy.label()),
+                Some(r) => format!("the timeline's run ({})", r.strategy().label()),
                 None => "the timeline's run (none yet)".into(),
             })
         }),

@@ -29,7 +29,7 @@ impl AppState {
         let runs: Vec<Arc<RunRecord>> = runs.into_iter().map(Arc::new).collect();
         let pinned = storage::get(Area::Local, BASELINE_KEY).and_then(|v| v.parse::<f64>().ok());
         self.baseline
-            .set(pinned.and_then(|at| runs.iter().find(|r| r.started_at_ms == at).cloned()));
+            .set(pinned.and_then(|at| runs.iter().find(|r| r.head.started_at_ms == at).cloned()));
         self.history.set(runs);
         if skipped > 0 {
             self.notices.update(|n| {
@@ -64,9 +64,10 @@ impl AppState {
         });
         // A baseline that left the history is no longer pinned.
         if let Some(b) = self.baseline.get_untracked()
-            && !self
-                .history
-                .with_untracked(|h| h.iter().any(|r| r.started_at_ms == b.started_at_ms))
+            && !self.history.with_untracked(|h| {
+                h.iter()
+                    .any(|r| r.head.started_at_ms == b.head.started_at_ms)
+            })
         {
             self.pin(None);
         }
@@ -76,7 +77,7 @@ impl AppState {
     pub fn pin(self, run: Option<Arc<RunRecord>>) {
         match &run {
             Some(r) => {
-                let _ = storage::put(Area::Local, BASELINE_KEY, &r.started_at_ms.to_string());
+                let _ = storage::put(Area::Local, BASELINE_KEY, &r.head.started_at_ms.to_string());
             }
             None => storage::remove(Area::Local, BASELINE_KEY),
         }
@@ -96,9 +97,9 @@ impl AppState {
         self.baseline.with(|b| {
             let b = b
                 .as_ref()
-                .filter(|b| b.is_complete() && b.makespan_ms > 0.0)?;
-            (run.is_complete() && run.started_at_ms != b.started_at_ms)
-                .then(|| format::delta_pct(run.makespan_ms, b.makespan_ms))
+                .filter(|b| b.is_complete() && b.makespan_ms() > 0.0)?;
+            (run.is_complete() && run.head.started_at_ms != b.head.started_at_ms)
+                .then(|| format::delta_pct(run.makespan_ms(), b.makespan_ms()))
         })
     }
 }
@@ -109,31 +110,33 @@ impl AppState {
 pub fn History() -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
-        let baseline_at = state.baseline.with(|b| b.as_ref().map(|b| b.started_at_ms));
+        let baseline_at = state
+            .baseline
+            .with(|b| b.as_ref().map(|b| b.head.started_at_ms));
         state
             .history
             .get()
             .into_iter()
             .rev()
             .map(|run| {
-                let pinned = baseline_at == Some(run.started_at_ms);
+                let pinned = baseline_at == Some(run.head.started_at_ms);
                 let makespan = if run.is_complete() {
-                    format::ms(run.makespan_ms)
+                    format::ms(run.makespan_ms())
                 } else {
-                    format!("{} after {} tasks", run.outcome.key(), run.digest.summary.tasks_done)
+                    format!("{} after {} tasks", run.head.outcome.key(), run.digest.summary.tasks_done)
                 };
                 let change = if pinned {
                     "baseline".to_string()
                 } else {
                     state.vs_baseline(&run).unwrap_or_else(|| "–".into())
                 };
-                let params = run.params;
+                let params = run.head.params;
                 let pin = run.clone();
                 view! {
-                    <tr data-testid="history-row" data-strategy=run.strategy.key() data-pinned=pinned.to_string()>
-                        <td data-label="When">{if run.started_at_ms > 0.0 { format::date_time(run.started_at_ms) } else { "–".into() }}</td>
-                        <td data-label="Run">{summary(&run.params)}</td>
-                        <td data-label="Makespan" data-value=run.makespan_ms.to_string()>{makespan}</td>
+                    <tr data-testid="history-row" data-strategy=run.strategy().key() data-pinned=pinned.to_string()>
+                        <td data-label="When">{if run.head.started_at_ms > 0.0 { format::date_time(run.head.started_at_ms) } else { "–".into() }}</td>
+                        <td data-label="Run">{summary(&run.head.params)}</td>
+                        <td data-label="Makespan" data-value=run.makespan_ms().to_string()>{makespan}</td>
                         <td data-label="vs baseline" data-testid="history-change">{change}</td>
                         <td class="actions">
                             <button type="button" class="quiet" aria-pressed=pinned.to_string()

@@ -16,10 +16,10 @@ pub fn Insights() -> impl IntoView {
             .flatten()
             .flat_map(|run| {
                 // The runs are of the current workload, so their theory is the form's.
-                let theory = state.theory(run.strategy).makespan_ms;
+                let theory = state.theory(run.strategy()).makespan_ms;
                 insights(&run, theory, seq.as_deref())
                     .into_iter()
-                    .map(move |i| (run.strategy, i))
+                    .map(move |i| (run.strategy(), i))
             })
             .map(|(s, i)| {
                 view! {

@@ -192,8 +192,8 @@ fn Table(
         state.results.with(|runs| {
             runs.iter()
                 .rev()
-                .filter(|r| r.strategy == Strategy::Processes)
-                .find_map(|r| r.startup.map(|s| s.memory_bytes))
+                .filter(|r| r.strategy() == Strategy::Processes)
+                .find_map(|r| r.head.startup.map(|s| s.memory_bytes))
         })
     };
     let rows = move || {

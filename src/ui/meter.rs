@@ -62,8 +62,13 @@ pub fn Meter() -> impl IntoView {
 
     let last = move || {
         state.results.with(|v| {
-            v.last()
-                .map(|r| (r.strategy, r.responsiveness.longest_stall_ms, r.makespan_ms))
+            v.last().map(|r| {
+                (
+                    r.strategy(),
+                    r.head.responsiveness.longest_stall_ms,
+                    r.makespan_ms(),
+                )
+            })
         })
     };
     view! {

@@ -61,7 +61,7 @@ pub fn Replay() -> impl IntoView {
         state.live_version.track();
         let span = state
             .live
-            .with_value(|l| l.finished.as_ref().map_or(0.0, |r| r.makespan_ms));
+            .with_value(|l| l.finished.as_ref().map_or(0.0, |r| r.makespan_ms()));
         if playback.with_untracked(|p| p.span_ms != span) {
             ticker.set_value(None);
             playback.set(Playback::new(span));
@@ -72,12 +72,12 @@ pub fn Replay() -> impl IntoView {
         state.live_version.track();
         state.live.with_value(|l| {
             let run = l.finished.as_ref()?;
-            let lanes = timeline::lanes(run.strategy, l.workers, &[], &run.tasks, &[]);
+            let lanes = timeline::lanes(run.strategy(), l.workers, &[], &run.tasks, &[]);
             Some(replay::moment(
                 &run.tasks,
                 &lanes,
-                run.strategy,
-                &run.lag,
+                run.strategy(),
+                &run.head.lag,
                 at,
             ))
         })

@@ -18,7 +18,7 @@ pub fn Results() -> impl IntoView {
         let sequential = runs[0]
             .as_ref()
             .filter(|r| r.is_complete())
-            .map(|r| r.makespan_ms);
+            .map(|r| r.makespan_ms());
         Strategy::ALL
             .iter()
             .zip(runs)
@@ -115,50 +115,53 @@ fn row(
         .into_any();
     };
     let sum = run.digest.summary;
-    let r = run.responsiveness;
+    let r = run.head.responsiveness;
     let complete = run.is_complete();
     let speedup = sequential_ms
-        .filter(|_| complete && run.makespan_ms > 0.0)
-        .map(|seq| seq / run.makespan_ms);
+        .filter(|_| complete && run.makespan_ms() > 0.0)
+        .map(|seq| seq / run.makespan_ms());
     // Workers that ran something (an executor's tasks live on the main thread, their
     // computations on workers); main-thread strategies count their one lane.
     let count = |f: fn(&Lane) -> bool| run.lanes().iter().filter(|l| f(l)).count();
     let workers = count(|l| matches!(l, Lane::Worker(_)));
     let processes = count(|l| matches!(l, Lane::Process(_)));
     let (lanes_used, lanes) = if workers > 0 {
-        (workers, format!("{workers} of {} workers", run.pool_size))
+        (
+            workers,
+            format!("{workers} of {} workers", run.head.pool_size),
+        )
     } else if processes > 0 {
         (
             processes,
-            format!("{processes} of {} processes", run.threads_used),
+            format!("{processes} of {} processes", run.head.threads_used),
         )
     } else {
         (run.lanes().len(), "main thread".into())
     };
-    let state = run.outcome.key();
+    let state = run.head.outcome.key();
     let makespan_text = if complete {
-        format::ms(run.makespan_ms)
+        format::ms(run.makespan_ms())
     } else {
         format!(
             "{state} after {} of {} tasks",
-            sum.tasks_done, run.params.tasks
+            sum.tasks_done, run.head.params.tasks
         )
     };
     let disturbed = run.is_disturbed().then(|| {
         view! {
             <span class="flag" data-testid=id("disturbed") title="Browsers throttle timers in background tabs">
-                {format!(" · page hidden {}: timings untrustworthy", format::ms(run.hidden_ms))}
+                {format!(" · page hidden {}: timings untrustworthy", format::ms(run.head.hidden_ms))}
             </span>
         }
     });
-    let scheduler = run.scheduler.map(|c| {
+    let scheduler = run.head.scheduler.map(|c| {
         view! {
             <span class="explain" data-testid=id("scheduler") data-spawn-us=format!("{:.3}", c.spawn_us_per_task) data-wake-us=format!("{:.3}", c.us_per_wake)>
                 {format!("{}: {:.2} µs to spawn a task, {:.2} µs per wake-up", c.name, c.spawn_us_per_task, c.us_per_wake)}
             </span>
         }
     });
-    let startup = run.startup.map(|s| {
+    let startup = run.head.startup.map(|s| {
         view! {
             <span class="explain" data-testid=id("startup") data-per-worker-ms=format!("{:.3}", s.per_worker_ms) data-memory-bytes=format!("{:.0}", s.memory_bytes)>
                 {format!("start-up: {} per process, all ready after {}; {} of wasm memory each", format::ms(s.per_worker_ms), format::ms(s.all_ready_ms), format::bytes(s.memory_bytes))}
@@ -168,7 +171,7 @@ fn row(
     view! {
         <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string() data-cpu-ms=sum.cpu_total_ms.to_string()>
             {head}
-            <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms.to_string()>
+            <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms().to_string()>
                 {makespan_text}
                 {vs_baseline.map(|d| view! { <span class="vs" data-testid=id("vs-baseline")>{format!(" · {d} vs baseline")}</span> })}
                 {disturbed}
@@ -176,7 +179,7 @@ fn row(
                 {startup}
             </td>
             {theory}
-            {cell("delta", id("delta"), None, if complete { format::delta_pct(run.makespan_ms, theory_ms) } else { "–".into() })}
+            {cell("delta", id("delta"), None, if complete { format::delta_pct(run.makespan_ms(), theory_ms) } else { "–".into() })}
             {cell("speedup", id("speedup"), speedup, speedup.map(format::times).unwrap_or_else(|| "–".into()))}
             {cell("throughput", id("throughput"), Some(sum.throughput_per_s), format!("{} tasks/s", format::count(sum.throughput_per_s.round() as u64)))}
             {cell(

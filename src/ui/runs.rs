@@ -16,7 +16,7 @@ use crate::model::gate;
 use crate::model::history;
 use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, Params, Strategy};
-use crate::model::persist::{self, PendingRun};
+use crate::model::persist;
 use crate::model::record::RunRecord;
 use crate::model::sweep::{self, Point};
 use crate::model::timeline::TASK_VIEW_MAX;
@@ -145,7 +145,7 @@ impl AppState {
                             strategy: params.strategy,
                             threads: params.threads,
                             tasks: params.tasks,
-                            makespan_ms: r.makespan_ms,
+                            makespan_ms: r.makespan_ms(),
                         })
                     }),
                     Ok(r) if r.failure().is_some() => break,
@@ -243,7 +243,6 @@ impl AppState {
             }
         });
         let req = RunRequest {
-            strategy,
             plan: Plan {
                 params,
                 calibration,
@@ -252,10 +251,7 @@ impl AppState {
             report_starts,
             inject,
         };
-        faults::save_pending(Some(&persist::encode_pending(&PendingRun {
-            strategy,
-            params,
-        })));
+        faults::save_pending(Some(&persist::encode_pending(&params)));
         // The page's own reactions to the run starting (the controls, the live timeline's
         // reset) run now, before the run's clock starts: queued with the run's first tasks,
         // they delayed every task's start by 4-5 ms in the build without atomics.
@@ -302,7 +298,7 @@ impl AppState {
                 l.running = false;
                 l.open.clear();
                 if let Ok(r) = &record {
-                    l.span_ms = r.makespan_ms.max(1.0);
+                    l.span_ms = r.makespan_ms().max(1.0);
                     l.finished = Some(r.clone());
                 }
             });
@@ -338,8 +334,8 @@ impl AppState {
     /// same experiment; bounds the memory kept runs hold; saves them for a reload; tells an
     /// embedding page.
     fn keep(self, record: Arc<RunRecord>) {
-        let strategy = record.strategy;
-        let params = record.params;
+        let strategy = record.strategy();
+        let params = record.head.params;
         self.results.update(|v| {
             v.retain(|r| !same_run(r, strategy, &params));
             v.push(record.clone());

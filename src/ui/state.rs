@@ -392,11 +392,10 @@ impl AppState {
         runs.iter_mut().for_each(|r| r.details_dropped = false);
         let mut runs: Vec<Arc<RunRecord>> = runs.into_iter().map(Arc::new).collect();
         if let Some(p) = pending {
-            runs.retain(|r| !same_run(r, p.strategy, &p.params));
+            runs.retain(|r| !same_run(r, p.strategy, &p));
             runs.push(Arc::new(RunRecord::new(
                 RunHead {
-                    strategy: p.strategy,
-                    params: p.params,
+                    params: p,
                     threads_used: 1,
                     pool_size: 0,
                     cores: self.caps.cores,
@@ -427,7 +426,7 @@ impl AppState {
 /// Whether `run` is `strategy` run on the experiment of `params` (the run a newer one of the
 /// same replaces).
 pub(super) fn same_run(run: &RunRecord, strategy: Strategy, params: &Params) -> bool {
-    run.strategy == strategy && same_experiment(&run.params, params)
+    run.strategy() == strategy && same_experiment(&run.head.params, params)
 }
 
 /// Whether two parameter sets describe the same workload (the strategy aside).
