@@ -12,8 +12,8 @@ use crate::model::demos::plural;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
 use crate::model::format;
 use crate::model::memory::{TaskMemory, ThreadMemory};
-use crate::model::params::{Params, Strategy};
-use crate::model::record::RunRecord;
+use crate::model::params::Strategy;
+use crate::model::record::{LatestRuns, RunRecord};
 use crate::model::url;
 
 /// One claim of the articles.
@@ -180,16 +180,10 @@ impl Claim {
         let Some(link) = self.link() else {
             return Vec::new();
         };
-        let params = link.form.check().params;
+        let latest = LatestRuns::among(runs.iter(), &link.form.check().params);
         self.strategies()
             .iter()
-            .filter_map(|&strategy| {
-                let wanted = Params { strategy, ..params };
-                runs.iter().rev().find(|r| {
-                    let r = r.as_ref();
-                    r.strategy() == strategy && r.head.params == wanted
-                })
-            })
+            .filter_map(|s| latest.of(*s).copied())
             .collect()
     }
 }

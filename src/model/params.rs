@@ -161,6 +161,11 @@ impl Strategy {
         Strategy::Processes,
     ];
 
+    /// Its place in [`Strategy::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The URL key.
     pub fn key(self) -> &'static str {
         match self {

@@ -474,6 +474,16 @@ impl RunRecord {
         self.digest.summary.makespan_ms
     }
 
+    /// Whether this is a run of `strategy` on the experiment of `params` (whichever strategy
+    /// `params` names): the run a newer one of the same replaces.
+    pub fn is_run_of(&self, strategy: Strategy, params: &Params) -> bool {
+        self.head.params
+            == Params {
+                strategy,
+                ..*params
+            }
+    }
+
     /// Whether every task finished.
     pub fn is_complete(&self) -> bool {
         self.head.outcome == Outcome::Done
@@ -530,10 +540,52 @@ impl RunRecord {
     }
 }
 
+impl AsRef<RunRecord> for RunRecord {
+    fn as_ref(&self) -> &RunRecord {
+        self
+    }
+}
+
+/// Each strategy's latest run of one experiment, asked for by strategy.
+#[derive(Debug, Clone)]
+pub struct LatestRuns<R>([Option<R>; Strategy::ALL.len()]);
+
+impl<R: AsRef<RunRecord>> LatestRuns<R> {
+    /// The latest run of each strategy on the experiment of `params` among `runs`, oldest
+    /// first.
+    pub fn among(runs: impl DoubleEndedIterator<Item = R>, params: &Params) -> Self {
+        let mut latest = LatestRuns(Default::default());
+        for run in runs.rev() {
+            let strategy = run.as_ref().strategy();
+            let slot = &mut latest.0[strategy.index()];
+            if slot.is_none() && run.as_ref().is_run_of(strategy, params) {
+                *slot = Some(run);
+            }
+        }
+        latest
+    }
+
+    /// `strategy`'s run, if there is one.
+    pub fn of(&self, strategy: Strategy) -> Option<&R> {
+        self.0[strategy.index()].as_ref()
+    }
+
+    /// The sequential run, which speedups are measured against.
+    pub fn sequential(&self) -> Option<&R> {
+        self.of(Strategy::Sequential)
+    }
+
+    /// Every strategy with its run, in [`Strategy::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Strategy, Option<&R>)> {
+        Strategy::ALL
+            .into_iter()
+            .zip(self.0.iter().map(Option::as_ref))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::Params;
 
     #[test]
     fn a_recorder_turns_absolute_times_into_run_times() {
@@ -652,6 +704,48 @@ mod tests {
         let cost = RunRecord::new(head, tasks).head.scheduler.unwrap();
         assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");
         assert_eq!((cost.wakes, cost.spawn_us_per_task), (4, 1.0));
+    }
+
+    #[test]
+    fn the_latest_run_of_each_strategy_is_found_by_name() {
+        let io = Params::default();
+        let cpu = Params {
+            workload: crate::model::params::Workload::Cpu,
+            ..io
+        };
+        let run = |strategy, params: Params, started_at_ms| {
+            let mut head = RunHead::for_test(strategy, params);
+            head.started_at_ms = started_at_ms;
+            RunRecord::new(head, Vec::new())
+        };
+        let runs = [
+            run(Strategy::Sequential, io, 1.0),
+            run(Strategy::Threads, io, 2.0),
+            run(Strategy::Sequential, cpu, 3.0),
+            run(Strategy::Sequential, io, 4.0),
+        ];
+        // Whatever strategy the asked-for parameters name.
+        let latest = LatestRuns::among(
+            runs.iter(),
+            &Params {
+                strategy: Strategy::Gil,
+                ..io
+            },
+        );
+        assert_eq!(latest.sequential().map(|r| r.head.started_at_ms), Some(4.0));
+        assert_eq!(
+            latest.of(Strategy::Threads).map(|r| r.head.started_at_ms),
+            Some(2.0)
+        );
+        assert!(latest.of(Strategy::Async).is_none());
+        let order: Vec<Strategy> = latest.iter().map(|(s, _)| s).collect();
+        assert_eq!(order, Strategy::ALL);
+        assert!(
+            Strategy::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, s)| s.index() == i)
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
 use super::share::Share;
-use super::state::{AppState, PoolView};
+use super::state::{self, Experiment, PoolState, PoolView};
 use super::timeline::Timeline;
 use crate::model::fault::Injected;
 use crate::model::url::{self, View};
@@ -35,19 +35,18 @@ pub fn App() -> impl IntoView {
     if let Some(theme) = view.theme {
         frame::set_root_attribute("data-theme", theme.key());
     }
-    let state = AppState::new(
-        caps,
-        decoded.form,
-        decoded.pool,
-        view,
-        decoded.notices,
-        Injected::from_query(&query),
-    );
-    provide_context(state);
+    let parts = state::provide(caps, decoded, Injected::from_query(&query));
+    let state::Parts {
+        page,
+        pool,
+        experiment,
+        runner,
+        library,
+    } = parts;
     let extras = ExtrasState::default();
     provide_context(extras);
-    state.recover_from_fault();
-    state.load_history();
+    runner.recover_from_fault();
+    library.load_history();
 
     // The URL always holds the experiment as it would run (valid fields; defaults elsewhere).
     // The test-only `fault` key is dropped here, so a reload never injects it again; so is
@@ -58,17 +57,17 @@ pub fn App() -> impl IntoView {
     }
     .encode();
     Effect::new(move |_| {
-        let params = state.checked.with(|c| c.params);
-        let _ = location::replace_query(&format!("{}{kept_view}", state.query(&params)));
+        let params = experiment.checked.with(|c| c.params);
+        let _ = location::replace_query(&format!("{}{kept_view}", experiment.query(&params)));
     });
 
     // The workers are created now, before the page is built, so they boot on their own
     // threads while the main thread builds, lays out and paints it.
-    let pool = matches!(state.pool.get_untracked(), PoolView::Starting { .. }).then(|| {
-        let inject = state.take_inject(|f| f == Injected::WorkerStart);
-        state.start_pool(state.pool_requested.get_untracked(), inject)
+    let started = matches!(pool.view.get_untracked(), PoolView::Starting { .. }).then(|| {
+        let inject = page.take_inject(|f| f == Injected::WorkerStart);
+        pool.start(pool.requested.get_untracked(), inject)
     });
-    leptos::task::spawn_local(start_up(state, extras, pool));
+    leptos::task::spawn_local(start_up(pool, experiment, extras, started));
 
     // The page is built one turn of the event loop later: the workers created above need the
     // main thread for a moment to start booting, and building the page takes it for 60-140 ms
@@ -84,7 +83,7 @@ pub fn App() -> impl IntoView {
         {move || (built.get() && embed).then(|| view! { <Embed /> })}
         {move || (built.get() && !embed).then(|| view! { <FullPage /> })}
         // Last, so the embedding page hears the built page's height first, not an empty one.
-        {move || built.get().then(|| embed::connect(state))}
+        {move || built.get().then(|| embed::connect(parts))}
     }
 }
 
@@ -173,23 +172,27 @@ pub(super) fn BelowResults() -> impl IntoView {
 /// background. Then the `extras` chunk loads (after the calibration: downloading it and
 /// building its panels took a core from it, and the kernel read 17% slower), and the async
 /// scheduler warms up (runs asked for meanwhile wait for it).
-async fn start_up(state: AppState, extras: ExtrasState, pool: Option<impl Future<Output = ()>>) {
-    if let Some(pool) = pool {
-        pool.await;
+async fn start_up(
+    pool: PoolState,
+    experiment: Experiment,
+    extras: ExtrasState,
+    started: Option<impl Future<Output = ()>>,
+) {
+    if let Some(started) = started {
+        started.await;
     }
-    let computes = state
+    let computes = experiment
         .checked
         .with_untracked(|c| c.params.workload.computes());
     if !computes {
-        state.ready_ms.set(Some(clock::since_navigation_ms()));
+        pool.ready_ms.set(Some(clock::since_navigation_ms()));
     }
-    state
-        .calibration
+    pool.calibration
         .set(Some(exec::calibrate_kernel_off_main().await));
     if computes {
-        state.ready_ms.set(Some(clock::since_navigation_ms()));
+        pool.ready_ms.set(Some(clock::since_navigation_ms()));
     }
     extras.load().await;
     // Last, so it neither delays the page's readiness nor disturbs the calibration.
-    state.warm_up().await;
+    pool.warm_up().await;
 }

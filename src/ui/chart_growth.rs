@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, W, axes, dur, short, x_scale, y_scale};
-use super::state::{AppState, SweepKind};
+use super::state::{Runner, SweepKind};
 use super::sweep_controls::SweepControls;
 use crate::model::chart::polyline;
 use crate::model::params::Strategy;
@@ -11,9 +11,9 @@ use crate::model::params::Strategy;
 /// The cost-growth sweep's chart and controls.
 #[component]
 pub fn GrowthChart() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let runner = expect_context::<Runner>();
     let chart = move || {
-        let (_, pts) = state.growth_points.get();
+        let (_, pts) = runner.growth_points.get();
         if pts.is_empty() {
             return view! { <p class="muted empty">"Sweep 1 to 10,000 tasks for every strategy (points that would take over 15 s are skipped)."</p> }.into_any();
         }
@@ -50,7 +50,7 @@ pub fn GrowthChart() -> impl IntoView {
         .into_any()
     };
     view! {
-        <div class="chart-panel" data-testid="chart-growth" data-points=move || state.growth_points.with(|(_, p)| p.len().to_string())>
+        <div class="chart-panel" data-testid="chart-growth" data-points=move || runner.growth_points.with(|(_, p)| p.len().to_string())>
             <h3 class="sub">"Cost growth with task count"</h3>
             {chart}
             <p class="chart-legend" aria-hidden="true">

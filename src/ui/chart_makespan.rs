@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{BOTTOM, H, LEFT, RIGHT, TOP, W, axes, dur, x_scale};
-use super::state::AppState;
+use super::state::Library;
 use crate::model::chart::Scale;
 use crate::model::format;
 use crate::model::params::Params;
@@ -12,9 +12,9 @@ use crate::model::theory::expected;
 /// Bars for measured makespans, marks for theory, on a log axis.
 #[component]
 pub fn MakespanChart() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let library = expect_context::<Library>();
     let chart = move || {
-        let runs = state.last_run_all.get();
+        let runs = library.last_run_all.get();
         if runs.is_empty() {
             return view! { <p class="muted empty">"Press Run all to compare every strategy on one workload."</p> }.into_any();
         }
@@ -34,7 +34,7 @@ pub fn MakespanChart() -> impl IntoView {
                     r.strategy().label().to_string(),
                     r.makespan_ms(),
                     theory,
-                    state.vs_baseline(r),
+                    library.vs_baseline(r),
                 )
             })
             .collect();

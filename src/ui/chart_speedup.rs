@@ -4,17 +4,16 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, LEFT, TOP, W, axes, short, x_scale, y_scale};
-use super::state::{AppState, PoolView, SweepKind};
+use super::state::{PoolState, Runner, SweepKind};
 use super::sweep_controls::SweepControls;
 use crate::model::chart::{amdahl, fit_serial_fraction, polyline};
 
 /// The speedup sweep's chart and controls.
 #[component]
 pub fn SpeedupChart() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let pool = move || state.pool.with(PoolView::workers);
+    let (pool, runner) = (expect_context::<PoolState>(), expect_context::<Runner>());
     let chart = move || {
-        let (_, pts) = state.speedup_points.get();
+        let (_, pts) = runner.speedup_points.get();
         let base = pts.iter().find(|p| p.threads == 1).map(|p| p.makespan_ms);
         let measured: Vec<(f64, f64)> = match base {
             Some(t1) => pts
@@ -62,10 +61,10 @@ pub fn SpeedupChart() -> impl IntoView {
         .into_any()
     };
     view! {
-        <div class="chart-panel" data-testid="chart-speedup" data-points=move || state.speedup_points.with(|(_, p)| p.len().to_string())>
+        <div class="chart-panel" data-testid="chart-speedup" data-points=move || runner.speedup_points.with(|(_, p)| p.len().to_string())>
             <h3 class="sub">"Speedup vs threads"</h3>
             {chart}
-            <SweepControls kind=SweepKind::Speedup label=Signal::derive(move || format!("Sweep 1–{} threads", pool())) />
+            <SweepControls kind=SweepKind::Speedup label=Signal::derive(move || format!("Sweep 1–{} threads", pool.workers())) />
         </div>
     }
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, PoolView};
+use super::state::{Library, PoolState, PoolView, Runner};
 use crate::model::claims::{
     CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_interleaving, judge_shared_state,
     judge_task_memory, judge_thread_memory,
@@ -76,12 +76,13 @@ pub fn Claims() -> impl IntoView {
 
 #[component]
 fn ClaimItem(claim: &'static Claim) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (runner, library) = (expect_context::<Runner>(), expect_context::<Library>());
+    let pool = expect_context::<PoolState>();
     // A claim judged on a measurement of its own keeps its latest verdict here.
     let measured = RwSignal::new(None::<Result<Verdict, String>>);
-    let measuring = move || state.measuring.get() == Some(claim.key);
+    let measuring = move || runner.measuring.get() == Some(claim.key);
     let verdict = move || match claim.evidence {
-        Evidence::Runs { .. } => state.results.with(|all| {
+        Evidence::Runs { .. } => library.results.with(|all| {
             let runs: Vec<&RunRecord> = claim
                 .latest_runs(all)
                 .into_iter()
@@ -93,19 +94,19 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
     };
     let failed = move || measured.get().and_then(Result::err);
     let on_click = move |_| match claim.evidence {
-        Evidence::Runs { .. } => state.run_claim(claim),
+        Evidence::Runs { .. } => runner.run_claim(claim),
         evidence => {
-            state.measuring.set(Some(claim.key));
+            runner.measuring.set(Some(claim.key));
             leptos::task::spawn_local(async move {
                 measured.set(Some(measure(evidence).await));
-                state.measuring.set(None);
+                runner.measuring.set(None);
             });
         }
     };
     // Which strategy the claim needs cannot run here (threads without isolation); the reason,
     // long, is said once, beside the thread pool.
     let blocked = move || {
-        state.pool.with(|p| match p {
+        pool.view.with(|p| match p {
             PoolView::Unavailable(_) => {
                 claim.strategies().iter().find(|s| s.uses_pool()).map(|s| {
                     format!(
@@ -117,11 +118,7 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             _ => None,
         })
     };
-    let busy = move || {
-        state.measuring.get().is_some()
-            || state.running.get().is_some()
-            || state.sweep.get().is_some()
-    };
+    let busy = move || runner.busy();
     let what = match claim.evidence {
         Evidence::Runs { strategies, .. } => format!(
             " runs {}",

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::pool_restart::PoolRestart;
-use super::state::AppState;
+use super::state::{Experiment, Runner};
 use crate::model::format;
 use crate::model::params::{Field, Strategy};
 
@@ -11,10 +11,11 @@ use crate::model::params::{Field, Strategy};
 /// Run all / Cancel, progress.
 #[component]
 pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let selected = Memo::new(move |_| state.checked.with(|c| c.params.strategy));
-    let busy = move || state.running.with(Option::is_some);
-    let any_runnable = move || Strategy::ALL.iter().any(|s| state.can_run(*s).is_ok());
+    let experiment = expect_context::<Experiment>();
+    let runner = expect_context::<Runner>();
+    let selected = Memo::new(move |_| experiment.checked.with(|c| c.params.strategy));
+    let busy = move || runner.running.with(Option::is_some);
+    let any_runnable = move || Strategy::ALL.iter().any(|s| runner.can_run(*s).is_ok());
     view! {
         <div class="controls" data-testid="controls" data-state=move || if busy() { "running" } else { "idle" }>
             {(!without_choice).then(StrategyChoice)}
@@ -23,8 +24,8 @@ pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
                     type="button"
                     class="primary"
                     data-testid="run"
-                    disabled=move || busy() || state.can_run(selected.get()).is_err()
-                    on:click=move |_| state.run(vec![selected.get_untracked()])
+                    disabled=move || busy() || runner.can_run(selected.get()).is_err()
+                    on:click=move |_| runner.run(vec![selected.get_untracked()])
                 >
                     {move || format!("Run {}", selected.get().label())}
                 </button>
@@ -33,17 +34,17 @@ pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
                     data-testid="run-all"
                     title="Every strategy, one after another, on the same workload"
                     disabled=move || busy() || !any_runnable()
-                    on:click=move |_| state.run(Strategy::ALL.to_vec())
+                    on:click=move |_| runner.run(Strategy::ALL.to_vec())
                 >
                     "Run all"
                 </button>
-                <button type="button" data-testid="cancel" disabled=move || !busy() on:click=move |_| state.cancel()>
+                <button type="button" data-testid="cancel" disabled=move || !busy() on:click=move |_| runner.cancel()>
                     "Cancel"
                 </button>
             </div>
             <RunProgress />
             <PoolRestart />
-            {move || state.run_error.get().map(|e| view! {
+            {move || runner.run_error.get().map(|e| view! {
                 <p class="error" role="alert" data-testid="run-error" data-report-ms=e.report_ms.map(|ms| format!("{ms:.1}"))>
                     {e.text}
                     {e.report_ms.map(|ms| view! { <span class="muted">{format!(" (reported {} after it happened)", format::ms(ms))}</span> })}
@@ -56,8 +57,9 @@ pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
 /// The strategy Run runs, each with the reason it cannot run now, if any.
 #[component]
 pub fn StrategyChoice() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let selected = Memo::new(move |_| state.checked.with(|c| c.params.strategy));
+    let experiment = expect_context::<Experiment>();
+    let runner = expect_context::<Runner>();
+    let selected = Memo::new(move |_| experiment.checked.with(|c| c.params.strategy));
     view! {
     <fieldset class="strategies">
         <legend>"Strategy"</legend>
@@ -71,12 +73,12 @@ pub fn StrategyChoice() -> impl IntoView {
                             value=s.key()
                             data-testid=format!("strategy-{}", s.key())
                             prop:checked=move || selected.get() == s
-                            on:change=move |_| state.form.update(|f| f.set(Field::Strategy, s.key()))
+                            on:change=move |_| experiment.form.update(|f| f.set(Field::Strategy, s.key()))
                         />
                         <span class="name">{s.label()}</span>
                         <span class="py">{format!("like {}", s.python_name())}</span>
                         <span class="why" data-testid=format!("gate-{}", s.key())>
-                            {move || state.can_run(s).err().map(|why| format!("Cannot run: {why}."))}
+                            {move || runner.can_run(s).err().map(|why| format!("Cannot run: {why}."))}
                         </span>
                     </label>
                 }
@@ -90,9 +92,9 @@ pub fn StrategyChoice() -> impl IntoView {
 /// Tasks done of total, elapsed time, for the run in progress.
 #[component]
 fn RunProgress() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let runner = expect_context::<Runner>();
     move || {
-        state.running.get().map(|r| {
+        runner.running.get().map(|r| {
             view! {
                 <div class="progress" data-testid="progress" role="status">
                     <progress max=r.total.to_string() value=r.done.to_string()></progress>

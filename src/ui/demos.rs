@@ -8,11 +8,11 @@ use super::demo_deadlock::DeadlockDemo;
 use super::demo_interleave::InterleaveDemo;
 use super::demo_queue::QueueDemo;
 use super::demo_race::RaceDemo;
-use super::state::{AppState, PoolView};
+use super::state::{PoolState, PoolView, Runner};
 use crate::model::demos::Bound;
 
 /// How many demo runs have ended (shared by the section's demos; the count is for tests,
-/// which wait for it to move). Which one is running is the page's `AppState::measuring`.
+/// which wait for it to move). Which one is running is the runner's `measuring`.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoBusy {
     ended: RwSignal<u32>,
@@ -45,13 +45,13 @@ pub fn Demos() -> impl IntoView {
 /// Why a demo cannot start now, if it cannot (reactive): an experiment, a sweep or another
 /// demo is running.
 pub fn blocked(id: &'static str) -> Option<String> {
-    let state = expect_context::<AppState>();
-    if state.running.with(Option::is_some) {
+    let runner = expect_context::<Runner>();
+    if runner.running.with(Option::is_some) {
         Some("an experiment is running".into())
-    } else if state.sweep.with(Option::is_some) {
+    } else if runner.sweep.with(Option::is_some) {
         Some("a sweep is running".into())
     } else {
-        state
+        runner
             .measuring
             .get()
             .filter(|other| *other != id)
@@ -61,8 +61,8 @@ pub fn blocked(id: &'static str) -> Option<String> {
 
 /// Why the threads half cannot run now, if it cannot (reactive); the async half always can.
 pub fn threads_unavailable() -> Option<String> {
-    let state = expect_context::<AppState>();
-    match state.pool.get() {
+    let pool = expect_context::<PoolState>();
+    match pool.view.get() {
         PoolView::Ready { workers, .. } if workers >= 2 => None,
         PoolView::Ready { workers, .. } => Some(format!(
             "threads need 2 workers at once; the pool has {workers}"
@@ -103,12 +103,12 @@ const SETTLE_MS: f64 = 50.0;
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
     let busy = expect_context::<DemoBusy>();
-    let state = expect_context::<AppState>();
-    state.measuring.set(Some(id));
+    let runner = expect_context::<Runner>();
+    runner.measuring.set(Some(id));
     leptos::task::spawn_local(async move {
         crate::runtime::timer::sleep(SETTLE_MS).await;
         job.await;
-        state.measuring.set(None);
+        runner.measuring.set(None);
         busy.ended.update(|n| *n += 1);
     });
 }
@@ -122,8 +122,8 @@ pub fn RunButton(
     invalid: Signal<bool>,
     on_run: impl Fn() + 'static,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let running = move || state.measuring.get() == Some(id);
+    let runner = expect_context::<Runner>();
+    let running = move || runner.measuring.get() == Some(id);
     let why = move || blocked(id);
     view! {
         <div class="buttons demo-run">

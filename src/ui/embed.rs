@@ -11,7 +11,7 @@ use super::lazy::{LazyCharts, LazyEnvironment, LazyInsights};
 use super::meter::Meter;
 use super::notices::Notices;
 use super::results::Results;
-use super::state::{AppState, PoolView, same_run};
+use super::state::{Experiment, Library, Page, Parts, PoolState, PoolView};
 use super::timeline::Timeline;
 use crate::model::embed::{self, Command};
 use crate::model::params::Strategy;
@@ -24,9 +24,11 @@ use crate::runtime::{embed as frame, location};
 /// timeline, meter, results and findings, and a link to the full playground.
 #[component]
 pub fn Embed() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let page = expect_context::<Page>();
+    let pool = expect_context::<PoolState>();
+    let experiment = expect_context::<Experiment>();
     let summary = move || {
-        state.checked.with(|c| {
+        experiment.checked.with(|c| {
             let line = embed::summary(&c.params);
             if c.is_valid() {
                 line
@@ -36,10 +38,10 @@ pub fn Embed() -> impl IntoView {
         })
     };
     let full = move || {
-        let params = state.checked.with(|c| c.params);
-        format!("{}?{}", location::base(), state.query(&params))
+        let params = experiment.checked.with(|c| c.params);
+        format!("{}?{}", location::base(), experiment.query(&params))
     };
-    let threads_off = move || match state.pool.get() {
+    let threads_off = move || match pool.view.get() {
         // One line in a small frame; the reason (long: which header, what to do) under it.
         PoolView::Unavailable(why) => Some(view! {
             <details class="embed-note" data-testid="embed-threads-off">
@@ -52,10 +54,10 @@ pub fn Embed() -> impl IntoView {
     // What lies under Edit (closed at first) is built once the page is ready, or Edit is
     // opened before, so that building it does not compete with the pool's workers booting.
     let opened = RwSignal::new(false);
-    let ready = state.became_ready();
+    let ready = pool.became_ready();
     let edit = Memo::new(move |_| opened.get() || ready.get());
     let ignored = move || {
-        let n = state.ignored_messages.get();
+        let n = page.ignored_messages.get();
         (n > 0).then(|| {
             view! {
                 <span class="muted" data-testid="embed-ignored" data-count=n.to_string()>
@@ -90,7 +92,7 @@ pub fn Embed() -> impl IntoView {
                 <Results />
                 <LazyInsights says_why=true />
             </section>
-            {state.view.sweeps.then(|| view! {
+            {page.view.sweeps.then(|| view! {
                 <section class="panel" aria-label="Charts">
                     <LazyCharts />
                 </section>
@@ -105,18 +107,25 @@ pub fn Embed() -> impl IntoView {
 
 /// Autorun (once, when the page is visible and ready) and, in a frame, the protocol with the
 /// embedding page: `height` whenever it changes, `ready` once, commands in.
-pub fn connect(state: AppState) {
-    if state.view.autorun {
+pub fn connect(parts: Parts) {
+    let Parts {
+        page,
+        pool,
+        experiment,
+        runner,
+        ..
+    } = parts;
+    if page.view.autorun {
         let visible = RwSignal::new(false);
         frame::when_visible(move || visible.set(true));
         Effect::new(move |fired: Option<bool>| {
             if fired == Some(true) {
                 return true;
             }
-            let go = visible.get() && state.page_ready();
+            let go = visible.get() && pool.page_ready();
             if go {
-                let strategy = state.checked.with_untracked(|c| c.params.strategy);
-                state.run(vec![strategy]);
+                let strategy = experiment.checked.with_untracked(|c| c.params.strategy);
+                runner.run(vec![strategy]);
             }
             go
         });
@@ -129,41 +138,43 @@ pub fn connect(state: AppState) {
         if sent == Some(true) {
             return true;
         }
-        let ready = state.page_ready();
+        let ready = pool.page_ready();
         if ready {
-            let query = state.checked.with_untracked(|c| state.query(&c.params));
-            frame::post(&embed::ready_message(&query, state.caps.build()));
+            let query = experiment
+                .checked
+                .with_untracked(|c| experiment.query(&c.params));
+            frame::post(&embed::ready_message(&query, page.caps.build()));
         }
         ready
     });
     frame::listen(move |message| match message {
         Ok(Command::Run) => {
-            let strategy = state.checked.with_untracked(|c| c.params.strategy);
-            if state.running.get_untracked().is_some() {
-                ignore(state, "run asked for during a run".into());
-            } else if let Err(why) = state.can_run(strategy) {
-                ignore(state, format!("run asked for, but {why}"));
+            let strategy = experiment.checked.with_untracked(|c| c.params.strategy);
+            if runner.running.get_untracked().is_some() {
+                ignore(page, "run asked for during a run".into());
+            } else if let Err(why) = runner.can_run(strategy) {
+                ignore(page, format!("run asked for, but {why}"));
             } else {
-                state.run(vec![strategy]);
+                runner.run(vec![strategy]);
             }
         }
-        Ok(Command::Cancel) => state.cancel(),
+        Ok(Command::Cancel) => runner.cancel(),
         // Into the form (and the link), as if typed: a run in progress keeps its own
         // parameters, and the next run uses these. The pool is sized at start-up, so a
         // `pool` key here is not applied.
         Ok(Command::Set(query)) => {
             let decoded = url::decode(&query);
-            state.form.set(decoded.form);
-            state.notices.set(decoded.notices);
+            experiment.form.set(decoded.form);
+            page.notices.set(decoded.notices);
         }
-        Err(why) => ignore(state, why),
+        Err(why) => ignore(page, why),
     });
 }
 
 /// Counts a message that was not acted on, and says why on the console.
-fn ignore(state: AppState, why: String) {
-    state.ignored_messages.update(|n| *n += 1);
-    let n = state.ignored_messages.get_untracked();
+fn ignore(page: Page, why: String) {
+    page.ignored_messages.update(|n| *n += 1);
+    let n = page.ignored_messages.get_untracked();
     frame::set_root_attribute("data-ignored-messages", &n.to_string());
     frame::debug(&format!("async-vs-threads: ignored a message: {why}"));
 }
@@ -171,23 +182,23 @@ fn ignore(state: AppState, why: String) {
 /// Tells the embedding page about a finished run (when framed): its experiment, figures
 /// and build, with the speedup over the latest complete sequential run of the same
 /// experiment.
-pub fn post_result(state: AppState, run: &RunRecord) {
+pub fn post_result(page: Page, experiment: Experiment, library: Library, run: &RunRecord) {
     if !frame::framed() {
         return;
     }
-    let theory_ms = expected(run.strategy(), &run.head.params, state.caps.cores).makespan_ms;
-    let sequential_ms = state.results.with_untracked(|v| {
+    let theory_ms = expected(run.strategy(), &run.head.params, page.caps.cores).makespan_ms;
+    let sequential_ms = library.results.with_untracked(|v| {
         v.iter()
             .rev()
-            .find(|r| same_run(r, Strategy::Sequential, &run.head.params) && r.is_complete())
+            .find(|r| r.is_run_of(Strategy::Sequential, &run.head.params) && r.is_complete())
             .map(|r| r.makespan_ms())
     });
-    let query = state.query(&run.head.params);
+    let query = experiment.query(&run.head.params);
     frame::post(&embed::result_message(
         run,
         &query,
         theory_ms,
         sequential_ms,
-        state.caps.build(),
+        page.caps.build(),
     ));
 }

@@ -2,16 +2,17 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, PoolView};
+use super::state::{Page, PoolState, PoolView};
 use crate::model::format;
 
 /// The environment strip under the title.
 #[component]
 pub fn Environment() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let caps = state.caps;
-    let pool = move || {
-        match state.pool.get() {
+    let page = expect_context::<Page>();
+    let pool = expect_context::<PoolState>();
+    let caps = page.caps;
+    let status = move || {
+        match pool.view.get() {
         PoolView::Starting { workers } => view! {
             <span data-testid="pool-status" data-state="starting">{format!("starting {workers} workers…")}</span>
         }
@@ -32,7 +33,7 @@ pub fn Environment() -> impl IntoView {
         .into_any(),
     }
     };
-    let calibration = move || match state.calibration.get() {
+    let calibration = move || match pool.calibration.get() {
         None => "calibrating…".to_string(),
         Some(c) => format!(
             "{} units/ms on one thread (calibrated in {})",
@@ -61,18 +62,18 @@ pub fn Environment() -> impl IntoView {
                 </div>
                 <div>
                     <dt>"Thread pool"</dt>
-                    <dd>{pool}</dd>
+                    <dd>{status}</dd>
                 </div>
                 <div>
                     <dt>"CPU kernel"</dt>
-                    <dd data-testid="calibration" data-value=move || state.calibration.get().map(|c| c.units_per_ms.to_string())>
+                    <dd data-testid="calibration" data-value=move || pool.calibration.get().map(|c| c.units_per_ms.to_string())>
                         {calibration}
                     </dd>
                 </div>
                 <div>
                     <dt title="Until the experiment in the link can run with every strategy: the pool started, and the kernel calibrated when the experiment computes">"Ready after"</dt>
-                    <dd data-testid="ready" data-value=move || state.ready_ms.get().map(|v| format!("{v:.1}"))>
-                        {move || state.ready_ms.get().map(format::ms).unwrap_or_else(|| "…".into())}
+                    <dd data-testid="ready" data-value=move || pool.ready_ms.get().map(|v| format!("{v:.1}"))>
+                        {move || pool.ready_ms.get().map(format::ms).unwrap_or_else(|| "…".into())}
                     </dd>
                 </div>
             </dl>

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::state::{AppState, LiveRun, PoolView};
-use crate::model::export::{self, Environment, Export};
-use crate::model::params::{FormText, Strategy};
+use super::state::{Experiment, Library, Page, PoolState, PoolView, Runner, TimelineRun};
+use crate::model::caps::browser_name;
+use crate::model::export::{self, Environment};
 use crate::model::record::RunRecord;
 use crate::runtime::{caps, clock, files};
 
@@ -33,113 +33,43 @@ const FORMATS: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
-impl AppState {
-    /// The runs `scope` names, if there are any.
-    fn scoped(self, scope: Scope) -> Vec<Arc<RunRecord>> {
-        match scope {
-            Scope::ThisRun => self
-                .live
-                .with_value(|l| l.finished.clone())
-                .into_iter()
-                .collect(),
-            Scope::RunAll => self.last_run_all.get_untracked(),
-        }
+/// The runs `scope` names, if there are any.
+fn scoped(library: Library, timeline: TimelineRun, scope: Scope) -> Vec<Arc<RunRecord>> {
+    match scope {
+        Scope::ThisRun => timeline
+            .with_untracked(|l| l.run().cloned())
+            .into_iter()
+            .collect(),
+        Scope::RunAll => library.last_run_all.get_untracked(),
     }
+}
 
-    /// Where this page measures, as an export records it.
-    fn environment(self) -> Environment {
-        Environment {
-            browser: crate::model::caps::browser_name(&caps::user_agent()),
-            cores: self.caps.cores,
-            pool: self.pool.with_untracked(PoolView::workers),
-            isolated: self.caps.cross_origin_isolated,
-            build: self.caps.build().into(),
-        }
-    }
-
-    /// Shows an imported file's runs instead of this browser's (kept aside until a run or
-    /// [`AppState::show_own_runs`]): the results, the last Run all when the file holds one
-    /// run of every strategy, the timeline with its last run, and its experiment in the form.
-    fn show_import(self, file: Export) {
-        let label = export::label(&file.environment, file.exported_at_ms);
-        let runs: Vec<Arc<RunRecord>> = file.runs.into_iter().map(Arc::new).collect();
-        let Some(last) = runs.last().cloned() else {
-            return;
-        };
-        if self.stashed.with_value(Option::is_none) {
-            let own = (
-                self.results.get_untracked(),
-                self.last_run_all.get_untracked(),
-            );
-            self.stashed.set_value(Some(own));
-        }
-        let every_strategy = runs.len() == Strategy::ALL.len()
-            && Strategy::ALL
-                .iter()
-                .all(|s| runs.iter().any(|r| r.strategy() == *s));
-        self.form.set(FormText::from_params(&last.head.params));
-        let run_all = if every_strategy {
-            runs.clone()
-        } else {
-            Vec::new()
-        };
-        let timeline = LiveRun {
-            strategy: Some(last.strategy()),
-            workers: if last.strategy() == Strategy::Processes {
-                last.head.params.threads
-            } else {
-                last.head.pool_size
-            },
-            tasks: last.head.params.tasks,
-            span_ms: last.makespan_ms().max(1.0),
-            finished: Some(last),
-            ..LiveRun::default()
-        };
-        self.show_runs(runs, run_all, timeline);
-        self.imported.set(Some(label));
-    }
-
-    /// Puts this browser's own runs back after an import (nothing when none is shown).
-    pub fn show_own_runs(self) {
-        let Some((results, run_all)) = self.stashed.try_update_value(Option::take).flatten() else {
-            return;
-        };
-        self.imported.set(None);
-        self.show_runs(results, run_all, LiveRun::default());
-    }
-
-    /// Shows `results`, `run_all` as the last Run all, and `timeline` on the timeline, with
-    /// the replay's playhead cleared.
-    fn show_runs(
-        self,
-        results: Vec<Arc<RunRecord>>,
-        run_all: Vec<Arc<RunRecord>>,
-        timeline: LiveRun,
-    ) {
-        self.results.set(results);
-        self.last_run_all.set(run_all);
-        self.playhead.set(None);
-        self.live.set_value(timeline);
-        self.live_version.update(|v| *v += 1);
+/// Where this page measures, as an export records it.
+fn environment(page: Page, pool: PoolState) -> Environment {
+    Environment {
+        browser: browser_name(&caps::user_agent()),
+        cores: page.caps.cores,
+        pool: pool.view.with_untracked(PoolView::workers),
+        isolated: page.caps.cross_origin_isolated,
+        build: page.caps.build().into(),
     }
 }
 
 /// The export buttons and the import field.
 #[component]
 pub fn Files() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (library, timeline) = (expect_context::<Library>(), expect_context::<TimelineRun>());
+    let (runner, experiment) = (expect_context::<Runner>(), expect_context::<Experiment>());
+    let (page, pool) = (expect_context::<Page>(), expect_context::<PoolState>());
     let scope = RwSignal::new(Scope::ThisRun);
     let status = RwSignal::new(None::<(bool, String)>);
     let dragging = RwSignal::new(false);
-    let available = move |s: Scope| {
-        state.live_version.track();
-        match s {
-            Scope::ThisRun => state.live.with_value(|l| l.finished.is_some()),
-            Scope::RunAll => state.last_run_all.with(|r| !r.is_empty()),
-        }
+    let available = move |s: Scope| match s {
+        Scope::ThisRun => timeline.with(|l| l.run().is_some()),
+        Scope::RunAll => library.last_run_all.with(|r| !r.is_empty()),
     };
     let save = move |format: usize| {
-        let runs = state.scoped(scope.get_untracked());
+        let runs = scoped(library, timeline, scope.get_untracked());
         let refs: Vec<&RunRecord> = runs.iter().map(|r| r.as_ref()).collect();
         if refs.is_empty() {
             return;
@@ -147,7 +77,7 @@ pub fn Files() -> impl IntoView {
         let (_, ext, mime, _) = FORMATS[format];
         let at = clock::now_ms();
         let name = export::file_name(&refs, at, ext);
-        let env = state.environment();
+        let env = environment(page, pool);
         let done = files::download(&name, mime, |out| match format {
             0 => export::json::write(&env, at, &refs, out),
             1 => export::csv::write(&refs, out),
@@ -160,7 +90,7 @@ pub fn Files() -> impl IntoView {
     };
     let open = move |file: Option<web_sys::File>| {
         let Some(file) = file else { return };
-        if state.running.get_untracked().is_some() {
+        if runner.running.get_untracked().is_some() {
             status.set(Some((
                 false,
                 "Wait for the run to end before importing.".into(),
@@ -176,7 +106,9 @@ pub fn Files() -> impl IntoView {
                 Ok(e) if e.runs.is_empty() => (false, format!("{name} holds no runs.")),
                 Ok(e) => {
                     let n = e.runs.len();
-                    state.show_import(e);
+                    if let Some(form) = library.show_import(e) {
+                        experiment.form.set(form);
+                    }
                     (
                         true,
                         format!("Showing {name}: {n} runs, measured elsewhere; nothing was run."),
@@ -187,15 +119,13 @@ pub fn Files() -> impl IntoView {
         });
     };
     let scope_label = move |s: Scope| match s {
-        Scope::ThisRun => state.live_version.with(|_| {
-            state.live.with_value(|l| match l.finished.as_ref() {
-                Some(r) => format!("the timeline's run ({})", r.strategy().label()),
-                None => "the timeline's run (none yet)".into(),
-            })
+        Scope::ThisRun => timeline.with(|l| match l.run() {
+            Some(r) => format!("the timeline's run ({})", r.strategy().label()),
+            None => "the timeline's run (none yet)".into(),
         }),
         Scope::RunAll => format!(
             "the last Run all ({} runs)",
-            state.last_run_all.with(Vec::len)
+            library.last_run_all.with(Vec::len)
         ),
     };
     view! {

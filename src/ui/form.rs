@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, PoolView};
+use super::state::{Experiment, PoolState, PoolView};
 use crate::model::format;
 use crate::model::params::{
     CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, PROCESSES_MAX, ROUNDS_MAX,
@@ -13,8 +13,8 @@ use crate::model::params::{
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
 #[component]
 pub fn ParamForm() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let workload = Memo::new(move |_| state.checked.with(|c| c.params.workload));
+    let experiment = expect_context::<Experiment>();
+    let workload = Memo::new(move |_| experiment.checked.with(|c| c.params.workload));
     view! {
         <form class="params" on:submit=|ev| ev.prevent_default()>
             <WorkloadField />
@@ -53,15 +53,18 @@ pub fn ParamForm() -> impl IntoView {
     }
 }
 
-fn field_error(state: AppState, field: Field) -> Memo<Option<String>> {
-    Memo::new(move |_| state.checked.with(|c| c.error(field).map(str::to_owned)))
+fn field_error(experiment: Experiment, field: Field) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        experiment
+            .checked
+            .with(|c| c.error(field).map(str::to_owned))
+    })
 }
 
 /// The message under a field, announced to screen readers when it appears.
 #[component]
 fn FieldMessage(field: Field) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let err = field_error(state, field);
+    let err = field_error(expect_context::<Experiment>(), field);
     view! {
         <p class="error" id=format!("err-{}", field.key()) data-testid=format!("error-{}", field.key()) aria-live="polite">
             {move || err.get()}
@@ -72,8 +75,8 @@ fn FieldMessage(field: Field) -> impl IntoView {
 /// A whole-number field. Typed text is kept as typed; the message says what is allowed.
 #[component]
 fn NumberField(field: Field, hint: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let err = field_error(state, field);
+    let experiment = expect_context::<Experiment>();
+    let err = field_error(experiment, field);
     let id = format!("f-{}", field.key());
     view! {
         <div class="field" class:invalid=move || err.with(Option::is_some)>
@@ -87,8 +90,8 @@ fn NumberField(field: Field, hint: String) -> impl IntoView {
                 data-testid=format!("field-{}", field.key())
                 aria-invalid=move || if err.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=format!("hint-{k} err-{k}", k = field.key())
-                prop:value=move || state.form.with(|f| f.get(field).to_owned())
-                on:input=move |ev| state.form.update(|f| f.set(field, event_target_value(&ev)))
+                prop:value=move || experiment.form.with(|f| f.get(field).to_owned())
+                on:input=move |ev| experiment.form.update(|f| f.set(field, event_target_value(&ev)))
             />
             <p class="hint" id=format!("hint-{}", field.key())>{hint}</p>
             <FieldMessage field=field />
@@ -98,15 +101,15 @@ fn NumberField(field: Field, hint: String) -> impl IntoView {
 
 #[component]
 fn WorkloadField() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let experiment = expect_context::<Experiment>();
     view! {
         <div class="field">
             <label for="f-workload">{Field::Workload.label()}</label>
             <select
                 id="f-workload"
                 data-testid="field-workload"
-                prop:value=move || state.form.with(|f| f.get(Field::Workload).to_owned())
-                on:change=move |ev| state.form.update(|f| f.set(Field::Workload, event_target_value(&ev)))
+                prop:value=move || experiment.form.with(|f| f.get(Field::Workload).to_owned())
+                on:change=move |ev| experiment.form.update(|f| f.set(Field::Workload, event_target_value(&ev)))
             >
                 {Workload::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).into_iter().collect::<Vec<_>>()}
             </select>
@@ -118,8 +121,8 @@ fn WorkloadField() -> impl IntoView {
 /// Jitter: a kind, and for uniform jitter its width in percent.
 #[component]
 fn JitterField() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let text = move || state.form.with(|f| f.get(Field::Jitter).to_owned());
+    let experiment = expect_context::<Experiment>();
+    let text = move || experiment.form.with(|f| f.get(Field::Jitter).to_owned());
     let kind = move || {
         let t = text();
         if t.starts_with("uniform") {
@@ -131,7 +134,7 @@ fn JitterField() -> impl IntoView {
         }
     };
     let pct = move || text().strip_prefix("uniform:").unwrap_or("20").to_owned();
-    let set = move |s: String| state.form.update(|f| f.set(Field::Jitter, s));
+    let set = move |s: String| experiment.form.update(|f| f.set(Field::Jitter, s));
     view! {
         <div class="field">
             <label for="f-jitter">{Field::Jitter.label()}</label>
@@ -171,10 +174,11 @@ fn JitterField() -> impl IntoView {
 /// Offers to restart with a larger pool when more threads are asked for than it has.
 #[component]
 fn PoolOffer() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let pool = expect_context::<PoolState>();
+    let experiment = expect_context::<Experiment>();
     let offer = Memo::new(move |_| {
-        let threads = state.checked.with(|c| c.params.threads);
-        match state.pool.get() {
+        let threads = experiment.checked.with(|c| c.params.threads);
+        match pool.view.get() {
             PoolView::Ready { workers, took_ms } if threads > workers => {
                 Some((threads, workers, took_ms))
             }
@@ -183,7 +187,7 @@ fn PoolOffer() -> impl IntoView {
     });
     let restart = move |_| {
         if let Some((threads, ..)) = offer.get_untracked() {
-            state.restart_pool(threads);
+            pool.restart(threads);
         }
     };
     move || {
@@ -209,9 +213,9 @@ fn PoolOffer() -> impl IntoView {
 
 #[component]
 fn YieldWarning() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let experiment = expect_context::<Experiment>();
     let zero = Memo::new(move |_| {
-        state
+        experiment
             .checked
             .with(|c| c.params.yield_every_ms == 0 && c.error(Field::YieldEveryMs).is_none())
     });

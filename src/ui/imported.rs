@@ -2,19 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::Library;
 
 /// "imported: date, browser", while an imported file is shown.
 #[component]
 pub fn Imported() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let library = expect_context::<Library>();
     move || {
-        state.imported.get().map(|label| {
+        library.imported.get().map(|label| {
             view! {
                 <p class="imported" role="status" data-testid="imported">
                     <strong>{label}</strong>
                     " · measured elsewhere: nothing here was run. "
-                    <button type="button" class="quiet" data-testid="imported-back" on:click=move |_| state.show_own_runs()>
+                    <button type="button" class="quiet" data-testid="imported-back" on:click=move |_| library.show_own_runs()>
                         "Back to this browser's runs"
                     </button>
                 </p>

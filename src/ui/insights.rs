@@ -2,22 +2,22 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::{Experiment, Library};
 use crate::model::insights::insights;
 
 /// The findings list under the results table.
 #[component]
 pub fn Insights() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (experiment, library) = (expect_context::<Experiment>(), expect_context::<Library>());
     let items = move || {
-        let runs = state.latest_runs();
-        let seq = runs[0].clone();
-        runs.into_iter()
-            .flatten()
+        let runs = library.latest(&experiment.params());
+        let sequential = runs.sequential().cloned();
+        runs.iter()
+            .filter_map(|(_, run)| run.cloned())
             .flat_map(|run| {
                 // The runs are of the current workload, so their theory is the form's.
-                let theory = state.theory(run.strategy()).makespan_ms;
-                insights(&run, theory, seq.as_deref())
+                let theory = experiment.theory(run.strategy()).makespan_ms;
+                insights(&run, theory, sequential.as_deref())
                     .into_iter()
                     .map(move |i| (run.strategy(), i))
             })

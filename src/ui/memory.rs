@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::chart_memory::MemoryChart;
-use super::state::{AppState, WARM_UP_POLL_MS};
+use super::state::{Library, PoolState, Runner, WARM_UP_POLL_MS};
 use crate::model::format;
 use crate::model::memory::{self, Measured, SWEEP, TaskMemory, ThreadMemory};
 use crate::model::params::Strategy;
@@ -28,18 +28,18 @@ struct Panel {
     error: RwSignal<Option<String>>,
 }
 
-/// What the panel's measurements are called while they hold the page (`AppState::measuring`).
+/// What the panel's measurements are called while they hold the page (`Runner::measuring`).
 const MEASURING: &str = "memory";
 
 impl Panel {
     /// Measures each count in `counts`, then the threads; one measurement at a time, with a
     /// turn of the event loop between them so the page repaints.
-    async fn measure(self, state: AppState, counts: Vec<u32>) {
-        state.measuring.set(Some(MEASURING));
+    async fn measure(self, runner: Runner, pool: PoolState, counts: Vec<u32>) {
+        runner.measuring.set(Some(MEASURING));
         self.error.set(None);
         self.busy
             .set(Some("Waiting for the start-up warm-up to end…".into()));
-        while state.warm_up_pending() {
+        while pool.warm_up_pending() {
             sleep(WARM_UP_POLL_MS).await;
         }
         for (i, n) in counts.iter().enumerate() {
@@ -71,7 +71,7 @@ impl Panel {
             self.threads.set(Some(measure_threads().await));
             self.threads_busy.set(false);
         }
-        state.measuring.set(None);
+        runner.measuring.set(None);
     }
 }
 
@@ -87,7 +87,8 @@ fn keep(list: RwSignal<Vec<TaskMemory>>, m: TaskMemory) {
 /// The memory panel.
 #[component]
 pub fn MemoryPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (runner, library) = (expect_context::<Runner>(), expect_context::<Library>());
+    let pool = expect_context::<PoolState>();
     let panel = Panel {
         text: RwSignal::new(format::count(u64::from(memory::HEADLINE_TASKS))),
         tasks: RwSignal::new(Vec::new()),
@@ -100,13 +101,14 @@ pub fn MemoryPanel() -> impl IntoView {
     let parsed = Memo::new(move |_| panel.text.with(|t| memory::parse_tasks(t)));
     let blocked = move || {
         panel.busy.with(Option::is_some)
-            || state.running.with(Option::is_some)
-            || state.measuring.with(|m| m.is_some_and(|m| m != MEASURING))
+            || runner.running.with(Option::is_some)
+            || runner.measuring.with(|m| m.is_some_and(|m| m != MEASURING))
     };
-    let start = move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(state, counts));
+    let start =
+        move |counts: Vec<u32>| leptos::task::spawn_local(panel.measure(runner, pool, counts));
     // The last kept run's task records (counted, not measured by the allocator).
     let kept_records = move || {
-        state.results.with(|v| {
+        library.results.with(|v| {
             v.last()
                 .filter(|r| !r.tasks.is_empty())
                 .map(|r| (r.tasks.len(), r.detail_bytes()))
@@ -149,7 +151,7 @@ pub fn MemoryPanel() -> impl IntoView {
                 </div>
             </div>
             <p class="muted" data-testid="memory-status" aria-live="polite">
-                {move || panel.busy.get().or_else(|| state.running.with(Option::is_some).then(|| "Measurements wait for the run to end (the allocator counts every thread).".to_string()))}
+                {move || panel.busy.get().or_else(|| runner.running.with(Option::is_some).then(|| "Measurements wait for the run to end (the allocator counts every thread).".to_string()))}
             </p>
             {move || panel.error.get().map(|e| view! { <p class="bad" data-testid="memory-error">{e}</p> })}
             <p class="verdict" data-testid="memory-verdict">
@@ -186,10 +188,10 @@ fn Table(
     strategy: RwSignal<Vec<TaskMemory>>,
     threads: RwSignal<Option<ThreadMemory>>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let library = expect_context::<Library>();
     // The latest Processes run that measured its processes' start-up.
     let process_wasm_bytes = move || {
-        state.results.with(|runs| {
+        library.results.with(|runs| {
             runs.iter()
                 .rev()
                 .filter(|r| r.strategy() == Strategy::Processes)

@@ -5,7 +5,7 @@
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::Library;
 use crate::model::format;
 use crate::runtime::frames::{Interval, RafLoop, prefers_reduced_motion};
 use crate::runtime::{canvas, clock, probe};
@@ -16,7 +16,7 @@ const WINDOW_MS: f64 = 5_000.0;
 /// The meter.
 #[component]
 pub fn Meter() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let library = expect_context::<Library>();
     let dot = NodeRef::<Div>::new();
     let spark = NodeRef::<Canvas>::new();
     let reduced = prefers_reduced_motion();
@@ -61,7 +61,7 @@ pub fn Meter() -> impl IntoView {
     on_cleanup(move || handles.set_value(None));
 
     let last = move || {
-        state.results.with(|v| {
+        library.results.with(|v| {
             v.last().map(|r| {
                 (
                     r.strategy(),

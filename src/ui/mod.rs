@@ -1,8 +1,8 @@
 //! The Leptos UI: small components that read signals and render.
 //!
 //! Components reach the browser only through [`crate::runtime`] and the DOM nodes Leptos hands
-//! them (node refs, event targets); shared state lives in
-//! [`state::AppState`], provided as context by [`app::App`].
+//! them (node refs, event targets); shared state lives in the parts of [`state`], each
+//! provided as context by [`app::App`].
 
 pub mod app;
 pub mod chart_frame;
@@ -32,7 +32,6 @@ pub mod notices;
 pub mod pool_restart;
 pub mod replay;
 pub mod results;
-pub mod runs;
 pub mod share;
 pub mod state;
 pub mod sweep_controls;

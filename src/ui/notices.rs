@@ -2,19 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::Page;
 
 /// The link's problems, one sentence each, dismissable.
 #[component]
 pub fn Notices() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let page = expect_context::<Page>();
     move || {
-        let notices = state.notices.get();
+        let notices = page.notices.get();
         (!notices.is_empty()).then(|| {
             view! {
                 <section class="notices" role="status" data-testid="notices">
                     <ul>{notices.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                    <button type="button" class="quiet" on:click=move |_| state.notices.set(Vec::new())>"Dismiss"</button>
+                    <button type="button" class="quiet" on:click=move |_| page.notices.set(Vec::new())>"Dismiss"</button>
                 </section>
             }
         })

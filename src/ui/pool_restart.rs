@@ -2,28 +2,28 @@
 
 use leptos::prelude::*;
 
-use super::state::{AppState, PoolView};
+use super::state::{PoolState, PoolView};
 
 /// "Restart the pool" (and a smaller pool when only some workers could start), shown while
 /// the pool has failed.
 #[component]
 pub fn PoolRestart() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let pool = expect_context::<PoolState>();
     move || {
-        let PoolView::Failed { started, .. } = state.pool.get() else {
+        let PoolView::Failed { started, .. } = pool.view.get() else {
             return None;
         };
-        let asked = state.pool_requested.get_untracked();
+        let asked = pool.requested.get_untracked();
         // Offer the size that did start when fewer workers could (the browser's limit).
         let smaller = started.filter(|s| (1..asked).contains(s));
         Some(view! {
             <div class="offer" data-testid="pool-failed">
-                <button type="button" data-testid="pool-restart" on:click=move |_| state.restart_pool(asked)>
+                <button type="button" data-testid="pool-restart" on:click=move |_| pool.restart(asked)>
                     {format!("Restart the pool ({asked} workers)")}
                 </button>
                 {smaller.map(|n| view! {
                     " "
-                    <button type="button" data-testid="pool-smaller" on:click=move |_| state.restart_pool(n)>
+                    <button type="button" data-testid="pool-smaller" on:click=move |_| pool.restart(n)>
                         {format!("Start {n} worker{} instead", if n == 1 { "" } else { "s" })}
                     </button>
                 })}

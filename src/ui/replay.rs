@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::TimelineRun;
 use crate::model::format;
 use crate::model::params::Strategy;
 use crate::model::record::SegmentKind;
@@ -53,25 +53,21 @@ fn describe(m: &Moment) -> String {
 /// while there is none).
 #[component]
 pub fn Replay() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let timeline = expect_context::<TimelineRun>();
     let playback = RwSignal::new(Playback::new(0.0));
     let ticker = StoredValue::new_local(None::<RafLoop>);
     // A new run (or none) starts the replay over, stopped.
     Effect::new(move |_| {
-        state.live_version.track();
-        let span = state
-            .live
-            .with_value(|l| l.finished.as_ref().map_or(0.0, |r| r.makespan_ms()));
+        let span = timeline.with(|l| l.run().map_or(0.0, |r| r.makespan_ms()));
         if playback.with_untracked(|p| p.span_ms != span) {
             ticker.set_value(None);
             playback.set(Playback::new(span));
         }
     });
     let moment = Memo::new(move |_| {
-        let at = state.playhead.get()?;
-        state.live_version.track();
-        state.live.with_value(|l| {
-            let run = l.finished.as_ref()?;
+        let at = timeline.playhead.get()?;
+        timeline.with(|l| {
+            let run = l.run()?;
             let lanes = timeline::lanes(run.strategy(), l.workers, &[], &run.tasks, &[]);
             Some(replay::moment(
                 &run.tasks,
@@ -93,13 +89,13 @@ pub fn Replay() -> impl IntoView {
     });
     let seek = move |at: f64| {
         playback.update(|p| p.seek(at));
-        state
+        timeline
             .playhead
             .set(Some(playback.with_untracked(|p| p.at_ms)));
     };
     let play = move || {
         playback.update(Playback::play);
-        state
+        timeline
             .playhead
             .set(Some(playback.with_untracked(|p| p.at_ms)));
         let last = std::cell::Cell::new(clock::now_ms());
@@ -107,7 +103,7 @@ pub fn Replay() -> impl IntoView {
             let now = clock::now_ms();
             playback.update(|p| p.advance(now - last.replace(now)));
             let p = playback.get_untracked();
-            state.playhead.set(Some(p.at_ms));
+            timeline.playhead.set(Some(p.at_ms));
             if !p.playing {
                 // Dropped after this callback returns, not inside it.
                 leptos::task::spawn_local(async move { ticker.set_value(None) });
@@ -131,24 +127,15 @@ pub fn Replay() -> impl IntoView {
         ev.prevent_default();
         pause();
         playback.update(|p| p.step(steps));
-        state
+        timeline
             .playhead
             .set(Some(playback.with_untracked(|p| p.at_ms)));
     };
-    let strategy_on_loop = move || {
-        state.live_version.track();
-        state
-            .live
-            .with_value(|l| l.strategy.is_some_and(Strategy::on_event_loop))
-    };
+    let strategy_on_loop =
+        move || timeline.with(|l| l.strategy.is_some_and(Strategy::on_event_loop));
     // Mounted once with the timeline and hidden while there is nothing to replay (mounting it
     // with each run left 3 allocations a run behind, seen by the soak).
-    let replayable = move || {
-        state.live_version.track();
-        state
-            .live
-            .with_value(|l| l.finished.as_ref().is_some_and(|r| !r.tasks.is_empty()))
-    };
+    let replayable = move || timeline.with(|l| l.run().is_some_and(|r| !r.tasks.is_empty()));
     view! {
         <div class="replay" data-testid="replay" role="group" aria-label="Replay" hidden=move || !replayable()>
             <button type="button" data-testid="replay-play"

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::{Experiment, Library};
 use crate::model::format;
 use crate::model::params::Strategy;
 use std::sync::Arc;
@@ -12,24 +12,22 @@ use crate::model::record::{Lane, RunRecord};
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
 pub fn Results() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let (experiment, library) = (expect_context::<Experiment>(), expect_context::<Library>());
     let rows = move || {
-        let runs = state.latest_runs();
-        let sequential = runs[0]
-            .as_ref()
+        let runs = library.latest(&experiment.params());
+        let sequential = runs
+            .sequential()
             .filter(|r| r.is_complete())
             .map(|r| r.makespan_ms());
-        Strategy::ALL
-            .iter()
-            .zip(runs)
+        runs.iter()
             .map(|(s, run)| {
-                let theory = state.theory(*s);
-                let vs = run.as_ref().and_then(|r| state.vs_baseline(r));
+                let theory = experiment.theory(s);
+                let vs = run.and_then(|r| library.vs_baseline(r));
                 row(
-                    *s,
+                    s,
                     theory.makespan_ms,
                     theory.explanation,
-                    run,
+                    run.cloned(),
                     sequential,
                     vs,
                 )

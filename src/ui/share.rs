@@ -5,7 +5,7 @@
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::Experiment;
 use crate::model::embed;
 use crate::runtime::{embed as frame, location};
 
@@ -41,14 +41,14 @@ impl Kind {
 /// refused).
 #[component]
 pub fn Share() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let experiment = expect_context::<Experiment>();
     // (what, its text, whether the clipboard took it)
     let shown = RwSignal::new(None::<(Kind, String, bool)>);
     let field = NodeRef::<Textarea>::new();
     let text = move |kind: Kind| {
-        let params = state.checked.with_untracked(|c| c.params);
+        let params = experiment.checked.with_untracked(|c| c.params);
         let base = location::base();
-        let query = state.query(&params);
+        let query = experiment.query(&params);
         match kind {
             Kind::Link => format!("{base}?{query}"),
             Kind::Snippet => embed::iframe_snippet(&embed::embed_url(&base, &query), &params),

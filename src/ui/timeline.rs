@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::lazy::{LazyDataTable, LazyReplay, LazyTaskDensity};
-use super::state::{AppState, LiveRun};
+use super::state::{LiveRun, TimelineRun};
 use crate::model::format;
 use crate::model::params::Strategy;
 use crate::model::record::TaskRecord;
@@ -160,7 +160,7 @@ impl Painted {
 /// The timeline panel.
 #[component]
 pub fn Timeline() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let timeline = expect_context::<TimelineRun>();
     let lane_canvas = NodeRef::<Canvas>::new();
     let task_canvas = NodeRef::<Canvas>::new();
     let focused = RwSignal::new(None::<u32>);
@@ -174,14 +174,14 @@ pub fn Timeline() -> impl IntoView {
 
     // Paints whenever the run changes, the focus moves or the window is resized.
     Effect::new(move |_| {
-        state.live_version.track();
+        timeline.track();
         resized.track();
         let focus = focused.get();
-        let playhead = state.playhead.get();
+        let playhead = timeline.playhead.get();
         let Some(lc) = lane_canvas.get() else { return };
         let tc = task_canvas.get();
         let width = canvas::css_width(&lc);
-        state.live.with_value(|live| {
+        timeline.with_untracked(|live| {
             let strategy = live.strategy.unwrap_or(Strategy::Async);
             let open: Vec<OpenTask> = live.open.values().copied().collect();
             lanes_painted.update_value(|p| {
@@ -222,12 +222,12 @@ pub fn Timeline() -> impl IntoView {
         };
         let task = painted.with_value(|p| p.layout.hit(x, y).map(|r| r.task));
         match task {
-            Some(t) => show(state, t, focused, detail),
+            Some(t) => show(timeline, t, focused, detail),
             None => detail.set(None),
         }
     };
     let keys = move |ev: leptos::ev::KeyboardEvent| {
-        let n = state.live.with_value(|l| l.tasks);
+        let n = timeline.with_untracked(|l| l.tasks);
         if n == 0 {
             return;
         }
@@ -245,15 +245,10 @@ pub fn Timeline() -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        show(state, next, focused, detail);
+        show(timeline, next, focused, detail);
     };
 
-    let strategy_label = move || {
-        state.live_version.track();
-        state
-            .live
-            .with_value(|l| l.strategy.map(|s| (s, l.running)))
-    };
+    let strategy_label = move || timeline.with(|l| l.strategy.map(|s| (s, l.running)));
     view! {
         <figure class="timeline" data-testid="timeline" data-lanes=move || lane_names.get().len().to_string()
             data-records=move || drawn_records.get().to_string()
@@ -294,7 +289,7 @@ pub fn Timeline() -> impl IntoView {
             ></canvas>
             <p class="detail" aria-live="polite" data-testid="timeline-detail">{move || detail.get()}</p>
             <LazyReplay />
-            <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize <= timeline::TASK_VIEW_MAX) }>
+            <Show when=move || { timeline.with(|l| l.strategy.is_some() && l.tasks as usize <= timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (one row each)"</h3>
                 <canvas
                     node_ref=task_canvas
@@ -305,7 +300,7 @@ pub fn Timeline() -> impl IntoView {
                     on:mouseleave=move |_| detail.set(None)
                 ></canvas>
             </Show>
-            <Show when=move || { state.live_version.track(); state.live.with_value(|l| l.strategy.is_some() && l.tasks as usize > timeline::TASK_VIEW_MAX) }>
+            <Show when=move || { timeline.with(|l| l.strategy.is_some() && l.tasks as usize > timeline::TASK_VIEW_MAX) }>
                 <h3 class="sub">"Tasks (in rows of many: the darker, the more of the row's tasks waiting or computing)"</h3>
                 <LazyTaskDensity />
             </Show>
@@ -317,12 +312,12 @@ pub fn Timeline() -> impl IntoView {
 }
 
 fn show(
-    state: AppState,
+    timeline: TimelineRun,
     task: u32,
     focused: RwSignal<Option<u32>>,
     detail: RwSignal<Option<String>>,
 ) {
-    let text = state.live.with_value(|l| {
+    let text = timeline.with_untracked(|l| {
         l.records()
             .iter()
             .find(|r| r.task == task)
@@ -338,14 +333,14 @@ fn show(
 /// run has ended).
 #[component]
 pub(super) fn DataTable() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let timeline = expect_context::<TimelineRun>();
     let open = RwSignal::new(false);
     let rows = move || {
-        state.live_version.track();
+        timeline.track();
         if !open.get() {
             return None;
         }
-        state.live.with_value(|l| {
+        timeline.with_untracked(|l| {
             if l.running {
                 return Some(
                     view! { <p class="muted">"The table fills in when the run ends."</p> }

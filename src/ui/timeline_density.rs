@@ -5,7 +5,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::state::AppState;
+use super::state::TimelineRun;
 use crate::model::density::{Density, MAX_ROWS, ROW_H, density, frame};
 use crate::model::format;
 use crate::model::timeline::LABEL_W;
@@ -28,7 +28,7 @@ const LIVE_REPAINT_MS: f64 = 1_000.0;
 /// The aggregated task view.
 #[component]
 pub fn TaskDensity() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let timeline = expect_context::<TimelineRun>();
     let canvas_ref = NodeRef::<Canvas>::new();
     let resized = RwSignal::new(0u32);
     let rows = RwSignal::new(0usize);
@@ -36,13 +36,13 @@ pub fn TaskDensity() -> impl IntoView {
     let shown = StoredValue::new_local(None::<(Key, Density, f64, f64)>);
 
     Effect::new(move |_| {
-        state.live_version.track();
+        timeline.track();
         resized.track();
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
         let width = canvas::css_width(&canvas);
-        state.live.with_value(|live| {
+        timeline.with_untracked(|live| {
             let key = Key {
                 records: live.records().len(),
                 span_ms: live.span_ms,
@@ -72,7 +72,7 @@ pub fn TaskDensity() -> impl IntoView {
 
     let hover = move |ev: leptos::ev::MouseEvent| {
         let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-        let tasks = state.live.with_value(|l| l.tasks);
+        let tasks = timeline.with_untracked(|l| l.tasks);
         let text = shown.with_value(|s| {
             let (_, d, span_ms, _) = s.as_ref()?;
             let (r, c) = ((y / ROW_H) as usize, (x - LABEL_W).floor());

@@ -1,36 +1,153 @@
-//! Running experiments: Run, Run all and sweeps, one run at a time, each measured by
-//! `runtime::exec::run` and kept in the [`AppState`]'s results (bounded by `model::history`,
-//! saved for a reload after a fault); the live run the timeline draws is filled as records
-//! arrive.
+//! Running experiments: Run, Run all, sweeps and claims, one run at a time, each measured by
+//! `runtime::exec::run`, drawn live on the timeline and kept in the [`Library`]; Cancel; and
+//! whether a strategy may run now.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::state::{
-    AppState, LiveRun, PoolView, RunError, Running, SweepKind, SweepPoint, SweepProgress,
-    WARM_UP_POLL_MS, same_run,
-};
+use super::experiment::Experiment;
+use super::library::Library;
+use super::page::Page;
+use super::pool::{PoolState, PoolView, WARM_UP_POLL_MS};
+use super::timeline::{LiveRun, TimelineRun};
 use crate::model::claims::Claim;
 use crate::model::gate;
-use crate::model::history;
 use crate::model::kernel::Calibration;
 use crate::model::params::{Checked, Params, Strategy};
 use crate::model::persist;
-use crate::model::record::RunRecord;
+use crate::model::record::{Outcome, RunHead, RunRecord};
+use crate::model::stats::Responsiveness;
 use crate::model::sweep::{self, Point};
 use crate::model::timeline::TASK_VIEW_MAX;
 use crate::model::workload::Plan;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
 use crate::runtime::{clock, faults, threads, timer};
 
-/// Runs kept for the results table.
-const HISTORY: usize = 30;
 /// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
 /// render one run's results (a few frames) before the next run's clock starts.
 const SETTLE_MS: f64 = 50.0;
 
-impl AppState {
+/// The run in progress.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Running {
+    pub strategy: Strategy,
+    pub done: u32,
+    pub total: u32,
+    pub elapsed_ms: f64,
+}
+
+/// A run that could not start or ended in a fault, for the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError {
+    pub text: String,
+    /// For faults: ms from the fault to this message.
+    pub report_ms: Option<f64>,
+}
+
+impl RunError {
+    fn new(text: String) -> Self {
+        RunError {
+            text,
+            report_ms: None,
+        }
+    }
+}
+
+/// Which sweep is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepKind {
+    Speedup,
+    Growth,
+}
+
+/// A sweep in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SweepProgress {
+    pub kind: SweepKind,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// One measured point of a sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    pub strategy: Strategy,
+    pub threads: u32,
+    pub tasks: u32,
+    pub makespan_ms: f64,
+}
+
+/// Sweep results and the workload they were measured on.
+pub type SweepPoints = RwSignal<(Option<Params>, Vec<SweepPoint>)>;
+
+/// The runner, provided as context.
+#[derive(Clone, Copy)]
+pub struct Runner {
+    pub running: RwSignal<Option<Running>>,
+    pub run_error: RwSignal<Option<RunError>>,
+    pub sweep: RwSignal<Option<SweepProgress>>,
+    pub speedup_points: SweepPoints,
+    pub growth_points: SweepPoints,
+    /// A measurement outside the runs that is going (a demo, the memory panel, a claim's own
+    /// measurement): which one. Runs wait for it, as it waits for them: both use the pool,
+    /// the main thread and the allocator's counts.
+    pub measuring: RwSignal<Option<&'static str>>,
+    cancel: StoredValue<Option<CancelToken>>,
+    page: Page,
+    pool: PoolState,
+    experiment: Experiment,
+    library: Library,
+    timeline: TimelineRun,
+}
+
+impl Runner {
+    /// A runner whose runs are shown in `running` (created before, for the pool to see).
+    pub fn new(
+        running: RwSignal<Option<Running>>,
+        page: Page,
+        pool: PoolState,
+        experiment: Experiment,
+        library: Library,
+        timeline: TimelineRun,
+    ) -> Self {
+        Runner {
+            running,
+            run_error: RwSignal::new(None),
+            sweep: RwSignal::new(None),
+            speedup_points: RwSignal::new((None, Vec::new())),
+            growth_points: RwSignal::new((None, Vec::new())),
+            measuring: RwSignal::new(None),
+            cancel: StoredValue::new(None),
+            page,
+            pool,
+            experiment,
+            library,
+            timeline,
+        }
+    }
+
+    /// Whether a run, a sweep or a measurement is going (reactive).
+    pub fn busy(self) -> bool {
+        self.running.with(Option::is_some)
+            || self.sweep.with(Option::is_some)
+            || self.measuring.with(Option::is_some)
+    }
+
+    /// Whether `strategy` may run now, or why not (reactive).
+    pub fn can_run(self, strategy: Strategy) -> Result<(), String> {
+        if self.measuring.with(Option::is_some) {
+            return Err("a demo or measurement is running".into());
+        }
+        if self.pool.calibration.with(Option::is_none) {
+            return Err("the kernel is still being calibrated".into());
+        }
+        let theory = self.experiment.theory(strategy).makespan_ms;
+        self.experiment.checked.with(|c| {
+            gate::can_run_with_theory(strategy, c, theory, &self.pool.view.with(PoolView::gate))
+        })
+    }
+
     /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it
     /// needs when this one is smaller, and runs its strategies.
     pub fn run_claim(self, claim: &'static Claim) {
@@ -40,14 +157,17 @@ impl AppState {
         let Some(link) = claim.link() else {
             return;
         };
-        self.form.set(link.form);
+        self.experiment.form.set(link.form);
         leptos::task::spawn_local(async move {
-            let have = self.pool.with_untracked(PoolView::workers);
-            let threads_here = !matches!(self.pool.get_untracked(), PoolView::Unavailable(_));
+            let have = self.pool.view.with_untracked(PoolView::workers);
+            let threads_here = !self
+                .pool
+                .view
+                .with_untracked(|p| matches!(p, PoolView::Unavailable(_)));
             if let Some(n) = link.pool.filter(|n| threads_here && have < *n) {
-                self.pool_requested.set(n);
-                self.pool_in_url.set(true);
-                self.start_pool(n, None).await;
+                self.pool.requested.set(n);
+                self.pool.in_url.set(true);
+                self.pool.start(n, None).await;
             }
             self.run(claim.strategies().to_vec());
         });
@@ -84,13 +204,14 @@ impl AppState {
                 }
                 if self
                     .pool
+                    .view
                     .with_untracked(|p| matches!(p, PoolView::Failed { .. }))
                 {
                     break;
                 }
             }
             if run_all && all.len() == Strategy::ALL.len() && all.iter().all(|r| r.is_complete()) {
-                self.last_run_all.set(all);
+                self.library.last_run_all.set(all);
             }
             self.end();
         });
@@ -101,12 +222,13 @@ impl AppState {
         let Some((cancel, calibration, base)) = self.begin() else {
             return;
         };
-        let pool = self.pool.with_untracked(PoolView::workers);
+        let pool = self.pool.view.with_untracked(PoolView::workers);
+        let cores = self.page.caps.cores;
         let points: Vec<Point> = match kind {
-            SweepKind::Speedup => sweep::speedup(&base, pool, self.caps.cores),
-            SweepKind::Growth => sweep::growth(&base, self.caps.cores),
+            SweepKind::Speedup => sweep::speedup(&base, pool, cores),
+            SweepKind::Growth => sweep::growth(&base, cores),
         };
-        let pool_gate = self.pool.with_untracked(PoolView::gate);
+        let pool_gate = self.pool.view.with_untracked(PoolView::gate);
         let runnable: Vec<Params> = points
             .into_iter()
             .filter(|p| p.skip.is_none())
@@ -167,17 +289,27 @@ impl AppState {
         });
     }
 
+    /// Asks the run in progress to stop.
+    pub fn cancel(self) {
+        self.cancel.with_value(|c| {
+            if let Some(c) = c {
+                c.cancel();
+            }
+        });
+    }
+
     /// Claims the runner: `None` when busy or not ready.
     fn begin(self) -> Option<(CancelToken, Calibration, Params)> {
         if self.running.get_untracked().is_some() {
             return None;
         }
-        let calibration = self.calibration.get_untracked()?;
+        let calibration = self.pool.calibration.get_untracked()?;
         let base = self
+            .experiment
             .checked
             .with_untracked(|c| c.is_valid().then_some(c.params))?;
         // A run is of this browser: an imported file's runs make way for its own.
-        self.show_own_runs();
+        self.library.show_own_runs();
         let cancel = CancelToken::default();
         self.cancel.set_value(Some(cancel.clone()));
         self.run_error.set(None);
@@ -195,7 +327,8 @@ impl AppState {
         self.cancel.set_value(None);
     }
 
-    /// Runs one experiment, feeding the live timeline and the progress bar, and keeps it.
+    /// Runs one experiment, feeding the progress bar and, when `live`, the timeline, and
+    /// keeps it (live runs) in the library.
     async fn run_one(
         self,
         params: Params,
@@ -203,28 +336,25 @@ impl AppState {
         cancel: &CancelToken,
         live: bool,
     ) -> Result<Arc<RunRecord>, String> {
-        while self.warming.get_value() {
+        while self.pool.warming() {
             timer::sleep(WARM_UP_POLL_MS).await;
         }
         let strategy = params.strategy;
-        let pool_size = self.pool.with_untracked(PoolView::workers);
         if live {
-            self.playhead.set(None);
             // Live runs are of the form's parameters, whose theory is already computed.
-            let theory_ms = self.theory(strategy).makespan_ms;
-            self.live.set_value(LiveRun {
+            let theory_ms = self.experiment.theory(strategy).makespan_ms;
+            self.timeline.show(LiveRun {
                 strategy: Some(strategy),
                 workers: if strategy == Strategy::Processes {
                     params.threads
                 } else {
-                    pool_size
+                    self.pool.view.with_untracked(PoolView::workers)
                 },
                 tasks: params.tasks,
                 span_ms: theory_ms.max(1.0) * 1.05,
                 running: true,
                 ..LiveRun::default()
             });
-            self.live_version.update(|v| *v += 1);
         }
         self.running.set(Some(Running {
             strategy,
@@ -235,7 +365,7 @@ impl AppState {
         // Async starts matter only to the task view; skip their cost when it is not drawn.
         let report_starts =
             live && !(strategy.on_event_loop() && params.tasks as usize > TASK_VIEW_MAX);
-        let inject = self.take_inject(|f| {
+        let inject = self.page.take_inject(|f| {
             if strategy.tasks_on_workers() {
                 f.in_worker_task()
             } else {
@@ -247,14 +377,14 @@ impl AppState {
                 params,
                 calibration,
             },
-            cores: self.caps.cores,
+            cores: self.page.caps.cores,
             report_starts,
             inject,
         };
         faults::save_pending(Some(&persist::encode_pending(&params)));
         // The page's own reactions to the run starting (the controls, the live timeline's
         // reset) run now, before the run's clock starts: queued with the run's first tasks,
-        // they delayed every task's start by 4-5 ms in the build without atomics.
+        // they delayed every task's start.
         timer::yield_now().await;
         let mut kept = Vec::new();
         let head = exec::run(req, cancel.clone(), |p| {
@@ -265,7 +395,7 @@ impl AppState {
                 elapsed_ms: p.elapsed_ms,
             }));
             if live {
-                self.live.update_value(|l| {
+                self.timeline.update(|l| {
                     for o in p.new_started {
                         l.open.insert(o.task, o);
                     }
@@ -276,7 +406,6 @@ impl AppState {
                     l.elapsed_ms = p.elapsed_ms;
                     l.span_ms = l.span_ms.max(p.elapsed_ms * 1.05);
                 });
-                self.live_version.update(|v| *v += 1);
             } else {
                 kept.extend(p.new_records);
             }
@@ -285,16 +414,14 @@ impl AppState {
         faults::save_pending(None);
         let record = head.map(|head| {
             let tasks = if live {
-                self.live
-                    .try_update_value(|l| std::mem::take(&mut l.arrived))
-                    .unwrap_or_default()
+                self.timeline.take_arrived()
             } else {
                 kept
             };
             Arc::new(RunRecord::new(head, tasks))
         });
         if live {
-            self.live.update_value(|l| {
+            self.timeline.update(|l| {
                 l.running = false;
                 l.open.clear();
                 if let Ok(r) = &record {
@@ -302,89 +429,70 @@ impl AppState {
                     l.finished = Some(r.clone());
                 }
             });
-            self.live_version.update(|v| *v += 1);
         }
         let record = record?;
         if let Some(why) = record.failure() {
-            self.pool_failed(strategy, why);
+            self.failed(strategy, why);
         }
         if live {
-            self.keep(record.clone());
+            self.library.keep(record.clone());
+            crate::ui::embed::post_result(self.page, self.experiment, self.library, &record);
         }
         Ok(record)
     }
 
     /// Says that a run failed, how long the report took, and marks the pool for a restart
     /// when a worker faulted.
-    fn pool_failed(self, strategy: Strategy, why: &str) {
+    fn failed(self, strategy: Strategy, why: &str) {
         let report_ms = threads::last_fault_at_ms().map(|at| clock::now_ms() - at);
         self.run_error.set(Some(RunError {
             text: format!("{} failed: {why}.", strategy.label()),
             report_ms,
         }));
         if strategy.uses_pool() {
-            self.pool.set(PoolView::Failed {
-                why: why.to_owned(),
-                started: None,
-            });
+            self.pool.failed(why);
         }
     }
 
-    /// Adds a finished run to the results, replacing the same strategy's earlier run of the
-    /// same experiment; bounds the memory kept runs hold; saves them for a reload; tells an
-    /// embedding page.
-    fn keep(self, record: Arc<RunRecord>) {
-        let strategy = record.strategy();
-        let params = record.head.params;
-        self.results.update(|v| {
-            v.retain(|r| !same_run(r, strategy, &params));
-            v.push(record.clone());
-            if v.len() > HISTORY {
-                v.remove(0);
-            }
-        });
-        self.bound_memory();
-        self.results.with_untracked(|v| {
-            let runs: Vec<&RunRecord> = v.iter().map(|r| r.as_ref()).collect();
-            faults::save_results(&persist::encode_runs(&runs));
-        });
-        self.remember(&record);
-        super::embed::post_result(self, &record);
-    }
-
-    /// Drops the task records of the oldest kept runs once all kept records exceed the budget
-    /// (`model::history`). The last Run all and the timeline share runs with the results, so
-    /// each dropped run is replaced everywhere it is held; runs only the last Run all still
-    /// holds count as the oldest.
-    fn bound_memory(self) {
-        let results = self.results.get_untracked();
-        let mut kept: Vec<Arc<RunRecord>> = self
-            .last_run_all
-            .get_untracked()
-            .into_iter()
-            .filter(|r| !results.iter().any(|k| Arc::ptr_eq(k, r)))
-            .collect();
-        kept.extend(results);
-        let sizes: Vec<usize> = kept.iter().map(|r| r.detail_bytes()).collect();
-        let slimmed: Vec<(Arc<RunRecord>, Arc<RunRecord>)> = history::details_to_drop(&sizes)
-            .into_iter()
-            .map(|i| (kept[i].clone(), Arc::new(kept[i].without_details())))
-            .collect();
-        if slimmed.is_empty() {
+    /// After a reload caused by a main-thread fault: says what happened and how long the
+    /// report took, restores the earlier results, and marks the run that died as failed.
+    pub fn recover_from_fault(self) {
+        let pending = faults::take_pending().and_then(|p| persist::decode_pending(&p));
+        let Some((message, at_ms)) = faults::take_previous_fault() else {
             return;
-        }
-        let slim = |run: &mut Arc<RunRecord>| {
-            if let Some((_, thin)) = slimmed.iter().find(|(fat, _)| Arc::ptr_eq(fat, run)) {
-                *run = thin.clone();
-            }
         };
-        self.results.update(|v| v.iter_mut().for_each(slim));
-        self.last_run_all.update(|v| v.iter_mut().for_each(slim));
-        self.live.update_value(|l| {
-            if let Some(run) = l.finished.as_mut() {
-                slim(run);
-            }
-        });
-        self.live_version.update(|v| *v += 1);
+        let report_ms = (clock::now_ms() - at_ms).max(0.0);
+        self.run_error.set(Some(RunError {
+            text: format!(
+                "The page restarted after a fault on the main thread: {message}. Your earlier results are kept."
+            ),
+            report_ms: report_ms.is_finite().then_some(report_ms),
+        }));
+        let (mut runs, _skipped) = faults::saved_results()
+            .map(|text| persist::decode_runs(&text))
+            .unwrap_or_default();
+        // Their records were not saved; the timeline, which needs them, starts empty.
+        runs.iter_mut().for_each(|r| r.details_dropped = false);
+        let mut runs: Vec<Arc<RunRecord>> = runs.into_iter().map(Arc::new).collect();
+        if let Some(params) = pending {
+            runs.retain(|r| !r.is_run_of(params.strategy, &params));
+            runs.push(Arc::new(RunRecord::new(
+                RunHead {
+                    params,
+                    threads_used: 1,
+                    pool_size: 0,
+                    cores: self.page.caps.cores,
+                    outcome: Outcome::Failed(format!("the main thread stopped: {message}")),
+                    hidden_ms: 0.0,
+                    responsiveness: Responsiveness::default(),
+                    scheduler: None,
+                    startup: None,
+                    started_at_ms: clock::now_ms(),
+                    lag: Vec::new(),
+                },
+                Vec::new(),
+            )));
+        }
+        self.library.results.set(runs);
     }
 }

@@ -1,0 +1,176 @@
+//! The worker pool and the page's start-up: the pool as the page shows it, the size asked
+//! for, starting and restarting it, the kernel's calibration, when the page became ready, and
+//! the async scheduler's warm-up.
+
+use leptos::prelude::*;
+
+use crate::model::fault::Injected;
+use crate::model::gate;
+use crate::model::kernel::Calibration;
+use crate::runtime::{exec, threads};
+
+/// How often a run (or a memory measurement) asked for during the warm-up checks whether it
+/// has ended, in ms.
+pub const WARM_UP_POLL_MS: f64 = 5.0;
+
+/// The thread pool as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PoolView {
+    Starting {
+        workers: u32,
+    },
+    Ready {
+        workers: u32,
+        took_ms: f64,
+    },
+    /// Threads cannot run in this page at all (no isolation, no shared memory).
+    Unavailable(String),
+    /// The pool failed (a worker faulted or could not start); a restart may fix it, with a
+    /// smaller pool when only `started` workers could start.
+    Failed {
+        why: String,
+        started: Option<u32>,
+    },
+}
+
+impl PoolView {
+    /// Workers in the running pool (0 while starting or when unavailable).
+    pub fn workers(&self) -> u32 {
+        if let PoolView::Ready { workers, .. } = self {
+            *workers
+        } else {
+            0
+        }
+    }
+
+    /// The pool as the run gate sees it.
+    pub fn gate(&self) -> gate::Pool {
+        match self {
+            PoolView::Starting { .. } => gate::Pool::Starting,
+            PoolView::Ready { workers, .. } => gate::Pool::Ready(*workers),
+            PoolView::Unavailable(why) => gate::Pool::Unavailable(why.clone()),
+            PoolView::Failed { why, .. } => {
+                gate::Pool::Unavailable(format!("the pool failed ({why}); restart it"))
+            }
+        }
+    }
+}
+
+/// The pool and the page's start-up, provided as context.
+#[derive(Clone, Copy)]
+pub struct PoolState {
+    pub view: RwSignal<PoolView>,
+    /// The pool size asked for (URL `pool`, else the core count; a restart may change it).
+    pub requested: RwSignal<u32>,
+    /// Whether the URL names the pool size (then links keep it).
+    pub in_url: RwSignal<bool>,
+    pub calibration: RwSignal<Option<Calibration>>,
+    /// Milliseconds from navigation start until the page could run experiments.
+    pub ready_ms: RwSignal<Option<f64>>,
+    /// Whether a run or a measurement is going: the pool is not restarted under it.
+    busy: Signal<bool>,
+    /// The async scheduler's warm-up is running (see [`PoolState::warm_up`]).
+    warming: StoredValue<bool>,
+}
+
+impl PoolState {
+    /// A pool of `requested` workers (`in_url`: the link names it) about to start, or why
+    /// there is none; `busy` says when a run or measurement holds the pool.
+    pub fn new(
+        requested: u32,
+        in_url: bool,
+        unavailable: Option<String>,
+        busy: Signal<bool>,
+    ) -> Self {
+        PoolState {
+            view: RwSignal::new(match unavailable {
+                Some(why) => PoolView::Unavailable(why),
+                None => PoolView::Starting { workers: requested },
+            }),
+            requested: RwSignal::new(requested),
+            in_url: RwSignal::new(in_url),
+            calibration: RwSignal::new(None),
+            ready_ms: RwSignal::new(None),
+            busy,
+            warming: StoredValue::new(false),
+        }
+    }
+
+    /// Workers in the running pool (reactive).
+    pub fn workers(self) -> u32 {
+        self.view.with(PoolView::workers)
+    }
+
+    /// Starts (or restarts) the pool with `workers` workers, at once (see
+    /// [`threads::start_pool`]); the future shows how that went.
+    pub fn start(self, workers: u32, inject: Option<Injected>) -> impl Future<Output = ()> {
+        self.view.set(PoolView::Starting { workers });
+        let started = threads::start_pool(workers, inject);
+        async move {
+            let view = match started.await {
+                Ok(took_ms) => PoolView::Ready {
+                    workers: threads::pool_size().unwrap_or(0),
+                    took_ms,
+                },
+                Err(e) => PoolView::Failed {
+                    why: e.why,
+                    started: Some(e.started),
+                },
+            };
+            self.view.set(view);
+        }
+    }
+
+    /// Starts the pool anew with `workers` workers (after a fault, or to change its size),
+    /// unless a run holds it; the link keeps the size when it differs from the default.
+    pub fn restart(self, workers: u32) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        if workers != self.requested.get_untracked() {
+            self.requested.set(workers);
+            self.in_url.set(true);
+        }
+        leptos::task::spawn_local(self.start(workers, None));
+    }
+
+    /// Marks the pool failed after a worker's fault, for a restart.
+    pub fn failed(self, why: &str) {
+        self.view.set(PoolView::Failed {
+            why: why.to_owned(),
+            started: None,
+        });
+    }
+
+    /// Whether the page can run: the pool has started (or cannot), the kernel is calibrated
+    /// (reactive).
+    pub fn page_ready(self) -> bool {
+        self.calibration.with(Option::is_some)
+            && !self.view.with(|p| matches!(p, PoolView::Starting { .. }))
+    }
+
+    /// Whether the page has become ready (`ready_ms` is set), as a memo that changes once:
+    /// what is built only then (what the first view does not show) waits on it.
+    pub fn became_ready(self) -> Memo<bool> {
+        Memo::new(move |_| self.ready_ms.with(Option::is_some))
+    }
+
+    /// Runs the async scheduler's warm-up (`exec::warm_up`) once the page is idle; a run
+    /// asked for meanwhile starts after it, so the two never overlap.
+    pub async fn warm_up(self) {
+        self.warming.set_value(true);
+        exec::warm_up().await;
+        self.warming.set_value(false);
+    }
+
+    /// Whether the warm-up is running.
+    pub fn warming(self) -> bool {
+        self.warming.get_value()
+    }
+
+    /// Whether the start-up warm-up is still to come or running: the memory panel waits for
+    /// it, since the allocator counts its tasks too.
+    pub fn warm_up_pending(self) -> bool {
+        self.calibration.with_untracked(Option::is_none) || self.warming()
+    }
+}
