@@ -3,8 +3,9 @@
 //! Three layers, kept apart by the compiler:
 //! - [`model`]: pure Rust (parameters, URL codec, workloads, kernel, records, statistics,
 //!   theory). Builds and tests natively.
-//! - `runtime`: the only code that touches the browser (clock, timers, lag probe, executors,
-//!   the rayon pool). wasm32 only.
+//! - [`runtime`]: the only code that touches the browser (clock, timers, lag probe, executors,
+//!   the rayon pool). wasm32 only, but for the async scheduler ([`runtime::event_loop`]),
+//!   which builds and tests natively (and under Miri) with an injected clock.
 //! - `ui`: Leptos components that read signals and reach the browser through `runtime`.
 //!   wasm32 only.
 //!
@@ -16,7 +17,6 @@
 
 pub mod model;
 
-#[cfg(target_arch = "wasm32")]
 pub mod runtime;
 
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,11 @@
 //! Dropping the tasks ([`Tasks::drop_all`]) drops every unfinished future, and with them
 //! their timers (see `timer`), so a cancelled run leaves nothing behind to wake during the
 //! next one. Main thread only.
+//!
+//! Nothing here needs a browser: the time it measures its own cost with comes from a
+//! [`Clock`] (in the browser the page's performance clock, through `TaskSet::spawn_all`), and
+//! its mutexes are `std`'s off wasm. So it builds on every target, and its `unsafe` (the waker
+//! table) can be tested natively.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -28,14 +33,14 @@ use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use wasm_sync::Mutex;
 
-use super::clock::now_ms;
+use crate::model::clock::Clock;
 use crate::model::memory::Part;
 use crate::model::record::{SCHEDULERS, SchedulerCost};
 
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
 /// `Send + Sync`, hence the mutexes, and a worker does wake a task (an executor's computation
 /// that is done): they are `wasm_sync`'s, which spin on the main thread (where `Atomics.wait`
-/// traps) for the moment a worker holds them.
+/// traps) for the moment a worker holds them (and are `std`'s off wasm).
 struct ReadyQueue {
     woken: Mutex<Vec<u32>>,
     driver: Mutex<Option<Waker>>,
@@ -158,7 +163,7 @@ unsafe fn drop_waker(data: *const ()) {
     unsafe { Arc::decrement_strong_count(slot(data).table) };
 }
 
-struct Inner<F> {
+struct Inner<F, C> {
     /// The futures, polled in place: the slice is never reallocated, and a finished or
     /// dropped future is dropped where it lies (set to `None`), so none ever moves.
     futures: RefCell<Box<[Option<F>]>>,
@@ -166,15 +171,17 @@ struct Inner<F> {
     /// The pass's woken tasks, swapped with the ready queue's (see [`ReadyQueue::take`]).
     pass: RefCell<Vec<u32>>,
     live: Cell<usize>,
+    /// What the costs are timed with (a zero-sized clock in the browser).
+    clock: C,
     spawn_ms: f64,
     polls: Cell<u64>,
     poll_ms: Cell<f64>,
     dropped: Cell<bool>,
 }
 
-/// A set of tasks on the event loop, polled from one ready queue.
-pub struct TaskSet<F> {
-    inner: Rc<Inner<F>>,
+/// A set of tasks on the event loop, polled from one ready queue; `C` times what it costs.
+pub struct TaskSet<F, C> {
+    inner: Rc<Inner<F, C>>,
 }
 
 /// What a run needs of its task set, whatever its futures' type.
@@ -185,12 +192,22 @@ pub trait Tasks {
     fn cost(&self) -> SchedulerCost;
 }
 
-impl<F: Future<Output = ()> + 'static> TaskSet<F> {
-    /// Creates the tasks and queues their first polls (like `asyncio.create_task` for each);
-    /// nothing runs until [`TaskSet::drive`] is spawned.
-    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
+#[cfg(target_arch = "wasm32")]
+impl<F: Future<Output = ()> + 'static> TaskSet<F, super::clock::BrowserClock> {
+    /// [`TaskSet::spawn_all_with_clock`] on the page's clock.
+    #[inline]
     pub fn spawn_all(futures: impl IntoIterator<Item = F>) -> Self {
-        let t0 = now_ms();
+        Self::spawn_all_with_clock(super::clock::BrowserClock, futures)
+    }
+}
+
+impl<F: Future<Output = ()> + 'static, C: Clock + 'static> TaskSet<F, C> {
+    /// Creates the tasks and queues their first polls (like `asyncio.create_task` for each);
+    /// nothing runs until [`TaskSet::drive`] is spawned. `clock` times what spawning and
+    /// polling cost ([`Tasks::cost`]); the runtime's `spawn_all` passes the page's clock.
+    #[cfg_attr(target_arch = "wasm32", optimize(speed))]
+    pub fn spawn_all_with_clock(clock: C, futures: impl IntoIterator<Item = F>) -> Self {
+        let t0 = clock.now_ms();
         let futures: Box<[Option<F>]> = futures.into_iter().map(Some).collect();
         let wakers = WakerTable::new(futures.len());
         TaskSet {
@@ -199,7 +216,9 @@ impl<F: Future<Output = ()> + 'static> TaskSet<F> {
                 pass: RefCell::new(Vec::with_capacity(futures.len())),
                 futures: RefCell::new(futures),
                 wakers,
-                spawn_ms: now_ms() - t0,
+                // Read before `clock` moves in (fields are evaluated in this order).
+                spawn_ms: clock.now_ms() - t0,
+                clock,
                 polls: Cell::new(0),
                 poll_ms: Cell::new(0.0),
                 dropped: Cell::new(false),
@@ -240,7 +259,7 @@ impl<F: Future<Output = ()> + 'static> TaskSet<F> {
     }
 }
 
-impl<F> Tasks for TaskSet<F> {
+impl<F, C> Tasks for TaskSet<F, C> {
     fn drop_all(&self) {
         let inner = &self.inner;
         inner.dropped.set(true);
@@ -266,11 +285,11 @@ impl<F> Tasks for TaskSet<F> {
     }
 }
 
-struct Driver<F> {
-    inner: Rc<Inner<F>>,
+struct Driver<F, C> {
+    inner: Rc<Inner<F, C>>,
 }
 
-impl<F: Future<Output = ()>> Future for Driver<F> {
+impl<F: Future<Output = ()>, C: Clock> Future for Driver<F, C> {
     type Output = ();
 
     #[cfg_attr(target_arch = "wasm32", optimize(speed))]
@@ -287,7 +306,7 @@ impl<F: Future<Output = ()>> Future for Driver<F> {
         if woken.is_empty() {
             return Poll::Pending;
         }
-        let t0 = now_ms();
+        let t0 = inner.clock.now_ms();
         let mut futures = inner.futures.borrow_mut();
         for task in woken.iter() {
             let i = *task as usize;
@@ -308,7 +327,9 @@ impl<F: Future<Output = ()>> Future for Driver<F> {
         drop(futures);
         inner.polls.set(inner.polls.get() + woken.len() as u64);
         woken.clear();
-        inner.poll_ms.set(inner.poll_ms.get() + now_ms() - t0);
+        inner
+            .poll_ms
+            .set(inner.poll_ms.get() + inner.clock.now_ms() - t0);
         if inner.live.get() == 0 {
             Poll::Ready(())
         } else {
