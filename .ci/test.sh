@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Every check and test: formatting, clippy (host and wasm), native model tests, browser glue
-# tests (wasm-bindgen-test in headless Chromium, then Firefox), docs, end-to-end Playwright
-# tests against the release build served with its real headers, and a smoke test of that
-# build in Firefox and WebKitGTK (through WebDriver).
+# Every check and test: formatting, clippy (host and wasm), native tests (the model, and the
+# async scheduler, also under Miri), browser glue tests (wasm-bindgen-test in headless
+# Chromium, then Firefox), docs, end-to-end Playwright tests against the release build served
+# with its real headers, and a smoke test of that build in Firefox and WebKitGTK (through
+# WebDriver).
 source "$(dirname "$0")/setup.sh"
 
 say "cargo fmt --check"
@@ -11,8 +12,11 @@ cargo fmt --all -- --check
 say "clippy (native)"
 cargo clippy --all-targets -- -D warnings
 
-say "native tests (the pure model)"
+say "native tests (the pure model, the async scheduler)"
 cargo test --all-targets
+
+say "the async scheduler's tests under Miri (its waker table is the crate's only unsafe)"
+cargo miri test --lib runtime::event_loop
 
 say "fuzzing links, messages and files (a short run; the bench runs 1,000,000)"
 cargo run --example fuzz -- 30000

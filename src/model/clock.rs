@@ -4,11 +4,19 @@
 //! the main thread and workers (each has its own `now()` origin). Tests use [`FakeClock`].
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 /// A source of milliseconds on a shared, monotonic axis.
 pub trait Clock {
     /// Milliseconds since an epoch shared by every thread of the page.
     fn now_ms(&self) -> f64;
+}
+
+/// A shared clock: what a test moves is what the code under test reads.
+impl<C: Clock + ?Sized> Clock for Rc<C> {
+    fn now_ms(&self) -> f64 {
+        (**self).now_ms()
+    }
 }
 
 /// A clock that moves only when told to: for tests of anything that measures time.

@@ -20,7 +20,7 @@
 //! Nothing here needs a browser: the time it measures its own cost with comes from a
 //! [`Clock`] (in the browser the page's performance clock, through `TaskSet::spawn_all`), and
 //! its mutexes are `std`'s off wasm. So it builds on every target, and its `unsafe` (the waker
-//! table) can be tested natively.
+//! table) is tested natively, threads included, and under Miri (`.ci/test.sh`).
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -335,5 +335,326 @@ impl<F: Future<Output = ()>, C: Clock> Future for Driver<F, C> {
         } else {
             Poll::Pending
         }
+    }
+}
+
+// The scheduler natively, with a hand-written executor for the driver: each test turns the
+// event loop itself, so it sees exactly which tasks each pass polls. These are the tests
+// `.ci/test.sh` runs under Miri (`cargo miri test --lib runtime::event_loop`), which checks
+// the waker table's `unsafe` for use after free, leaks and data races.
+#[cfg(test)]
+mod tests {
+    use std::sync::Weak;
+    use std::sync::atomic::AtomicUsize;
+    use std::task::Wake;
+
+    use super::*;
+    use crate::model::clock::FakeClock;
+
+    /// What the clock moves while the set creates one task, and while a task is polled (ms;
+    /// exact in binary, so the costs compare exactly).
+    const SPAWN_MS: f64 = 0.5;
+    const POLL_MS: f64 = 0.25;
+
+    /// What a test sees of one task, and tells it.
+    #[derive(Default)]
+    struct Seen {
+        polls: u32,
+        /// The waker of its latest poll, as a real future would keep it for its wake-up.
+        waker: Option<Waker>,
+        /// Whether its next poll finishes it.
+        finish: bool,
+        /// Whether it wakes itself while polled (a `yield_now`).
+        wake_self: bool,
+        /// Whether its future was dropped.
+        dropped: bool,
+    }
+
+    type Log = Rc<RefCell<Vec<Seen>>>;
+
+    /// Task `task`: pending until told to finish, logging every poll; its polls take
+    /// [`POLL_MS`] of the fake clock.
+    struct Probe {
+        task: usize,
+        log: Log,
+        clock: Rc<FakeClock>,
+    }
+
+    impl Future for Probe {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            self.clock.advance(POLL_MS);
+            let mut log = self.log.borrow_mut();
+            let seen = &mut log[self.task];
+            seen.polls += 1;
+            if seen.wake_self {
+                cx.waker().wake_by_ref();
+            }
+            if seen.finish {
+                return Poll::Ready(());
+            }
+            seen.waker = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            self.log.borrow_mut()[self.task].dropped = true;
+        }
+    }
+
+    /// The driver's waker: counts its wake-ups (each would make `spawn_local` poll it again).
+    #[derive(Default)]
+    struct DriverWaker(AtomicUsize);
+
+    impl Wake for DriverWaker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A set of [`Probe`]s, its driver, and the event loop's turns, by hand.
+    struct Harness {
+        log: Log,
+        clock: Rc<FakeClock>,
+        set: TaskSet<Probe, Rc<FakeClock>>,
+        driver: Pin<Box<dyn Future<Output = ()>>>,
+        driver_waker: Arc<DriverWaker>,
+    }
+
+    impl Harness {
+        fn new(tasks: usize) -> Self {
+            let log: Log = Rc::new(RefCell::new((0..tasks).map(|_| Seen::default()).collect()));
+            let clock = Rc::new(FakeClock::new(1_000.0));
+            let set = TaskSet::spawn_all_with_clock(
+                clock.clone(),
+                (0..tasks).map(|task| {
+                    clock.advance(SPAWN_MS);
+                    Probe {
+                        task,
+                        log: log.clone(),
+                        clock: clock.clone(),
+                    }
+                }),
+            );
+            let driver = Box::pin(set.drive());
+            Harness {
+                log,
+                clock,
+                set,
+                driver,
+                driver_waker: Arc::default(),
+            }
+        }
+
+        /// One turn of the event loop that runs the driver: one poll of it.
+        fn turn(&mut self) -> Poll<()> {
+            let waker = Waker::from(self.driver_waker.clone());
+            self.driver.as_mut().poll(&mut Context::from_waker(&waker))
+        }
+
+        /// How many times the driver was woken since the last call.
+        fn driver_wakes(&self) -> usize {
+            self.driver_waker.0.swap(0, Ordering::Relaxed)
+        }
+
+        fn polls(&self) -> Vec<u32> {
+            self.log.borrow().iter().map(|s| s.polls).collect()
+        }
+
+        /// A clone of the waker `task` was last polled with.
+        fn waker(&self, task: usize) -> Waker {
+            self.log.borrow()[task].waker.clone().expect("polled")
+        }
+
+        /// Tasks in the ready queue, waiting for the next pass.
+        fn queued(&self) -> usize {
+            self.set.inner.wakers.ready.woken.lock().unwrap().len()
+        }
+
+        fn table(&self) -> Weak<WakerTable> {
+            Arc::downgrade(&self.set.inner.wakers)
+        }
+    }
+
+    #[test]
+    fn every_task_is_polled_once_at_first_then_only_when_woken() {
+        let mut h = Harness::new(5);
+        assert_eq!(h.polls(), [0; 5], "nothing runs before the driver");
+        assert_eq!(h.turn(), Poll::Pending);
+        assert_eq!(h.polls(), [1; 5]);
+        assert_eq!(h.turn(), Poll::Pending);
+        assert_eq!(h.polls(), [1; 5], "no task was woken");
+        assert_eq!(h.driver_wakes(), 0);
+    }
+
+    #[test]
+    fn only_woken_tasks_are_polled() {
+        let mut h = Harness::new(5);
+        let _ = h.turn();
+        h.waker(1).wake_by_ref();
+        h.waker(3).wake();
+        assert_eq!(h.driver_wakes(), 1, "the first wake-up wakes the driver");
+        assert_eq!(h.turn(), Poll::Pending);
+        assert_eq!(h.polls(), [1, 2, 1, 2, 1]);
+    }
+
+    #[test]
+    fn a_task_woken_many_times_is_queued_once() {
+        let mut h = Harness::new(3);
+        let _ = h.turn();
+        let waker = h.waker(2);
+        for _ in 0..10 {
+            waker.wake_by_ref();
+            let clone = waker.clone();
+            clone.wake();
+        }
+        assert_eq!(h.queued(), 1);
+        assert_eq!(h.driver_wakes(), 1);
+        let _ = h.turn();
+        assert_eq!(h.polls(), [1, 1, 2]);
+        // Polled, it may be queued again.
+        h.waker(2).wake_by_ref();
+        assert_eq!(h.queued(), 1);
+    }
+
+    #[test]
+    fn a_task_woken_while_polled_waits_for_the_next_pass() {
+        let mut h = Harness::new(2);
+        h.log.borrow_mut()[0].wake_self = true;
+        let _ = h.turn();
+        assert_eq!(
+            h.polls(),
+            [1, 1],
+            "one poll per pass, like asyncio's _run_once"
+        );
+        assert_eq!(h.driver_wakes(), 1, "the driver is woken for the next pass");
+        let _ = h.turn();
+        assert_eq!(h.polls(), [2, 1]);
+    }
+
+    #[test]
+    fn wakers_outlive_the_set_and_give_the_table_back() {
+        let mut h = Harness::new(3);
+        let _ = h.turn();
+        let table = h.table();
+        let by_value = h.waker(0);
+        let by_ref = h.waker(1);
+        let cloned = by_ref.clone();
+        let Harness {
+            log, set, driver, ..
+        } = h;
+        drop(driver);
+        drop(set);
+        assert!(
+            log.borrow().iter().all(|s| s.dropped),
+            "the futures went with the set"
+        );
+        assert!(table.upgrade().is_some(), "the wakers hold the table");
+        // Waking tasks that are gone queues them in the table, which no driver reads.
+        by_value.wake();
+        by_ref.wake_by_ref();
+        cloned.wake_by_ref();
+        drop((by_ref, cloned));
+        assert!(table.upgrade().is_some(), "the log still holds wakers");
+        drop(log);
+        assert!(
+            table.upgrade().is_none(),
+            "the last waker gave the table back"
+        );
+    }
+
+    #[test]
+    fn a_task_is_woken_from_other_threads() {
+        let mut h = Harness::new(4);
+        let _ = h.turn();
+        let wakers: Vec<Waker> = (0..4).map(|task| h.waker(task)).collect();
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                let wakers = wakers.clone();
+                s.spawn(move || {
+                    for _ in 0..3 {
+                        wakers.iter().for_each(Waker::wake_by_ref);
+                    }
+                    // Given back from this thread, by value.
+                    wakers.into_iter().for_each(Waker::wake);
+                });
+            }
+        });
+        assert_eq!(h.driver_wakes(), 1);
+        assert_eq!(
+            h.queued(),
+            4,
+            "each task once, however often and wherever woken"
+        );
+        let _ = h.turn();
+        assert_eq!(h.polls(), [2; 4]);
+    }
+
+    #[test]
+    fn drop_all_drops_unfinished_futures_and_ends_the_driver() {
+        let mut h = Harness::new(4);
+        let _ = h.turn();
+        h.log.borrow_mut()[0].finish = true;
+        h.waker(0).wake();
+        let _ = h.turn();
+        assert_eq!(h.set.live(), 3);
+        let dropped = |h: &Harness| h.log.borrow().iter().map(|s| s.dropped).collect::<Vec<_>>();
+        assert_eq!(
+            dropped(&h),
+            [true, false, false, false],
+            "a finished task is dropped"
+        );
+        h.driver_wakes();
+        h.set.drop_all();
+        assert_eq!(dropped(&h), [true; 4]);
+        assert_eq!(h.set.live(), 0);
+        assert_eq!(h.driver_wakes(), 1, "the driver is woken to end");
+        // A late wake-up finds no future and no driver.
+        h.waker(2).wake();
+        assert_eq!(h.driver_wakes(), 0);
+        assert_eq!(h.turn(), Poll::Ready(()));
+        assert_eq!(h.polls(), [2, 1, 1, 1]);
+    }
+
+    #[test]
+    fn the_driver_ends_when_every_task_has_finished() {
+        let mut h = Harness::new(3);
+        h.log.borrow_mut()[1].finish = true;
+        assert_eq!(h.turn(), Poll::Pending);
+        assert_eq!(h.set.live(), 2);
+        for task in [0, 2] {
+            h.log.borrow_mut()[task].finish = true;
+            h.waker(task).wake();
+        }
+        assert_eq!(h.turn(), Poll::Ready(()));
+        assert_eq!(h.set.live(), 0);
+        assert!(h.log.borrow().iter().all(|s| s.dropped));
+        assert_eq!(h.set.cost().wakes, 5);
+    }
+
+    #[test]
+    fn costs_are_timed_on_the_injected_clock() {
+        let mut h = Harness::new(4);
+        let _ = h.turn();
+        let c = h.set.cost();
+        assert_eq!(c.name, SCHEDULERS[0]);
+        assert_eq!(c.spawn_us_per_task, SPAWN_MS * 1000.0);
+        assert_eq!((c.wakes, c.us_per_wake), (4, POLL_MS * 1000.0));
+        // Time between passes is not the scheduler's.
+        h.clock.advance(100.0);
+        h.waker(1).wake();
+        h.waker(3).wake();
+        h.clock.advance(100.0);
+        let _ = h.turn();
+        let c = h.set.cost();
+        assert_eq!((c.wakes, c.us_per_wake), (6, POLL_MS * 1000.0));
+        assert_eq!(c.spawn_us_per_task, SPAWN_MS * 1000.0);
     }
 }

@@ -9,7 +9,7 @@
 //!
 //! The module is compiled on every target, but natively it holds only [`event_loop`], the
 //! async scheduler: it reads time through the model's `Clock` and locks `wasm_sync`'s mutexes
-//! (`std`'s off wasm), so the crate's only `unsafe` can be tested natively.
+//! (`std`'s off wasm), so the crate's only `unsafe` is unit-tested natively and under Miri.
 //! Everything else here needs a browser and sits in one `cfg_browser!` group (as tokio
 //! groups its optional modules with `cfg_rt!`), so a native build cannot reach `web_sys` by
 //! accident: the browser crates are not even its dependencies.
