@@ -28,7 +28,7 @@ const TICK_MS: f64 = 16.0;
 /// How often progress is reported to the page while a run goes, in ms. Every repaint costs
 /// CPU that worker threads would otherwise get (measured on 2 cores: repainting at 60 Hz cost
 /// the threads strategy about 10% of its parallel efficiency), so the page repaints at 10 Hz.
-const REPORT_MS: f64 = 100.0;
+pub const REPORT_MS: f64 = 100.0;
 /// How long a cancelled threads run may take to let its workers go, in ms.
 const CANCEL_GRACE_MS: f64 = 1000.0;
 

@@ -31,8 +31,9 @@ use crate::model::kernel::{Calibration, Kernel};
 use crate::model::record::Lane;
 
 /// How long a failed pool's live workers get to finish their current check interval (they
-/// stop within [`CHECK_MS`](crate::model::interpreter::CHECK_MS) of the cancel) before they are terminated, in ms.
-const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
+/// stop within [`CHECK_MS`](crate::model::interpreter::CHECK_MS) of the cancel) before they
+/// are terminated, in ms.
+pub const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
 /// How long workers may take to start before the pool is declared failed: generous, since a
 /// pool of 50 starts in about 0.9 s on 2 cores.
 const START_TIMEOUT_MS: f64 = 10_000.0;
