@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use async_vs_threads::model::kernel::{Kernel, calibrate, combine};
+use async_vs_threads::model::experiment::kernel::{Kernel, calibrate, combine};
 use rayon::prelude::*;
 
 const THREADS: usize = 2;

@@ -12,14 +12,14 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use async_vs_threads::model::embed::{self, Command, Data};
-use async_vs_threads::model::export::{self, Environment};
+use async_vs_threads::model::experiment::params::{Field, Params, Strategy, Workload};
+use async_vs_threads::model::experiment::rng::mix64;
+use async_vs_threads::model::experiment::url;
 use async_vs_threads::model::format;
-use async_vs_threads::model::params::{Field, Params, Strategy, Workload};
-use async_vs_threads::model::record::{Lane, RunHead, RunRecord, SegmentKind, TaskRecord};
-use async_vs_threads::model::rng::mix64;
-use async_vs_threads::model::stats::Responsiveness;
-use async_vs_threads::model::url;
+use async_vs_threads::model::page::embed::{self, Command, Data};
+use async_vs_threads::model::run::record::{Lane, RunHead, RunRecord, SegmentKind, TaskRecord};
+use async_vs_threads::model::run::stats::Responsiveness;
+use async_vs_threads::model::store::export::{self, Environment};
 
 /// The longest notice a link may cause, in chars: a sentence, whatever the value's length.
 const NOTICE_MAX: usize = 400;
@@ -249,7 +249,7 @@ fn export_text() -> String {
                     threads_used: 2,
                     pool_size: 2,
                     cores: 2,
-                    outcome: async_vs_threads::model::record::Outcome::Done,
+                    outcome: async_vs_threads::model::run::record::Outcome::Done,
                     hidden_ms: 0.0,
                     responsiveness: Responsiveness::default(),
                     scheduler: None,

@@ -12,12 +12,14 @@ use async_vs_threads::model::demos::deadlock::{Ending, Order};
 use async_vs_threads::model::demos::interleave::{is_complete, switches, tally};
 use async_vs_threads::model::demos::queue::{Config as QueueConfig, Work};
 use async_vs_threads::model::demos::race::Variant;
-use async_vs_threads::model::fault::Injected;
-use async_vs_threads::model::kernel::{Calibration, Kernel};
-use async_vs_threads::model::params::{Params, Strategy, Workload};
-use async_vs_threads::model::record::{Lane, Outcome, RunRecord, SegmentKind, max_overlapping};
-use async_vs_threads::model::stats::PROBE_INTERVAL_MS;
-use async_vs_threads::model::workload::Plan;
+use async_vs_threads::model::experiment::fault::Injected;
+use async_vs_threads::model::experiment::kernel::{Calibration, Kernel};
+use async_vs_threads::model::experiment::params::{Params, Strategy, Workload};
+use async_vs_threads::model::experiment::workload::Plan;
+use async_vs_threads::model::run::record::{
+    Lane, Outcome, RunRecord, SegmentKind, max_overlapping,
+};
+use async_vs_threads::model::run::stats::PROBE_INTERVAL_MS;
 use async_vs_threads::runtime::clock::now_ms;
 use async_vs_threads::runtime::demos::deadlock::{self as deadlock_demo, Config as DeadlockConfig};
 use async_vs_threads::runtime::demos::{interleave, queue, race};
@@ -528,7 +530,7 @@ fn calibration_measures_a_plausible_speed() {
     assert!(c.units_per_ms > 1_000.0, "{c:?}");
     // The sample it trusts is the fastest of three equal runs, never a short one.
     assert!(
-        c.sample_ms >= async_vs_threads::model::kernel::CALIBRATION_MIN_SAMPLE_MS,
+        c.sample_ms >= async_vs_threads::model::experiment::kernel::CALIBRATION_MIN_SAMPLE_MS,
         "{c:?}"
     );
 }
@@ -773,7 +775,7 @@ fn the_replay_marks_only_the_rows_of_the_tasks_at_the_playhead() {
 
 #[wasm_bindgen_test]
 async fn a_measured_run_keeps_its_probe_samples_and_exports_to_identical_records() {
-    use async_vs_threads::model::export::{self, Environment};
+    use async_vs_threads::model::store::export::{self, Environment};
     let before = now_ms();
     let run = run(Strategy::Async, plan(Workload::Io, 50, 30, 0, 1)).await;
     assert!(run.is_complete());

@@ -121,14 +121,31 @@ pub fn bytes(v: f64) -> String {
     }
 }
 
-/// A count with thousands separators.
+/// A count with thousands separators (`100000` → `100,000`).
 pub fn count(n: u64) -> String {
-    crate::model::params::group(n)
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(100_000), "100,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn durations_pick_a_readable_unit() {

@@ -11,8 +11,8 @@
 //! Every figure here is measured in the visitor's browser, set by our build (and checked by a
 //! test), or quoted from the articles or from CPython, and labelled so.
 
+use crate::model::experiment::params::{TASKS_MAX_IO, parse_bounded};
 use crate::model::format;
-use crate::model::params::{TASKS_MAX_IO, parse_bounded};
 
 /// The task counts of a sweep: decades from 1 to the most concurrent waits a run may have.
 pub const SWEEP: [u32; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];

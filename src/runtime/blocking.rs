@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use super::clock::{BrowserClock, now_ms};
 use super::run_shared::CancelToken;
-use crate::model::gil::Gil;
-use crate::model::interpreter::{Action, CHECK_MS, ComputeOn, Interpreter};
-use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::{Lane, TaskRecord};
-use crate::model::workload::Plan;
+use crate::model::run::gil::Gil;
+use crate::model::run::interpreter::{Action, CHECK_MS, ComputeOn, Interpreter};
+use crate::model::experiment::kernel::{Calibration, Kernel};
+use crate::model::run::record::{Lane, TaskRecord};
+use crate::model::experiment::workload::Plan;
 
 /// Runs one task on this worker, blocking it for waits, with times relative to the run's
 /// `origin_ms`; with a `gil`, each computation holds it (waits do not), letting it go whenever

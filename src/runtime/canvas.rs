@@ -5,8 +5,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::model::density::Density;
-use crate::model::stats::{FRAME_BUDGET_MS, ProbeSample};
+use crate::model::timeline::density::Density;
+use crate::model::run::stats::{FRAME_BUDGET_MS, ProbeSample};
 use crate::model::timeline::{AXIS_H, LABEL_W, Layout, Paint, Rect, task_hue};
 
 /// Colours read from the page's CSS (so light and dark themes both work), and the tasks'.

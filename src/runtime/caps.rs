@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsValue;
 
-use crate::model::caps::{Boot, Capabilities, Served, ServiceWorker};
+use crate::model::page::caps::{Boot, Capabilities, Served, ServiceWorker};
 
 fn get(target: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(target, &name.into()).unwrap_or(JsValue::UNDEFINED)

@@ -1,11 +1,11 @@
 //! The frame's side of embedding: whether the page is framed, messages to and from the
-//! embedding page (`model::embed` builds and validates them; here they cross into JS), the
+//! embedding page (`model::page::embed` builds and validates them; here they cross into JS), the
 //! frame's visibility and content height, the clipboard, and the root's theme attributes.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::model::embed::{Command, Data, MAX_FIELDS, MAX_TEXT, command};
+use crate::model::page::embed::{Command, Data, MAX_FIELDS, MAX_TEXT, command};
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -23,7 +23,7 @@ pub fn framed() -> bool {
     parent().is_some()
 }
 
-/// Posts `json` (a message from `model::embed`) to the embedding page, when framed. The
+/// Posts `json` (a message from `model::page::embed`) to the embedding page, when framed. The
 /// target origin is `*`: the embedding page may be any blog, and the messages hold nothing
 /// secret (the experiment's query, which its own `src` already holds, and measured figures).
 pub fn post(json: &str) {

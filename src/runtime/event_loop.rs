@@ -35,7 +35,7 @@ use wasm_sync::Mutex;
 
 use crate::model::clock::Clock;
 use crate::model::memory::Part;
-use crate::model::record::{SCHEDULERS, SchedulerCost};
+use crate::model::run::record::{SCHEDULERS, SchedulerCost};
 
 /// Indices of woken tasks, and the driver to wake when the first one arrives. Wakers must be
 /// `Send + Sync`, hence the mutexes, and a worker does wake a task (an executor's computation

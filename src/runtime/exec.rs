@@ -15,13 +15,13 @@ pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::sleep;
 use super::{executors, location, threads, visibility};
-use crate::model::fault::Injected;
-use crate::model::kernel::{Calibration, Kernel, calibrate};
-use crate::model::params::{Jitter, Params, Strategy, Workload};
-use crate::model::record::{Outcome, RunHead, RunRecord, TaskRecord};
-use crate::model::stats::{PROBE_INTERVAL_MS, ProbeSample};
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::kernel::{Calibration, Kernel, calibrate};
+use crate::model::experiment::params::{Jitter, Params, Strategy, Workload};
+use crate::model::run::record::{Outcome, RunHead, RunRecord, TaskRecord};
+use crate::model::run::stats::{PROBE_INTERVAL_MS, ProbeSample};
 use crate::model::timeline::OpenTask;
-use crate::model::workload::Plan;
+use crate::model::experiment::workload::Plan;
 
 /// How often [`run`] collects records and reports progress, in ms.
 const TICK_MS: f64 = 16.0;
@@ -41,7 +41,7 @@ pub struct RunRequest {
     pub cores: u32,
     /// Announce task starts (costs a message per task; the live timeline needs them).
     pub report_starts: bool,
-    /// A test-only fault to strike task 0 with (see `model::fault`).
+    /// A test-only fault to strike task 0 with (see `model::experiment::fault`).
     pub inject: Option<Injected>,
 }
 

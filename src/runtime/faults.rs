@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::clock::now_ms;
 use super::location;
 use super::storage::{self, Area};
-use crate::model::fault::Injected;
+use crate::model::experiment::fault::Injected;
 
 /// `sessionStorage` keys, shared with the page's error handler (`www/boot.js`).
 const PANIC_KEY: &str = "avt-panic";
@@ -90,7 +90,7 @@ pub fn take_previous_fault() -> Option<(String, f64)> {
     Some((message, at))
 }
 
-/// Saves the finished runs (encoded by `model::persist`) for a reload after a fault.
+/// Saves the finished runs (encoded by `model::store::persist`) for a reload after a fault.
 pub fn save_results(encoded: &str) {
     put(RESULTS_KEY, encoded);
 }

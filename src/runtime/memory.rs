@@ -20,9 +20,9 @@ use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
 use super::{files, threads};
 use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
-use crate::model::params::Jitter;
-use crate::model::record::Outcome;
-use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
+use crate::model::experiment::params::Jitter;
+use crate::model::run::record::Outcome;
+use crate::model::run::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 
 /// Each worker thread's wasm stack: wasm-bindgen 0.2.130's `DEFAULT_THREAD_STACK_SIZE`
 /// (`pool.js` passes no `thread_stack_size`), allocated on the shared heap when the worker

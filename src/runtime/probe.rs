@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 
 use super::clock::now_ms;
 use super::frames::{Interval, RafLoop};
-use crate::model::stats::{
+use crate::model::run::stats::{
     PROBE_INTERVAL_MS, ProbeSample, Responsiveness, SampleRing, responsiveness,
 };
 

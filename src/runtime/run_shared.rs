@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use futures_channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 
 use super::clock::now_ms;
-use crate::model::record::{Lane, TaskRecord};
+use crate::model::run::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
 
 /// Asks a run to stop; executors check it between steps and slices.

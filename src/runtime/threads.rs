@@ -25,13 +25,13 @@ use super::clock::now_ms;
 use super::run_shared::CancelToken;
 use super::timer::sleep;
 use super::{blocking, js_message, location};
-use crate::model::fault::Injected;
-use crate::model::interpreter::Offloaded;
-use crate::model::kernel::{Calibration, Kernel};
-use crate::model::record::Lane;
+use crate::model::experiment::fault::Injected;
+use crate::model::run::interpreter::Offloaded;
+use crate::model::experiment::kernel::{Calibration, Kernel};
+use crate::model::run::record::Lane;
 
 /// How long a failed pool's live workers get to finish their current check interval (they
-/// stop within [`CHECK_MS`](crate::model::interpreter::CHECK_MS) of the cancel) before they
+/// stop within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS) of the cancel) before they
 /// are terminated, in ms.
 pub const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
 /// How long workers may take to start before the pool is declared failed: generous, since a
@@ -483,7 +483,7 @@ pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
 /// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result, as
 /// asyncio's `run_in_executor` does; the main thread stays free meanwhile. `None` when the pool
 /// has failed, the worker died, or the run was cancelled (the worker stops within
-/// [`CHECK_MS`](crate::model::interpreter::CHECK_MS)).
+/// [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
 pub async fn offload(
     kernel: Kernel,
     units: u64,

@@ -2,9 +2,9 @@
 //! call says why threads cannot run.
 
 use super::run_shared::CancelToken;
-use crate::model::fault::Injected;
-use crate::model::interpreter::Offloaded;
-use crate::model::kernel::{Calibration, Kernel};
+use crate::model::experiment::fault::Injected;
+use crate::model::run::interpreter::Offloaded;
+use crate::model::experiment::kernel::{Calibration, Kernel};
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
 

@@ -33,7 +33,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
-use crate::model::deadlines::{Deadlines, Entry};
+use crate::model::run::deadlines::{Deadlines, Entry};
 use crate::model::memory::Part;
 
 /// One wait's state. `generation` changes whenever the slot is freed, so deadline and yield-queue

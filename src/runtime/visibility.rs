@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::clock::now_ms;
-use crate::model::visibility::HiddenSpans;
+use crate::model::run::visibility::HiddenSpans;
 
 thread_local! {
     static SPANS: RefCell<HiddenSpans> = RefCell::new(HiddenSpans::default());

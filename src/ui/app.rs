@@ -18,8 +18,8 @@ use super::results::Results;
 use super::share::Share;
 use super::state::{self, Experiment, PoolState, PoolView};
 use super::timeline::Timeline;
-use crate::model::fault::Injected;
-use crate::model::url::{self, View};
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::url::{self, View};
 use crate::runtime::{caps, clock, embed as frame, exec, location, timer};
 
 /// The playground.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::chart::Scale;
+use crate::model::charts::Scale;
 
 /// The SVG's coordinate system (scaled to the container's width by `viewBox`).
 pub const W: f64 = 360.0;

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use super::chart_frame::{H, W, axes, dur, short, x_scale, y_scale};
 use super::state::{Runner, SweepKind};
 use super::sweep_controls::SweepControls;
-use crate::model::chart::polyline;
-use crate::model::params::Strategy;
+use crate::model::charts::polyline;
+use crate::model::experiment::params::Strategy;
 
 /// The cost-growth sweep's chart and controls.
 #[component]

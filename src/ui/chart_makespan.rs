@@ -4,10 +4,10 @@ use leptos::prelude::*;
 
 use super::chart_frame::{BOTTOM, H, LEFT, RIGHT, TOP, W, axes, dur, x_scale};
 use super::state::Library;
-use crate::model::chart::Scale;
+use crate::model::charts::Scale;
+use crate::model::experiment::params::Params;
+use crate::model::experiment::theory::expected;
 use crate::model::format;
-use crate::model::params::Params;
-use crate::model::theory::expected;
 
 /// Bars for measured makespans, marks for theory, on a log axis.
 #[component]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::chart_frame::{H, LEFT, RIGHT, W, axes, short, x_scale, y_scale};
-use crate::model::chart::polyline;
+use crate::model::charts::polyline;
 use crate::model::format;
 use crate::model::memory::{self, CPYTHON_COROUTINE_BYTES, SWEEP, TaskMemory};
 

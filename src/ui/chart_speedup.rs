@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::chart_frame::{H, LEFT, TOP, W, axes, short, x_scale, y_scale};
 use super::state::{PoolState, Runner, SweepKind};
 use super::sweep_controls::SweepControls;
-use crate::model::chart::{amdahl, fit_serial_fraction, polyline};
+use crate::model::charts::{amdahl, fit_serial_fraction, polyline};
 
 /// The speedup sweep's chart and controls.
 #[component]

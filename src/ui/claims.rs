@@ -5,14 +5,14 @@
 use leptos::prelude::*;
 
 use super::state::{Library, PoolState, PoolView, Runner};
-use crate::model::claims::{
-    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_interleaving, judge_shared_state,
-    judge_task_memory, judge_thread_memory,
-};
 use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
 use crate::model::demos::interleave::tally;
 use crate::model::demos::race::Variant;
-use crate::model::record::RunRecord;
+use crate::model::findings::claims::{
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_interleaving, judge_shared_state,
+    judge_task_memory, judge_thread_memory,
+};
+use crate::model::run::record::RunRecord;
 use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, race};
 use crate::runtime::memory;

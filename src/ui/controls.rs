@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::pool_restart::PoolRestart;
 use super::state::{Experiment, Runner};
+use crate::model::experiment::params::{Field, Strategy};
 use crate::model::format;
-use crate::model::params::{Field, Strategy};
 
 /// Strategy choice (unless `without_choice`: the compact view has it under Edit), Run /
 /// Run all / Cancel, progress.

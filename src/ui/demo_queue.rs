@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::chart_frame::{H, W, axes, dur, short, x_scale, y_scale};
 use super::demos::{DemoChoice, DemoField, RunButton, ThreadsNote, field_text, start};
-use crate::model::chart::polyline;
+use crate::model::charts::polyline;
 use crate::model::demos::queue::{
     CAPACITY, CONSUME_US, Config, ITEMS, PRODUCE_US, QueueRun, Work, verdict,
 };

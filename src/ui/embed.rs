@@ -1,5 +1,5 @@
 //! Embed mode (`embed=1`): the compact view made for an iframe, and the page's side of the
-//! `postMessage` protocol with the embedding page (`model::embed`): `ready`, `height` and
+//! `postMessage` protocol with the embedding page (`model::page::embed`): `ready`, `height` and
 //! `result` out; `run`, `cancel` and `set` in, anything else ignored and counted. Autorun
 //! (`autorun=1`): one run, once the frame is visible and the page ready.
 
@@ -13,11 +13,11 @@ use super::notices::Notices;
 use super::results::Results;
 use super::state::{Experiment, Library, Page, Parts, PoolState, PoolView};
 use super::timeline::Timeline;
-use crate::model::embed::{self, Command};
-use crate::model::params::Strategy;
-use crate::model::record::RunRecord;
-use crate::model::theory::expected;
-use crate::model::url;
+use crate::model::experiment::params::Strategy;
+use crate::model::experiment::theory::expected;
+use crate::model::experiment::url;
+use crate::model::page::embed::{self, Command};
+use crate::model::run::record::RunRecord;
 use crate::runtime::{embed as frame, location};
 
 /// The compact view: the experiment in one line (its parameters under Edit), the controls,

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::state::{Experiment, Library, Page, PoolState, PoolView, Runner, TimelineRun};
-use crate::model::caps::browser_name;
-use crate::model::export::{self, Environment};
-use crate::model::record::RunRecord;
+use crate::model::page::caps::browser_name;
+use crate::model::run::record::RunRecord;
+use crate::model::store::export::{self, Environment};
 use crate::runtime::{caps, clock, files};
 
 /// What an export holds.

@@ -3,12 +3,11 @@
 use leptos::prelude::*;
 
 use super::state::{Experiment, PoolState, PoolView};
-use crate::model::format;
-use crate::model::params::{
+use crate::model::experiment::params::{
     CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, PROCESSES_MAX, ROUNDS_MAX,
     SWITCH_MS_MAX, SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX,
-    group,
 };
+use crate::model::format;
 
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
 #[component]
@@ -20,16 +19,16 @@ pub fn ParamForm() -> impl IntoView {
             <WorkloadField />
             <NumberField
                 field=Field::Tasks
-                hint=format!("1 to {} for I/O, {} for CPU and mixed", group(TASKS_MAX_IO), group(TASKS_MAX_CPU))
+                hint=format!("1 to {} for I/O, {} for CPU and mixed", format::count(TASKS_MAX_IO), format::count(TASKS_MAX_CPU))
             />
             <Show when=move || workload.get().waits()>
-                <NumberField field=Field::IoMs hint=format!("ms per wait, 0 to {}", group(IO_MS_MAX)) />
+                <NumberField field=Field::IoMs hint=format!("ms per wait, 0 to {}", format::count(IO_MS_MAX)) />
                 <JitterField />
             </Show>
             <Show when=move || workload.get().computes()>
                 <NumberField
                     field=Field::CpuMs
-                    hint=format!("ms per computation, 0 to {}; at most {} ms of CPU per run", group(CPU_MS_MAX), group(CPU_BUDGET_MS))
+                    hint=format!("ms per computation, 0 to {}; at most {} ms of CPU per run", format::count(CPU_MS_MAX), format::count(CPU_BUDGET_MS))
                 />
             </Show>
             <Show when=move || workload.get() == Workload::Mixed>

@@ -1,15 +1,15 @@
 //! The history of runs in this browser and the baseline: every finished run (without its task
-//! records: their figures) in `localStorage`, one line each as `model::persist` writes them,
-//! bounded by `model::history`; one of them pinned as the baseline the results and the
+//! records: their figures) in `localStorage`, one line each as `model::store::persist` writes them,
+//! bounded by `model::store::history`; one of them pinned as the baseline the results and the
 //! makespan chart compare with.
 
 use leptos::prelude::*;
 
 use super::state::{Experiment, Library};
-use crate::model::embed::summary;
+use crate::model::experiment::params::FormText;
 use crate::model::format;
-use crate::model::history::KEPT_RUNS;
-use crate::model::params::FormText;
+use crate::model::page::embed::summary;
+use crate::model::store::history::KEPT_RUNS;
 
 /// The history's table: newest first, each run with its change against the baseline and a
 /// button to pin it; Clear.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::{Experiment, Library};
-use crate::model::insights::insights;
+use crate::model::findings::insights::insights;
 
 /// The findings list under the results table.
 #[component]

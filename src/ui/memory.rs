@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use super::chart_memory::MemoryChart;
 use super::state::{Library, PoolState, Runner, WARM_UP_POLL_MS};
+use crate::model::experiment::params::Strategy;
 use crate::model::format;
 use crate::model::memory::{self, Measured, SWEEP, TaskMemory, ThreadMemory};
-use crate::model::params::Strategy;
 use crate::runtime::memory::{measure_strategy_tasks, measure_tasks, measure_threads};
 use crate::runtime::timer::{sleep, yield_now};
 

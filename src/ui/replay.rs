@@ -1,16 +1,16 @@
 //! Replay of the timeline's finished run: play it at 1×, 0.1× or 0.01×, or scrub with the
 //! slider or the arrow keys. The playhead (painted by the timeline) shows the instant; here,
 //! what held each lane then, how many tasks waited or were queued, and the event loop's lag
-//! (`model::replay`), and the matching rows of the data table are marked.
+//! (`model::timeline::replay`), and the matching rows of the data table are marked.
 
 use leptos::prelude::*;
 
 use super::state::TimelineRun;
+use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::params::Strategy;
-use crate::model::record::SegmentKind;
-use crate::model::replay::{self, Moment, Playback, SPEEDS, STEPS};
+use crate::model::run::record::SegmentKind;
 use crate::model::timeline;
+use crate::model::timeline::replay::{self, Moment, Playback, SPEEDS, STEPS};
 use crate::runtime::frames::RafLoop;
 use crate::runtime::{clock, dom};
 

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use super::state::{Experiment, Library};
+use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::params::Strategy;
 use std::sync::Arc;
 
-use crate::model::record::{Lane, RunRecord};
+use crate::model::run::record::{Lane, RunRecord};
 
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]

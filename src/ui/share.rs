@@ -1,12 +1,12 @@
 //! Sharing the experiment: its link, an iframe snippet of its compact view, a Markdown link
-//! (texts from `model::embed`). When the clipboard is refused, the text waits selected in a
+//! (texts from `model::page::embed`). When the clipboard is refused, the text waits selected in a
 //! read-only field for Ctrl+C.
 
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
 use super::state::Experiment;
-use crate::model::embed;
+use crate::model::page::embed;
 use crate::runtime::{embed as frame, location};
 
 /// What a share button copies.

@@ -13,9 +13,9 @@ use web_sys::HtmlCanvasElement;
 
 use super::lazy::{LazyDataTable, LazyReplay, LazyTaskDensity};
 use super::state::{LiveRun, TimelineRun};
+use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::params::Strategy;
-use crate::model::record::TaskRecord;
+use crate::model::run::record::TaskRecord;
 use crate::model::timeline::{self, Layout, OpenTask, Rect, View};
 use crate::runtime::canvas::{self, Look, Theme};
 

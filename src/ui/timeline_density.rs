@@ -1,14 +1,14 @@
 //! The task view of a run with more tasks than pixel rows: tasks bucketed into rows, each
-//! cell shaded by the share of its row's tasks waiting or computing then (`model::density`).
+//! cell shaded by the share of its row's tasks waiting or computing then (`model::timeline::density`).
 //! One image per repaint, whatever the number of tasks; hover reads a cell's shares.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::state::TimelineRun;
-use crate::model::density::{Density, MAX_ROWS, ROW_H, density, frame};
 use crate::model::format;
 use crate::model::timeline::LABEL_W;
+use crate::model::timeline::density::{Density, MAX_ROWS, ROW_H, density, frame};
 use crate::runtime::canvas::{self, Look};
 use crate::runtime::clock;
 

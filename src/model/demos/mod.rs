@@ -13,7 +13,8 @@ pub mod interleave;
 pub mod queue;
 pub mod race;
 
-use crate::model::params::{group, parse_number};
+use crate::model::experiment::params::parse_number;
+use crate::model::format;
 
 /// One whole-number parameter of a demo: its label, inclusive bounds and default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +35,8 @@ impl Bound {
         if n < f64::from(self.lo) || n > f64::from(self.hi) {
             return Err(format!(
                 "must be from {} to {}",
-                group(u64::from(self.lo)),
-                group(u64::from(self.hi))
+                format::count(u64::from(self.lo)),
+                format::count(u64::from(self.hi))
             ));
         }
         if n.fract() != 0.0 {
@@ -48,15 +49,15 @@ impl Bound {
     pub fn range(&self) -> String {
         format!(
             "{} to {}",
-            group(u64::from(self.lo)),
-            group(u64::from(self.hi))
+            format::count(u64::from(self.lo)),
+            format::count(u64::from(self.hi))
         )
     }
 }
 
 /// `1 order`, `3 orders`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", group(n), if n == 1 { one } else { many })
+    format!("{} {}", format::count(n), if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::clock::now_ms;
 use super::threads;
-use crate::model::kernel::Kernel;
+use crate::model::experiment::kernel::Kernel;
 
 /// How long tasks started together wait for each other at most, in ms (a busy pool may
 /// start one late; they then go without it).

@@ -8,8 +8,8 @@ use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::task::{Poll, Waker};
 
-use crate::model::interpreter::Offloaded;
-use crate::model::kernel::{Calibration, Kernel};
+use crate::model::run::interpreter::Offloaded;
+use crate::model::experiment::kernel::{Calibration, Kernel};
 use crate::runtime::run_shared::CancelToken;
 use crate::runtime::threads;
 

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use super::threads::{self, OnPool};
-use crate::model::fault::Injected;
-use crate::model::gil::Gil;
-use crate::model::workload::Plan;
+use crate::model::experiment::fault::Injected;
+use crate::model::run::gil::Gil;
+use crate::model::experiment::workload::Plan;
 use crate::runtime::run_shared::RunShared;
 
 /// Sends `threads` runners to the pool, sharing one GIL.

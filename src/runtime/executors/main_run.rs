@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use super::executor::{self, ExecutorSlots};
 use super::{Ending, Executor};
-use crate::model::fault::Injected;
-use crate::model::interpreter::{Action, ComputeOn, Interpreter};
-use crate::model::record::{Lane, TaskRecord};
+use crate::model::experiment::fault::Injected;
+use crate::model::run::interpreter::{Action, ComputeOn, Interpreter};
+use crate::model::run::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
-use crate::model::workload::Plan;
+use crate::model::experiment::workload::Plan;
 use crate::runtime::clock::BrowserClock;
 use crate::runtime::event_loop::Tasks;
 use crate::runtime::faults;

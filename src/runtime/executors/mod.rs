@@ -13,11 +13,11 @@
 use std::sync::Arc;
 
 use super::run_shared::RunShared;
-use crate::model::fault::Injected;
-use crate::model::params::Strategy;
-use crate::model::record::{SchedulerCost, Startup, TaskRecord};
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::params::Strategy;
+use crate::model::run::record::{SchedulerCost, Startup, TaskRecord};
 use crate::model::timeline::OpenTask;
-use crate::model::workload::Plan;
+use crate::model::experiment::workload::Plan;
 
 pub mod async_tasks;
 pub mod executor;

@@ -2,7 +2,7 @@
 //! process is a Web Worker with a wasm instance and memory of its own (`process.js`), started
 //! with the run and terminated when it ends. Nothing is shared: the plan goes to each process
 //! once as a message, then one task number at a time, and each finished task's record comes
-//! back as a message (`model::wire`). Start-up (spawning the worker, loading the glue,
+//! back as a message (`model::run::wire`). Start-up (spawning the worker, loading the glue,
 //! instantiating the module on a fresh memory) is measured per process.
 //!
 //! It needs neither shared memory with the page nor cross-origin isolation, so it is the
@@ -21,14 +21,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::{Ending, Executor};
-use crate::model::fault::Injected;
-use crate::model::interpreter::{Action, ComputeOn, Interpreter};
-use crate::model::kernel::Calibration;
-use crate::model::record::{Lane, Startup, TaskRecord};
-use crate::model::stats::quantile;
-use crate::model::url;
-use crate::model::wire;
-use crate::model::workload::Plan;
+use crate::model::experiment::fault::Injected;
+use crate::model::run::interpreter::{Action, ComputeOn, Interpreter};
+use crate::model::experiment::kernel::Calibration;
+use crate::model::run::record::{Lane, Startup, TaskRecord};
+use crate::model::run::stats::quantile;
+use crate::model::experiment::url;
+use crate::model::run::wire;
+use crate::model::experiment::workload::Plan;
 use crate::runtime::clock::{BrowserClock, now_ms};
 use crate::runtime::run_shared::RunShared;
 use crate::runtime::{faults, location};
@@ -389,7 +389,7 @@ pub fn avt_process_advance() -> Result<f64, JsError> {
     })
 }
 
-/// In a process: the finished task's record, as numbers (`model::wire`).
+/// In a process: the finished task's record, as numbers (`model::run::wire`).
 ///
 /// # Errors
 /// When no task has finished.

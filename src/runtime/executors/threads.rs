@@ -8,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::Executor;
-use crate::model::fault::Injected;
-use crate::model::gil::Gil;
-use crate::model::record::Lane;
-use crate::model::workload::Plan;
+use crate::model::experiment::fault::Injected;
+use crate::model::run::gil::Gil;
+use crate::model::run::record::Lane;
+use crate::model::experiment::workload::Plan;
 use crate::runtime::clock::now_ms;
 use crate::runtime::run_shared::RunShared;
 use crate::runtime::threads as pool;

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::pool::PoolState;
-use crate::model::params::{Checked, FormText, Params, Strategy};
-use crate::model::theory::{Theory, expected};
-use crate::model::url;
+use crate::model::experiment::params::{Checked, FormText, Params, Strategy};
+use crate::model::experiment::theory::{Theory, expected};
+use crate::model::experiment::url;
 
 /// The experiment, provided as context.
 #[derive(Clone, Copy)]

@@ -9,12 +9,12 @@ use leptos::prelude::*;
 
 use super::page::Page;
 use super::timeline::{LiveRun, TimelineRun};
-use crate::model::export::{self, Export};
+use crate::model::experiment::params::{FormText, Params, Strategy};
 use crate::model::format;
-use crate::model::history;
-use crate::model::params::{FormText, Params, Strategy};
-use crate::model::persist;
-use crate::model::record::{LatestRuns, RunRecord};
+use crate::model::run::record::{LatestRuns, RunRecord};
+use crate::model::store::export::{self, Export};
+use crate::model::store::history;
+use crate::model::store::persist;
 use crate::runtime::faults;
 use crate::runtime::storage::{self, Area};
 
@@ -35,7 +35,7 @@ pub struct Library {
     /// Every strategy's run from the last "Run all".
     pub last_run_all: RwSignal<Vec<Arc<RunRecord>>>,
     /// Runs measured in this browser, this visit and earlier ones, oldest first, without
-    /// their task records: kept in `localStorage`, bounded by `model::history`.
+    /// their task records: kept in `localStorage`, bounded by `model::store::history`.
     pub history: RwSignal<Vec<Arc<RunRecord>>>,
     /// The history run other runs are compared with, if one is pinned.
     pub baseline: RwSignal<Option<Arc<RunRecord>>>,
@@ -88,7 +88,7 @@ impl Library {
     }
 
     /// Drops the task records of the oldest kept runs once all kept records exceed the budget
-    /// (`model::history`). The last Run all and the timeline share runs with the results, so
+    /// (`model::store::history`). The last Run all and the timeline share runs with the results, so
     /// each dropped run is replaced everywhere it is held; runs only the last Run all still
     /// holds count as the oldest.
     fn bound_memory(self) {

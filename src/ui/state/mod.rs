@@ -30,9 +30,9 @@ pub use timeline::{LiveRun, TimelineRun};
 
 use leptos::prelude::*;
 
-use crate::model::caps::Capabilities;
-use crate::model::fault::Injected;
-use crate::model::url::Decoded;
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::url::Decoded;
+use crate::model::page::caps::Capabilities;
 
 /// Provides every part of the state for a page opened with the link `decoded` (and its
 /// test-only fault `inject`), and returns those the page's start-up uses.

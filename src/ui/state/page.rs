@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::caps::Capabilities;
-use crate::model::fault::Injected;
-use crate::model::url::View;
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::url::View;
+use crate::model::page::caps::Capabilities;
 
 /// The page, provided as context.
 #[derive(Clone, Copy)]

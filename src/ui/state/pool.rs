@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::fault::Injected;
-use crate::model::gate;
-use crate::model::kernel::Calibration;
+use crate::model::experiment::fault::Injected;
+use crate::model::experiment::gate;
+use crate::model::experiment::kernel::Calibration;
 use crate::runtime::{exec, threads};
 
 /// How often a run (or a memory measurement) asked for during the warm-up checks whether it

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::params::Strategy;
-use crate::model::record::{RunRecord, TaskRecord};
+use crate::model::experiment::params::Strategy;
+use crate::model::run::record::{RunRecord, TaskRecord};
 use crate::model::timeline::OpenTask;
 
 /// The timeline's run.

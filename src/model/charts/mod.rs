@@ -1,4 +1,7 @@
-//! Chart geometry: axes (linear and logarithmic), points, and the Amdahl fit.
+//! Chart geometry: axes (linear and logarithmic), points, and the Amdahl fit; and the
+//! sweeps whose runs the charts draw ([`sweep`]).
+
+pub mod sweep;
 
 use crate::model::timeline::nice_step;
 

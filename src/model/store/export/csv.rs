@@ -2,9 +2,9 @@
 //! strategy, experiment, task, lanes, kind and times.
 
 use super::Sink;
-use crate::model::json;
-use crate::model::record::RunRecord;
-use crate::model::url;
+use crate::model::experiment::url;
+use crate::model::run::record::RunRecord;
+use crate::model::store::json;
 
 /// A CSV field, quoted when it must be (RFC 4180).
 fn csv_field(s: &str) -> String {
@@ -50,9 +50,9 @@ pub fn write(runs: &[&RunRecord], out: &mut dyn FnMut(String)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::export::tests::{runs, whole};
-    use crate::model::params::Strategy;
-    use crate::model::record::Lane;
+    use crate::model::experiment::params::Strategy;
+    use crate::model::run::record::Lane;
+    use crate::model::store::export::tests::{runs, whole};
 
     /// Splits CSV text into rows of fields (RFC 4180: quoted fields, doubled quotes).
     fn parse_csv(text: &str) -> Vec<Vec<String>> {

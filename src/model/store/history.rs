@@ -1,13 +1,13 @@
 //! The bounds on kept runs. In memory: which runs give up their task records so that the
 //! records of every kept run fit in [`DETAIL_BUDGET_BYTES`]. In this browser: the history of
-//! runs (one line each, as [`persist`](crate::model::persist) writes them) keeps the newest
+//! runs (one line each, as [`persist`](crate::model::store::persist) writes them) keeps the newest
 //! [`KEPT_RUNS`] within [`KEPT_BYTES`].
 //!
 //! Why a bound: a wasm instance's memory grows and never shrinks, so every byte of records the
 //! page ever held stays reserved until it reloads, and records are large: a mixed run of
 //! 10,000 tasks × 100 rounds holds 2 segments × 100 rounds × 24 bytes per task, about 48 MB.
 //! A run that gives up its records keeps its digest (every figure but the timeline), see
-//! [`RunRecord::without_details`](crate::model::record::RunRecord::without_details).
+//! [`RunRecord::without_details`](crate::model::run::record::RunRecord::without_details).
 
 /// The most bytes of task records the page keeps across runs.
 pub const DETAIL_BUDGET_BYTES: usize = 64 << 20;
@@ -39,7 +39,7 @@ pub fn append(text: &str, line: &str) -> String {
 }
 
 /// Which runs to drop the details of, given each kept run's
-/// [`detail_bytes`](crate::model::record::RunRecord::detail_bytes) oldest first: their indices,
+/// [`detail_bytes`](crate::model::run::record::RunRecord::detail_bytes) oldest first: their indices,
 /// oldest first. The newest run keeps its records even alone over the budget (it is the one
 /// being looked at).
 pub fn details_to_drop(detail_bytes: &[usize]) -> Vec<usize> {

@@ -3,10 +3,10 @@
 //! `postMessage` protocol with the embedding page: the messages the frame posts (as JSON
 //! text) and the validation of those it receives (from plain data the runtime converts).
 
+use crate::model::experiment::params::{Params, Workload};
 use crate::model::format;
-use crate::model::json;
-use crate::model::params::{Params, Workload};
-use crate::model::record::RunRecord;
+use crate::model::run::record::RunRecord;
+use crate::model::store::json;
 
 /// The protocol's version, the `v` of every message either way.
 pub const PROTOCOL: u32 = 1;
@@ -229,8 +229,8 @@ pub fn result_message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::Strategy;
-    use crate::model::record::{RunHead, SegmentKind, TaskRecord};
+    use crate::model::experiment::params::Strategy;
+    use crate::model::run::record::{RunHead, SegmentKind, TaskRecord};
 
     fn text(s: &str) -> Data {
         Data::Text(s.into())
@@ -395,7 +395,7 @@ mod tests {
             .map(|i| {
                 let mut t = TaskRecord::from_segments(
                     i,
-                    crate::model::record::Lane::Worker(i as u16),
+                    crate::model::run::record::Lane::Worker(i as u16),
                     &[(SegmentKind::Wait, 0.0, 100.25)],
                 );
                 t.checksum = 0xabc;

@@ -3,9 +3,9 @@
 //! Each rule looks at the records (and the theory, and the sequential run of the same workload
 //! when there is one) and either says one sentence or nothing.
 
+use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::params::Strategy;
-use crate::model::record::{RunRecord, SegmentKind, max_overlapping};
+use crate::model::run::record::{RunRecord, SegmentKind, max_overlapping};
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,11 +381,11 @@ pub fn scheduler(run: &RunRecord) -> Option<Insight> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::{Params, Workload};
-    use crate::model::record::{
+    use crate::model::experiment::params::{Params, Workload};
+    use crate::model::run::record::{
         Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, Startup, TaskRecord,
     };
-    use crate::model::stats::Responsiveness;
+    use crate::model::run::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {
         TaskRecord::from_segments(task, lane, segs)

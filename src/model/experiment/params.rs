@@ -379,7 +379,11 @@ pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
 pub fn parse_bounded(text: &str, lo: u64, hi: u64) -> Result<u64, String> {
     let n = parse_number(text.trim())?;
     if n < lo as f64 || n > hi as f64 {
-        return Err(format!("must be from {} to {}", group(lo), group(hi)));
+        return Err(format!(
+            "must be from {} to {}",
+            format::count(lo),
+            format::count(hi)
+        ));
     }
     if n.fract() != 0.0 {
         return Err("must be a whole number".into());
@@ -426,19 +430,6 @@ fn parse_jitter(t: &str) -> Result<Jitter, String> {
             Ok(Jitter::Uniform { pct: pct as u32 })
         }
     }
-}
-
-/// Writes `n` with thousands separators (`100000` → `100,000`).
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The whole experiment's parameters.
@@ -547,7 +538,7 @@ impl Params {
                 message: format!(
                     "{} workloads allow at most {} tasks",
                     self.workload.key(),
-                    group(max)
+                    format::count(max)
                 ),
             });
         }
@@ -559,8 +550,8 @@ impl Params {
                     field: Field::CpuMs,
                     message: format!(
                         "tasks × rounds × cpu_ms = {} ms of CPU work, over the {} ms budget per run",
-                        group(total),
-                        group(CPU_BUDGET_MS)
+                        format::count(total),
+                        format::count(CPU_BUDGET_MS)
                     ),
                 });
             }
@@ -708,7 +699,7 @@ mod tests {
             assert_eq!(num(field, &lo.to_string()), Ok(lo), "{field:?} low");
             assert_eq!(num(field, &hi.to_string()), Ok(hi), "{field:?} high");
             let above = num(field, &(hi + 1).to_string()).unwrap_err();
-            assert!(above.contains(&group(hi)), "{field:?}: {above}");
+            assert!(above.contains(&format::count(hi)), "{field:?}: {above}");
             if lo > 0 {
                 assert!(
                     num(field, &(lo - 1).to_string()).is_err(),
@@ -861,15 +852,6 @@ mod tests {
         assert_eq!(checked.params.tasks, Params::default().tasks, "safe value");
         assert_eq!(checked.params.io_ms, 250, "good fields are kept");
         assert_eq!(form.get(Field::Tasks), "lots", "the typed text is kept");
-    }
-
-    #[test]
-    fn group_writes_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(100_000), "100,000");
-        assert_eq!(group(1_234_567), "1,234,567");
     }
 
     #[test]

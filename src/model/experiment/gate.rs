@@ -1,8 +1,10 @@
 //! Whether a strategy may run now, and if not, why (one sentence for the page).
 
+use crate::model::experiment::params::{
+    Checked, PROCESSES_MAX, Params, STRATEGY_WALL_MAX_MS, Strategy,
+};
+use crate::model::experiment::theory::expected;
 use crate::model::format;
-use crate::model::params::{Checked, PROCESSES_MAX, Params, STRATEGY_WALL_MAX_MS, Strategy};
-use crate::model::theory::expected;
 
 /// The thread pool as the gate sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +86,7 @@ pub fn can_run_with_theory(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::{Field, FormText, Params, Workload};
+    use crate::model::experiment::params::{Field, FormText, Params, Workload};
 
     fn checked(p: Params) -> Checked {
         FormText::from_params(&p).check()

@@ -10,11 +10,11 @@ use crate::model::demos::deadlock::Ending;
 use crate::model::demos::interleave::Tally;
 use crate::model::demos::plural;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
+use crate::model::experiment::params::Strategy;
+use crate::model::experiment::url;
 use crate::model::format;
 use crate::model::memory::{TaskMemory, ThreadMemory};
-use crate::model::params::Strategy;
-use crate::model::record::{LatestRuns, RunRecord};
-use crate::model::url;
+use crate::model::run::record::{LatestRuns, RunRecord};
 
 /// One claim of the articles.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -527,7 +527,7 @@ fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
+    use crate::model::run::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
 
     /// A finished run of `strategy` on the claim's experiment, taking `makespan_ms`.
     fn run(claim: &Claim, strategy: Strategy, makespan_ms: f64, lag: (f64, f64)) -> RunRecord {

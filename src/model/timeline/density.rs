@@ -5,7 +5,7 @@
 //! a rectangle each.
 
 use crate::model::format;
-use crate::model::record::{SegmentKind, TaskRecord};
+use crate::model::run::record::{SegmentKind, TaskRecord};
 use crate::model::timeline::{AXIS_H, LABEL_W, Layout, Row, ticks};
 
 /// Height of one row of the aggregated view, CSS pixels, and the most rows it has.
@@ -120,7 +120,7 @@ pub fn density(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::record::Lane;
+    use crate::model::run::record::Lane;
 
     fn waits(tasks: u32, start: f64, end: f64) -> Vec<TaskRecord> {
         (0..tasks)

@@ -11,7 +11,7 @@ pub mod json;
 pub mod trace;
 
 use crate::model::format;
-use crate::model::record::RunRecord;
+use crate::model::run::record::RunRecord;
 
 /// Bytes of text a writer gathers before handing a chunk out.
 pub const CHUNK: usize = 1 << 20;
@@ -90,11 +90,11 @@ impl<'a> Sink<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::{Params, Strategy, Workload};
-    use crate::model::record::{
+    use crate::model::experiment::params::{Params, Strategy, Workload};
+    use crate::model::run::record::{
         Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, SegmentKind, TaskRecord,
     };
-    use crate::model::stats::ProbeSample;
+    use crate::model::run::stats::ProbeSample;
 
     /// The whole text a writer hands out, and in how many chunks.
     pub(super) fn whole(write: impl FnOnce(&mut dyn FnMut(String))) -> (String, usize) {

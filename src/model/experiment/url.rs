@@ -4,8 +4,8 @@
 //! versions still open); a bad value falls back to its default and produces a notice the page
 //! shows. Compatibility rules for older spellings live in `alias`.
 
+use crate::model::experiment::params::{Field, FormText, Params, THREADS_MAX, parse_field};
 use crate::model::format;
-use crate::model::params::{Field, FormText, Params, THREADS_MAX, parse_field};
 
 /// The codec's version, written as `v=`.
 pub const VERSION: u32 = 1;
@@ -247,8 +247,8 @@ pub(crate) fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::Jitter;
-    use crate::model::params::arb::arb_params;
+    use crate::model::experiment::params::Jitter;
+    use crate::model::experiment::params::arb::arb_params;
     use proptest::prelude::*;
 
     #[test]

@@ -1,12 +1,12 @@
 //! Workloads: what each task does, step by step, decided by the parameters and the seed.
 //!
 //! A task is the unit every strategy schedules. Its steps are waits (a timer on the event loop,
-//! a blocking wait on a worker) and computations (the [`crate::model::kernel`]). The same
+//! a blocking wait on a worker) and computations (the [`crate::model::experiment::kernel`]). The same
 //! parameters give the same steps on every device, so strategies and links compare exactly.
 
-use crate::model::kernel::Calibration;
-use crate::model::params::{Jitter, Params};
-use crate::model::rng::unit;
+use crate::model::experiment::kernel::Calibration;
+use crate::model::experiment::params::{Jitter, Params};
+use crate::model::experiment::rng::unit;
 
 /// One step of a task.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,7 +101,7 @@ pub fn task_durations(p: &Params) -> impl Iterator<Item = Vec<Step>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::params::Workload;
+    use crate::model::experiment::params::Workload;
 
     fn cal() -> Calibration {
         Calibration {

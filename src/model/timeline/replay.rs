@@ -2,9 +2,9 @@
 //! worker, how many tasks wait or are queued, the event loop's lag), and the playback clock
 //! that moves the playhead at 1×, 0.1× or 0.01× or by steps. Painting is the runtime's.
 
-use crate::model::params::Strategy;
-use crate::model::record::{Lane, SegmentKind, TaskRecord};
-use crate::model::stats::ProbeSample;
+use crate::model::experiment::params::Strategy;
+use crate::model::run::record::{Lane, SegmentKind, TaskRecord};
+use crate::model::run::stats::ProbeSample;
 
 /// The playback speeds offered: run time per wall-clock time.
 pub const SPEEDS: [f64; 3] = [1.0, 0.1, 0.01];

@@ -15,7 +15,9 @@ impl Kernel {
     /// A kernel seeded for one task of one experiment.
     pub fn new(seed: u64, task: u64) -> Self {
         Self {
-            state: crate::model::rng::mix64(seed ^ task.wrapping_mul(0xA24B_AED4_963E_E407)) | 1,
+            state: crate::model::experiment::rng::mix64(
+                seed ^ task.wrapping_mul(0xA24B_AED4_963E_E407),
+            ) | 1,
         }
     }
 
@@ -46,7 +48,7 @@ impl Kernel {
     /// Folds a finished wait of `ms` (its planned, seeded duration) into the checksum, so
     /// I/O tasks prove which waits they did, and every strategy must agree on them.
     pub fn wait_done(&mut self, ms: f64) {
-        self.state = crate::model::rng::mix64(self.state ^ ms.to_bits()) | 1;
+        self.state = crate::model::experiment::rng::mix64(self.state ^ ms.to_bits()) | 1;
     }
 
     /// The checksum of the work done so far.
@@ -58,9 +60,9 @@ impl Kernel {
 /// Combines per-task checksums into a run checksum that does not depend on completion order
 /// (tasks finish in different orders under different strategies).
 pub fn combine(checksums: impl IntoIterator<Item = u64>) -> u64 {
-    checksums
-        .into_iter()
-        .fold(0u64, |acc, c| acc.wrapping_add(crate::model::rng::mix64(c)))
+    checksums.into_iter().fold(0u64, |acc, c| {
+        acc.wrapping_add(crate::model::experiment::rng::mix64(c))
+    })
 }
 
 /// Kernel speed on this device, measured once at start-up.

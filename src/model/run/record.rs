@@ -2,8 +2,8 @@
 //!
 //! Times are ms relative to the run's start, on the clock shared by every thread.
 
-use crate::model::params::{Params, Strategy};
-use crate::model::stats::{ProbeSample, Responsiveness, Summary};
+use crate::model::experiment::params::{Params, Strategy};
+use crate::model::run::stats::{ProbeSample, Responsiveness, Summary};
 
 /// Where a task ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -363,7 +363,7 @@ impl Digest {
                 tasks.iter().map(|t| t.wait_ms).sum(),
                 makespan_ms,
             ),
-            checksum: crate::model::kernel::combine(tasks.iter().map(|t| t.checksum)),
+            checksum: crate::model::experiment::kernel::combine(tasks.iter().map(|t| t.checksum)),
             lanes,
             max_overlapping_waits: max_overlapping(tasks, SegmentKind::Wait),
             last_first_pickup_ms,
@@ -710,7 +710,7 @@ mod tests {
     fn the_latest_run_of_each_strategy_is_found_by_name() {
         let io = Params::default();
         let cpu = Params {
-            workload: crate::model::params::Workload::Cpu,
+            workload: crate::model::experiment::params::Workload::Cpu,
             ..io
         };
         let run = |strategy, params: Params, started_at_ms| {

@@ -3,9 +3,9 @@
 //! counter.
 
 use super::Sink;
-use crate::model::json;
-use crate::model::params::Strategy;
-use crate::model::record::{Lane, RunRecord, SegmentKind};
+use crate::model::experiment::params::Strategy;
+use crate::model::run::record::{Lane, RunRecord, SegmentKind};
+use crate::model::store::json;
 
 /// A lane's thread id in a trace: the main thread 0, worker k k + 1, process k 1001 + k.
 pub fn trace_tid(lane: Lane) -> u32 {
@@ -63,7 +63,10 @@ pub fn write(runs: &[&RunRecord], out: &mut dyn FnMut(String)) {
     let us = |ms: f64| ms * 1000.0;
     for (i, run) in runs.iter().enumerate() {
         let pid = i + 1;
-        let name = format!("{pid} · {}", crate::model::embed::summary(&run.head.params));
+        let name = format!(
+            "{pid} · {}",
+            crate::model::page::embed::summary(&run.head.params)
+        );
         let meta = |name: &str, tid: u32, args: String| {
             event(
                 "M",
@@ -172,8 +175,8 @@ pub fn write(runs: &[&RunRecord], out: &mut dyn FnMut(String)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::export::tests::{runs, whole};
-    use crate::model::json::Reader;
+    use crate::model::store::export::tests::{runs, whole};
+    use crate::model::store::json::Reader;
 
     /// The trace's events as (ph, name, pid, tid, ts, dur, id) by reading the JSON.
     type Ev = (

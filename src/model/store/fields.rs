@@ -4,13 +4,13 @@
 //! so unique), and how to read it from a run and write it back. Both formats walk this list,
 //! so a new field is one entry here, and the round-trip tests cover it in both.
 
-use crate::model::json;
-use crate::model::params::Strategy;
-use crate::model::record::{
+use crate::model::experiment::params::Strategy;
+use crate::model::experiment::url;
+use crate::model::run::record::{
     Digest, Lane, Outcome, RunHead, RunRecord, SCHEDULERS, SchedulerCost, Startup,
 };
-use crate::model::stats::{Responsiveness, Summary};
-use crate::model::url;
+use crate::model::run::stats::{Responsiveness, Summary};
+use crate::model::store::json;
 
 /// Where the JSON export puts a field: the run's own object, or one of its objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,7 +247,7 @@ pub static FIELDS: [Field; 34] = [
             let params = url::exact(&raw.text()?)
                 .ok_or_else(|| "parameters this page does not accept".to_string())?;
             // The strategy is the run's own field, set before.
-            r.head.params = crate::model::params::Params {
+            r.head.params = crate::model::experiment::params::Params {
                 strategy: r.head.params.strategy,
                 ..params
             };
@@ -430,10 +430,10 @@ pub fn read_run(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::params::Params;
-    use crate::model::params::Strategy as Strat;
-    use crate::model::params::arb::arb_params;
-    use crate::model::stats::ProbeSample;
+    use crate::model::experiment::params::Params;
+    use crate::model::experiment::params::Strategy as Strat;
+    use crate::model::experiment::params::arb::arb_params;
+    use crate::model::run::stats::ProbeSample;
     use proptest::prelude::*;
     use proptest::strategy::Strategy;
 

@@ -1,9 +1,9 @@
 //! Sweeps: series of runs that vary one parameter (threads for the speedup chart, task count
 //! for the cost-growth chart).
 
+use crate::model::experiment::params::{Field, Params, Strategy, Workload};
+use crate::model::experiment::theory::expected;
 use crate::model::format;
-use crate::model::params::{Field, Params, Strategy, Workload};
-use crate::model::theory::expected;
 
 /// Task counts the cost-growth sweep tries.
 pub const GROWTH_TASKS: [u32; 5] = [1, 10, 100, 1_000, 10_000];

@@ -11,7 +11,7 @@
 //! wait). The checksum goes as two 32-bit halves, which `f64` holds exactly. The lane is not
 //! sent: the page knows which process it heard from.
 
-use crate::model::record::{Lane, Segment, SegmentKind, TaskRecord};
+use crate::model::run::record::{Lane, Segment, SegmentKind, TaskRecord};
 
 const HEAD: usize = 8;
 const PER_SEGMENT: usize = 3;

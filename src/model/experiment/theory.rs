@@ -10,8 +10,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::model::params::{Jitter, Params, Strategy, Workload};
-use crate::model::workload::{Step, task_durations};
+use crate::model::experiment::params::{Jitter, Params, Strategy, Workload};
+use crate::model::experiment::workload::{Step, task_durations};
 
 /// An expected makespan and how it was derived.
 #[derive(Debug, Clone, PartialEq)]

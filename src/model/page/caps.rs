@@ -192,7 +192,7 @@ impl Capabilities {
     /// The default pool size: one worker per logical core, within 1..=128.
     pub fn default_pool(&self) -> u32 {
         self.cores
-            .clamp(1, crate::model::params::THREADS_MAX as u32)
+            .clamp(1, crate::model::experiment::params::THREADS_MAX as u32)
     }
 }
 

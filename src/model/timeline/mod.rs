@@ -5,8 +5,11 @@
 //! Pure: the canvas code only paints the rectangles this module returns, and hit-testing for
 //! hover and focus uses the same rectangles.
 
-use crate::model::params::Strategy;
-use crate::model::record::{Lane, SegmentKind, TaskRecord};
+pub mod density;
+pub mod replay;
+
+use crate::model::experiment::params::Strategy;
+use crate::model::run::record::{Lane, SegmentKind, TaskRecord};
 
 /// Height of one lane or task row, and the gap under it, in CSS pixels.
 pub const LANE_H: f64 = 22.0;

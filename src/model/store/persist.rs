@@ -12,10 +12,10 @@
 
 use std::collections::HashMap;
 
-use crate::model::fields::{self, FIELDS, Raw};
-use crate::model::params::{Params, Strategy};
-use crate::model::record::RunRecord;
-use crate::model::url::{self, escape, pairs};
+use crate::model::experiment::params::{Params, Strategy};
+use crate::model::experiment::url::{self, escape, pairs};
+use crate::model::run::record::RunRecord;
+use crate::model::store::fields::{self, FIELDS, Raw};
 
 /// The format's version, written as `v=`.
 pub const VERSION: u32 = 1;
@@ -93,14 +93,14 @@ fn values(line: &str) -> Option<HashMap<String, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fields::tests::arb_run;
-    use crate::model::params::Strategy as Strat;
-    use crate::model::params::arb::arb_params;
-    use crate::model::params::{Jitter, Workload};
-    use crate::model::record::{
+    use crate::model::experiment::params::Strategy as Strat;
+    use crate::model::experiment::params::arb::arb_params;
+    use crate::model::experiment::params::{Jitter, Workload};
+    use crate::model::run::record::{
         Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, SegmentKind, Startup, TaskRecord,
     };
-    use crate::model::stats::Responsiveness;
+    use crate::model::run::stats::Responsiveness;
+    use crate::model::store::fields::tests::arb_run;
     use proptest::prelude::*;
 
     /// A run as the page keeps it after a failure mid-way, with every field set.

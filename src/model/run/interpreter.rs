@@ -11,9 +11,9 @@
 //! `Connection` and its `poll_*`/`handle_*` pair, for a task.
 
 use crate::model::clock::Clock;
-use crate::model::kernel::Kernel;
-use crate::model::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
-use crate::model::workload::{Plan, Step};
+use crate::model::experiment::kernel::Kernel;
+use crate::model::experiment::workload::{Plan, Step};
+use crate::model::run::record::{Lane, SegmentKind, TaskRecord, TaskRecorder};
 
 /// How much work a worker does between checks for cancellation, in ms.
 pub const CHECK_MS: f64 = 10.0;
@@ -317,8 +317,8 @@ impl<'p> Interpreter<'p> {
 mod tests {
     use super::*;
     use crate::model::clock::FakeClock;
-    use crate::model::kernel::Calibration;
-    use crate::model::params::{Params, Workload};
+    use crate::model::experiment::kernel::Calibration;
+    use crate::model::experiment::params::{Params, Workload};
 
     const UNITS_PER_MS: f64 = 1000.0;
 

@@ -4,10 +4,10 @@
 //! newer format says so, anything else wrong names the run and the byte where reading stopped.
 
 use super::{Environment, Export, Sink};
-use crate::model::fields::{self, FIELDS, Group, Raw};
-use crate::model::json::{self, Kind, Reader};
-use crate::model::record::{Digest, Lane, RunRecord, Segment, SegmentKind, TaskRecord};
-use crate::model::stats::ProbeSample;
+use crate::model::run::record::{Digest, Lane, RunRecord, Segment, SegmentKind, TaskRecord};
+use crate::model::run::stats::ProbeSample;
+use crate::model::store::fields::{self, FIELDS, Group, Raw};
+use crate::model::store::json::{self, Kind, Reader};
 
 /// What the JSON export's `format` says.
 pub const FORMAT: &str = "async-vs-threads/runs";
@@ -413,11 +413,11 @@ fn read_segment(r: &mut Reader) -> json::Result<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::export::label;
-    use crate::model::export::tests::{runs, whole};
-    use crate::model::fields::tests::arb_run;
-    use crate::model::params::{Params, Strategy};
-    use crate::model::record::RunHead;
+    use crate::model::experiment::params::{Params, Strategy};
+    use crate::model::run::record::RunHead;
+    use crate::model::store::export::label;
+    use crate::model::store::export::tests::{runs, whole};
+    use crate::model::store::fields::tests::arb_run;
     use proptest::prelude::*;
 
     fn env() -> Environment {
