@@ -2,25 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::charts::Charts;
-use super::controls::Controls;
-use super::demos::Demos;
-use super::embed::{self, Embed};
-use super::files::Files;
-use super::form::ParamForm;
-use super::history::History;
-use super::imported::Imported;
-use super::lazy::{ExtrasState, LazyBelowResults, LazyClaims, LazyEnvironment, LazyInsights};
-use super::memory::MemoryPanel;
-use super::meter::Meter;
-use super::notices::Notices;
-use super::results::Results;
-use super::share::Share;
-use super::state::{self, Experiment, PoolState, PoolView};
-use super::timeline::Timeline;
 use crate::model::experiment::fault::Injected;
 use crate::model::experiment::url::{self, View};
 use crate::runtime::{caps, clock, embed as frame, exec, location, timer};
+use crate::ui::embed::{self, Embed};
+use crate::ui::lazy::{ExtrasState, LazyBelowResults, LazyClaims, LazyEnvironment, LazyInsights};
+use crate::ui::page::notices::Notices;
+use crate::ui::results::Results;
+use crate::ui::results::imported::Imported;
+use crate::ui::run::controls::Controls;
+use crate::ui::run::form::ParamForm;
+use crate::ui::run::meter::Meter;
+use crate::ui::state::{self, Experiment, PoolState, PoolView};
+use crate::ui::timeline::Timeline;
 
 /// The playground.
 #[component]
@@ -88,7 +82,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// The full playground. The claims, the environment, the findings and what lies below the
-/// results come from the `extras` chunk ([`super::lazy`]), loaded once the page is ready.
+/// results come from the `extras` chunk ([`crate::ui::lazy`]), loaded once the page is ready.
 #[component]
 fn FullPage() -> impl IntoView {
     view! {
@@ -130,37 +124,6 @@ fn FullPage() -> impl IntoView {
             <LazyInsights />
         </section>
         <LazyBelowResults />
-    }
-}
-
-/// The full playground's panels below the results: keeping and comparing runs, sharing,
-/// charts, memory and the demos.
-#[component]
-pub(super) fn BelowResults() -> impl IntoView {
-    view! {
-        <section class="panel wide" aria-labelledby="h-keep">
-            <h2 id="h-keep">"Keep and compare runs"</h2>
-            <Files />
-            <h3 class="sub">"History"</h3>
-            <History />
-        </section>
-        <section class="panel wide" aria-labelledby="h-share">
-            <h2 id="h-share">"Share or embed this experiment"</h2>
-            <Share />
-        </section>
-        <section class="panel wide" aria-labelledby="h-charts">
-            <h2 id="h-charts">"Charts"</h2>
-            <Charts />
-        </section>
-        <section class="panel wide" aria-labelledby="h-memory">
-            <h2 id="h-memory">"Memory per task"</h2>
-            <MemoryPanel />
-        </section>
-        <Demos />
-        <footer class="foot">
-            "Every figure is measured in this browser, except those labelled theory. "
-            "Times share one clock across threads (performance.timeOrigin + performance.now())."
-        </footer>
     }
 }
 

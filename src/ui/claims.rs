@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 
-use super::state::{Library, PoolState, PoolView, Runner};
 use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
 use crate::model::demos::interleave::tally;
 use crate::model::demos::race::Variant;
@@ -16,6 +15,7 @@ use crate::model::run::record::RunRecord;
 use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, race};
 use crate::runtime::memory;
+use crate::ui::state::{Library, PoolState, PoolView, Runner};
 
 /// Measures a claim that is not judged on runs, and judges it.
 ///

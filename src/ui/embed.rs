@@ -5,20 +5,17 @@
 
 use leptos::prelude::*;
 
-use super::controls::{Controls, StrategyChoice};
-use super::form::ParamForm;
-use super::lazy::{LazyCharts, LazyEnvironment, LazyInsights};
-use super::meter::Meter;
-use super::notices::Notices;
-use super::results::Results;
-use super::state::{Experiment, Library, Page, Parts, PoolState, PoolView};
-use super::timeline::Timeline;
-use crate::model::experiment::params::Strategy;
-use crate::model::experiment::theory::expected;
 use crate::model::experiment::url;
 use crate::model::page::embed::{self, Command};
-use crate::model::run::record::RunRecord;
 use crate::runtime::{embed as frame, location};
+use crate::ui::lazy::{LazyCharts, LazyEnvironment, LazyInsights};
+use crate::ui::page::notices::Notices;
+use crate::ui::results::Results;
+use crate::ui::run::controls::{Controls, StrategyChoice};
+use crate::ui::run::form::ParamForm;
+use crate::ui::run::meter::Meter;
+use crate::ui::state::{Experiment, Page, Parts, PoolState, PoolView};
+use crate::ui::timeline::Timeline;
 
 /// The compact view: the experiment in one line (its parameters under Edit), the controls,
 /// timeline, meter, results and findings, and a link to the full playground.
@@ -29,7 +26,7 @@ pub fn Embed() -> impl IntoView {
     let experiment = expect_context::<Experiment>();
     let summary = move || {
         experiment.checked.with(|c| {
-            let line = embed::summary(&c.params);
+            let line = c.params.summary();
             if c.is_valid() {
                 line
             } else {
@@ -177,28 +174,4 @@ fn ignore(page: Page, why: String) {
     let n = page.ignored_messages.get_untracked();
     frame::set_root_attribute("data-ignored-messages", &n.to_string());
     frame::debug(&format!("async-vs-threads: ignored a message: {why}"));
-}
-
-/// Tells the embedding page about a finished run (when framed): its experiment, figures
-/// and build, with the speedup over the latest complete sequential run of the same
-/// experiment.
-pub fn post_result(page: Page, experiment: Experiment, library: Library, run: &RunRecord) {
-    if !frame::framed() {
-        return;
-    }
-    let theory_ms = expected(run.strategy(), &run.head.params, page.caps.cores).makespan_ms;
-    let sequential_ms = library.results.with_untracked(|v| {
-        v.iter()
-            .rev()
-            .find(|r| r.is_run_of(Strategy::Sequential, &run.head.params) && r.is_complete())
-            .map(|r| r.makespan_ms())
-    });
-    let query = experiment.query(&run.head.params);
-    frame::post(&embed::result_message(
-        run,
-        &query,
-        theory_ms,
-        sequential_ms,
-        page.caps.build(),
-    ));
 }

@@ -18,15 +18,15 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-use super::app::BelowResults;
-use super::charts::Charts;
-use super::claims::Claims;
-use super::environment::Environment;
-use super::insights::Insights;
-use super::replay::Replay;
-use super::timeline::DataTable;
-use super::timeline_density::TaskDensity;
 use crate::runtime::{location, threads};
+use crate::ui::below_results::BelowResults;
+use crate::ui::charts::Charts;
+use crate::ui::claims::Claims;
+use crate::ui::page::environment::Environment;
+use crate::ui::results::insights::Insights;
+use crate::ui::timeline::density::TaskDensity;
+use crate::ui::timeline::replay::Replay;
+use crate::ui::timeline::table::DataTable;
 
 /// The chunk's name (`#[wasm_split(extras)]`), in its file name too.
 const CHUNK: &str = "extras";

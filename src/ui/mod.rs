@@ -5,38 +5,19 @@
 //! provided as context by [`app::App`].
 
 pub mod app;
-pub mod chart_frame;
-pub mod chart_growth;
-pub mod chart_makespan;
-pub mod chart_memory;
-pub mod chart_speedup;
+pub mod below_results;
 pub mod charts;
 pub mod claims;
-pub mod controls;
-pub mod demo_deadlock;
-pub mod demo_interleave;
-pub mod demo_queue;
-pub mod demo_race;
 pub mod demos;
 pub mod embed;
-pub mod environment;
-pub mod files;
-pub mod form;
-pub mod history;
-pub mod imported;
-pub mod insights;
 pub mod lazy;
+pub mod library;
 pub mod memory;
-pub mod meter;
-pub mod notices;
-pub mod pool_restart;
-pub mod replay;
+pub mod page;
 pub mod results;
-pub mod share;
+pub mod run;
 pub mod state;
-pub mod sweep_controls;
 pub mod timeline;
-pub mod timeline_density;
 
 /// The element the playground mounts into when a host page provides one (embedding).
 pub const HOST_ID: &str = "async-vs-threads";

@@ -528,6 +528,33 @@ impl Params {
         }
     }
 
+    /// The experiment in one line: `50 waits of 100 ms · Async`.
+    pub fn summary(&self) -> String {
+        let n = format::count(u64::from(self.tasks));
+        let (io, cpu) = (
+            format::ms(self.io_ms.into()),
+            format::ms(self.cpu_ms.into()),
+        );
+        let work = match self.workload {
+            Workload::Io => format!("{n} waits of {io}"),
+            Workload::Cpu => format!("{n} computations of {cpu}"),
+            Workload::Mixed => format!(
+                "{n} tasks of {} × ({io} wait, {cpu} compute)",
+                self.effective_rounds()
+            ),
+        };
+        let on = if self.strategy.parallel() {
+            format!(
+                " on {} {}",
+                self.threads,
+                self.strategy.worker_noun(self.threads)
+            )
+        } else {
+            String::new()
+        };
+        format!("{work} · {}{on}", self.strategy.label())
+    }
+
     /// Checks the rules that involve several fields. An empty list means the experiment may run.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -688,6 +715,30 @@ mod tests {
             Value::Number(n) => n,
             other => panic!("{other:?}"),
         })
+    }
+
+    #[test]
+    fn summaries_name_the_work_and_the_strategy() {
+        assert_eq!(Params::default().summary(), "50 waits of 100 ms · Async");
+        let p = Params {
+            workload: Workload::Cpu,
+            tasks: 8,
+            strategy: Strategy::Threads,
+            ..Params::default()
+        };
+        assert_eq!(
+            p.summary(),
+            "8 computations of 20.0 ms · Threads on 2 threads"
+        );
+        let p = Params {
+            workload: Workload::Mixed,
+            rounds: 3,
+            ..Params::default()
+        };
+        assert_eq!(
+            p.summary(),
+            "50 tasks of 3 × (100 ms wait, 20.0 ms compute) · Async"
+        );
     }
 
     #[test]

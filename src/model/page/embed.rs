@@ -3,8 +3,7 @@
 //! `postMessage` protocol with the embedding page: the messages the frame posts (as JSON
 //! text) and the validation of those it receives (from plain data the runtime converts).
 
-use crate::model::experiment::params::{Params, Workload};
-use crate::model::format;
+use crate::model::experiment::params::Params;
 use crate::model::run::record::RunRecord;
 use crate::model::store::json;
 
@@ -20,29 +19,9 @@ pub const MAX_FIELDS: usize = 16;
 pub const FRAME_WIDTH: u32 = 720;
 pub const FRAME_HEIGHT: u32 = 560;
 
-/// An experiment in one line: `50 waits of 100 ms · Async`.
-pub fn summary(p: &Params) -> String {
-    let n = format::count(u64::from(p.tasks));
-    let (io, cpu) = (format::ms(p.io_ms.into()), format::ms(p.cpu_ms.into()));
-    let work = match p.workload {
-        Workload::Io => format!("{n} waits of {io}"),
-        Workload::Cpu => format!("{n} computations of {cpu}"),
-        Workload::Mixed => format!(
-            "{n} tasks of {} × ({io} wait, {cpu} compute)",
-            p.effective_rounds()
-        ),
-    };
-    let on = if p.strategy.parallel() {
-        format!(" on {} {}", p.threads, p.strategy.worker_noun(p.threads))
-    } else {
-        String::new()
-    };
-    format!("{work} · {}{on}", p.strategy.label())
-}
-
 /// The title of an embedded experiment (the iframe's `title`, the Markdown link's text).
 pub fn title(p: &Params) -> String {
-    format!("Async vs Threads: {}", summary(p))
+    format!("Async vs Threads: {}", p.summary())
 }
 
 /// The compact view's address: the page's address (`base`, without query) with `query` (an
@@ -243,30 +222,6 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect(),
         )
-    }
-
-    #[test]
-    fn summaries_name_the_work_and_the_strategy() {
-        assert_eq!(summary(&Params::default()), "50 waits of 100 ms · Async");
-        let p = Params {
-            workload: Workload::Cpu,
-            tasks: 8,
-            strategy: Strategy::Threads,
-            ..Params::default()
-        };
-        assert_eq!(
-            summary(&p),
-            "8 computations of 20.0 ms · Threads on 2 threads"
-        );
-        let p = Params {
-            workload: Workload::Mixed,
-            rounds: 3,
-            ..Params::default()
-        };
-        assert_eq!(
-            summary(&p),
-            "50 tasks of 3 × (100 ms wait, 20.0 ms compute) · Async"
-        );
     }
 
     #[test]

@@ -15,14 +15,16 @@ use crate::model::charts::sweep::{self, Point};
 use crate::model::experiment::gate;
 use crate::model::experiment::kernel::Calibration;
 use crate::model::experiment::params::{Checked, Params, Strategy};
+use crate::model::experiment::theory::expected;
 use crate::model::experiment::workload::Plan;
 use crate::model::findings::claims::Claim;
+use crate::model::page::embed;
 use crate::model::run::record::{Outcome, RunHead, RunRecord};
 use crate::model::run::stats::Responsiveness;
 use crate::model::store::persist;
 use crate::model::timeline::TASK_VIEW_MAX;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
-use crate::runtime::{clock, faults, threads, timer};
+use crate::runtime::{clock, embed as frame, faults, threads, timer};
 
 /// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
 /// render one run's results (a few frames) before the next run's clock starts.
@@ -436,9 +438,34 @@ impl Runner {
         }
         if live {
             self.library.keep(record.clone());
-            crate::ui::embed::post_result(self.page, self.experiment, self.library, &record);
+            self.post_result(&record);
         }
         Ok(record)
+    }
+
+    /// Tells the embedding page about a finished run (when framed): its experiment, figures
+    /// and build, with the speedup over the latest complete sequential run of the same
+    /// experiment.
+    fn post_result(self, run: &RunRecord) {
+        if !frame::framed() {
+            return;
+        }
+        let params = &run.head.params;
+        let theory_ms = expected(run.strategy(), params, self.page.caps.cores).makespan_ms;
+        let sequential_ms = self.library.results.with_untracked(|v| {
+            v.iter()
+                .rev()
+                .find(|r| r.is_run_of(Strategy::Sequential, params) && r.is_complete())
+                .map(|r| r.makespan_ms())
+        });
+        let query = self.experiment.query(params);
+        frame::post(&embed::result_message(
+            run,
+            &query,
+            theory_ms,
+            sequential_ms,
+            self.page.caps.build(),
+        ));
     }
 
     /// Says that a run failed, how long the report took, and marks the pool for a restart

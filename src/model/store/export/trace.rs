@@ -63,10 +63,7 @@ pub fn write(runs: &[&RunRecord], out: &mut dyn FnMut(String)) {
     let us = |ms: f64| ms * 1000.0;
     for (i, run) in runs.iter().enumerate() {
         let pid = i + 1;
-        let name = format!(
-            "{pid} · {}",
-            crate::model::page::embed::summary(&run.head.params)
-        );
+        let name = format!("{pid} · {}", run.head.params.summary());
         let meta = |name: &str, tid: u32, args: String| {
             event(
                 "M",

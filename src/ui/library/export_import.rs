@@ -1,0 +1,178 @@
+//! Export and import: the timeline's run or the last Run all as JSON (every record, to import
+//! again), CSV (a row per task segment) or a Chrome trace (Perfetto); a saved JSON file, picked
+//! or dropped, shown instead of this browser's runs until a run or "Back".
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::page::caps::browser_name;
+use crate::model::run::record::RunRecord;
+use crate::model::store::export::{self, Environment};
+use crate::runtime::{caps, clock, files};
+use crate::ui::state::{Experiment, Library, Page, PoolState, PoolView, Runner, TimelineRun};
+
+/// What an export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The run on the timeline.
+    ThisRun,
+    /// Every strategy's run from the last Run all.
+    RunAll,
+}
+
+/// The three formats: (button label, file extension, MIME type, test id).
+const FORMATS: [(&str, &str, &str, &str); 3] = [
+    ("JSON", "json", "application/json", "export-json"),
+    ("CSV", "csv", "text/csv", "export-csv"),
+    (
+        "Trace (Perfetto)",
+        "trace.json",
+        "application/json",
+        "export-trace",
+    ),
+];
+
+/// The runs `scope` names, if there are any.
+fn scoped(library: Library, timeline: TimelineRun, scope: Scope) -> Vec<Arc<RunRecord>> {
+    match scope {
+        Scope::ThisRun => timeline
+            .with_untracked(|l| l.run().cloned())
+            .into_iter()
+            .collect(),
+        Scope::RunAll => library.last_run_all.get_untracked(),
+    }
+}
+
+/// Where this page measures, as an export records it.
+fn environment(page: Page, pool: PoolState) -> Environment {
+    Environment {
+        browser: browser_name(&caps::user_agent()),
+        cores: page.caps.cores,
+        pool: pool.view.with_untracked(PoolView::workers),
+        isolated: page.caps.cross_origin_isolated,
+        build: page.caps.build().into(),
+    }
+}
+
+/// The export buttons and the import field.
+#[component]
+pub fn ExportImport() -> impl IntoView {
+    let (library, timeline) = (expect_context::<Library>(), expect_context::<TimelineRun>());
+    let (runner, experiment) = (expect_context::<Runner>(), expect_context::<Experiment>());
+    let (page, pool) = (expect_context::<Page>(), expect_context::<PoolState>());
+    let scope = RwSignal::new(Scope::ThisRun);
+    let status = RwSignal::new(None::<(bool, String)>);
+    let dragging = RwSignal::new(false);
+    let available = move |s: Scope| match s {
+        Scope::ThisRun => timeline.with(|l| l.run().is_some()),
+        Scope::RunAll => library.last_run_all.with(|r| !r.is_empty()),
+    };
+    let save = move |format: usize| {
+        let runs = scoped(library, timeline, scope.get_untracked());
+        let refs: Vec<&RunRecord> = runs.iter().map(|r| r.as_ref()).collect();
+        if refs.is_empty() {
+            return;
+        }
+        let (_, ext, mime, _) = FORMATS[format];
+        let at = clock::now_ms();
+        let name = export::file_name(&refs, at, ext);
+        let env = environment(page, pool);
+        let done = files::download(&name, mime, |out| match format {
+            0 => export::json::write(&env, at, &refs, out),
+            1 => export::csv::write(&refs, out),
+            _ => export::trace::write(&refs, out),
+        });
+        status.set(Some(match done {
+            Ok(()) => (true, format!("Saved {name}.")),
+            Err(e) => (false, format!("The file could not be made: {e}.")),
+        }));
+    };
+    let open = move |file: Option<web_sys::File>| {
+        let Some(file) = file else { return };
+        if runner.running.get_untracked().is_some() {
+            status.set(Some((
+                false,
+                "Wait for the run to end before importing.".into(),
+            )));
+            return;
+        }
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let read = files::read(file)
+                .await
+                .and_then(|text| export::json::decode(&text));
+            status.set(Some(match read {
+                Ok(e) if e.runs.is_empty() => (false, format!("{name} holds no runs.")),
+                Ok(e) => {
+                    let n = e.runs.len();
+                    if let Some(form) = library.show_import(e) {
+                        experiment.form.set(form);
+                    }
+                    (
+                        true,
+                        format!("Showing {name}: {n} runs, measured elsewhere; nothing was run."),
+                    )
+                }
+                Err(e) => (false, format!("{name} was not imported. {e}")),
+            }));
+        });
+    };
+    let scope_label = move |s: Scope| match s {
+        Scope::ThisRun => timeline.with(|l| match l.run() {
+            Some(r) => format!("the timeline's run ({})", r.strategy().label()),
+            None => "the timeline's run (none yet)".into(),
+        }),
+        Scope::RunAll => format!(
+            "the last Run all ({} runs)",
+            library.last_run_all.with(Vec::len)
+        ),
+    };
+    view! {
+        <div class="files">
+            <div class="export" role="group" aria-labelledby="export-label">
+                <span id="export-label">"Export "</span>
+                <select data-testid="export-scope" aria-label="What to export"
+                    on:change=move |ev| scope.set(if event_target_value(&ev) == "all" { Scope::RunAll } else { Scope::ThisRun })
+                >
+                    <option value="run" selected=move || scope.get() == Scope::ThisRun>{move || scope_label(Scope::ThisRun)}</option>
+                    <option value="all" disabled=move || !available(Scope::RunAll)>{move || scope_label(Scope::RunAll)}</option>
+                </select>
+                {FORMATS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (label, _, _, id))| view! {
+                        <button type="button" data-testid=*id disabled=move || !available(scope.get())
+                            on:click=move |_| save(i)
+                        >{*label}</button>
+                    })
+                    .collect::<Vec<_>>()}
+            </div>
+            <label class="drop" class:over=move || dragging.get() data-testid="import-drop"
+                on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(false);
+                    open(ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)));
+                }
+            >
+                "Import a saved JSON export: drop it here, or "
+                <input type="file" accept=".json,application/json" data-testid="import-file"
+                    on:change=move |ev| {
+                        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                        open(input.files().and_then(|f| f.get(0)));
+                        input.set_value("");
+                    }
+                />
+            </label>
+            <p role="status" data-testid="files-status" class=move || match status.get() { Some((false, _)) => "error", _ => "muted" }>
+                {move || status.get().map(|(_, s)| s)}
+            </p>
+            <p class="muted">
+                "JSON keeps every task record and imports here again; CSV has a row per task segment; "
+                "the trace opens in Perfetto (ui.perfetto.dev: Open trace file) or chrome://tracing, a process per run and a thread per lane."
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,89 @@
+//! The history of runs in this browser and the baseline: every finished run (without its task
+//! records: their figures) in `localStorage`, one line each as `model::store::persist` writes them,
+//! bounded by `model::store::history`; one of them pinned as the baseline the results and the
+//! makespan chart compare with.
+
+use leptos::prelude::*;
+
+use crate::model::experiment::params::FormText;
+use crate::model::format;
+use crate::model::store::history::KEPT_RUNS;
+use crate::ui::state::{Experiment, Library};
+
+/// The history's table: newest first, each run with its change against the baseline and a
+/// button to pin it; Clear.
+#[component]
+pub fn History() -> impl IntoView {
+    let (library, experiment) = (expect_context::<Library>(), expect_context::<Experiment>());
+    let rows = move || {
+        let baseline_at = library
+            .baseline
+            .with(|b| b.as_ref().map(|b| b.head.started_at_ms));
+        library
+            .history
+            .get()
+            .into_iter()
+            .rev()
+            .map(|run| {
+                let pinned = baseline_at == Some(run.head.started_at_ms);
+                let makespan = if run.is_complete() {
+                    format::ms(run.makespan_ms())
+                } else {
+                    format!("{} after {} tasks", run.head.outcome.key(), run.digest.summary.tasks_done)
+                };
+                let change = if pinned {
+                    "baseline".to_string()
+                } else {
+                    library.vs_baseline(&run).unwrap_or_else(|| "–".into())
+                };
+                let params = run.head.params;
+                let pin = run.clone();
+                view! {
+                    <tr data-testid="history-row" data-strategy=run.strategy().key() data-pinned=pinned.to_string()>
+                        <td data-label="When">{if run.head.started_at_ms > 0.0 { format::date_time(run.head.started_at_ms) } else { "–".into() }}</td>
+                        <td data-label="Run">{run.head.params.summary()}</td>
+                        <td data-label="Makespan" data-value=run.makespan_ms().to_string()>{makespan}</td>
+                        <td data-label="vs baseline" data-testid="history-change">{change}</td>
+                        <td class="actions">
+                            <button type="button" class="quiet" aria-pressed=pinned.to_string()
+                                data-testid="history-pin"
+                                on:click=move |_| library.pin((!pinned).then(|| pin.clone()))
+                            >{if pinned { "Unpin" } else { "Pin as baseline" }}</button>
+                            <button type="button" class="quiet" data-testid="history-load"
+                                title="Load this run's experiment into the form"
+                                on:click=move |_| experiment.form.set(FormText::from_params(&params))
+                            >"Load"</button>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <p class="muted">
+            {format!("Every run in this browser, newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures but not their task records (export a run to keep those). Pin one as the baseline: the results and the makespan chart then show each run's change against it.")}
+        </p>
+        <Show
+            when=move || library.history.with(|h| !h.is_empty())
+            fallback=|| view! { <p class="muted empty" data-testid="history-empty">"No runs yet."</p> }
+        >
+            <div class="table-wrap history-wrap" tabindex="0" role="region" aria-label="History of runs">
+                <table class="data history" data-testid="history">
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Run"</th>
+                            <th scope="col">"Makespan"</th>
+                            <th scope="col">"vs baseline"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <button type="button" class="quiet" data-testid="history-clear" on:click=move |_| library.clear_history()>
+                "Clear history"
+            </button>
+        </Show>
+    }
+}
