@@ -26,7 +26,7 @@ use async_vs_threads::runtime::demos::{interleave, queue, race};
 use async_vs_threads::runtime::event_loop::{TaskSet, Tasks};
 use async_vs_threads::runtime::exec::{self, CancelToken, RunRequest};
 use async_vs_threads::runtime::timer::{pending_timers, sleep, yield_now};
-use async_vs_threads::runtime::{alloc, faults, memory, probe, threads};
+use async_vs_threads::runtime::{alloc, faults, memory, pool, probe};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -37,8 +37,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn pool() {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(faults::install_panic_hook);
-    if threads::pool_size().is_none() {
-        threads::start_pool(2, None)
+    if pool::size().is_none() {
+        pool::start(2, None)
             .await
             .expect("the pool starts in an isolated page");
     }
@@ -77,11 +77,11 @@ fn cancel_after(cancel: &CancelToken, ms: f64) -> Rc<RefCell<f64>> {
 /// the bound grows with the machine's load as the retirement does); whether none is left.
 async fn retired_within(startup_ms: f64) -> bool {
     let from = now_ms();
-    let give_up = threads::RETIRE_FAILED_GRACE_MS + 4.0 * startup_ms;
-    while threads::retiring_workers() > 0 && now_ms() - from < give_up {
+    let give_up = pool::RETIRE_FAILED_GRACE_MS + 4.0 * startup_ms;
+    while pool::retiring_workers() > 0 && now_ms() - from < give_up {
         sleep(10.0).await;
     }
-    threads::retiring_workers() == 0
+    pool::retiring_workers() == 0
 }
 
 fn plan(workload: Workload, tasks: u32, io_ms: u32, cpu_ms: u32, threads: u32) -> Plan {
@@ -125,7 +125,7 @@ async fn a_worker_and_the_main_thread_read_the_same_clock_within_1_ms() {
     let latest = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let (l, s) = (latest.clone(), stop.clone());
-    threads::spawn(move || {
+    pool::spawn(move || {
         let give_up = now_ms() + 5_000.0;
         while !s.load(Ordering::Acquire) && now_ms() < give_up {
             l.store(now_ms().to_bits(), Ordering::Release);
@@ -493,15 +493,12 @@ async fn a_panicking_worker_fails_the_run_and_a_restarted_pool_runs_again() {
         } else {
             assert!(why.contains("unreachable"), "{why}");
         }
-        assert!(threads::pool_failure().is_some());
-        assert!(
-            threads::pool_size().is_none(),
-            "a failed pool takes no runs"
-        );
+        assert!(pool::failure().is_some());
+        assert!(pool::size().is_none(), "a failed pool takes no runs");
         // The run ended on the fault, not after the work it would still have done.
         let healthy = run(Strategy::Sequential, p).await.makespan_ms();
         assert!(took < healthy * 2.0 + 200.0, "{took} ms vs {healthy} ms");
-        let startup_ms = threads::start_pool(2, None).await.expect("a restart");
+        let startup_ms = pool::start(2, None).await.expect("a restart");
         let again = run(Strategy::Threads, p).await;
         assert!(again.is_complete(), "{:?}", again.head.outcome);
         // The retired pool's dead worker is terminated at once, its live one after the grace.
@@ -514,14 +511,14 @@ async fn a_panicking_worker_fails_the_run_and_a_restarted_pool_runs_again() {
 
 #[wasm_bindgen_test]
 async fn a_worker_that_fails_to_start_is_reported_with_how_many_started() {
-    let e = threads::start_pool(3, Some(Injected::WorkerStart))
+    let e = pool::start(3, Some(Injected::WorkerStart))
         .await
         .expect_err("the injected start fault");
     assert!(e.why.contains("injected fault"), "{e:?}");
     assert!(e.started <= 2, "{e:?}");
-    assert!(threads::pool_size().is_none());
+    assert!(pool::size().is_none());
     pool().await;
-    assert_eq!(threads::pool_size(), Some(2));
+    assert_eq!(pool::size(), Some(2));
 }
 
 #[wasm_bindgen_test]
@@ -617,9 +614,9 @@ async fn pending_sleeps_hold_bytes_that_return_when_they_end() {
 #[wasm_bindgen_test]
 async fn each_worker_reserves_its_wasm_stack_on_the_shared_heap() {
     pool().await;
-    let old = threads::pool_size().expect("a pool");
+    let old = pool::size().expect("a pool");
     let before = alloc::heap();
-    let startup_ms = threads::start_pool(old + 1, None).await.expect("a restart");
+    let startup_ms = pool::start(old + 1, None).await.expect("a restart");
     // The old pool's workers end once idle, giving their stacks back before the heap is read.
     assert!(retired_within(startup_ms).await, "a retired worker lingers");
     // One worker more than before: one more stack (and its thread-locals and rayon's state).
@@ -629,7 +626,7 @@ async fn each_worker_reserves_its_wasm_stack_on_the_shared_heap() {
         grew >= stack && grew < 1.5 * stack,
         "the heap grew {grew} B for one more worker"
     );
-    threads::start_pool(2, None).await.expect("back to 2");
+    pool::start(2, None).await.expect("back to 2");
 }
 
 // The "Interleaving and shared state" demos (runtime::demos).

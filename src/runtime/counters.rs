@@ -6,7 +6,7 @@
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
-use super::{alloc, memory, threads, timer};
+use super::{alloc, memory, pool, timer};
 
 fn counters() -> JsValue {
     let out = js_sys::Object::new();
@@ -18,8 +18,8 @@ fn counters() -> JsValue {
     set("heap_bytes", heap.bytes as f64);
     set("heap_allocs", heap.allocs as f64);
     set("pending_timers", timer::pending_timers() as f64);
-    set("pool_workers", f64::from(threads::pool_size().unwrap_or(0)));
-    set("retiring_workers", threads::retiring_workers() as f64);
+    set("pool_workers", f64::from(pool::size().unwrap_or(0)));
+    set("retiring_workers", pool::retiring_workers() as f64);
     out.into()
 }
 

@@ -14,7 +14,7 @@ use super::probe;
 pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::sleep;
-use super::{executors, location, threads, visibility};
+use super::{executors, location, pool, visibility};
 use crate::model::experiment::fault::Injected;
 use crate::model::experiment::kernel::{Calibration, Kernel, calibrate};
 use crate::model::experiment::params::{Jitter, Params, Strategy, Workload};
@@ -101,7 +101,7 @@ pub async fn run(
     } else {
         1
     };
-    let pool_size = threads::pool_size().unwrap_or(0);
+    let pool_size = pool::size().unwrap_or(0);
     let (shared, mut rx) = RunShared::new(cancel.clone(), req.report_starts);
     let executor = executors::start(
         req.strategy(),
@@ -127,7 +127,7 @@ pub async fn run(
         }
         executor.collect(&mut records, &mut started);
         if req.strategy().uses_pool()
-            && let Some(fault) = threads::take_fault()
+            && let Some(fault) = pool::take_fault()
         {
             // The faulted worker's task will never finish: stop the others and end now.
             cancel.cancel();
@@ -243,7 +243,7 @@ pub fn calibrate_kernel() -> Calibration {
 /// the page responds meanwhile; on the main thread when there is no pool.
 pub async fn calibrate_kernel_off_main() -> Calibration {
     let (tx, rx) = futures_channel::oneshot::channel();
-    match threads::spawn(move || {
+    match pool::spawn(move || {
         let _ = tx.send(calibrate_kernel());
     }) {
         Ok(()) => match rx.await {

@@ -18,7 +18,7 @@ use super::event_loop::TaskSet;
 use super::exec::{self, CancelToken, RunRequest};
 use super::timer::{is_idle, parts_per_wait, pending_timers, sleep, sleep_from};
 use super::{alloc, js_message};
-use super::{files, threads};
+use super::{files, pool};
 use crate::model::memory::{BrowserMemory, Heap, Part, TaskMemory, ThreadMemory};
 use crate::model::experiment::params::Jitter;
 use crate::model::run::record::Outcome;
@@ -232,7 +232,7 @@ pub async fn measure_strategy_tasks(tasks: u32) -> Result<TaskMemory, String> {
 /// the stack each thread reserves in the shared wasm memory.
 pub async fn measure_threads() -> ThreadMemory {
     ThreadMemory {
-        workers: threads::pool_size().unwrap_or(0),
+        workers: pool::size().unwrap_or(0),
         browser: browser_memory().await,
         stack_bytes: THREAD_STACK_BYTES,
     }

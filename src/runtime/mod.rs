@@ -4,7 +4,7 @@
 //! main-thread responsiveness probe (`probe`), capability detection (`caps`), the URL
 //! (`location`), running and measuring a run (`exec`), the strategies' executors, one file
 //! each (`executors`), what a run shares with them (`run_shared`) and the Web Worker pool
-//! (`threads`). The pool is one module: a build without atomics swaps in a stand-in that
+//! (`pool`). The pool is one module: a build without atomics swaps in a stand-in that
 //! reports why threads are unavailable, without touching `model/` or `ui/`.
 //!
 //! The module is compiled on every target, but natively it holds only [`event_loop`], the
@@ -37,7 +37,6 @@ cfg_browser! {
     );
 
     pub mod alloc;
-    pub mod blocking;
     pub mod canvas;
     pub mod caps;
     pub mod clock;
@@ -59,12 +58,11 @@ cfg_browser! {
     pub mod visibility;
 
     #[cfg(target_feature = "atomics")]
-    #[path = "threads.rs"]
-    pub mod threads;
+    pub mod pool;
 
     #[cfg(not(target_feature = "atomics"))]
-    #[path = "threads_unavailable.rs"]
-    pub mod threads;
+    #[path = "pool_unavailable.rs"]
+    pub mod pool;
 
     /// A JS exception's message, for the page.
     pub(crate) fn js_message(e: &wasm_bindgen::JsValue) -> String {

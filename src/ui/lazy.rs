@@ -8,7 +8,7 @@
 //!
 //! Code of the chunk can run on the pool's workers (the demos and the memory panel hand jobs
 //! to them), so every worker instantiates the chunk too before the panels appear
-//! ([`threads::load_chunk`]), and so does every pool started after.
+//! ([`pool::load_chunk`]), and so does every pool started after.
 //!
 //! Outside the split release build nothing imports the chunk's loader: builds that do not
 //! mount the app (the wasm tests) never link these functions.
@@ -18,7 +18,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-use crate::runtime::{location, threads};
+use crate::runtime::{location, pool};
 use crate::ui::below_results::BelowResults;
 use crate::ui::charts::Charts;
 use crate::ui::claims::Claims;
@@ -55,7 +55,7 @@ impl ExtrasState {
     pub async fn load(self) {
         let outcome = match load_chunk().await {
             Err(e) => Err(format!("{e} ({})", location::chunk_url(CHUNK))),
-            Ok(()) => threads::load_chunk(location::chunk_url(CHUNK)).await,
+            Ok(()) => pool::load_chunk(location::chunk_url(CHUNK)).await,
         };
         self.0.set(match outcome {
             Ok(()) => Extras::Loaded,

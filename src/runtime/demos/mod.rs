@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::clock::now_ms;
-use super::threads;
+use super::pool;
 use crate::model::experiment::kernel::Kernel;
 
 /// How long tasks started together wait for each other at most, in ms (a busy pool may
@@ -27,8 +27,8 @@ const START_TOGETHER_MS: f64 = 200.0;
 /// # Errors
 /// Why not: the pool is not running, or it has fewer than `n` workers.
 pub fn workers_for(n: u32) -> Result<u32, String> {
-    match threads::pool_size() {
-        None => Err(threads::pool_failure().map_or_else(
+    match pool::size() {
+        None => Err(pool::failure().map_or_else(
             || "the thread pool is not running".to_string(),
             |why| format!("the thread pool failed ({why}); restart it"),
         )),
@@ -48,7 +48,7 @@ pub fn on_pool<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> Result<impl Future<Output = Option<T>>, String> {
     let (tx, rx) = futures_channel::oneshot::channel();
-    threads::spawn(move || {
+    pool::spawn(move || {
         let _ = tx.send(job());
     })?;
     Ok(async move { rx.await.ok() })

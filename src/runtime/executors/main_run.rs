@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::executor::{self, ExecutorSlots};
+use super::run_in_executor::{self, ExecutorSlots};
 use super::{Ending, Executor};
 use crate::model::experiment::fault::Injected;
 use crate::model::run::interpreter::{Action, ComputeOn, Interpreter};
@@ -77,7 +77,7 @@ impl MainRun {
 
 /// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the
 /// event loop is a yield, computations run here in slices, or in the executor when the run
-/// has one ([`executor::offload`]). `None` if the executor's pool failed (the run is told why).
+/// has one ([`run_in_executor::offload`]). `None` if the executor's pool failed (the run is told why).
 pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
     let on = match main.executor {
         Some(_) => ComputeOn::Executor,
@@ -112,7 +112,7 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
                 let calibration = main.plan.calibration;
                 // Boxed: its state would otherwise sit in every task's future, computing or
                 // not.
-                let back = Box::pin(executor::offload(slots, kernel, units, calibration, cancel));
+                let back = Box::pin(run_in_executor::offload(slots, kernel, units, calibration, cancel));
                 t.offloaded(back.await?, &clock);
             }
             Action::Done => return Some(t.finish()),

@@ -4,7 +4,7 @@
 //!
 //! - [`sequential`], [`async_tasks`] and [`executor`] (async + executor) run their tasks on
 //!   the main thread and share [`main_run`];
-//! - [`threads`] and [`gil`] run tasks whole on the worker pool ([`crate::runtime::threads`]);
+//! - [`threads`] and [`gil`] run tasks whole on the worker pool ([`crate::runtime::pool`]);
 //! - [`processes`] run tasks whole in workers of their own.
 //!
 //! Every executor emits one `TaskRecord` per finished task, through the run's channel
@@ -20,10 +20,10 @@ use crate::model::timeline::OpenTask;
 use crate::model::experiment::workload::Plan;
 
 pub mod async_tasks;
-pub mod executor;
 pub mod gil;
 pub mod main_run;
 pub mod processes;
+pub mod run_in_executor;
 pub mod sequential;
 pub mod threads;
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::model::experiment::fault::Injected;
 use crate::model::experiment::gate;
 use crate::model::experiment::kernel::Calibration;
-use crate::runtime::{exec, threads};
+use crate::runtime::{exec, pool};
 
 /// How often a run (or a memory measurement) asked for during the warm-up checks whether it
 /// has ended, in ms.
@@ -102,14 +102,14 @@ impl PoolState {
     }
 
     /// Starts (or restarts) the pool with `workers` workers, at once (see
-    /// [`threads::start_pool`]); the future shows how that went.
+    /// [`pool::start`]); the future shows how that went.
     pub fn start(self, workers: u32, inject: Option<Injected>) -> impl Future<Output = ()> {
         self.view.set(PoolView::Starting { workers });
-        let started = threads::start_pool(workers, inject);
+        let started = pool::start(workers, inject);
         async move {
             let view = match started.await {
                 Ok(took_ms) => PoolView::Ready {
-                    workers: threads::pool_size().unwrap_or(0),
+                    workers: pool::size().unwrap_or(0),
                     took_ms,
                 },
                 Err(e) => PoolView::Failed {

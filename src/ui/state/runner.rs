@@ -24,7 +24,7 @@ use crate::model::run::stats::Responsiveness;
 use crate::model::store::persist;
 use crate::model::timeline::TASK_VIEW_MAX;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
-use crate::runtime::{clock, embed as frame, faults, threads, timer};
+use crate::runtime::{clock, embed as frame, faults, pool, timer};
 
 /// The pause between the runs of a Run all or a sweep, in ms: long enough for the page to
 /// render one run's results (a few frames) before the next run's clock starts.
@@ -471,7 +471,7 @@ impl Runner {
     /// Says that a run failed, how long the report took, and marks the pool for a restart
     /// when a worker faulted.
     fn failed(self, strategy: Strategy, why: &str) {
-        let report_ms = threads::last_fault_at_ms().map(|at| clock::now_ms() - at);
+        let report_ms = pool::last_fault_at_ms().map(|at| clock::now_ms() - at);
         self.run_error.set(Some(RunError {
             text: format!("{} failed: {why}.", strategy.label()),
             report_ms,

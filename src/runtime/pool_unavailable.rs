@@ -1,10 +1,7 @@
 //! Stand-in for the worker pool in builds without shared memory: same interface, and every
 //! call says why threads cannot run.
 
-use super::run_shared::CancelToken;
 use crate::model::experiment::fault::Injected;
-use crate::model::run::interpreter::Offloaded;
-use crate::model::experiment::kernel::{Calibration, Kernel};
 
 const WHY: &str = "this build has no shared-memory threads (compiled without wasm atomics)";
 
@@ -27,7 +24,7 @@ pub struct StartError {
 ///
 /// # Errors
 /// Always, with the reason.
-pub fn start_pool(
+pub fn start(
     _workers: u32,
     _inject: Option<Injected>,
 ) -> impl Future<Output = Result<f64, StartError>> {
@@ -38,12 +35,12 @@ pub fn start_pool(
 }
 
 /// There is never a pool.
-pub fn pool_size() -> Option<u32> {
+pub fn size() -> Option<u32> {
     None
 }
 
 /// There is no pool to fail.
-pub fn pool_failure() -> Option<String> {
+pub fn failure() -> Option<String> {
     None
 }
 
@@ -81,14 +78,4 @@ pub async fn load_chunk(_url: String) -> Result<(), String> {
 /// Always, with the reason.
 pub fn spawn(_job: impl FnOnce() + Send + 'static) -> Result<(), String> {
     Err(WHY.into())
-}
-
-/// There is no pool to hand work to: `None`, as for a failed pool.
-pub async fn offload(
-    _kernel: Kernel,
-    _units: u64,
-    _calibration: Calibration,
-    _cancel: CancelToken,
-) -> Option<Offloaded> {
-    None
 }

@@ -22,13 +22,10 @@ use std::task::{Poll, Waker};
 use wasm_bindgen::prelude::*;
 
 use super::clock::now_ms;
-use super::run_shared::CancelToken;
 use super::timer::sleep;
-use super::{blocking, js_message, location};
+use super::{js_message, location};
 use crate::model::experiment::fault::Injected;
-use crate::model::run::interpreter::Offloaded;
-use crate::model::experiment::kernel::{Calibration, Kernel};
-use crate::model::run::record::Lane;
+
 
 /// How long a failed pool's live workers get to finish their current check interval (they
 /// stop within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS) of the cancel) before they
@@ -63,7 +60,7 @@ extern "C" {
 /// A worker's entry point (called by `pool.js`): runs one rayon thread until the pool ends.
 #[wasm_bindgen]
 pub fn avt_worker_main(thread: usize) {
-    // SAFETY: `thread` is the `Box<ThreadBuilder>` that `start_pool` leaked for this worker
+    // SAFETY: `thread` is the `Box<ThreadBuilder>` that `start` leaked for this worker
     // alone, and `pool.js` calls this once per worker.
     let builder = unsafe { Box::from_raw(thread as *mut rayon::ThreadBuilder) };
     builder.run();
@@ -207,7 +204,7 @@ pub struct StartError {
 /// # Errors
 /// The browser's message when a worker cannot be created or fails while starting, or when
 /// not every worker started in time; the pool is then dropped, so a smaller one may be tried.
-pub fn start_pool(
+pub fn start(
     workers: u32,
     inject: Option<Injected>,
 ) -> impl Future<Output = Result<f64, StartError>> {
@@ -436,7 +433,7 @@ fn healthy_pool() -> Result<(Arc<rayon::ThreadPool>, u32), String> {
 }
 
 /// Workers in the running pool, if it has started (and not failed).
-pub fn pool_size() -> Option<u32> {
+pub fn size() -> Option<u32> {
     healthy_pool().ok().map(|(_, size)| size)
 }
 
@@ -454,7 +451,7 @@ pub fn retiring_workers() -> usize {
 }
 
 /// Why the pool must be restarted (a worker faulted), if it must.
-pub fn pool_failure() -> Option<String> {
+pub fn failure() -> Option<String> {
     STATE.with(|s| s.borrow().failed.clone())
 }
 
@@ -478,33 +475,4 @@ pub fn take_fault() -> Option<Fault> {
 pub fn spawn(job: impl FnOnce() + Send + 'static) -> Result<(), String> {
     healthy_pool()?.0.spawn(job);
     Ok(())
-}
-
-/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result, as
-/// asyncio's `run_in_executor` does; the main thread stays free meanwhile. `None` when the pool
-/// has failed, the worker died, or the run was cancelled (the worker stops within
-/// [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
-pub async fn offload(
-    kernel: Kernel,
-    units: u64,
-    calibration: Calibration,
-    cancel: CancelToken,
-) -> Option<Offloaded> {
-    let (tx, rx) = futures_channel::oneshot::channel();
-    spawn(move || {
-        let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
-        let start_ms = now_ms();
-        let mut kernel = kernel;
-        if !blocking::compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
-            return;
-        }
-        let _ = tx.send(Offloaded {
-            kernel,
-            start_ms,
-            end_ms: now_ms(),
-            lane,
-        });
-    })
-    .ok()?;
-    rx.await.ok()
 }

@@ -1,7 +1,7 @@
 //! Async + executor (asyncio's `run_in_executor` / `to_thread`): async tasks on the event
-//! loop, as [`super::async_tasks`], whose computations go to the worker pool through
-//! [`threads::offload`], at most `threads` at once (`ThreadPoolExecutor(max_workers=threads)`);
-//! a task awaits its computation's result, so the main thread stays free.
+//! loop, as [`super::async_tasks`], whose computations go to the worker pool, at most
+//! `threads` at once (`ThreadPoolExecutor(max_workers=threads)`); a task awaits its
+//! computation's result, so the main thread stays free.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -11,7 +11,10 @@ use std::task::{Poll, Waker};
 use crate::model::run::interpreter::Offloaded;
 use crate::model::experiment::kernel::{Calibration, Kernel};
 use crate::runtime::run_shared::CancelToken;
-use crate::runtime::threads;
+use super::threads::compute_unless_cancelled;
+use crate::model::run::record::Lane;
+use crate::runtime::clock::now_ms;
+use crate::runtime::pool;
 
 /// The executor's threads, as a count of free ones (asyncio's `ThreadPoolExecutor` with
 /// `max_workers=threads`): a computation takes one, or waits on the event loop for one.
@@ -76,13 +79,41 @@ pub(super) async fn offload(
     cancel: &CancelToken,
 ) -> Option<Offloaded> {
     let _thread = executor.take().await;
-    let back = threads::offload(kernel, units, calibration, cancel.clone()).await;
+    let back = on_a_worker(kernel, units, calibration, cancel.clone()).await;
     if back.is_none() && !cancel.is_cancelled() {
         executor
             .failure
-            .replace(Some(threads::pool_failure().unwrap_or_else(|| {
+            .replace(Some(pool::failure().unwrap_or_else(|| {
                 "a computation handed to the executor never came back".into()
             })));
     }
     back
+}
+
+/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result; the main thread stays free meanwhile. `None` when the pool
+/// has failed, the worker died, or the run was cancelled (the worker stops within
+/// [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
+async fn on_a_worker(
+    kernel: Kernel,
+    units: u64,
+    calibration: Calibration,
+    cancel: CancelToken,
+) -> Option<Offloaded> {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    pool::spawn(move || {
+        let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
+        let start_ms = now_ms();
+        let mut kernel = kernel;
+        if !compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
+            return;
+        }
+        let _ = tx.send(Offloaded {
+            kernel,
+            start_ms,
+            end_ms: now_ms(),
+            lane,
+        });
+    })
+    .ok()?;
+    rx.await.ok()
 }
