@@ -107,7 +107,7 @@ addEventListener("unhandledrejection", function (e) {
   boot.build = boot.sharedMemory ? "threads" : "fallback";
   var files = JSON.parse(document.getElementById("avt-build-" + boot.build).textContent);
   // The wasm is requested now, beside its JS, not once the JS and the snippets it imports
-  // have arrived (about 60-90 ms later on a 2-core machine); it compiles as it streams in.
+  // have arrived, so its download waits for none of them; it compiles as it streams in.
   var wasm = fetch(files.wasm);
   var loaded = await Promise.all([import(files.js), served]);
   boot.served = loaded[1];
