@@ -102,13 +102,12 @@ const CALIBRATION_MAX_ROUNDS: usize = 4;
 /// Measures kernel speed: grows the units until one run lasts at least
 /// [`CALIBRATION_MIN_SAMPLE_MS`], then keeps the fastest of the runs of that size (the fastest
 /// is the least disturbed by other work on the machine), taking at least five samples and
-/// stopping once the fastest has not improved for six of them (three stopped before the
-/// optimised code arrived in many page loads: 353,000 units/ms median against 389,000 with six,
-/// 6 loads each, native 400,000). The first runs may execute the engine's baseline code:
-/// V8 compiles the optimised tier in the background and switches on a later call, which on a
-/// busy machine can come after the third sample (one page calibrated 95,000 units/ms there
-/// instead of 330,000). When a disturbed run made the size look long enough but the fastest
-/// is short, it grows the size and measures again, so the sample it trusts is never short.
+/// stopping once the fastest has not improved for six of them (three often stopped before the
+/// optimised code arrived, and read the kernel slow). The first runs may execute the engine's
+/// baseline code: V8 compiles the optimised tier in the background and switches on a later
+/// call, which on a busy machine can come after the third sample. When a disturbed run made
+/// the size look long enough but the fastest is short, it grows the size and measures again,
+/// so the sample it trusts is never short.
 ///
 /// `timed_run(units)` runs the kernel for `units` and returns the elapsed ms.
 pub fn calibrate(mut timed_run: impl FnMut(u64) -> f64) -> Calibration {

@@ -422,9 +422,9 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 }
 
 /// Sequential's one thread is the page's main thread, which between its slices of work also
-/// renders the page and runs the probe (140-350 ms beside 800 ms of work, measured); a Python
-/// thread, and the pool's workers, do nothing else. One thread's time for the work is
-/// therefore sequential's time computing, not its makespan.
+/// renders the page and runs the probe, no small share of the run; a Python thread, and the
+/// pool's workers, do nothing else. One thread's time for the work is therefore sequential's
+/// time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     let one_thread_ms = seq.digest.summary.cpu_total_ms;
     let with_gil = one_thread_ms / gil.makespan_ms();

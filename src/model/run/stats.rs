@@ -91,8 +91,7 @@ pub struct SampleRing {
 
 impl SampleRing {
     /// A ring holding the last `cap` samples, its room taken at once: a ring that grew as it
-    /// filled would hold more memory an hour in than a minute in (the soak saw the probe's two
-    /// rings add 0.95 MB over 5 minutes), and growing copies it.
+    /// filled would hold more memory an hour in than a minute in, and growing copies it.
     pub fn new(cap: usize) -> Self {
         Self {
             buf: Vec::with_capacity(cap.max(1)),
