@@ -26,8 +26,8 @@ use crate::model::experiment::workload::Plan;
 /// How often [`run`] collects records and reports progress, in ms.
 const TICK_MS: f64 = 16.0;
 /// How often progress is reported to the page while a run goes, in ms. Every repaint costs
-/// CPU that worker threads would otherwise get (measured on 2 cores: repainting at 60 Hz cost
-/// the threads strategy about 10% of its parallel efficiency), so the page repaints at 10 Hz.
+/// CPU that worker threads would otherwise get (repainting at 60 Hz cost the threads strategy
+/// parallel efficiency on few cores), so the page repaints at 10 Hz.
 pub const REPORT_MS: f64 = 100.0;
 /// How long a cancelled threads run may take to let its workers go, in ms.
 const CANCEL_GRACE_MS: f64 = 1000.0;
@@ -207,9 +207,8 @@ const WARM_UP_RUNS: u32 = 3;
 /// Runs the async scheduler at start-up, unmeasured and unshown: [`WARM_UP_RUNS`] times
 /// 10,000 waits of 0-6 ms. The engine compiles wasm in two tiers, and code starts in the
 /// baseline tier: without this, a visitor's first async run measured the compiler and the
-/// first wasm memory growth (10,000 waits of 100 ms: 111-150 ms cold against 103-106 ms
-/// warm). One warm-up run left the first measured run still slower than later ones (106.3 ms
-/// against 104.5 ms after three, medians of 6 loads). The page runs it after calibration.
+/// first wasm memory growth. One warm-up run left the first measured run still slower than
+/// later ones; three do not. The page runs it after calibration.
 pub async fn warm_up() {
     let req = RunRequest::async_waits(WARM_UP_TASKS, 3, Jitter::Uniform { pct: 100 }, true);
     for _ in 0..WARM_UP_RUNS {

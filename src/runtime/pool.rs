@@ -31,8 +31,8 @@ use crate::model::experiment::fault::Injected;
 /// stop within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS) of the cancel) before they
 /// are terminated, in ms.
 pub const RETIRE_FAILED_GRACE_MS: f64 = 200.0;
-/// How long workers may take to start before the pool is declared failed: generous, since a
-/// pool of 50 starts in about 0.9 s on 2 cores.
+/// How long workers may take to start before the pool is declared failed: generous, so that
+/// a large pool on a slow, busy machine is not taken for a broken one.
 const START_TIMEOUT_MS: f64 = 10_000.0;
 const START_TIMEOUT_PER_WORKER_MS: f64 = 100.0;
 /// How often the main thread checks whether the workers have instantiated a chunk, in ms.

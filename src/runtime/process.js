@@ -3,7 +3,7 @@
 // This module is both the page's helper (spawnProcess) and the worker script itself. The page
 // sends the run's plan once, then one task at a time; the process runs it, waiting on its own
 // event loop between steps (a timer, idle as a blocked process is: no shared memory needed),
-// and sends its record back as a Float64Array (model/wire.rs). A panic or trap is
+// and sends its record back as a Float64Array (model/run/wire.rs). A panic or trap is
 // posted as a 'fault', never left inside the worker, where nobody would see it.
 
 const now = () => performance.timeOrigin + performance.now();

@@ -12,7 +12,7 @@
 //! from a fresh task, one `MessageChannel` hop later, where nesting starts again at zero.
 //! And `setTimeout` counts whole milliseconds and fires late, so the timer is armed for the
 //! whole milliseconds to go and the last fraction is hopped (a message comes back within tens
-//! of µs): 50 waits of 100 ms ended 0.4 ms after their deadline instead of 1.2 ms.
+//! of µs), so waits end closer to their deadlines.
 //! Main thread only: a worker waits by blocking (see `threads`).
 //!
 //! A wait's state lives in a slot of one slab, reused once its [`Sleep`] is dropped: no

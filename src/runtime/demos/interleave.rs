@@ -12,7 +12,7 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::event_loop::TaskSet;
 use crate::runtime::timer::yield_now;
 
-/// Kernel units each step computes before it is logged (about 0.15 ms on a laptop core):
+/// Kernel units each step computes before it is logged (about a tenth of a millisecond):
 /// long enough that two threads' steps overlap, short enough that the cores' and the OS's
 /// timing decide which logs first.
 const STEP_UNITS: u64 = 60_000;

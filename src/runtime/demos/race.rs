@@ -15,7 +15,7 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::event_loop::TaskSet;
 use crate::runtime::timer::yield_now;
 
-/// Kernel units computed between a thread's read and its write (about 0.3 µs): a little
+/// Kernel units computed between a thread's read and its write (a fraction of a µs): a little
 /// work, like Python's bytecodes between the load and the store of `counter += 1`, that
 /// widens the window another thread can write in.
 const WINDOW_UNITS: u64 = 100;
