@@ -64,14 +64,14 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(start_up(pool, experiment, extras, started));
 
     // The page is built one turn of the event loop later: the workers created above need the
-    // main thread for a moment to start booting, and building the page takes it for 60-140 ms
-    // (built in the same turn, a worker took 150-250 ms to reach its script; idle, ~10 ms).
+    // main thread for a moment to start booting, and building the page holds it for a while
+    // (built in the same turn, the workers reached their scripts only once it was built).
     let built = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         timer::yield_now().await;
         built.set(true);
     });
-    // Options, not an erased view: an `AnyView` of the whole page cost 40 KB of wasm.
+    // Options, not an erased view: an `AnyView` of the whole page made the wasm much larger.
     let embed = view.embed;
     view! {
         {move || (built.get() && embed).then(|| view! { <Embed /> })}
@@ -133,7 +133,7 @@ fn FullPage() -> impl IntoView {
 /// when the experiment in the URL can run with every strategy. An experiment that only waits
 /// needs no calibration, so it is ready once the pool is, and calibration goes on in the
 /// background. Then the `extras` chunk loads (after the calibration: downloading it and
-/// building its panels took a core from it, and the kernel read 17% slower), and the async
+/// building its panels took a core from it, and the kernel read slower), and the async
 /// scheduler warms up (runs asked for meanwhile wait for it).
 async fn start_up(
     pool: PoolState,

@@ -1,7 +1,8 @@
 //! The "Memory per task" panel: bytes per pending async task at N tasks (one N, or a sweep
 //! over the decades), per worker thread (held and reserved apart), and per process (from the
-//! latest Processes run, which measures each process's own wasm memory as it starts), beside the articles' and CPython's figures, with a chart and a
-//! verdict. Measurements are `runtime::memory`'s; figures and sentences `model::memory`'s.
+//! latest Processes run, which measures each process's own wasm memory as it starts), beside
+//! the articles' and CPython's figures, with a chart and a verdict. Measurements are
+//! `runtime::memory`'s; figures and sentences `model::memory`'s.
 
 pub mod chart;
 
@@ -298,7 +299,7 @@ fn Measurements(
 }
 
 // The tables' rows are HTML text rather than views: they are rebuilt whole after every
-// measurement anyway, and as views they cost the page about 10 KB more of gzipped wasm.
+// measurement anyway, and as views they made the wasm noticeably larger.
 
 /// `s` safe inside HTML text and attribute values.
 fn escape(s: &str) -> String {

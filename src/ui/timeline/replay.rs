@@ -134,7 +134,7 @@ pub fn Replay() -> impl IntoView {
     let strategy_on_loop =
         move || timeline.with(|l| l.strategy.is_some_and(Strategy::on_event_loop));
     // Mounted once with the timeline and hidden while there is nothing to replay (mounting it
-    // with each run left 3 allocations a run behind, seen by the soak).
+    // with each run left allocations behind, run after run).
     let replayable = move || timeline.with(|l| l.run().is_some_and(|r| !r.tasks.is_empty()));
     view! {
         <div class="replay" data-testid="replay" role="group" aria-label="Replay" hidden=move || !replayable()>
