@@ -204,7 +204,7 @@ pub async fn run_to_end(req: RunRequest, cancel: CancelToken) -> Result<RunRecor
 const WARM_UP_TASKS: u32 = 10_000;
 const WARM_UP_RUNS: u32 = 3;
 
-/// Runs the async scheduler at start-up, unmeasured and unshown: [`WARM_UP_RUNS`] times
+/// Runs the async scheduler at start-up, unmeasured and unshown: `WARM_UP_RUNS` times
 /// 10,000 waits of 0-6 ms. The engine compiles wasm in two tiers, and code starts in the
 /// baseline tier: without this, a visitor's first async run measured the compiler and the
 /// first wasm memory growth. One warm-up run left the first measured run still slower than

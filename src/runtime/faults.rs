@@ -1,12 +1,12 @@
 //! Panics and traps: reporting them, and surviving one on the main thread.
 //!
-//! Builds abort on panic, so a panic kills the thread it happens on. In a worker, the panic
-//! hook posts the message to the page at once (the trap that follows reaches the page through
-//! `pool.js` too), and the run ends as failed. On the main thread the wasm instance cannot go
-//! on: the hook leaves the message in `sessionStorage`, and the page's error handler (`www/boot.js`),
-//! which sees the trap, reloads the page with the same experiment. The new page reads the
-//! fault back, says what happened, and restores the results this module saved after every
-//! run. The reload happens at most once in 15 s, so a fault at start-up cannot loop.
+//! Builds abort on panic, so a panic kills the thread it happens on. In a worker, the panic hook
+//! posts the message to the page at once (the trap that follows reaches the page through `pool.js`
+//! too), and the run ends as failed. On the main thread the wasm instance cannot go on: the hook
+//! leaves the message in `sessionStorage`, and the page's error handler (`www/boot.js`), which sees
+//! the trap, reloads the page with the same experiment. The new page reads the fault back, says
+//! what happened, and restores the results this module saved after every run. The reload happens at
+//! most once in 15 s, so a fault at start-up cannot loop.
 
 use wasm_bindgen::JsCast;
 
@@ -72,8 +72,8 @@ pub fn strike(inject: Option<Injected>) {
     }
 }
 
-/// Tells the page's error handler (`www/boot.js`) that the app is running, so an uncaught error from now on is a fault
-/// to recover from by reloading, not a failed boot.
+/// Tells the page's error handler (`www/boot.js`) that the app is running, so an uncaught error
+/// from now on is a fault to recover from by reloading, not a failed boot.
 pub fn mark_mounted() {
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &"avtMounted".into(), &true.into());

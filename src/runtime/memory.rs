@@ -191,7 +191,7 @@ const STRATEGY_WAIT_MS: u32 = 200;
 
 /// Measures `tasks` pending tasks of the Async strategy as a run holds them: each future
 /// also carries its task's recorder, its workload's steps and its kernel's state. An I/O
-/// run of [`STRATEGY_WAIT_MS`] waits or more, sampled once every wait is registered (right
+/// run of `STRATEGY_WAIT_MS` waits or more, sampled once every wait is registered (right
 /// after the pass that first polls them all); its records, once it ends, are counted apart.
 /// No parts: the strategy's future is the executor's own.
 ///

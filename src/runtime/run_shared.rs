@@ -28,7 +28,8 @@ impl CancelToken {
     }
 }
 
-/// State one run's executor shares with [`run`] (and, for threads, with every worker).
+/// State one run's executor shares with [`run`](super::exec::run) (and, for threads, with every
+/// worker).
 #[derive(Debug)]
 pub struct RunShared {
     /// The run's start on the shared clock: every record is relative to it.

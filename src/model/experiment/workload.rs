@@ -1,7 +1,7 @@
 //! Workloads: what each task does, step by step, decided by the parameters and the seed.
 //!
-//! A task is the unit every strategy schedules. Its steps are waits (a timer on the event loop,
-//! a blocking wait on a worker) and computations (the [`crate::model::experiment::kernel`]). The same
+//! A task is the unit every strategy schedules. Its steps are waits (a timer on the event loop, a
+//! blocking wait on a worker) and computations (the [`crate::model::experiment::kernel`]). The same
 //! parameters give the same steps on every device, so strategies and links compare exactly.
 
 use crate::model::experiment::kernel::Calibration;

@@ -1,14 +1,14 @@
 //! A task's life, once for every strategy: a pure state machine that walks the workload's
 //! steps, runs the kernel and records the task, told the time by its driver.
 //!
-//! It is asked what to do next ([`Interpreter::next_action`]): wait so long, give the event
-//! loop a turn, compute a slice here, hand a computation to another thread, take or hand over
-//! a lock, or finish. Its driver does it, the way it can where it runs (a timer on the event loop, a
-//! blocking wait on a worker, a return to a process's own event loop), and says what happened
-//! through the matching method, which reads the driver's [`Clock`] and records the segment.
-//! Drivers know nothing of steps, segments or checksums; the interpreter knows nothing of
-//! timers, threads or cancellation (a driver that stops drops it). This is quinn-proto's
-//! `Connection` and its `poll_*`/`handle_*` pair, for a task.
+//! It is asked what to do next ([`Interpreter::next_action`]): wait so long, give the event loop a
+//! turn, compute a slice here, hand a computation to another thread, take or hand over a lock, or
+//! finish. Its driver does it, the way it can where it runs (a timer on the event loop, a blocking
+//! wait on a worker, a return to a process's own event loop), and says what happened through the
+//! matching method, which reads the driver's [`Clock`] and records the segment. Drivers know
+//! nothing of steps, segments or checksums; the interpreter knows nothing of timers, threads or
+//! cancellation (a driver that stops drops it). This is quinn-proto's `Connection` and its
+//! `poll_*`/`handle_*` pair, for a task.
 
 use crate::model::clock::Clock;
 use crate::model::experiment::kernel::Kernel;

@@ -39,9 +39,9 @@ pub fn append(text: &str, line: &str) -> String {
 }
 
 /// Which runs to drop the details of, given each kept run's
-/// [`detail_bytes`](crate::model::run::record::RunRecord::detail_bytes) oldest first: their indices,
-/// oldest first. The newest run keeps its records even alone over the budget (it is the one
-/// being looked at).
+/// [`detail_bytes`](crate::model::run::record::RunRecord::detail_bytes) oldest first: their
+/// indices, oldest first. The newest run keeps its records even alone over the budget (it is the
+/// one being looked at).
 pub fn details_to_drop(detail_bytes: &[usize]) -> Vec<usize> {
     to_drop(detail_bytes, DETAIL_BUDGET_BYTES)
 }

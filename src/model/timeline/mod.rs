@@ -105,9 +105,10 @@ impl Layout {
     }
 }
 
-/// The lanes a run shows: the main thread, and the run's `workers` (every worker of the pool
-/// for pool strategies, every process for processes; idle ones show as empty lanes), plus the `known` lanes and any lane a record names (so a
-/// live view can pass only the records that arrived since it last looked).
+/// The lanes a run shows: the main thread, and the run's `workers` (every worker of the pool for
+/// pool strategies, every process for processes; idle ones show as empty lanes), plus the `known`
+/// lanes and any lane a record names (so a live view can pass only the records that arrived since
+/// it last looked).
 pub fn lanes(
     strategy: Strategy,
     workers: u32,
@@ -367,7 +368,8 @@ impl View {
 
     /// Adds the rectangles of tasks still running, each from its start to `now_ms`, to `out`.
     pub fn push_open(&self, open: &[OpenTask], now_ms: f64, out: &mut Vec<Rect>) {
-        // Async tasks in flight are waiting or queued, not holding the loop: only the task view shows them.
+        // Async tasks in flight are waiting or queued, not holding the loop: only the task view
+        // shows them.
         if matches!(self.rows, Rows::Lanes(s, _) if s.on_event_loop()) {
             return;
         }

@@ -71,7 +71,7 @@ async fn watch(
 ///
 /// # Errors
 /// When the pool cannot run two threads at once, a worker died, or stopped threads did not
-/// return within [`RETURN_LIMIT_MS`].
+/// return within `RETURN_LIMIT_MS`.
 pub async fn run_threads(cfg: Config) -> Result<DeadlockRun, String> {
     workers_for(2)?;
     let shared = Arc::new(Lockers::default());

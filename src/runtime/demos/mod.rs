@@ -2,7 +2,7 @@
 //! program as async tasks on the event loop and as threads on the worker pool, and measures
 //! what happened (the logic and the verdicts are in `model::demos`).
 //!
-//! Threads are jobs on the pool ([`super::threads::spawn`]); their results come back through
+//! Threads are jobs on the pool ([`super::pool::spawn`]); their results come back through
 //! oneshot channels the main thread awaits, so it never blocks. Async tasks run in a
 //! [`super::event_loop::TaskSet`], the async strategy's scheduler.
 
@@ -69,7 +69,7 @@ pub async fn join<T>(jobs: Vec<impl Future<Output = Option<T>>>) -> Result<Vec<T
     Ok(out)
 }
 
-/// On a worker: arrives, then spins until `n` threads have (or [`START_TOGETHER_MS`]
+/// On a worker: arrives, then spins until `n` threads have (or `START_TOGETHER_MS`
 /// passed), so they run at the same time instead of one after the other's wake-up.
 pub fn start_together(arrived: &AtomicU32, n: u32) {
     arrived.fetch_add(1, Ordering::AcqRel);

@@ -1,6 +1,7 @@
 //! Async: every task a future of its own in a [`TaskSet`] on the event loop (asyncio's
 //! `create_task` for each, then `gather`); waits overlap; computations run on the main thread
-//! in slices of `yield_every_ms`, or go to the pool (async + executor, see [`super::executor`]).
+//! in slices of `yield_every_ms`, or go to the pool (async + executor, see
+//! [`super::run_in_executor`]).
 
 use std::rc::Rc;
 

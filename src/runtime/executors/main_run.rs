@@ -1,5 +1,5 @@
 //! What the main-thread strategies (sequential, async, async + executor) share: one
-//! [`MainRun`] per run, referenced by each of its tasks, and [`run_on_main`], one task on the
+//! `MainRun` per run, referenced by each of its tasks, and `run_on_main`, one task on the
 //! main thread. Their records and starts are collected in a sink the run drains, without a
 //! channel (same thread, and a channel message is an allocation per task).
 
@@ -75,9 +75,9 @@ impl MainRun {
     }
 }
 
-/// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the
-/// event loop is a yield, computations run here in slices, or in the executor when the run
-/// has one ([`run_in_executor::offload`]). `None` if the executor's pool failed (the run is told why).
+/// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the event loop
+/// is a yield, computations run here in slices, or in the executor when the run has one
+/// ([`run_in_executor::offload`]). `None` if the executor's pool failed (the run is told why).
 pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
     let on = match main.executor {
         Some(_) => ComputeOn::Executor,

@@ -2,8 +2,8 @@
 //! and returns an [`Executor`], which [`super::exec::run`] asks, once per tick, for what
 //! finished and whether the run failed, and finally ends.
 //!
-//! - [`sequential`], [`async_tasks`] and [`executor`] (async + executor) run their tasks on
-//!   the main thread and share [`main_run`];
+//! - [`sequential`], [`async_tasks`] and [`run_in_executor`] (async + executor) run their
+//!   tasks on the main thread and share [`main_run`];
 //! - [`threads`] and [`gil`] run tasks whole on the worker pool ([`crate::runtime::pool`]);
 //! - [`processes`] run tasks whole in workers of their own.
 //!

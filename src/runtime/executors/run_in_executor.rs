@@ -90,9 +90,9 @@ pub(super) async fn offload(
     back
 }
 
-/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result; the main thread stays free meanwhile. `None` when the pool
-/// has failed, the worker died, or the run was cancelled (the worker stops within
-/// [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
+/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result; the main
+/// thread stays free meanwhile. `None` when the pool has failed, the worker died, or the run was
+/// cancelled (the worker stops within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
 async fn on_a_worker(
     kernel: Kernel,
     units: u64,

@@ -1,6 +1,6 @@
 //! Threads (`ThreadPoolExecutor(max_workers=threads)`): `threads` runner jobs on the worker
 //! pool, each on its own worker, pull task numbers from a shared counter until none are left
-//! and drive each task whole ([`run_task`]). Threads + GIL ([`super::gil`]) are the same
+//! and drive each task whole (`run_task`). Threads + GIL ([`super::gil`]) are the same
 //! runners holding a lock to compute.
 //!
 //! A wait is a blocking `std::thread::sleep` (`memory.atomic.wait32`, allowed in workers

@@ -1,5 +1,5 @@
-//! The task view of a run with more tasks than pixel rows: tasks bucketed into rows, each
-//! cell shaded by the share of its row's tasks waiting or computing then (`model::timeline::density`).
+//! The task view of a run with more tasks than pixel rows: tasks bucketed into rows, each cell
+//! shaded by the share of its row's tasks waiting or computing then (`model::timeline::density`).
 //! One image per repaint, whatever the number of tasks; hover reads a cell's shares.
 
 use leptos::html::Canvas;
