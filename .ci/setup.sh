@@ -44,20 +44,24 @@ fi
 
 # wasm-split-cli (wasm_split_cli_support): splits the release wasm at its `#[wasm_split]`
 # points into the module the page starts with and a chunk loaded once it is ready (see
-# build_dist). From crates.io, checked against its checksum, patched for a threaded module
-# (.ci/wasm-split-threads.patch says what and why), about a minute.
+# build_dist). From crates.io, checked against its checksum, patched (.ci/wasm-split/*.patch, in
+# order: 1 splits a threaded module, 2 its read-only data; each says what and why), about a
+# minute. Reinstalled when the version or a patch changes (the stamp holds the patches' sha256).
 WASM_SPLIT_VERSION=0.2.4
 WASM_SPLIT_SHA256=f6c1f994b196e31969f4cdbe37d051362659567efc0f5c90cb931a8a5cdc530f
 WASM_SPLIT_STAMP="$TOOLS/wasm-split-cli.installed"
-WASM_SPLIT_ID="$WASM_SPLIT_VERSION $(sha256sum .ci/wasm-split-threads.patch | cut -d' ' -f1)"
+WASM_SPLIT_ID="$WASM_SPLIT_VERSION $(sha256sum .ci/wasm-split/*.patch | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$TOOLS/bin/wasm-split-cli" ] || [ "$(cat "$WASM_SPLIT_STAMP" 2>/dev/null)" != "$WASM_SPLIT_ID" ]; then
   say "installing wasm-split-cli $WASM_SPLIT_VERSION (patched) into $TOOLS"
   src=$(mktemp -d)
+  crate="$src/wasm_split_cli_support-$WASM_SPLIT_VERSION"
   curl -sSfL "https://static.crates.io/crates/wasm_split_cli_support/wasm_split_cli_support-$WASM_SPLIT_VERSION.crate" -o "$src/crate.tar.gz"
   echo "$WASM_SPLIT_SHA256  $src/crate.tar.gz" | sha256sum -c --quiet -
   tar xzf "$src/crate.tar.gz" -C "$src"
-  (cd "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION" && git apply "$ROOT/.ci/wasm-split-threads.patch")
-  cargo install --locked --root "$TOOLS" --features build-binary --path "$src/wasm_split_cli_support-$WASM_SPLIT_VERSION"
+  for patch in .ci/wasm-split/*.patch; do
+    (cd "$crate" && git apply "$ROOT/$patch")
+  done
+  cargo install --locked --root "$TOOLS" --features build-binary --path "$crate"
   rm -rf "$src"
   echo "$WASM_SPLIT_ID" > "$WASM_SPLIT_STAMP"
 fi
