@@ -45,8 +45,9 @@ fi
 # wasm-split-cli (wasm_split_cli_support): splits the release wasm at its `#[wasm_split]`
 # points into the module the page starts with and a chunk loaded once it is ready (see
 # build_dist). From crates.io, checked against its checksum, patched (.ci/wasm-split/*.patch, in
-# order: 1 splits a threaded module, 2 its read-only data; each says what and why), about a
-# minute. Reinstalled when the version or a patch changes (the stamp holds the patches' sha256).
+# order: 1 splits a threaded module, 2 its read-only data; each says what and why), its tests
+# run (those of the patches included), then installed: 2 to 3 minutes. Reinstalled when the
+# version or a patch changes (the stamp holds the patches' sha256).
 WASM_SPLIT_VERSION=0.2.4
 WASM_SPLIT_SHA256=f6c1f994b196e31969f4cdbe37d051362659567efc0f5c90cb931a8a5cdc530f
 WASM_SPLIT_STAMP="$TOOLS/wasm-split-cli.installed"
@@ -61,7 +62,12 @@ if [ ! -x "$TOOLS/bin/wasm-split-cli" ] || [ "$(cat "$WASM_SPLIT_STAMP" 2>/dev/n
   for patch in .ci/wasm-split/*.patch; do
     (cd "$crate" && git apply "$ROOT/$patch")
   done
-  cargo install --locked --root "$TOOLS" --features build-binary --path "$crate"
+  if ! cargo test --locked --manifest-path "$crate/Cargo.toml" --target-dir "$src/target" >"$src/test.log" 2>&1; then
+    cat "$src/test.log" >&2
+    echo "setup: the tests of wasm-split-cli, patched with .ci/wasm-split/*.patch, failed (above)" >&2
+    exit 1
+  fi
+  cargo install --locked --root "$TOOLS" --features build-binary --path "$crate" --target-dir "$src/target"
   rm -rf "$src"
   echo "$WASM_SPLIT_ID" > "$WASM_SPLIT_STAMP"
 fi
@@ -113,6 +119,8 @@ wasm_env() {
 # the page starts with (everything reachable without the `#[wasm_split]` functions of
 # src/ui/lazy.rs) replaces Trunk's, and each chunk goes beside it as <stem>_<chunk>.wasm, with
 # the loader wasm-split writes as <stem>_split.js. Same wasm-bindgen and wasm-opt -Oz as Trunk.
+# Returns 1, saying why, when wasm-split-cli fails (as it does when the threaded build's
+# read-only data cannot be split: .ci/wasm-split/2-rodata-in-place.patch).
 split_build() {
   local wasm=$1 out=$2 id=$3 features=$4 stem work chunk name
   stem=$(grep -o "id=\"$id\">{\"js\":\"\./[^\"]*\.js\"" "$out/index.html" | sed 's|.*"\./\(.*\)\.js"$|\1|')
@@ -121,7 +129,16 @@ split_build() {
     return 1
   fi
   work=$(mktemp -d)
-  wasm-split-cli "$wasm" "$work" --out-name "$stem" 2>&1 | { grep -v 'missing reloc info' || true; }
+  # Its log, shown whole if it fails; else without the expected warnings about the linker's
+  # functions that have no relocations.
+  if ! wasm-split-cli "$wasm" "$work" --out-name "$stem" >"$work.log" 2>&1; then
+    cat "$work.log" >&2
+    echo "split_build: wasm-split-cli could not split $wasm (above)" >&2
+    rm -rf "$work" "$work.log"
+    return 1
+  fi
+  grep -v 'missing reloc info' "$work.log" || true
+  rm "$work.log"
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-dir "$work/bindgen" --out-name "$stem" "$work/$stem.wasm"
   wasm-opt -Oz "$work/bindgen/${stem}_bg.wasm" -o "$out/${stem}_bg.wasm"
