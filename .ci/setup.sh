@@ -120,9 +120,10 @@ wasm_env() {
 # src/ui/lazy.rs) replaces Trunk's, and each chunk goes beside it as <stem>_<chunk>.wasm, with
 # the loader wasm-split writes as <stem>_split.js. Same wasm-bindgen and wasm-opt -Oz as Trunk.
 # Returns 1, saying why, when wasm-split-cli fails (as it does when the threaded build's
-# read-only data cannot be split: .ci/wasm-split/2-rodata-in-place.patch).
+# read-only data cannot be split: .ci/wasm-split/2-rodata-in-place.patch) or a module it wrote
+# does not validate (.ci/validate-wasm.mjs).
 split_build() {
-  local wasm=$1 out=$2 id=$3 features=$4 stem work chunk name
+  local wasm=$1 out=$2 id=$3 features=$4 stem work chunk name written
   stem=$(grep -o "id=\"$id\">{\"js\":\"\./[^\"]*\.js\"" "$out/index.html" | sed 's|.*"\./\(.*\)\.js"$|\1|')
   if [ -z "$stem" ]; then
     echo "split_build: $out/index.html does not name the files of $id" >&2
@@ -142,13 +143,20 @@ split_build() {
   wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
     --out-dir "$work/bindgen" --out-name "$stem" "$work/$stem.wasm"
   wasm-opt -Oz "$work/bindgen/${stem}_bg.wasm" -o "$out/${stem}_bg.wasm"
+  written=("$out/${stem}_bg.wasm")
   for chunk in "$work"/split_*.wasm; do
     name=$(basename "$chunk" .wasm)
     name=${name#split_}
     # A chunk has no target_features section: its features are the main module's.
     wasm-opt -Oz $features "$chunk" -o "$out/${stem}_$name.wasm"
+    written+=("$out/${stem}_$name.wasm")
     sed -i "s|\"\./split_$name\.wasm\"|\"./${stem}_$name.wasm\"|" "$work/__wasm_split.js"
   done
+  if ! node "$ROOT/.ci/validate-wasm.mjs" "${written[@]}"; then
+    echo "split_build: the split of $wasm wrote modules that do not validate (above)" >&2
+    rm -rf "$work"
+    return 1
+  fi
   # The glue imports the loader from "./__wasm_split.js" (the wasm's import module, which stays).
   sed "s|from \"\./__wasm_split\.js\"|from \"./${stem}_split.js\"|" "$work/bindgen/$stem.js" > "$out/$stem.js"
   cp "$work/__wasm_split.js" "$out/${stem}_split.js"
