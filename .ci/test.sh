@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Every check and test: formatting, clippy (host and wasm), native tests (the model, and the
 # async scheduler, also under Miri), browser glue tests (wasm-bindgen-test in headless
-# Chromium, then Firefox), docs, end-to-end Playwright tests against the release build served
-# with its real headers, and a smoke test of that build in Firefox and WebKitGTK (through
-# WebDriver).
+# Chromium, then Firefox), docs, the release build (its split modules validated) and its start
+# modules' size budget, end-to-end Playwright tests against it served with its real headers,
+# and a smoke test of it in Firefox and WebKitGTK (through WebDriver).
 source "$(dirname "$0")/setup.sh"
 
 say "cargo fmt --check"
@@ -52,6 +52,9 @@ say "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
 
 build_dist
+
+say "the start modules' size budget (gzipped at level 9, as the bench measures them)"
+node tests/e2e/budget.mjs
 
 say "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-concurrency=1 tests/e2e/*.spec.mjs

@@ -6,9 +6,9 @@
 // crossOriginIsolated, which build loaded, and that a run completes with equal checksums.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { start, Playground, refuseSharedWasmMemory } from './playground.mjs';
 import { serve, serveBlog } from './serve.mjs';
+import { builds as distBuilds } from './builds.mjs';
 
 // A little of everything: waits and computations, on 2 workers.
 const QUERY = 'pool=2&workload=mixed&tasks=8&cpu_ms=20&io_ms=30&threads=2';
@@ -23,10 +23,7 @@ let env;
 let builds;
 before(async () => {
   env = await start();
-  const html = await readFile(new URL('../../dist/index.html', import.meta.url), 'utf8');
-  builds = Object.fromEntries(
-    [...html.matchAll(/id="avt-build-(\w+)">([^<]*)</g)].map(([, name, json]) => [name, JSON.parse(json)]),
-  );
+  builds = await distBuilds();
 });
 after(async () => env.stop());
 
