@@ -48,8 +48,10 @@ say "browser glue tests (wasm-bindgen-test, headless Firefox)"
   cargo test --target wasm32-unknown-unknown --test web
 )
 
-say "docs"
+say "docs (native, and the wasm-only runtime and UI)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --lib
+(wasm_env && RUSTDOCFLAGS="-D warnings -C target-feature=+atomics,+bulk-memory,+mutable-globals" \
+  cargo doc --target wasm32-unknown-unknown --no-deps --lib)
 
 build_dist
 
