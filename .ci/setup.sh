@@ -14,29 +14,39 @@ export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# Whether the command after the pattern prints a line matching it. Its output is read whole
+# first: in `cmd | grep -q`, grep may exit before cmd has written everything, and the SIGPIPE
+# fails the pipeline under pipefail (then a tool that is there is installed again).
+prints() {
+  local pattern=$1 out
+  shift
+  out=$("$@" 2>/dev/null) || true
+  grep -q -- "$pattern" <<<"$out"
+}
+
 # The pinned nightly from rust-toolchain.toml (automatic toolchain install may be off).
 TOOLCHAIN=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 if ! rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1 \
-  || ! rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
-  || ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown'; then
+  || ! prints '^rust-src' rustup component list --installed \
+  || ! prints '^wasm32-unknown-unknown' rustup target list --installed; then
   say "installing the pinned Rust toolchain"
   rustup toolchain install
 fi
 # Miri, which runs the scheduler's tests (its `unsafe`) in test.sh, and its sysroot (the std it
 # interprets, built once into ~/.cache/miri; `cargo miri test` rebuilds it if it goes). Measured
 # on 2 shared cores: the component 1 s, the sysroot 35 s; 0.05 s to see they are there.
-if ! rustup component list --toolchain "$TOOLCHAIN" --installed 2>/dev/null | grep -q '^miri-'; then
+if ! prints '^miri-' rustup component list --toolchain "$TOOLCHAIN" --installed; then
   say "installing Miri (the pinned nightly's miri component) and building its sysroot"
   rustup component add --toolchain "$TOOLCHAIN" miri
   cargo miri setup
 fi
 
 # Trunk and wasm-bindgen-cli, built from crates.io into a tools folder (about 10 minutes once).
-if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+if ! prints " $TRUNK_VERSION" trunk --version; then
   say "installing trunk $TRUNK_VERSION into $TOOLS"
   cargo install --locked --root "$TOOLS" "trunk@$TRUNK_VERSION"
 fi
-if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+if ! prints " $WASM_BINDGEN_VERSION" wasm-bindgen --version; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION into $TOOLS"
   # Not --locked: one of its locked dependencies is no longer on crates.io.
   cargo install --root "$TOOLS" "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
@@ -96,7 +106,7 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 # geckodriver (Firefox's WebDriver) is not in Debian: built from crates.io like Trunk (1.8
 # minutes on 2 cores with the pinned nightly; 3.5 beside another build).
-if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION\b"; then
+if ! prints "^geckodriver $GECKODRIVER_VERSION\b" geckodriver --version; then
   say "installing geckodriver $GECKODRIVER_VERSION into $TOOLS"
   cargo install --locked --root "$TOOLS" "geckodriver@$GECKODRIVER_VERSION"
 fi
