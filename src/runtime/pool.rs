@@ -3,13 +3,10 @@
 //! [`super::executors`], calibration, demos).
 //!
 //! The pool is a plain (not global) `rayon::ThreadPool` whose threads run in workers spawned
-//! by `pool.js`, one leaked `ThreadBuilder` each. Why not wasm-bindgen-rayon's
-//! `initThreadPool`: it builds the global pool on the calling thread, which spin-waits on the
-//! main thread until every worker is primed (and can fail with "Atomics.wait cannot be called
-//! in this context", its issue 36); it keeps its `Worker` objects to itself, so a worker that
-//! traps is never heard of; and a global pool can never be replaced. Here `build()` returns at
-//! once, the main thread awaits the workers' messages, a worker's fault reaches the page as a
-//! message within milliseconds, and a failed pool is dropped and started anew.
+//! by `pool.js`, one leaked `ThreadBuilder` each (README says why not wasm-bindgen-rayon's
+//! global pool): `build()` returns at once, the main thread awaits the workers' messages, a
+//! worker's fault reaches the page as a message, and a failed pool is dropped and started
+//! anew.
 //!
 //! The main thread never blocks: it only calls `ThreadPool::spawn` (rayon's `web_spin_lock`
 //! makes its rare lock contention a short spin, never `Atomics.wait`) and reads atomics.
