@@ -236,9 +236,10 @@ impl TaskRecorder {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Outcome {
     /// Every task finished.
+    #[default]
     Done,
     /// Cancel was pressed before every task finished.
     Cancelled,
@@ -299,8 +300,8 @@ pub struct Startup {
 }
 
 /// Everything about a run but what is projected from its task records: what executors know
-/// when it ends.
-#[derive(Debug, Clone, PartialEq)]
+/// when it ends. The default is a done run of the default experiment that measured nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunHead {
     /// The experiment, with the strategy that ran it.
     pub params: Params,
@@ -327,7 +328,7 @@ pub struct RunHead {
 
 /// Figures projected from the task records once, when the run ends: they outlive the records
 /// when those are dropped to bound memory.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Digest {
     pub summary: Summary,
     /// The order-independent checksum of every finished task's work.
@@ -421,13 +422,7 @@ impl RunHead {
             },
             pool_size: 2,
             cores: 2,
-            outcome: Outcome::Done,
-            hidden_ms: 0.0,
-            responsiveness: Responsiveness::default(),
-            scheduler: None,
-            startup: None,
-            started_at_ms: 0.0,
-            lag: Vec::new(),
+            ..RunHead::default()
         }
     }
 }

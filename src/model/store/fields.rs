@@ -9,7 +9,6 @@ use crate::model::experiment::url;
 use crate::model::run::record::{
     Digest, Lane, Outcome, RunHead, RunRecord, SCHEDULERS, SchedulerCost, Startup,
 };
-use crate::model::run::stats::{Responsiveness, Summary};
 use crate::model::store::json;
 
 /// Where the JSON export puts a field: the run's own object, or one of its objects.
@@ -383,26 +382,8 @@ pub fn read_run(
     details_dropped: bool,
 ) -> Result<RunRecord, FieldError> {
     let mut run = RunRecord {
-        head: RunHead {
-            params: Default::default(),
-            threads_used: 0,
-            pool_size: 0,
-            cores: 0,
-            outcome: Outcome::Done,
-            hidden_ms: 0.0,
-            responsiveness: Responsiveness::default(),
-            scheduler: None,
-            startup: None,
-            started_at_ms: 0.0,
-            lag: Vec::new(),
-        },
-        digest: Digest {
-            summary: Summary::default(),
-            checksum: 0,
-            lanes: Vec::new(),
-            max_overlapping_waits: 0,
-            last_first_pickup_ms: 0.0,
-        },
+        head: RunHead::default(),
+        digest: Digest::default(),
         tasks: Vec::new(),
         details_dropped,
     };
@@ -434,6 +415,7 @@ pub(crate) mod tests {
     use crate::model::experiment::params::Strategy as Strat;
     use crate::model::experiment::params::arb::arb_params;
     use crate::model::run::stats::ProbeSample;
+    use crate::model::run::stats::{Responsiveness, Summary};
     use proptest::prelude::*;
     use proptest::strategy::Strategy;
 

@@ -20,7 +20,6 @@ use crate::model::experiment::workload::Plan;
 use crate::model::findings::claims::Claim;
 use crate::model::page::embed;
 use crate::model::run::record::{Outcome, RunHead, RunRecord};
-use crate::model::run::stats::Responsiveness;
 use crate::model::store::persist;
 use crate::model::timeline::TASK_VIEW_MAX;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
@@ -507,15 +506,10 @@ impl Runner {
                 RunHead {
                     params,
                     threads_used: 1,
-                    pool_size: 0,
                     cores: self.page.caps.cores,
                     outcome: Outcome::Failed(format!("the main thread stopped: {message}")),
-                    hidden_ms: 0.0,
-                    responsiveness: Responsiveness::default(),
-                    scheduler: None,
-                    startup: None,
                     started_at_ms: clock::now_ms(),
-                    lag: Vec::new(),
+                    ..RunHead::default()
                 },
                 Vec::new(),
             )));
