@@ -15,7 +15,7 @@ use crate::model::run::record::RunRecord;
 use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, race};
 use crate::runtime::memory;
-use crate::ui::state::{Library, PoolState, PoolView, Runner};
+use crate::ui::state::{Library, PoolState, PoolView, Runner, part};
 
 /// Measures a claim that is not judged on runs, and judges it.
 ///
@@ -76,8 +76,8 @@ pub fn Claims() -> impl IntoView {
 
 #[component]
 fn ClaimItem(claim: &'static Claim) -> impl IntoView {
-    let (runner, library) = (expect_context::<Runner>(), expect_context::<Library>());
-    let pool = expect_context::<PoolState>();
+    let (runner, library) = (part::<Runner>(), part::<Library>());
+    let pool = part::<PoolState>();
     // A claim judged on a measurement of its own keeps its latest verdict here.
     let measured = RwSignal::new(None::<Result<Verdict, String>>);
     let measuring = move || runner.measuring.get() == Some(claim.key);

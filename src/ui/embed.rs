@@ -14,16 +14,16 @@ use crate::ui::results::Results;
 use crate::ui::run::controls::{Controls, StrategyChoice};
 use crate::ui::run::form::ParamForm;
 use crate::ui::run::meter::Meter;
-use crate::ui::state::{Experiment, Page, Parts, PoolState, PoolView};
+use crate::ui::state::{Experiment, Page, Parts, PoolState, PoolView, part};
 use crate::ui::timeline::Timeline;
 
 /// The compact view: the experiment in one line (its parameters under Edit), the controls,
 /// timeline, meter, results and findings, and a link to the full playground.
 #[component]
 pub fn Embed() -> impl IntoView {
-    let page = expect_context::<Page>();
-    let pool = expect_context::<PoolState>();
-    let experiment = expect_context::<Experiment>();
+    let page = part::<Page>();
+    let pool = part::<PoolState>();
+    let experiment = part::<Experiment>();
     let summary = move || {
         experiment.checked.with(|c| {
             let line = c.params.summary();

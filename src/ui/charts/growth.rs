@@ -6,12 +6,12 @@ use crate::model::charts::polyline;
 use crate::model::experiment::params::Strategy;
 use crate::ui::charts::frame::{H, W, axes, dur, short, x_scale, y_scale};
 use crate::ui::charts::sweep_controls::SweepControls;
-use crate::ui::state::{Runner, SweepKind};
+use crate::ui::state::{Runner, SweepKind, part};
 
 /// The cost-growth sweep's chart and controls.
 #[component]
 pub fn GrowthChart() -> impl IntoView {
-    let runner = expect_context::<Runner>();
+    let runner = part::<Runner>();
     let chart = move || {
         let (_, pts) = runner.growth_points.get();
         if pts.is_empty() {

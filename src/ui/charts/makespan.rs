@@ -7,12 +7,12 @@ use crate::model::experiment::params::Params;
 use crate::model::experiment::theory::expected;
 use crate::model::format;
 use crate::ui::charts::frame::{BOTTOM, H, LEFT, RIGHT, TOP, W, axes, dur, x_scale};
-use crate::ui::state::Library;
+use crate::ui::state::{Library, part};
 
 /// Bars for measured makespans, marks for theory, on a log axis.
 #[component]
 pub fn MakespanChart() -> impl IntoView {
-    let library = expect_context::<Library>();
+    let library = part::<Library>();
     let chart = move || {
         let runs = library.last_run_all.get();
         if runs.is_empty() {

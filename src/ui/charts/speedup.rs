@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use crate::model::charts::{amdahl, fit_serial_fraction, polyline};
 use crate::ui::charts::frame::{H, LEFT, TOP, W, axes, short, x_scale, y_scale};
 use crate::ui::charts::sweep_controls::SweepControls;
-use crate::ui::state::{PoolState, Runner, SweepKind};
+use crate::ui::state::{PoolState, Runner, SweepKind, part};
 
 /// The speedup sweep's chart and controls.
 #[component]
 pub fn SpeedupChart() -> impl IntoView {
-    let (pool, runner) = (expect_context::<PoolState>(), expect_context::<Runner>());
+    let (pool, runner) = (part::<PoolState>(), part::<Runner>());
     let chart = move || {
         let (_, pts) = runner.speedup_points.get();
         let base = pts.iter().find(|p| p.threads == 1).map(|p| p.makespan_ms);

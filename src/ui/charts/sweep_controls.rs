@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::ui::state::{Experiment, PoolState, Runner, SweepKind};
+use crate::ui::state::{Experiment, PoolState, Runner, SweepKind, part};
 
 /// A sweep button, with a progress bar and Cancel while that sweep runs.
 #[component]
 pub fn SweepControls(kind: SweepKind, label: Signal<String>) -> impl IntoView {
-    let (runner, experiment) = (expect_context::<Runner>(), expect_context::<Experiment>());
-    let pool = expect_context::<PoolState>();
+    let (runner, experiment) = (part::<Runner>(), part::<Experiment>());
+    let pool = part::<PoolState>();
     let mine = move || runner.sweep.get().filter(|s| s.kind == kind);
     let testid = match kind {
         SweepKind::Speedup => "sweep-speedup",

@@ -14,7 +14,7 @@ use crate::ui::demos::deadlock::DeadlockDemo;
 use crate::ui::demos::interleave::InterleaveDemo;
 use crate::ui::demos::queue::QueueDemo;
 use crate::ui::demos::race::RaceDemo;
-use crate::ui::state::{PoolState, PoolView, Runner};
+use crate::ui::state::{PoolState, PoolView, Runner, part};
 
 /// How many demo runs have ended (shared by the section's demos; the count is for tests,
 /// which wait for it to move). Which one is running is the runner's `measuring`.
@@ -50,7 +50,7 @@ pub fn Demos() -> impl IntoView {
 /// Why a demo cannot start now, if it cannot (reactive): an experiment, a sweep or another
 /// demo is running.
 pub fn blocked(id: &'static str) -> Option<String> {
-    let runner = expect_context::<Runner>();
+    let runner = part::<Runner>();
     if runner.running.with(Option::is_some) {
         Some("an experiment is running".into())
     } else if runner.sweep.with(Option::is_some) {
@@ -66,7 +66,7 @@ pub fn blocked(id: &'static str) -> Option<String> {
 
 /// Why the threads half cannot run now, if it cannot (reactive); the async half always can.
 pub fn threads_unavailable() -> Option<String> {
-    let pool = expect_context::<PoolState>();
+    let pool = part::<PoolState>();
     match pool.view.get() {
         PoolView::Ready { workers, .. } if workers >= 2 => None,
         PoolView::Ready { workers, .. } => Some(format!(
@@ -108,7 +108,7 @@ const SETTLE_MS: f64 = 50.0;
 /// Runs `job` as demo `id`: marks the section busy until it ends.
 pub fn start(id: &'static str, job: impl std::future::Future<Output = ()> + 'static) {
     let busy = expect_context::<DemoBusy>();
-    let runner = expect_context::<Runner>();
+    let runner = part::<Runner>();
     runner.measuring.set(Some(id));
     leptos::task::spawn_local(async move {
         crate::runtime::timer::sleep(SETTLE_MS).await;
@@ -127,7 +127,7 @@ pub fn RunButton(
     invalid: Signal<bool>,
     on_run: impl Fn() + 'static,
 ) -> impl IntoView {
-    let runner = expect_context::<Runner>();
+    let runner = part::<Runner>();
     let running = move || runner.measuring.get() == Some(id);
     let why = move || blocked(id);
     view! {

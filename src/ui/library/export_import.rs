@@ -10,7 +10,7 @@ use crate::model::page::caps::browser_name;
 use crate::model::run::record::RunRecord;
 use crate::model::store::export::{self, Environment};
 use crate::runtime::{caps, clock, files};
-use crate::ui::state::{Experiment, Library, Page, PoolState, PoolView, Runner, TimelineRun};
+use crate::ui::state::{Experiment, Library, Page, PoolState, PoolView, Runner, TimelineRun, part};
 
 /// What an export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +58,9 @@ fn environment(page: Page, pool: PoolState) -> Environment {
 /// The export buttons and the import field.
 #[component]
 pub fn ExportImport() -> impl IntoView {
-    let (library, timeline) = (expect_context::<Library>(), expect_context::<TimelineRun>());
-    let (runner, experiment) = (expect_context::<Runner>(), expect_context::<Experiment>());
-    let (page, pool) = (expect_context::<Page>(), expect_context::<PoolState>());
+    let (library, timeline) = (part::<Library>(), part::<TimelineRun>());
+    let (runner, experiment) = (part::<Runner>(), part::<Experiment>());
+    let (page, pool) = (part::<Page>(), part::<PoolState>());
     let scope = RwSignal::new(Scope::ThisRun);
     let status = RwSignal::new(None::<(bool, String)>);
     let dragging = RwSignal::new(false);

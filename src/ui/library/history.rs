@@ -8,13 +8,13 @@ use leptos::prelude::*;
 use crate::model::experiment::params::FormText;
 use crate::model::format;
 use crate::model::store::history::KEPT_RUNS;
-use crate::ui::state::{Experiment, Library};
+use crate::ui::state::{Experiment, Library, part};
 
 /// The history's table: newest first, each run with its change against the baseline and a
 /// button to pin it; Clear.
 #[component]
 pub fn History() -> impl IntoView {
-    let (library, experiment) = (expect_context::<Library>(), expect_context::<Experiment>());
+    let (library, experiment) = (part::<Library>(), part::<Experiment>());
     let rows = move || {
         let baseline_at = library
             .baseline

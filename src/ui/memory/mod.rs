@@ -14,7 +14,7 @@ use crate::model::memory::{self, Measured, SWEEP, TaskMemory, ThreadMemory};
 use crate::runtime::memory::{measure_strategy_tasks, measure_tasks, measure_threads};
 use crate::runtime::timer::{sleep, yield_now};
 use crate::ui::memory::chart::MemoryChart;
-use crate::ui::state::{Library, PoolState, Runner, WARM_UP_POLL_MS};
+use crate::ui::state::{Library, PoolState, Runner, WARM_UP_POLL_MS, part};
 
 /// The panel's state: what was measured, and what is being measured.
 #[derive(Clone, Copy)]
@@ -90,8 +90,8 @@ fn keep(list: RwSignal<Vec<TaskMemory>>, m: TaskMemory) {
 /// The memory panel.
 #[component]
 pub fn MemoryPanel() -> impl IntoView {
-    let (runner, library) = (expect_context::<Runner>(), expect_context::<Library>());
-    let pool = expect_context::<PoolState>();
+    let (runner, library) = (part::<Runner>(), part::<Library>());
+    let pool = part::<PoolState>();
     let panel = Panel {
         text: RwSignal::new(format::count(u64::from(memory::HEADLINE_TASKS))),
         tasks: RwSignal::new(Vec::new()),
@@ -191,7 +191,7 @@ fn Table(
     strategy: RwSignal<Vec<TaskMemory>>,
     threads: RwSignal<Option<ThreadMemory>>,
 ) -> impl IntoView {
-    let library = expect_context::<Library>();
+    let library = part::<Library>();
     // The latest Processes run that measured its processes' start-up.
     let process_wasm_bytes = move || {
         library.results.with(|runs| {

@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 
 use crate::model::format;
-use crate::ui::state::{Page, PoolState, PoolView};
+use crate::ui::state::{Page, PoolState, PoolView, part};
 
 /// The environment strip under the title.
 #[component]
 pub fn Environment() -> impl IntoView {
-    let page = expect_context::<Page>();
-    let pool = expect_context::<PoolState>();
+    let page = part::<Page>();
+    let pool = part::<PoolState>();
     let caps = page.caps;
     let status = move || {
         match pool.view.get() {

@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::ui::state::Page;
+use crate::ui::state::{Page, part};
 
 /// The link's problems, one sentence each, dismissable.
 #[component]
 pub fn Notices() -> impl IntoView {
-    let page = expect_context::<Page>();
+    let page = part::<Page>();
     move || {
         let notices = page.notices.get();
         (!notices.is_empty()).then(|| {

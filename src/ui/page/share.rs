@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::model::page::embed;
 use crate::runtime::{embed as frame, location};
-use crate::ui::state::Experiment;
+use crate::ui::state::{Experiment, part};
 
 /// What a share button copies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl Kind {
 /// refused).
 #[component]
 pub fn Share() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     // (what, its text, whether the clipboard took it)
     let shown = RwSignal::new(None::<(Kind, String, bool)>);
     let field = NodeRef::<Textarea>::new();

@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::ui::state::Library;
+use crate::ui::state::{Library, part};
 
 /// "imported: date, browser", while an imported file is shown.
 #[component]
 pub fn Imported() -> impl IntoView {
-    let library = expect_context::<Library>();
+    let library = part::<Library>();
     move || {
         library.imported.get().map(|label| {
             view! {

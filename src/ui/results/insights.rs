@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use crate::model::findings::insights::insights;
-use crate::ui::state::{Experiment, Library};
+use crate::ui::state::{Experiment, Library, part};
 
 /// The findings list under the results table.
 #[component]
 pub fn Insights() -> impl IntoView {
-    let (experiment, library) = (expect_context::<Experiment>(), expect_context::<Library>());
+    let (experiment, library) = (part::<Experiment>(), part::<Library>());
     let items = move || {
         let runs = library.latest(&experiment.params());
         let sequential = runs.sequential().cloned();

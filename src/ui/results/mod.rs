@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::ui::state::{Experiment, Library};
+use crate::ui::state::{Experiment, Library, part};
 use std::sync::Arc;
 
 use crate::model::run::record::{Lane, RunRecord};
@@ -15,7 +15,7 @@ use crate::model::run::record::{Lane, RunRecord};
 /// One row per strategy for the current parameters: theory always, measurements once run.
 #[component]
 pub fn Results() -> impl IntoView {
-    let (experiment, library) = (expect_context::<Experiment>(), expect_context::<Library>());
+    let (experiment, library) = (part::<Experiment>(), part::<Library>());
     let rows = move || {
         let runs = library.latest(&experiment.params());
         let sequential = runs

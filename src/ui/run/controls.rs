@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use crate::model::experiment::params::{Field, Strategy};
 use crate::model::format;
 use crate::ui::run::pool_restart::PoolRestart;
-use crate::ui::state::{Experiment, Runner};
+use crate::ui::state::{Experiment, Runner, part};
 
 /// Strategy choice (unless `without_choice`: the compact view has it under Edit), Run /
 /// Run all / Cancel, progress.
 #[component]
 pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
-    let runner = expect_context::<Runner>();
+    let experiment = part::<Experiment>();
+    let runner = part::<Runner>();
     let selected = Memo::new(move |_| experiment.checked.with(|c| c.params.strategy));
     let busy = move || runner.running.with(Option::is_some);
     let any_runnable = move || Strategy::ALL.iter().any(|s| runner.can_run(*s).is_ok());
@@ -57,8 +57,8 @@ pub fn Controls(#[prop(optional)] without_choice: bool) -> impl IntoView {
 /// The strategy Run runs, each with the reason it cannot run now, if any.
 #[component]
 pub fn StrategyChoice() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
-    let runner = expect_context::<Runner>();
+    let experiment = part::<Experiment>();
+    let runner = part::<Runner>();
     let selected = Memo::new(move |_| experiment.checked.with(|c| c.params.strategy));
     view! {
     <fieldset class="strategies">
@@ -92,7 +92,7 @@ pub fn StrategyChoice() -> impl IntoView {
 /// Tasks done of total, elapsed time, for the run in progress.
 #[component]
 fn RunProgress() -> impl IntoView {
-    let runner = expect_context::<Runner>();
+    let runner = part::<Runner>();
     move || {
         runner.running.get().map(|r| {
             view! {

@@ -7,12 +7,12 @@ use crate::model::experiment::params::{
     SWITCH_MS_MAX, SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX,
 };
 use crate::model::format;
-use crate::ui::state::{Experiment, PoolState, PoolView};
+use crate::ui::state::{Experiment, PoolState, PoolView, part};
 
 /// The experiment's parameters. Fields the workload does not use are hidden (and kept).
 #[component]
 pub fn ParamForm() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     let workload = Memo::new(move |_| experiment.checked.with(|c| c.params.workload));
     view! {
         <form class="params" on:submit=|ev| ev.prevent_default()>
@@ -63,7 +63,7 @@ fn field_error(experiment: Experiment, field: Field) -> Memo<Option<String>> {
 /// The message under a field, announced to screen readers when it appears.
 #[component]
 fn FieldMessage(field: Field) -> impl IntoView {
-    let err = field_error(expect_context::<Experiment>(), field);
+    let err = field_error(part::<Experiment>(), field);
     view! {
         <p class="error" id=format!("err-{}", field.key()) data-testid=format!("error-{}", field.key()) aria-live="polite">
             {move || err.get()}
@@ -74,7 +74,7 @@ fn FieldMessage(field: Field) -> impl IntoView {
 /// A whole-number field. Typed text is kept as typed; the message says what is allowed.
 #[component]
 fn NumberField(field: Field, hint: String) -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     let err = field_error(experiment, field);
     let id = format!("f-{}", field.key());
     view! {
@@ -100,7 +100,7 @@ fn NumberField(field: Field, hint: String) -> impl IntoView {
 
 #[component]
 fn WorkloadField() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     view! {
         <div class="field">
             <label for="f-workload">{Field::Workload.label()}</label>
@@ -120,7 +120,7 @@ fn WorkloadField() -> impl IntoView {
 /// Jitter: a kind, and for uniform jitter its width in percent.
 #[component]
 fn JitterField() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     let text = move || experiment.form.with(|f| f.get(Field::Jitter).to_owned());
     let kind = move || {
         let t = text();
@@ -173,8 +173,8 @@ fn JitterField() -> impl IntoView {
 /// Offers to restart with a larger pool when more threads are asked for than it has.
 #[component]
 fn PoolOffer() -> impl IntoView {
-    let pool = expect_context::<PoolState>();
-    let experiment = expect_context::<Experiment>();
+    let pool = part::<PoolState>();
+    let experiment = part::<Experiment>();
     let offer = Memo::new(move |_| {
         let threads = experiment.checked.with(|c| c.params.threads);
         match pool.view.get() {
@@ -212,7 +212,7 @@ fn PoolOffer() -> impl IntoView {
 
 #[component]
 fn YieldWarning() -> impl IntoView {
-    let experiment = expect_context::<Experiment>();
+    let experiment = part::<Experiment>();
     let zero = Memo::new(move |_| {
         experiment
             .checked

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::model::format;
 use crate::runtime::frames::{Interval, RafLoop, prefers_reduced_motion};
 use crate::runtime::{canvas, clock, probe};
-use crate::ui::state::Library;
+use crate::ui::state::{Library, part};
 
 /// The sparkline's window, ms.
 const WINDOW_MS: f64 = 5_000.0;
@@ -16,7 +16,7 @@ const WINDOW_MS: f64 = 5_000.0;
 /// The meter.
 #[component]
 pub fn Meter() -> impl IntoView {
-    let library = expect_context::<Library>();
+    let library = part::<Library>();
     let dot = NodeRef::<Div>::new();
     let spark = NodeRef::<Canvas>::new();
     let reduced = prefers_reduced_motion();

@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::ui::state::{PoolState, PoolView};
+use crate::ui::state::{PoolState, PoolView, part};
 
 /// "Restart the pool" (and a smaller pool when only some workers could start), shown while
 /// the pool has failed.
 #[component]
 pub fn PoolRestart() -> impl IntoView {
-    let pool = expect_context::<PoolState>();
+    let pool = part::<PoolState>();
     move || {
         let PoolView::Failed { started, .. } = pool.view.get() else {
             return None;

@@ -65,6 +65,17 @@ pub fn provide(caps: Capabilities, decoded: Decoded, inject: Option<Injected>) -
     }
 }
 
+/// A part of the state, as [`provide`] gave it: what components call instead of Leptos's
+/// `expect_context`, whose panic message names the type and is compiled once per type.
+pub fn part<T: Clone + 'static>() -> T {
+    use_context::<T>().unwrap_or_else(|| not_provided())
+}
+
+#[cold]
+fn not_provided() -> ! {
+    panic!("a part of the state was asked for outside the app that provides it")
+}
+
 /// The parts the page's start-up uses (see [`provide`]).
 #[derive(Clone, Copy)]
 pub struct Parts {

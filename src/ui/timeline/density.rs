@@ -10,7 +10,7 @@ use crate::model::timeline::LABEL_W;
 use crate::model::timeline::density::{Density, MAX_ROWS, ROW_H, density, frame};
 use crate::runtime::canvas::{self, Look};
 use crate::runtime::clock;
-use crate::ui::state::TimelineRun;
+use crate::ui::state::{TimelineRun, part};
 
 /// What the canvas shows, so an unchanged run is not aggregated again.
 #[derive(Clone, PartialEq)]
@@ -28,7 +28,7 @@ const LIVE_REPAINT_MS: f64 = 1_000.0;
 /// The aggregated task view.
 #[component]
 pub fn TaskDensity() -> impl IntoView {
-    let timeline = expect_context::<TimelineRun>();
+    let timeline = part::<TimelineRun>();
     let canvas_ref = NodeRef::<Canvas>::new();
     let resized = RwSignal::new(0u32);
     let rows = RwSignal::new(0usize);

@@ -21,7 +21,7 @@ use crate::model::run::record::TaskRecord;
 use crate::model::timeline::{self, Layout, OpenTask, Rect, View};
 use crate::runtime::canvas::{self, Look, Theme};
 use crate::ui::lazy::{LazyDataTable, LazyReplay, LazyTaskDensity};
-use crate::ui::state::{LiveRun, TimelineRun};
+use crate::ui::state::{LiveRun, TimelineRun, part};
 
 fn describe(r: &TaskRecord) -> String {
     format!(
@@ -161,7 +161,7 @@ impl Painted {
 /// The timeline panel.
 #[component]
 pub fn Timeline() -> impl IntoView {
-    let timeline = expect_context::<TimelineRun>();
+    let timeline = part::<TimelineRun>();
     let lane_canvas = NodeRef::<Canvas>::new();
     let task_canvas = NodeRef::<Canvas>::new();
     let focused = RwSignal::new(None::<u32>);

@@ -12,7 +12,7 @@ use crate::model::timeline;
 use crate::model::timeline::replay::{self, Moment, Playback, SPEEDS, STEPS};
 use crate::runtime::frames::RafLoop;
 use crate::runtime::{clock, dom};
-use crate::ui::state::TimelineRun;
+use crate::ui::state::{TimelineRun, part};
 
 fn describe(m: &Moment) -> String {
     let lanes: Vec<String> = m
@@ -53,7 +53,7 @@ fn describe(m: &Moment) -> String {
 /// while there is none).
 #[component]
 pub fn Replay() -> impl IntoView {
-    let timeline = expect_context::<TimelineRun>();
+    let timeline = part::<TimelineRun>();
     let playback = RwSignal::new(Playback::new(0.0));
     let ticker = StoredValue::new_local(None::<RafLoop>);
     // A new run (or none) starts the replay over, stopped.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::model::format;
-use crate::ui::state::TimelineRun;
+use crate::ui::state::{TimelineRun, part};
 
 /// Rows the data table renders at most.
 const TABLE_MAX: usize = 10_000;
@@ -13,7 +13,7 @@ const TABLE_MAX: usize = 10_000;
 /// run has ended).
 #[component]
 pub fn DataTable() -> impl IntoView {
-    let timeline = expect_context::<TimelineRun>();
+    let timeline = part::<TimelineRun>();
     let open = RwSignal::new(false);
     let rows = move || {
         timeline.track();
