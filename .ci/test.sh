@@ -59,7 +59,10 @@ say "the start modules' size budget (gzipped at level 9, as the bench measures t
 node tests/e2e/budget.mjs
 
 say "end-to-end tests (Playwright, headless Chromium)"
-node --test --test-concurrency=1 tests/e2e/*.spec.mjs
+# Every test file ends with a report: a test that hangs fails at its own timeout, a file that
+# hangs is stopped at this one (the longest takes about 1.5 minutes), and a file whose tests
+# have all ended exits even if something it opened is still open.
+node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 tests/e2e/*.spec.mjs
 
 say "engine smoke tests (Firefox and WebKitGTK through WebDriver)"
 node tests/engines/smoke.mjs

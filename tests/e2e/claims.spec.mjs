@@ -1,12 +1,10 @@
 // Every claim of the articles runs from its button: the experiment lands in the link, every
 // strategy it needs finishes, and the verdict is judged from the measured runs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 /** What each claim judged on runs loads, and the verdicts this machine may give (relative timings only). */
 const RUN_CLAIMS = {
@@ -24,7 +22,7 @@ const MEASURED_CLAIMS = {
   'shared-state': { verdicts: ['holds', 'partly'], text: /async lost [\d,]+ updates; with a lock every counter was exact; .* async deadlocked$/ },
 };
 
-test('the claims list shows every claim with the articles\' figure', async () => {
+test('the claims list shows every claim with the articles\' figure', { timeout: 60_000 }, async () => {
   const pg = await env.open('');
   const keys = await pg.page.locator('[data-testid=claims] [data-claim]').evaluateAll((els) => els.map((e) => e.dataset.claim));
   assert.deepEqual(keys.sort(), [...Object.keys(RUN_CLAIMS), ...Object.keys(MEASURED_CLAIMS)].sort());

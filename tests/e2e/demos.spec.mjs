@@ -1,13 +1,11 @@
 // The "Interleaving and shared state" demos run in the page and show what really happened:
 // async traces repeat and thread traces do not, fixed counters are exact, bounded queues stay
 // bounded, and a deadlock is detected with its locks named while the pool keeps working.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 /** Clicks a demo's Run and waits until that run has ended (the section counts ended runs). */
 async function runDemo(pg, id, timeout = 60_000) {

@@ -2,20 +2,14 @@
 // and the share panel's texts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, Playground } from './playground.mjs';
+import { useBrowser, Playground } from './playground.mjs';
 import { serveBlog } from './serve.mjs';
 
-let env;
+const env = useBrowser();
 // The embedding pages: served from another site than the playground.
 let parent;
-before(async () => {
-  env = await start();
-  parent = await serveBlog();
-});
-after(async () => {
-  await parent.close();
-  await env.stop();
-});
+before(async () => (parent = await serveBlog()));
+after(() => parent?.close());
 
 const TYPE = 'async-vs-threads:';
 
@@ -38,7 +32,7 @@ function frameUrl(query) {
 }
 
 async function openHost(url, viewport = { width: 1000, height: 800 }) {
-  const page = await env.browser.newPage({ viewport });
+  const page = await env.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
@@ -148,7 +142,7 @@ test('postMessage round trip: garbage is ignored and counted, set and run work, 
 
 for (const viewport of [{ width: 360, height: 420 }, { width: 900, height: 700 }]) {
   test(`embed at ${viewport.width} x ${viewport.height}: compact, no horizontal scroll, Edit opens, Run works`, { timeout: 120_000 }, async () => {
-    const page = await env.browser.newPage({ viewport });
+    const page = await env.newPage({ viewport });
     const pg = new Playground(page, env.server.url);
     await page.goto(`${env.server.url}?workload=cpu&tasks=6&cpu_ms=10&threads=2&strategy=threads&embed=1`);
     await page.waitForSelector('[data-testid=calibration][data-value]', { state: 'attached', timeout: 30_000 });
@@ -176,7 +170,7 @@ for (const viewport of [{ width: 360, height: 420 }, { width: 900, height: 700 }
 }
 
 test('sweeps=1 adds the charts and their sweeps to the embed', { timeout: 60_000 }, async () => {
-  const page = await env.browser.newPage({ viewport: { width: 700, height: 600 } });
+  const page = await env.newPage({ viewport: { width: 700, height: 600 } });
   await page.goto(`${env.server.url}?embed=1&sweeps=1`);
   await page.waitForSelector('[aria-label=Charts] [data-testid^=sweep]', { state: 'attached', timeout: 30_000 });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth));

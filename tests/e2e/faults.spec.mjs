@@ -1,13 +1,11 @@
 // Faults are reported, never hung on: a task that panics or traps in a worker or on the main
 // thread, a worker that cannot start, and a run the browser throttled in a hidden tab.
 // `fault=` is the test-only injection parameter (README: "Test-only parameters").
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 for (const fault of ['worker-panic', 'worker-trap']) {
   test(`a ${fault} fails the threads run with a message, and a restarted pool runs again`, { timeout: 60_000 }, async () => {
@@ -82,7 +80,7 @@ for (const fault of ['main-panic', 'main-trap']) {
 }
 
 test('a pool whose worker cannot start says so and offers to start it again', { timeout: 60_000 }, async () => {
-  const page = await env.browser.newPage();
+  const page = await env.newPage();
   await page.goto(`${env.server.url}?pool=3&fault=worker-start`);
   await page.waitForSelector('[data-testid=pool-status][data-state=failed]', { timeout: 30_000 });
   assert.match(await page.locator('[data-testid=pool-status]').innerText(), /failed while starting/);

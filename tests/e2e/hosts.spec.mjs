@@ -4,10 +4,9 @@
 // that refuses shared memory (the single-threaded build loads), and inside a cross-origin
 // iframe of a plain blog page (Document-Isolation-Policy, or only COOP/COEP). Each checks
 // crossOriginIsolated, which build loaded, and that a run completes with equal checksums.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, Playground, refuseSharedWasmMemory } from './playground.mjs';
-import { serve, serveBlog } from './serve.mjs';
+import { useBrowser, Playground, refuseSharedWasmMemory } from './playground.mjs';
 import { builds as distBuilds } from './builds.mjs';
 
 // A little of everything: waits and computations, on 2 workers.
@@ -19,13 +18,11 @@ const COOP_COEP_ONLY = {
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
-let env;
+const env = useBrowser();
 let builds;
 before(async () => {
-  env = await start();
   builds = await distBuilds();
 });
-after(async () => env.stop());
 
 /** What the page says about itself: isolation, the loaded build, the pool, and why. */
 async function where(pg) {
@@ -79,7 +76,7 @@ const EVERY_STRATEGY = ['sequential', 'async', 'threads', 'gil', 'executor', 'pr
 const WITHOUT_THREADS = ['sequential', 'async', 'processes'];
 
 test('(a) served with _headers: isolated, the threaded build, every strategy', { timeout: 120_000 }, async () => {
-  const page = await env.browser.newPage();
+  const page = await env.newPage();
   const wasm = wasmRequests(page);
   const pg = new Playground(page, env.server.url);
   await pg.open(QUERY);
@@ -92,8 +89,8 @@ test('(a) served with _headers: isolated, the threaded build, every strategy', {
 });
 
 test('(b) no headers (GitHub Pages): the service worker isolates the page after one reload', { timeout: 120_000 }, async () => {
-  const bare = await serve({ headers: NO_HEADERS });
-  const context = await env.browser.newContext();
+  const bare = await env.serve({ headers: NO_HEADERS });
+  const context = await env.newContext();
   const page = await context.newPage();
   let loads = 0;
   page.on('load', () => loads++);
@@ -114,8 +111,8 @@ test('(b) no headers (GitHub Pages): the service worker isolates the page after 
 });
 
 test('(c) no headers and no service workers: threads off, with the reason; the rest runs', { timeout: 120_000 }, async () => {
-  const bare = await serve({ headers: NO_HEADERS });
-  const context = await env.browser.newContext({ serviceWorkers: 'block' });
+  const bare = await env.serve({ headers: NO_HEADERS });
+  const context = await env.newContext({ serviceWorkers: 'block' });
   const pg = new Playground(await context.newPage(), bare.url);
   await pg.open('workload=cpu&tasks=12&cpu_ms=50&threads=2');
   const w = await where(pg);
@@ -130,7 +127,7 @@ test('(c) no headers and no service workers: threads off, with the reason; the r
 });
 
 test('(c2) a browser that refuses shared memory gets the single-threaded build, and it runs', { timeout: 120_000 }, async () => {
-  const context = await env.browser.newContext();
+  const context = await env.newContext();
   await context.addInitScript(refuseSharedWasmMemory);
   const page = await context.newPage();
   const wasm = wasmRequests(page);
@@ -151,11 +148,11 @@ test('(c2) a browser that refuses shared memory gets the single-threaded build, 
 
 /** Opens a plain blog post (another site, no isolation headers) embedding the playground. */
 async function openEmbedded(frameServer) {
-  const blog = await serveBlog();
+  const blog = await env.serveBlog();
   const post = blog.add('post', `<!doctype html><title>A blog post</title><h1>My post</h1>
     <iframe id="embed" src="${frameServer.url}?${QUERY}" width="900" height="700" loading="lazy"
       title="Async vs Threads" allow="cross-origin-isolated"></iframe>`);
-  const page = await env.browser.newPage();
+  const page = await env.newPage();
   await page.goto(post);
   const frame = await (await page.waitForSelector('#embed')).contentFrame();
   const pg = new Playground(frame, frameServer.url);
@@ -174,7 +171,7 @@ test('(d) in a cross-origin iframe of a plain page, Document-Isolation-Policy is
 });
 
 test('(e) the same iframe served with COOP/COEP only: threads off, and the page says why', { timeout: 120_000 }, async () => {
-  const frameServer = await serve({ headers: COOP_COEP_ONLY });
+  const frameServer = await env.serve({ headers: COOP_COEP_ONLY });
   const { page, pg, blog } = await openEmbedded(frameServer);
   const w = await where(pg);
   assert.deepEqual([w.isolated, w.loaded, w.pool], [false, 'threads', 'unavailable']);

@@ -1,20 +1,14 @@
 // Keeping runs: export (JSON, CSV, Chrome trace) downloads, import shows a file without
 // running anything, the history survives a reload and compares with a pinned baseline, and
 // the replay's playhead moves and marks the matching data-table row.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env.stop();
-});
+const env = useBrowser();
 
 const SMALL = 'pool=2&workload=mixed&tasks=6&rounds=2&io_ms=20&cpu_ms=10&threads=2';
 
@@ -42,7 +36,7 @@ function parseCsv(text) {
   return rows;
 }
 
-test('export: JSON with every record, CSV that parses back, a trace Perfetto reads', async () => {
+test('export: JSON with every record, CSV that parses back, a trace Perfetto reads', { timeout: 60_000 }, async () => {
   const pg = await env.open(SMALL);
   await pg.runDone('threads');
   const json = await download(pg, 'export-json');
@@ -90,7 +84,7 @@ test('export: JSON with every record, CSV that parses back, a trace Perfetto rea
   await pg.page.close();
 });
 
-test('import: a saved Run all shows its timeline, results, chart and findings, runs nothing; bad files are refused', async () => {
+test('import: a saved Run all shows its timeline, results, chart and findings, runs nothing; bad files are refused', { timeout: 120_000 }, async () => {
   const pg = await env.open(SMALL);
   await pg.runAll();
   await pg.testid('export-scope').selectOption('all');
@@ -143,7 +137,7 @@ test('import: a saved Run all shows its timeline, results, chart and findings, r
   await other.page.close();
 });
 
-test('history: kept across a reload, a pinned baseline compares, Clear empties it', async () => {
+test('history: kept across a reload, a pinned baseline compares, Clear empties it', { timeout: 90_000 }, async () => {
   const pg = await env.open('pool=2&workload=io&tasks=20&io_ms=30');
   await pg.runDone('sequential');
   await pg.runDone('async');
@@ -171,7 +165,7 @@ test('history: kept across a reload, a pinned baseline compares, Clear empties i
   await pg.page.close();
 });
 
-test('replay: scrubbing moves the playhead and marks the task that holds the lane', async () => {
+test('replay: scrubbing moves the playhead and marks the task that holds the lane', { timeout: 60_000 }, async () => {
   // Four computations of 40 ms one after another on the main thread.
   const pg = await env.open('pool=2&workload=cpu&tasks=4&cpu_ms=40');
   await pg.runDone('sequential');

@@ -2,13 +2,11 @@
 // the workers' figures held and reserved apart, bad counts refused, and a million concurrent
 // waits in one tab with their tasks drawn in rows of many. Figures are compared with each
 // other, never with fixed byte counts (those are the bench's targets).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 /** Measures `n` pending tasks with the panel's Measure button; returns that measurement. */
 async function measure(pg, n) {
@@ -56,7 +54,7 @@ test('pending tasks hold about as many bytes each at 1,000 as at 100,000, record
   await pg.page.close();
 });
 
-test('a task count outside 1 to 1,000,000 is refused with the reason', async () => {
+test('a task count outside 1 to 1,000,000 is refused with the reason', { timeout: 60_000 }, async () => {
   const pg = await env.open();
   for (const bad of ['0', '2000000', 'lots']) {
     await pg.testid('memory-tasks').fill(bad);

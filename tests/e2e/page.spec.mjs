@@ -1,13 +1,11 @@
 // The page loads isolated, with a working pool, and without errors.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
-test('the page is cross-origin isolated and its pool reports its threads', async () => {
+test('the page is cross-origin isolated and its pool reports its threads', { timeout: 60_000 }, async () => {
   const pg = await env.open('pool=2');
   assert.equal(await pg.page.evaluate(() => self.crossOriginIsolated), true);
   assert.equal(await pg.testid('isolation').getAttribute('data-value'), 'true');
@@ -18,7 +16,7 @@ test('the page is cross-origin isolated and its pool reports its threads', async
   await pg.page.close();
 });
 
-test('the page starts with its main module and loads the extras chunk once it is ready', async () => {
+test('the page starts with its main module and loads the extras chunk once it is ready', { timeout: 60_000 }, async () => {
   const pg = await env.open('pool=2');
   // The claims are the chunk's: once they are there, it has loaded (and the workers have it).
   await pg.page.waitForSelector('[data-testid=claims-panel] button');
@@ -35,8 +33,8 @@ test('the page starts with its main module and loads the extras chunk once it is
   await pg.page.close();
 });
 
-test('the served headers are the ones hosts are told to send', async () => {
-  const res = await fetch(env.server.url);
+test('the served headers are the ones hosts are told to send', { timeout: 30_000 }, async () => {
+  const res = await fetch(env.server.url, { signal: AbortSignal.timeout(10_000) });
   assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.equal(res.headers.get('document-isolation-policy'), 'isolate-and-require-corp');

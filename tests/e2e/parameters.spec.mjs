@@ -1,13 +1,11 @@
 // Parameters: links reproduce experiments, bad input is explained and never run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
-test('a link opens with its parameters, and edits update the link', async () => {
+test('a link opens with its parameters, and edits update the link', { timeout: 60_000 }, async () => {
   const pg = await env.open('workload=mixed&tasks=7&io_ms=30&rounds=3&strategy=threads');
   assert.equal(await pg.testid('field-tasks').inputValue(), '7');
   assert.equal(await pg.testid('field-rounds').inputValue(), '3');
@@ -19,7 +17,7 @@ test('a link opens with its parameters, and edits update the link', async () => 
   await pg.page.close();
 });
 
-test('bad link values fall back to defaults with a visible notice', async () => {
+test('bad link values fall back to defaults with a visible notice', { timeout: 60_000 }, async () => {
   const pg = await env.open('tasks=banana&io_ms=-5&unknown=1');
   const notices = await pg.testid('notices').innerText();
   assert.match(notices, /tasks=banana/);
@@ -29,7 +27,7 @@ test('bad link values fall back to defaults with a visible notice', async () => 
   await pg.page.close();
 });
 
-test('hostile link values are clamped with a sentence each, and the tab stays alive and runs', async () => {
+test('hostile link values are clamped with a sentence each, and the tab stays alive and runs', { timeout: 60_000 }, async () => {
   // Servers refuse longer addresses (the e2e server at 16 KB, as Node does); 1 MB values are
   // the fuzzer's (examples/fuzz.rs).
   const long = 'x'.repeat(6000);
@@ -50,7 +48,7 @@ test('hostile link values are clamped with a sentence each, and the tab stays al
   await pg.page.close();
 });
 
-test('a bad field shows a message beside it and nothing runs', async () => {
+test('a bad field shows a message beside it and nothing runs', { timeout: 60_000 }, async () => {
   const pg = await env.open();
   await pg.setField('tasks', '0');
   assert.match(await pg.fieldError('tasks'), /from 1 to 1,000,000/);
@@ -64,13 +62,13 @@ test('a bad field shows a message beside it and nothing runs', async () => {
   await pg.page.close();
 });
 
-test('a CPU run over the budget is refused with the reason', async () => {
+test('a CPU run over the budget is refused with the reason', { timeout: 60_000 }, async () => {
   const pg = await env.open('workload=cpu&tasks=10000&cpu_ms=100');
   assert.match(await pg.fieldError('cpu_ms'), /budget/);
   await pg.page.close();
 });
 
-test('a strategy that would take too long is refused while the others run', async () => {
+test('a strategy that would take too long is refused while the others run', { timeout: 60_000 }, async () => {
   const pg = await env.open('workload=io&tasks=100000&io_ms=100');
   assert.match(await pg.testid('gate-sequential').innerText(), /limit/);
   await pg.chooseStrategy('async');

@@ -1,6 +1,7 @@
-// Page object for the playground, and a browser launcher for Debian's Chromium.
+// Page object for the playground, and each spec file's Debian Chromium and server (`useBrowser`).
+import { before, after, afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { serve, serveBlog } from './serve.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -30,26 +31,116 @@ export function refuseSharedWasmMemory() {
   WebAssembly.Memory.prototype = Memory.prototype;
 }
 
-/** Serves dist/ with its real headers and launches Chromium (a fresh profile per launch). */
-export async function start() {
-  const server = await serve();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  return {
-    server,
-    browser,
-    /** Opens the page; `refuseSharedMemory` plays a browser that has no shared wasm memory. */
-    async open(query = '', viewport = { width: 1280, height: 900 }, { refuseSharedMemory = false } = {}) {
-      const page = await browser.newPage({ viewport });
-      if (refuseSharedMemory) await page.context().addInitScript(refuseSharedWasmMemory);
-      const pg = new Playground(page, server.url);
-      await pg.open(query);
-      return pg;
-    },
-    async stop() {
-      await browser.close();
-      await server.close();
-    },
-  };
+/** How long closing one thing (a page, a context, a server, the browser) may take. */
+const CLOSE_MS = 15_000;
+
+/**
+ * `promise`, or an error saying what did not answer once `ms` have passed: for the waits
+ * Playwright bounds nowhere else (`evaluate` of a page's promise, closing).
+ */
+export async function within(ms, what, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A spec file's server (dist/ with its real headers) and Chromium (a fresh profile per
+ * launch), and what each test opens through it: pages, contexts, other servers. Those are
+ * closed when the test ends, passed or failed (`closeOpened`, `useBrowser`), so a failed
+ * test leaves no page running into the next test's timings and nothing that keeps the
+ * process alive.
+ */
+export class Env {
+  #opened = [];
+
+  async start() {
+    this.server = await serve();
+    try {
+      this.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 60_000 });
+    } catch (e) {
+      await this.server.close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** Closes `thing` (its `close()`, `what` in a message) when the running test ends; returns it. */
+  track(thing, what) {
+    this.#opened.push({ thing, what });
+    return thing;
+  }
+
+  async newPage(options) {
+    return this.track(await this.browser.newPage(options), 'a page');
+  }
+
+  async newContext(options) {
+    return this.track(await this.browser.newContext(options), 'a browser context');
+  }
+
+  /** Another server of dist/ (`serve`'s options: other headers), closed with the test. */
+  async serve(options) {
+    return this.track(await serve(options), 'a server');
+  }
+
+  /** A blog's server (`serveBlog`), closed with the test. */
+  async serveBlog() {
+    return this.track(await serveBlog(), "a blog's server");
+  }
+
+  /** Opens the page; `refuseSharedMemory` plays a browser that has no shared wasm memory. */
+  async open(query = '', viewport = { width: 1280, height: 900 }, { refuseSharedMemory = false } = {}) {
+    const page = await this.newPage({ viewport });
+    if (refuseSharedMemory) await page.context().addInitScript(refuseSharedWasmMemory);
+    const pg = new Playground(page, this.server.url);
+    await pg.open(query);
+    return pg;
+  }
+
+  /** Closes what the tests opened, newest first, each within a bound; throws what failed. */
+  async closeOpened() {
+    const failed = [];
+    for (const { thing, what } of this.#opened.splice(0).reverse()) {
+      await within(CLOSE_MS, `closing ${what}`, thing.close()).catch((e) => failed.push(e.message));
+    }
+    if (failed.length) throw new Error(failed.join('; '));
+  }
+
+  async stop() {
+    try {
+      await this.closeOpened();
+    } finally {
+      try {
+        if (this.browser) await within(CLOSE_MS, 'closing Chromium', this.browser.close());
+      } finally {
+        await this.server?.close();
+      }
+    }
+  }
+}
+
+/** Serves dist/ with its real headers and launches Chromium: an `Env`, for scripts (the bench, the soak). */
+export function start() {
+  return new Env().start();
+}
+
+/**
+ * A spec file's `Env`: started before its tests, stopped after them, and after each test,
+ * whatever its outcome, what that test opened is closed. Each hook has a bound.
+ */
+export function useBrowser() {
+  const env = new Env();
+  before(() => env.start(), { timeout: 90_000 });
+  afterEach(() => env.closeOpened(), { timeout: 60_000 });
+  after(() => env.stop(), { timeout: 60_000 });
+  return env;
 }
 
 /**
@@ -153,7 +244,8 @@ export class Playground {
   async clickAndWaitRun(button, timeout = 120_000) {
     await this.page.evaluate(armRunEnded, { timeout, noStartMs: 5_000 });
     await this.testid(button).click();
-    await this.page.evaluate(() => window.__avtRunEnded);
+    // Bounded in the page too, but a page whose main thread never returns answers nothing.
+    await within(timeout + 10_000, `the run started by ${button}`, this.page.evaluate(() => window.__avtRunEnded));
   }
 
   /** Clicks Run (the chosen strategy) and waits for the run to end. */

@@ -4,19 +4,13 @@
 // carry only the documented fields.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 import { serveBlog } from './serve.mjs';
 
-let env;
+const env = useBrowser();
 let blog;
-before(async () => {
-  env = await start();
-  blog = await serveBlog();
-});
-after(async () => {
-  await blog.close();
-  await env.stop();
-});
+before(async () => (blog = await serveBlog()));
+after(() => blog?.close());
 
 const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'none'";
 
@@ -26,8 +20,8 @@ function recordViolations() {
   addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 }
 
-test('the policy is sent and in the page; boot and a Run all request nothing from another origin', async () => {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+test('the policy is sent and in the page; boot and a Run all request nothing from another origin', { timeout: 120_000 }, async () => {
+  const context = await env.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(recordViolations);
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -66,11 +60,11 @@ const DOCUMENTED = {
   'async-vs-threads:result': ['type', 'v', 'query', 'strategy', 'outcome', 'error', 'tasks_done', 'makespan_ms', 'theory_ms', 'speedup', 'lag_p99_ms', 'longest_stall_ms', 'checksum', 'build'],
 };
 
-test('messages to the embedding page carry only the documented fields', async () => {
+test('messages to the embedding page carry only the documented fields', { timeout: 90_000 }, async () => {
   const post = blog.add('privacy', `<!doctype html><meta charset="utf-8"><title>post</title>
 <iframe src="${env.server.url}?embed=1&autorun=1&workload=io&tasks=5&io_ms=10" width="720" height="560" allow="cross-origin-isolated"></iframe>
 <script>window.messages = []; addEventListener('message', (e) => messages.push(e.data));</script>`);
-  const page = await env.browser.newPage();
+  const page = await env.newPage();
   await page.goto(post);
   await page.waitForFunction(() => messages.some((m) => m?.type === 'async-vs-threads:result'), null, { timeout: 60_000 });
   const messages = await page.evaluate(() => messages);

@@ -17,6 +17,14 @@ const types = {
   '.png': 'image/png',
 };
 
+/** Stops listening and ends every connection (a browser's kept-alive ones would hold it open). */
+function close(server) {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
 /** Parses the `/*` block of a Netlify/Cloudflare `_headers` file. */
 export async function readHeaders(dir = root) {
   const text = await readFile(join(dir, '_headers'), 'utf8');
@@ -52,7 +60,7 @@ export async function serve({ port = 0, headers } = {}) {
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}/`;
-  return { url, close: () => new Promise((r) => server.close(r)) };
+  return { url, close: () => close(server) };
 }
 
 /**
@@ -74,7 +82,7 @@ export async function serveBlog() {
       pages.set(`/${name}`, html);
       return url + name;
     },
-    close: () => new Promise((r) => server.close(r)),
+    close: () => close(server),
   };
 }
 

@@ -1,20 +1,14 @@
 // A short soak in CI (`node tests/e2e/soak.mjs` runs the 1,000-run one and .ci/bench.sh keeps
 // its figures): after warm-up, consecutive runs of every strategy leave the wasm memory within
 // 5% and leak no worker, timer, closure (heap allocations) or event listener.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 import { soak } from './soak.mjs';
 
-let env;
-before(async () => {
-  env = await start();
-});
-after(async () => {
-  await env.stop();
-});
+const env = useBrowser();
 
-test('180 runs of every strategy in one page: memory flat after warm-up, nothing leaks', async () => {
+test('180 runs of every strategy in one page: memory flat after warm-up, nothing leaks', { timeout: 300_000 }, async () => {
   const f = await soak(env, 180);
   console.log(JSON.stringify(f));
   assert.equal(f.soak_failed_runs, 0, JSON.stringify(f.soak_failed));

@@ -1,12 +1,10 @@
 // Every strategy runs every workload to completion with the same work done, and the
 // relative timings the articles claim hold in one run on this machine.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 for (const workload of ['io', 'cpu', 'mixed']) {
   test(`every strategy completes a ${workload} workload with equal checksums`, { timeout: 120_000 }, async () => {

@@ -1,11 +1,9 @@
 // The run made visible: timeline lanes and table, the responsiveness meter, sweeps, findings.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start } from './playground.mjs';
+import { useBrowser } from './playground.mjs';
 
-let env;
-before(async () => (env = await start()));
-after(async () => env.stop());
+const env = useBrowser();
 
 test('after a threads run the timeline has a lane per worker plus the main thread, and its table lists every task', { timeout: 60_000 }, async () => {
   const pg = await env.open('pool=2&workload=mixed&tasks=30&io_ms=10&cpu_ms=5&rounds=2&threads=2');
