@@ -65,4 +65,4 @@ say "end-to-end tests (Playwright, headless Chromium)"
 node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 tests/e2e/*.spec.mjs
 
 say "engine smoke tests (Firefox and WebKitGTK through WebDriver)"
-node tests/engines/smoke.mjs
+node --test-force-exit tests/engines/smoke.mjs

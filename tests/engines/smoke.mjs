@@ -190,79 +190,77 @@ async function memoryPanel(s, f, where) {
 const pageErrors = (s) => s.eval(() => window.__smokeErrors ?? []);
 const runError = (s) => s.eval(() => document.querySelector('[data-testid=run-error]')?.textContent.trim() ?? null);
 
-/** The smoke test of one engine: a top-level page, then the page in a blog's iframe. */
-async function smoke(engine, server) {
+/**
+ * The smoke test of one engine: a top-level page, then the page in a blog's iframe. `t` is
+ * the test: what this opens is closed when it ends, whatever its outcome (a test that timed
+ * out leaves its driver, browser and servers to its `after`).
+ */
+async function smoke(engine, server, t) {
   const s = await launch(engine, { log });
-  try {
-    await s.timeouts({ script: 240_000, pageLoad: 60_000 });
-    const where = ENGINES[engine].name;
-    await s.goto(`${server.url}?${SMOKE_QUERY}`);
-    const readyMs = await waitReady(s);
-    const f = await facts(s);
-    log(
-      `${where}: build ${f.build}, isolated ${f.isolated}, SharedArrayBuffer ${f.sharedArrayBuffer}, shared wasm memory ${f.sharedMemory}, ` +
-        `Atomics.waitAsync ${f.waitAsync}, pool ${f.pool}${f.pool === 'ready' ? '' : ` (${f.why})`}; ready in ${readyMs} ms`,
-    );
-    assert.equal(f.framed, false);
-    checkBoot(f, where);
-    assert.deepEqual(f.strategies.filter((k) => POOL_STRATEGIES.includes(k)), POOL_STRATEGIES, 'the page offers the pool strategies');
+  t.after(() => s.quit());
+  await s.timeouts({ script: 240_000, pageLoad: 60_000 });
+  const where = ENGINES[engine].name;
+  await s.goto(`${server.url}?${SMOKE_QUERY}`);
+  const readyMs = await waitReady(s);
+  const f = await facts(s);
+  log(
+    `${where}: build ${f.build}, isolated ${f.isolated}, SharedArrayBuffer ${f.sharedArrayBuffer}, shared wasm memory ${f.sharedMemory}, ` +
+      `Atomics.waitAsync ${f.waitAsync}, pool ${f.pool}${f.pool === 'ready' ? '' : ` (${f.why})`}; ready in ${readyMs} ms`,
+  );
+  assert.equal(f.framed, false);
+  checkBoot(f, where);
+  assert.deepEqual(f.strategies.filter((k) => POOL_STRATEGIES.includes(k)), POOL_STRATEGIES, 'the page offers the pool strategies');
 
-    // Every strategy runs where threads are on; elsewhere all but the pool's.
-    const threadsOn = f.pool === 'ready';
-    const runs = (k) => threadsOn || !POOL_STRATEGIES.includes(k);
-    const offered = await rows(s, f.strategies);
-    for (const k of f.strategies) {
-      if (runs(k)) assert.equal(offered[k].gate, '', `${where}: ${k} should be offered, the page says ${offered[k].gate}`);
-      // A strategy the page cannot run says why: the pool's reason.
-      else assert.ok(offered[k].gate.includes(f.why.replace(/^unavailable: /, '')), `${where}: ${k} says "${offered[k].gate}", not the pool's reason "${f.why}"`);
-    }
-
-    const t0 = Date.now();
-    await clickAndWaitRun(s, 'run-all');
-    const r = await rows(s, f.strategies);
-    log(`${where}: Run all took ${Date.now() - t0} ms: ${f.strategies.map((k) => `${k} ${r[k].state}${r[k].state === 'done' ? ` ${r[k].makespan.toFixed(1)} ms` : ''}`).join(', ')}`);
-    assert.equal(await runError(s), null, `${where}: a run failed`);
-    for (const k of f.strategies) {
-      if (runs(k)) {
-        assert.equal(r[k].state, 'done', `${where}: ${k}`);
-        assert.match(r[k].checksum, /^[0-9a-f]{16}$/, `${where}: ${k}'s checksum`);
-        assert.equal(r[k].checksum, r.sequential.checksum, `${where}: ${k} did other work than sequential`);
-      } else {
-        assert.equal(r[k].state, 'none', `${where}: ${k} ran where the page said it cannot`);
-      }
-    }
-    // The parallel strategy every engine has: two processes, each with its own instance.
-    assert.equal(r.processes.lanes, 2, `${where}: processes ran on ${r.processes.lanes} lanes`);
-    if (threadsOn) assert.equal(r.threads.lanes, 2, `${where}: threads ran on ${r.threads.lanes} workers`);
-    await memoryPanel(s, f, where);
-    assert.deepEqual(await pageErrors(s), [], `${where}: uncaught errors`);
-
-    // In a plain blog's cross-origin iframe: only Document-Isolation-Policy (Chromium's)
-    // isolates a frame by itself, so elsewhere the frame says why threads are off.
-    const blog = await serveBlog();
-    try {
-      await s.goto(
-        blog.add(
-          'post',
-          `<!doctype html><title>A post</title><p>A post.</p>
-          <iframe id="embed" src="${server.url}?${SMOKE_QUERY}&embed=1" width="900" height="700" title="Async vs Threads" allow="cross-origin-isolated"></iframe>`,
-        ),
-      );
-      await s.frame('#embed');
-      await waitReady(s);
-      const inFrame = await facts(s);
-      log(`${where}, framed: build ${inFrame.build}, isolated ${inFrame.isolated}, pool ${inFrame.pool}${inFrame.pool === 'ready' ? '' : ` (${inFrame.why})`}`);
-      assert.equal(inFrame.framed, true);
-      checkBoot(inFrame, `${where}, framed`);
-      if (!inFrame.isolated) assert.match(inFrame.why, /Document-Isolation-Policy/, `${where}, framed: the reason names the header that isolates a frame`);
-      await s.top();
-    } finally {
-      await blog.close();
-    }
-    return f;
-  } finally {
-    await s.quit();
+  // Every strategy runs where threads are on; elsewhere all but the pool's.
+  const threadsOn = f.pool === 'ready';
+  const runs = (k) => threadsOn || !POOL_STRATEGIES.includes(k);
+  const offered = await rows(s, f.strategies);
+  for (const k of f.strategies) {
+    if (runs(k)) assert.equal(offered[k].gate, '', `${where}: ${k} should be offered, the page says ${offered[k].gate}`);
+    // A strategy the page cannot run says why: the pool's reason.
+    else assert.ok(offered[k].gate.includes(f.why.replace(/^unavailable: /, '')), `${where}: ${k} says "${offered[k].gate}", not the pool's reason "${f.why}"`);
   }
+
+  const t0 = Date.now();
+  await clickAndWaitRun(s, 'run-all');
+  const r = await rows(s, f.strategies);
+  log(`${where}: Run all took ${Date.now() - t0} ms: ${f.strategies.map((k) => `${k} ${r[k].state}${r[k].state === 'done' ? ` ${r[k].makespan.toFixed(1)} ms` : ''}`).join(', ')}`);
+  assert.equal(await runError(s), null, `${where}: a run failed`);
+  for (const k of f.strategies) {
+    if (runs(k)) {
+      assert.equal(r[k].state, 'done', `${where}: ${k}`);
+      assert.match(r[k].checksum, /^[0-9a-f]{16}$/, `${where}: ${k}'s checksum`);
+      assert.equal(r[k].checksum, r.sequential.checksum, `${where}: ${k} did other work than sequential`);
+    } else {
+      assert.equal(r[k].state, 'none', `${where}: ${k} ran where the page said it cannot`);
+    }
+  }
+  // The parallel strategy every engine has: two processes, each with its own instance.
+  assert.equal(r.processes.lanes, 2, `${where}: processes ran on ${r.processes.lanes} lanes`);
+  if (threadsOn) assert.equal(r.threads.lanes, 2, `${where}: threads ran on ${r.threads.lanes} workers`);
+  await memoryPanel(s, f, where);
+  assert.deepEqual(await pageErrors(s), [], `${where}: uncaught errors`);
+
+  // In a plain blog's cross-origin iframe: only Document-Isolation-Policy (Chromium's)
+  // isolates a frame by itself, so elsewhere the frame says why threads are off.
+  const blog = await serveBlog();
+  t.after(() => blog.close());
+  await s.goto(
+    blog.add(
+      'post',
+      `<!doctype html><title>A post</title><p>A post.</p>
+      <iframe id="embed" src="${server.url}?${SMOKE_QUERY}&embed=1" width="900" height="700" title="Async vs Threads" allow="cross-origin-isolated"></iframe>`,
+    ),
+  );
+  await s.frame('#embed');
+  await waitReady(s);
+  const inFrame = await facts(s);
+  log(`${where}, framed: build ${inFrame.build}, isolated ${inFrame.isolated}, pool ${inFrame.pool}${inFrame.pool === 'ready' ? '' : ` (${inFrame.why})`}`);
+  assert.equal(inFrame.framed, true);
+  checkBoot(inFrame, `${where}, framed`);
+  if (!inFrame.isolated) assert.match(inFrame.why, /Document-Isolation-Policy/, `${where}, framed: the reason names the header that isolates a frame`);
+  await s.top();
+  return f;
 }
 
 /** Async on 10,000 waits of 100 ms, `BENCH_REPEATS` runs on one page once it is ready. */
@@ -326,13 +324,10 @@ if (opts.bench) {
   if (errors.length) process.exitCode = 1;
 } else {
   for (const engine of engines) {
-    test(`${ENGINES[engine].name}: boots, says what it lacks, runs every strategy it offers`, { timeout: 300_000 }, async () => {
+    test(`${ENGINES[engine].name}: boots, says what it lacks, runs every strategy it offers`, { timeout: 300_000 }, async (t) => {
       const server = await serve();
-      try {
-        await smoke(engine, server);
-      } finally {
-        await server.close();
-      }
+      t.after(() => server.close());
+      await smoke(engine, server, t);
     });
   }
 }

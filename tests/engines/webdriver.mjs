@@ -81,7 +81,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The process ids whose parent is `pid`. */
 function childrenOf(pid) {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8', timeout: 5_000 })
       .split('\n')
       .map((l) => Number(l.trim()))
       .filter((n) => n > 0);
@@ -90,14 +90,30 @@ function childrenOf(pid) {
   }
 }
 
-/** One WebDriver request; throws with the driver's error and message. */
-async function request(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
+/** How long a WebDriver command may take when nothing longer is set (`Session.timeouts`). */
+const COMMAND_MS = 30_000;
+/** How long a driver may take to start its browser (a new session). */
+const NEW_SESSION_MS = 90_000;
+
+/**
+ * One WebDriver request, answered within `ms` (a driver or browser that hangs fails the
+ * command instead of the test run); throws with the driver's error and message.
+ */
+async function request(base, method, path, body, ms = COMMAND_MS) {
+  let res;
+  let text;
+  try {
+    res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(ms),
+    });
+    text = await res.text();
+  } catch (e) {
+    if (e.name === 'TimeoutError') throw new Error(`${method} ${path}: no answer within ${ms} ms`);
+    throw e;
+  }
   let json;
   try {
     json = JSON.parse(text);
@@ -155,13 +171,13 @@ export async function launch(engine, { log = () => {} } = {}) {
     for (;;) {
       if (exited !== null) throw new Error(`the driver exited (${exited}): ${stderr.trim()}`);
       try {
-        const status = await request(base, 'GET', '/status');
+        const status = await request(base, 'GET', '/status', undefined, 5_000);
         if (status.ready !== false) break;
       } catch {}
       if (Date.now() > giveUp) throw new Error(`the driver did not answer on ${base} within 30 s: ${stderr.trim()}`);
       await sleep(100);
     }
-    const created = await request(base, 'POST', '/session', { capabilities: { alwaysMatch: spec.capabilities() } });
+    const created = await request(base, 'POST', '/session', { capabilities: { alwaysMatch: spec.capabilities() } }, NEW_SESSION_MS);
     log(`${spec.name}: ${created.capabilities.browserName} ${created.capabilities.browserVersion}`);
     return new Session(base, created.sessionId, created.capabilities, async () => {
       await kill();
@@ -174,6 +190,10 @@ export async function launch(engine, { log = () => {} } = {}) {
 }
 
 export class Session {
+  /** The driver's own timeouts (`timeouts`): a command may take that long, and a little more. */
+  #scriptMs = COMMAND_MS;
+  #pageLoadMs = COMMAND_MS;
+
   constructor(base, id, capabilities, kill) {
     this.base = base;
     this.id = id;
@@ -182,11 +202,14 @@ export class Session {
   }
 
   cmd(method, path, body) {
-    return request(this.base, method, `/session/${this.id}${path}`, body);
+    const ms = path.startsWith('/execute/') ? this.#scriptMs + 15_000 : path === '/url' ? this.#pageLoadMs + 15_000 : COMMAND_MS;
+    return request(this.base, method, `/session/${this.id}${path}`, body, ms);
   }
 
   async timeouts({ script, pageLoad }) {
     await this.cmd('POST', '/timeouts', { script, pageLoad });
+    this.#scriptMs = script;
+    this.#pageLoadMs = pageLoad;
   }
 
   async goto(url) {
@@ -240,10 +263,13 @@ export class Session {
     await this.cmd('POST', '/frame', { id: null });
   }
 
-  /** Ends the session (closing the browser), then the driver; the driver's stderr. */
+  /**
+   * Ends the session (closing the browser), then the driver; the driver's stderr. Again is
+   * harmless: a test calls it when it ends, whatever its outcome.
+   */
   async quit() {
     try {
-      await this.cmd('DELETE', '');
+      await request(this.base, 'DELETE', `/session/${this.id}`, undefined, 15_000);
     } catch {}
     return this.kill();
   }
