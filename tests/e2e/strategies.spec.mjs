@@ -14,10 +14,11 @@ for (const workload of ['io', 'cpu', 'mixed']) {
     const rows = Object.fromEntries(await Promise.all(strategies.map(async (s) => [s, await pg.result(s)])));
     for (const s of strategies) assert.equal(rows[s].state, 'done', `${s} finished`);
     assert.equal(new Set(strategies.map((s) => rows[s].checksum)).size, 1, `checksums ${strategies.map((s) => rows[s].checksum)}`);
-    assert.equal(rows.threads.lanes, 2, 'threads ran on both workers');
-    assert.equal(rows.gil.lanes, 2, 'threads + GIL ran on both workers');
-    assert.equal(rows.processes.lanes, 2, 'both processes ran tasks');
-    if (workload !== 'io') assert.equal(rows.executor.lanes, 2, 'the executor computed on both workers');
+    // Workers and processes take the next task when free, so on runs this short one that
+    // started late (a loaded machine) may find none left: the longer runs below check that
+    // each strategy uses both.
+    const pooled = workload === 'io' ? ['threads', 'gil', 'processes'] : ['threads', 'gil', 'processes', 'executor'];
+    for (const s of pooled) assert.ok(rows[s].lanes >= 1 && rows[s].lanes <= 2, `${s} ran on ${rows[s].lanes} lanes of 2`);
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
   });
@@ -35,6 +36,8 @@ test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeo
   const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
   const seq = await pg.run('sequential');
   const thr = await pg.run('threads');
+  assert.equal(thr.checksum, seq.checksum, 'the same work');
+  assert.equal(thr.lanes, 2, 'both workers computed');
   assert.ok(thr.makespan * 1.5 <= seq.makespan, `threads ${thr.makespan} ms vs sequential ${seq.makespan} ms`);
   await pg.page.close();
 });
@@ -44,6 +47,7 @@ test('processes compute in parallel like threads, each with its start-up and mem
   const seq = await pg.run('sequential');
   const pro = await pg.run('processes');
   assert.equal(pro.checksum, seq.checksum, 'the same work, done in other instances');
+  assert.equal(pro.lanes, 2, 'both processes computed');
   assert.ok(pro.makespan * 1.4 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
   const perProcessMs = Number(await pg.attr('result-processes-startup', 'data-per-worker-ms'));
   const memory = Number(await pg.attr('result-processes-startup', 'data-memory-bytes'));
@@ -65,6 +69,7 @@ test('threads + GIL compute at about sequential speed while plain threads go fas
   const thr = await pg.run('threads');
   const gil = await pg.run('gil');
   assert.equal(gil.checksum, seq.checksum, 'the same work');
+  assert.equal(gil.lanes, 2, 'both threads computed, in turn');
   // CPython measured 0.99x on this machine; the GIL's own switching costs a little more.
   assert.ok(gil.makespan >= 0.7 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
   assert.ok(thr.makespan * 1.3 <= gil.makespan, `threads ${thr.makespan} ms vs gil ${gil.makespan} ms`);
