@@ -6,7 +6,7 @@
 // crossOriginIsolated, which build loaded, and that a run completes with equal checksums.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, Playground, refuseSharedWasmMemory } from './playground.mjs';
+import { useBrowser, Playground, refuseSharedWasmMemory, checkParallel } from './playground.mjs';
 import { builds as distBuilds } from './builds.mjs';
 
 // A little of everything: waits and computations, on 2 workers.
@@ -62,14 +62,16 @@ function wasmRequests(page) {
 }
 
 /**
- * Runs sequential, async and processes with equal checksums, and checks that processes ran
- * in parallel: they need no shared memory, so where threads are off they are the parallel
- * strategy.
+ * Runs sequential, async and processes with equal checksums, and checks (subtest of `t`) that
+ * processes ran in parallel: they need no shared memory, so where threads are off they are
+ * the parallel strategy.
  */
-async function processesInParallel(pg) {
+async function processesInParallel(t, pg) {
+  const before = await pg.freeCores();
   const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
+  const after = await pg.freeCores();
   assert.equal(pro.lanes, 2);
-  assert.ok(pro.makespan * 1.3 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+  await checkParallel(t, { fast: ['processes', pro.makespan], slow: ['sequential', seq.makespan], k: 1.3, free: [before, after] });
 }
 
 const EVERY_STRATEGY = ['sequential', 'async', 'threads', 'gil', 'executor', 'processes'];
@@ -110,7 +112,7 @@ test('(b) no headers (GitHub Pages): the service worker isolates the page after 
   await bare.close();
 });
 
-test('(c) no headers and no service workers: threads off, with the reason; the rest runs', { timeout: 120_000 }, async () => {
+test('(c) no headers and no service workers: threads off, with the reason; the rest runs', { timeout: 120_000 }, async (t) => {
   const bare = await env.serve({ headers: NO_HEADERS });
   const context = await env.newContext({ serviceWorkers: 'block' });
   const pg = new Playground(await context.newPage(), bare.url);
@@ -120,13 +122,13 @@ test('(c) no headers and no service workers: threads off, with the reason; the r
   assert.match(w.why, /served without Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
   // Playwright blocks the registration (it never settles): the loader gives up on it.
   assert.match(w.why, /service worker that adds them could not be registered/);
-  await processesInParallel(pg);
+  await processesInParallel(t, pg);
   assert.deepEqual(pg.errors, []);
   await context.close();
   await bare.close();
 });
 
-test('(c2) a browser that refuses shared memory gets the single-threaded build, and it runs', { timeout: 120_000 }, async () => {
+test('(c2) a browser that refuses shared memory gets the single-threaded build, and it runs', { timeout: 120_000 }, async (t) => {
   const context = await env.newContext();
   await context.addInitScript(refuseSharedWasmMemory);
   const page = await context.newPage();
@@ -137,7 +139,7 @@ test('(c2) a browser that refuses shared memory gets the single-threaded build, 
   assert.deepEqual([w.isolated, w.loaded, w.build, w.pool], [true, 'fallback', 'fallback', 'unavailable']);
   assert.match(w.why, /refuses shared WebAssembly memory/);
   assert.deepEqual(wasm.distinct(), files(builds.fallback), 'only the single-threaded build is downloaded');
-  await processesInParallel(pg);
+  await processesInParallel(t, pg);
   // The strategies that need the pool say why instead of running.
   await pg.chooseStrategy('threads');
   assert.equal(await pg.testid('run').isDisabled(), true);

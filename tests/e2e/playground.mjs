@@ -1,5 +1,7 @@
 // Page object for the playground, and each spec file's Debian Chromium and server (`useBrowser`).
 import { before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { serve, serveBlog } from './serve.mjs';
 
@@ -138,7 +140,8 @@ export function start() {
 export function useBrowser() {
   const env = new Env();
   before(() => env.start(), { timeout: 90_000 });
-  afterEach(() => env.closeOpened(), { timeout: 60_000 });
+  // Hooks run after subtests too: a check's subtest (`checkParallel`) leaves its test's page open.
+  afterEach((t) => checks.has(t) || env.closeOpened(), { timeout: 60_000 });
   after(() => env.stop(), { timeout: 60_000 });
   return env;
 }
@@ -174,6 +177,77 @@ export function armRunEnded({ timeout, noStartMs, rejectNoStart = false }) {
     observer.observe(controls, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
     const noStart = setTimeout(() => started || finish(rejectNoStart ? new Error('the click started no run') : undefined), noStartMs);
     const limit = setTimeout(() => finish(new Error(`the run did not end within ${timeout} ms`)), timeout);
+  });
+}
+
+/**
+ * Page-side: how much faster two threads compute than one on this machine right now. Plain
+ * Web Workers (none of the page's code, no wasm) count loop turns over the same `ms`, one alone
+ * and then two side by side from one moment; returns the two's turns over the one's: about 2
+ * with two idle cores, nearer 1 the less a second core is free.
+ */
+export async function twoWorkersOverOne(ms) {
+  const src = `onmessage = ({ data: { from, until } }) => {
+    const start = from - performance.timeOrigin;
+    const end = until - performance.timeOrigin;
+    while (performance.now() < start) {}
+    let turns = 0;
+    while (performance.now() < end) turns++;
+    postMessage(turns);
+  };`;
+  const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+  const spin = async (n) => {
+    const workers = Array.from({ length: n }, () => new Worker(url));
+    // Started together, once every worker had time to boot: the turns of one moment.
+    const from = performance.timeOrigin + performance.now() + 150;
+    try {
+      const turns = await Promise.all(
+        workers.map((w) => new Promise((resolve, reject) => {
+          w.onmessage = (e) => resolve(e.data);
+          w.onerror = (e) => reject(new Error(`a counting worker failed: ${e.message}`));
+          w.postMessage({ from, until: from + ms });
+        })),
+      );
+      return turns.reduce((a, b) => a + b, 0);
+    } finally {
+      workers.forEach((w) => w.terminate());
+    }
+  };
+  try {
+    const one = await spin(1);
+    const two = await spin(2);
+    return two / one;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** The subtests of `checkParallel`, which close nothing when they end. */
+const checks = new WeakSet();
+
+/**
+ * Checks, as a subtest of `t`, that `fast` ran in parallel what `slow` ran on one thread (each
+ * `[name, makespan]`): `slow` took at least `k` times as long as `fast`, scaled by how much of
+ * two cores the machine gave the browser around the runs (`free`: the least of what two plain
+ * workers computed over one just before and just after them, `Playground.freeCores`), and at
+ * least 1.1 times. On two idle cores that is about 2, so `k` itself is asked for. A speed-up
+ * needs a free core: where the browser got none (below 1.3x: other work on the machine, which
+ * with Linux's autogroup scheduling takes a whole core from the browser's session), nothing
+ * can run in parallel and the subtest is skipped, saying so with the figures.
+ */
+export async function checkParallel(t, { fast: [fastName, fastMs], slow: [slowName, slowMs], k, free }) {
+  const [before, after] = free;
+  const ratio = Math.min(before.ratio, after.ratio);
+  const got = slowMs / fastMs;
+  const needs = Math.max(1.1, (k * Math.min(ratio, 2)) / 2);
+  const machine =
+    `two plain workers computed ${before.ratio.toFixed(2)}x one before the runs and ${after.ratio.toFixed(2)}x after; ` +
+    `the browser reports ${after.cores} cores, the machine's load average is ${after.load}`;
+  const figures = `${fastName} ${fastMs.toFixed(1)} ms vs ${slowName} ${slowMs.toFixed(1)} ms: ${got.toFixed(2)}x`;
+  const skip = ratio < 1.3 && `needs a free core, and the browser had none: ${figures}; ${machine}`;
+  await t.test(`${fastName} is at least ${k}x faster than ${slowName} (given two free cores)`, { skip }, (check) => {
+    checks.add(check);
+    assert.ok(got >= needs, `${figures}, needs ${needs.toFixed(2)}x. This check needs a free core: ${machine}.`);
   });
 }
 
@@ -304,6 +378,16 @@ export class Playground {
   /** An attribute of the first element with this testid, or null (no waiting, no throwing). */
   async attr(id, name) {
     return this.page.evaluate(([id, name]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute(name) ?? null, [id, name]);
+  }
+
+  /**
+   * What this machine gives two threads over one right now (`twoWorkersOverOne`), the cores the
+   * browser reports and the load average: for `checkParallel`, just before and after its runs.
+   */
+  async freeCores() {
+    const ratio = await this.page.evaluate(twoWorkersOverOne, 300);
+    const cores = await this.page.evaluate(() => navigator.hardwareConcurrency);
+    return { ratio, cores, load: loadavg()[0].toFixed(2) };
   }
 
   /** Kernel work units per ms the page measured at start-up (one thread). */

@@ -2,7 +2,7 @@
 // relative timings the articles claim hold in one run on this machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser } from './playground.mjs';
+import { useBrowser, checkParallel } from './playground.mjs';
 
 const env = useBrowser();
 
@@ -32,23 +32,27 @@ test('async I/O is at least 5x faster than sequential for 50 tasks of 100 ms', {
   await pg.page.close();
 });
 
-test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeout: 60_000 }, async () => {
+test('threads CPU is at least 1.5x faster than sequential on 2 workers', { timeout: 60_000 }, async (t) => {
   const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const before = await pg.freeCores();
   const seq = await pg.run('sequential');
   const thr = await pg.run('threads');
+  const after = await pg.freeCores();
   assert.equal(thr.checksum, seq.checksum, 'the same work');
   assert.equal(thr.lanes, 2, 'both workers computed');
-  assert.ok(thr.makespan * 1.5 <= seq.makespan, `threads ${thr.makespan} ms vs sequential ${seq.makespan} ms`);
+  await checkParallel(t, { fast: ['threads', thr.makespan], slow: ['sequential', seq.makespan], k: 1.5, free: [before, after] });
   await pg.page.close();
 });
 
-test('processes compute in parallel like threads, each with its start-up and memory measured', { timeout: 60_000 }, async () => {
+test('processes compute in parallel like threads, each with its start-up and memory measured', { timeout: 60_000 }, async (t) => {
   const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const before = await pg.freeCores();
   const seq = await pg.run('sequential');
   const pro = await pg.run('processes');
+  const after = await pg.freeCores();
   assert.equal(pro.checksum, seq.checksum, 'the same work, done in other instances');
   assert.equal(pro.lanes, 2, 'both processes computed');
-  assert.ok(pro.makespan * 1.4 <= seq.makespan, `processes ${pro.makespan} ms vs sequential ${seq.makespan} ms`);
+  await checkParallel(t, { fast: ['processes', pro.makespan], slow: ['sequential', seq.makespan], k: 1.4, free: [before, after] });
   const perProcessMs = Number(await pg.attr('result-processes-startup', 'data-per-worker-ms'));
   const memory = Number(await pg.attr('result-processes-startup', 'data-memory-bytes'));
   assert.ok(perProcessMs > 0 && perProcessMs < pro.makespan, `start-up ${perProcessMs} ms`);
@@ -63,16 +67,18 @@ test('processes compute in parallel like threads, each with its start-up and mem
   await pg.page.close();
 });
 
-test('threads + GIL compute at about sequential speed while plain threads go faster; waits still overlap', { timeout: 90_000 }, async () => {
+test('threads + GIL compute at about sequential speed while plain threads go faster; waits still overlap', { timeout: 90_000 }, async (t) => {
   const pg = await env.open('pool=2&workload=cpu&tasks=16&cpu_ms=50&threads=2');
+  const before = await pg.freeCores();
   const seq = await pg.run('sequential');
   const thr = await pg.run('threads');
   const gil = await pg.run('gil');
+  const after = await pg.freeCores();
   assert.equal(gil.checksum, seq.checksum, 'the same work');
   assert.equal(gil.lanes, 2, 'both threads computed, in turn');
   // CPython measured 0.99x on this machine; the GIL's own switching costs a little more.
   assert.ok(gil.makespan >= 0.7 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
-  assert.ok(thr.makespan * 1.3 <= gil.makespan, `threads ${thr.makespan} ms vs gil ${gil.makespan} ms`);
+  await checkParallel(t, { fast: ['threads', thr.makespan], slow: ['threads + GIL', gil.makespan], k: 1.3, free: [before, after] });
   const finding = await pg.page.locator('[data-testid=insights] li[data-rule=gil][data-strategy=gil]').textContent();
   assert.match(finding, /The GIL let 1 of 2 threads compute at any moment/);
   await pg.page.close();
@@ -84,15 +90,17 @@ test('threads + GIL compute at about sequential speed while plain threads go fas
   await io.page.close();
 });
 
-test('async + executor keeps the main thread free for CPU work that plain async blocks it with', { timeout: 90_000 }, async () => {
+test('async + executor keeps the main thread free for CPU work that plain async blocks it with', { timeout: 90_000 }, async (t) => {
   const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&threads=2&yield_every_ms=0');
+  const before = await pg.freeCores();
   const asy = await pg.run('async');
   const exe = await pg.run('executor');
+  const after = await pg.freeCores();
   assert.equal(exe.state, 'done');
   assert.equal(exe.checksum, asy.checksum, 'the same work');
   assert.equal(exe.lanes, 2, 'computed on both workers');
   assert.ok(exe.stall * 5 <= asy.stall, `executor stall ${exe.stall} ms vs async ${asy.stall} ms`);
-  assert.ok(exe.makespan * 1.3 <= asy.makespan, `executor ${exe.makespan} ms vs async ${asy.makespan} ms on 2 threads`);
+  await checkParallel(t, { fast: ['async + executor on 2 threads', exe.makespan], slow: ['async', asy.makespan], k: 1.3, free: [before, after] });
   const finding = await pg.page.locator('[data-testid=insights] li[data-rule=executor][data-strategy=executor]').textContent();
   assert.match(finding, /handed 10 computations to the executor's 2 threads/);
   await pg.page.close();
