@@ -132,24 +132,6 @@ test('a run during which the page was hidden is marked untrustworthy, in the res
   await pg.page.close();
 });
 
-test('kept runs give up their task records beyond the memory bound, and say so', { timeout: 120_000 }, async () => {
-  // 10,000 mixed tasks × 100 rounds hold about 48 MB of records per run; a Run all keeps
-  // one per strategy, over the 64 MiB bound, so the oldest give theirs up (their figures stay).
-  const pg = await env.open('pool=2&workload=mixed&tasks=10000&rounds=100&io_ms=0&cpu_ms=0&threads=2');
-  await pg.runAll();
-  const strategies = await pg.strategies();
-  const rows = await Promise.all(strategies.map((s) => pg.result(s)));
-  assert.deepEqual(rows.map((r) => r.state), strategies.map(() => 'done'));
-  assert.equal(new Set(rows.map((r) => r.checksum)).size, 1, 'figures and checksums stay');
-  const dropped = pg.page.locator('[data-testid=insights] li[data-rule=details_dropped]');
-  assert.ok((await dropped.count()) >= 1, 'at least the oldest run gave up its records');
-  const newest = strategies.at(-1);
-  assert.equal(await pg.page.locator(`[data-testid=insights] li[data-rule=details_dropped][data-strategy=${newest}]`).count(), 0, 'never the newest');
-  assert.equal(await pg.testid('timeline').getAttribute('data-records'), '10000', 'the timeline keeps the newest run');
-  assert.deepEqual(pg.errors, []);
-  await pg.page.close();
-});
-
 test('an uncaught error that is not a trap leaves the app running (no reload)', { timeout: 30_000 }, async () => {
   const pg = await env.open('pool=2&workload=io&tasks=5&io_ms=20');
   const first = await pg.runDone('async');

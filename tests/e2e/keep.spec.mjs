@@ -1,6 +1,7 @@
 // Keeping runs: export (JSON, CSV, Chrome trace) downloads, import shows a file without
-// running anything, the history survives a reload and compares with a pinned baseline, and
-// the replay's playhead moves and marks the matching data-table row.
+// running anything, the history survives a reload and compares with a pinned baseline, the
+// replay's playhead moves and marks the matching data-table row, and kept runs beyond the
+// memory bound give up their task records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
@@ -197,6 +198,24 @@ test('replay: scrubbing moves the playhead and marks the task that holds the lan
   await pg.testid('replay-play').click();
   await pg.page.waitForFunction(() => document.querySelector('[data-testid=replay-play]').textContent === 'Replay', null, { timeout: 10_000 });
   assert.match(await pg.testid('replay-state').textContent(), /4 done/);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('kept runs give up their task records beyond the memory bound, and say so', { timeout: 120_000 }, async () => {
+  // 10,000 mixed tasks × 100 rounds hold about 48 MB of records per run; a Run all keeps
+  // one per strategy, over the 64 MiB bound, so the oldest give theirs up (their figures stay).
+  const pg = await env.open('pool=2&workload=mixed&tasks=10000&rounds=100&io_ms=0&cpu_ms=0&threads=2');
+  await pg.runAll();
+  const strategies = await pg.strategies();
+  const rows = await Promise.all(strategies.map((s) => pg.result(s)));
+  assert.deepEqual(rows.map((r) => r.state), strategies.map(() => 'done'));
+  assert.equal(new Set(rows.map((r) => r.checksum)).size, 1, 'figures and checksums stay');
+  const dropped = pg.page.locator('[data-testid=insights] li[data-rule=details_dropped]');
+  assert.ok((await dropped.count()) >= 1, 'at least the oldest run gave up its records');
+  const newest = strategies.at(-1);
+  assert.equal(await pg.page.locator(`[data-testid=insights] li[data-rule=details_dropped][data-strategy=${newest}]`).count(), 0, 'never the newest');
+  assert.equal(await pg.testid('timeline').getAttribute('data-records'), '10000', 'the timeline keeps the newest run');
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
 });

@@ -1,4 +1,5 @@
-// The page loads isolated, with a working pool, and without errors.
+// The page loads isolated, with a working pool, and without errors. The first two tests only
+// read the page: they share one load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser } from './playground.mjs';
@@ -6,18 +7,17 @@ import { useBrowser } from './playground.mjs';
 const env = useBrowser();
 
 test('the page is cross-origin isolated and its pool reports its threads', { timeout: 60_000 }, async () => {
-  const pg = await env.open('pool=2');
+  const pg = await env.shared('pool=2');
   assert.equal(await pg.page.evaluate(() => self.crossOriginIsolated), true);
   assert.equal(await pg.testid('isolation').getAttribute('data-value'), 'true');
   assert.equal(await pg.testid('pool-status').getAttribute('data-state'), 'ready');
   assert.equal(await pg.poolWorkers(), 2);
   assert.ok(Number(await pg.testid('calibration').getAttribute('data-value')) > 1000);
   assert.deepEqual(pg.errors, []);
-  await pg.page.close();
 });
 
 test('the page starts with its main module and loads the extras chunk once it is ready', { timeout: 60_000 }, async () => {
-  const pg = await env.open('pool=2');
+  const pg = await env.shared('pool=2');
   // The claims are the chunk's: once they are there, it has loaded (and the workers have it).
   await pg.page.waitForSelector('[data-testid=claims-panel] button');
   const ready = await pg.readyMs();
@@ -30,7 +30,6 @@ test('the page starts with its main module and loads the extras chunk once it is
   assert.equal(extras.file.replace('_extras.wasm', ''), main.file.replace('_bg.wasm', ''), 'the chunk of the same build');
   assert.ok(main.start < ready && extras.start >= ready - 1, `main at ${main.start} ms, extras at ${extras.start} ms, ready at ${ready} ms`);
   assert.deepEqual(pg.errors, []);
-  await pg.page.close();
 });
 
 test('the served headers are the ones hosts are told to send', { timeout: 30_000 }, async () => {

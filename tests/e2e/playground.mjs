@@ -61,6 +61,7 @@ export async function within(ms, what, promise) {
  */
 export class Env {
   #opened = [];
+  #shared = {};
 
   async start() {
     this.server = await serve();
@@ -104,6 +105,19 @@ export class Env {
     const pg = new Playground(page, this.server.url);
     await pg.open(query);
     return pg;
+  }
+
+  /**
+   * The page at `query` for the file's tests that only read it: loaded once, by the first to
+   * ask, and closed with the browser (a test that changed it would change the next one's).
+   */
+  shared(query) {
+    this.#shared[query] ??= (async () => {
+      const pg = new Playground(await this.browser.newPage({ viewport: { width: 1280, height: 900 } }), this.server.url);
+      await pg.open(query);
+      return pg;
+    })();
+    return this.#shared[query];
   }
 
   /** Closes what the tests opened, newest first, each within a bound; throws what failed. */
