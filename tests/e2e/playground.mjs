@@ -197,32 +197,37 @@ export function armRunEnded({ timeout, noStartMs, rejectNoStart = false }) {
 /**
  * Page-side: how much faster two threads compute than one on this machine right now. Plain
  * Web Workers (none of the page's code, no wasm) count loop turns over the same `ms`, one alone
- * and then two side by side from one moment; returns the two's turns over the one's: about 2
- * with two idle cores, nearer 1 the less a second core is free.
+ * and then two side by side; returns the two's turns per ms over the one's: about 2 with two
+ * idle cores, nearer 1 the less a second core is free. Each worker first says it is running
+ * (a worker can take longer than a run to start on a loaded machine), then all count from one
+ * moment, each over the time it really counted.
  */
 export async function twoWorkersOverOne(ms) {
-  const src = `onmessage = ({ data: { from, until } }) => {
-    const start = from - performance.timeOrigin;
-    const end = until - performance.timeOrigin;
-    while (performance.now() < start) {}
-    let turns = 0;
-    while (performance.now() < end) turns++;
-    postMessage(turns);
-  };`;
+  const src = `postMessage('running');
+    onmessage = ({ data: { from, until } }) => {
+      while (performance.timeOrigin + performance.now() < from) {}
+      const start = performance.now();
+      const end = until - performance.timeOrigin;
+      let turns = 0;
+      while (performance.now() < end) turns++;
+      postMessage(turns / (performance.now() - start));
+    };`;
   const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+  const answer = (w) => new Promise((resolve, reject) => {
+    w.onmessage = (e) => resolve(e.data);
+    w.onerror = (e) => reject(new Error(`a counting worker failed: ${e.message}`));
+  });
   const spin = async (n) => {
     const workers = Array.from({ length: n }, () => new Worker(url));
-    // Started together, once every worker had time to boot: the turns of one moment.
-    const from = performance.timeOrigin + performance.now() + 150;
     try {
-      const turns = await Promise.all(
-        workers.map((w) => new Promise((resolve, reject) => {
-          w.onmessage = (e) => resolve(e.data);
-          w.onerror = (e) => reject(new Error(`a counting worker failed: ${e.message}`));
-          w.postMessage({ from, until: from + ms });
-        })),
-      );
-      return turns.reduce((a, b) => a + b, 0);
+      await Promise.all(workers.map(answer));
+      const from = performance.timeOrigin + performance.now() + 20;
+      const rates = await Promise.all(workers.map((w) => {
+        const rate = answer(w);
+        w.postMessage({ from, until: from + ms });
+        return rate;
+      }));
+      return rates.reduce((a, b) => a + b, 0);
     } finally {
       workers.forEach((w) => w.terminate());
     }
