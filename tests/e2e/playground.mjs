@@ -154,7 +154,7 @@ export function start() {
 export function useBrowser() {
   const env = new Env();
   before(() => env.start(), { timeout: 90_000 });
-  // Hooks run after subtests too: a check's subtest (`checkParallel`) leaves its test's page open.
+  // Hooks run after subtests too: a check's subtest (`needsFreeCore`) leaves its test's page open.
   afterEach((t) => checks.has(t) || env.closeOpened(), { timeout: 60_000 });
   after(() => env.stop(), { timeout: 60_000 });
   return env;
@@ -241,32 +241,41 @@ export async function twoWorkersOverOne(ms) {
   }
 }
 
-/** The subtests of `checkParallel`, which close nothing when they end. */
+/** The subtests of `needsFreeCore`, which close nothing when they end. */
 const checks = new WeakSet();
 
 /**
- * Checks, as a subtest of `t`, that `fast` ran in parallel what `slow` ran on one thread (each
+ * Runs `check` as a subtest of `t` named `name`: a check that needs a free core, measured
+ * around it (`free`: what two plain workers computed over one just before and just after,
+ * `Playground.freeCores`). Where the browser got no second core (the lesser below 1.3x: other
+ * work on the machine, which with Linux's autogroup scheduling takes a whole core from the
+ * browser's session), nothing can run in parallel: the subtest is skipped, saying so with
+ * `figures`. `check` gets the lesser ratio and a sentence on the machine for its message.
+ */
+export async function needsFreeCore(t, name, [before, after], figures, check) {
+  const ratio = Math.min(before.ratio, after.ratio);
+  const machine =
+    `two plain workers computed ${before.ratio.toFixed(2)}x one before and ${after.ratio.toFixed(2)}x after; ` +
+    `the browser reports ${after.cores} cores, the machine's load average is ${after.load}`;
+  const skip = ratio < 1.3 && `needs a free core, and the browser had none: ${figures}; ${machine}`;
+  await t.test(`${name} (given two free cores)`, { skip }, (sub) => {
+    checks.add(sub);
+    check(ratio, `This check needs a free core: ${machine}.`);
+  });
+}
+
+/**
+ * Checks (`needsFreeCore`) that `fast` ran in parallel what `slow` ran on one thread (each
  * `[name, makespan]`): `slow` took at least `k` times as long as `fast`, scaled by how much of
- * two cores the machine gave the browser around the runs (`free`: the least of what two plain
- * workers computed over one just before and just after them, `Playground.freeCores`), and at
- * least 1.1 times. On two idle cores that is about 2, so `k` itself is asked for. A speed-up
- * needs a free core: where the browser got none (below 1.3x: other work on the machine, which
- * with Linux's autogroup scheduling takes a whole core from the browser's session), nothing
- * can run in parallel and the subtest is skipped, saying so with the figures.
+ * two cores the browser got around the runs (the workers' ratio over 2: on two idle cores
+ * that is about 1, and `k` itself is asked for), and at least 1.1 times.
  */
 export async function checkParallel(t, { fast: [fastName, fastMs], slow: [slowName, slowMs], k, free }) {
-  const [before, after] = free;
-  const ratio = Math.min(before.ratio, after.ratio);
   const got = slowMs / fastMs;
-  const needs = Math.max(1.1, (k * Math.min(ratio, 2)) / 2);
-  const machine =
-    `two plain workers computed ${before.ratio.toFixed(2)}x one before the runs and ${after.ratio.toFixed(2)}x after; ` +
-    `the browser reports ${after.cores} cores, the machine's load average is ${after.load}`;
   const figures = `${fastName} ${fastMs.toFixed(1)} ms vs ${slowName} ${slowMs.toFixed(1)} ms: ${got.toFixed(2)}x`;
-  const skip = ratio < 1.3 && `needs a free core, and the browser had none: ${figures}; ${machine}`;
-  await t.test(`${fastName} is at least ${k}x faster than ${slowName} (given two free cores)`, { skip }, (check) => {
-    checks.add(check);
-    assert.ok(got >= needs, `${figures}, needs ${needs.toFixed(2)}x. This check needs a free core: ${machine}.`);
+  await needsFreeCore(t, `${fastName} is at least ${k}x faster than ${slowName}`, free, figures, (ratio, why) => {
+    const needs = Math.max(1.1, (k * Math.min(ratio, 2)) / 2);
+    assert.ok(got >= needs, `${figures}, needs ${needs.toFixed(2)}x. ${why}`);
   });
 }
 
@@ -401,7 +410,7 @@ export class Playground {
 
   /**
    * What this machine gives two threads over one right now (`twoWorkersOverOne`), the cores the
-   * browser reports and the load average: for `checkParallel`, just before and after its runs.
+   * browser reports and the load average: for `needsFreeCore`, just before and after its runs.
    */
   async freeCores() {
     const ratio = await this.page.evaluate(twoWorkersOverOne, 300);
