@@ -120,7 +120,12 @@ test('async CPU that never yields stalls the main thread; threads do not', { tim
 
 test('async CPU that yields keeps the main thread responsive', { timeout: 60_000 }, async () => {
   const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&yield_every_ms=5');
-  const asy = await pg.run('async');
-  assert.ok(asy.stall < 0.2 * asy.makespan, `async stall ${asy.stall} ms of ${asy.makespan} ms`);
+  const yielding = await pg.run('async');
+  await pg.setField('yield_every_ms', 0);
+  const frozen = await pg.run('async');
+  // The same work on the same page, moments apart: yielding every 5 ms leaves the longest
+  // stall a small part of the one it causes when it never yields (about the whole run). A
+  // loaded machine stalls both by the time it keeps the page from running.
+  assert.ok(yielding.stall * 3 <= frozen.stall, `async stall ${yielding.stall} ms yielding every 5 ms vs ${frozen.stall} ms never yielding`);
   await pg.page.close();
 });
