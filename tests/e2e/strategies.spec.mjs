@@ -76,8 +76,11 @@ test('threads + GIL compute at about sequential speed while plain threads go fas
   const after = await pg.freeCores();
   assert.equal(gil.checksum, seq.checksum, 'the same work');
   assert.equal(gil.lanes, 2, 'both threads computed, in turn');
-  // CPython measured 0.99x on this machine; the GIL's own switching costs a little more.
-  assert.ok(gil.makespan >= 0.7 * seq.makespan, `gil ${gil.makespan} ms vs sequential ${seq.makespan} ms`);
+  // One thread's time for the work is sequential's time computing: its makespan also holds
+  // the page's own work between its slices, which a loaded machine stretches (beside two CPU
+  // hogs: gil 916 ms against a sequential makespan of 1,311 ms). CPython measured 0.99x here;
+  // the GIL claim calls 1.25x or more "does not hold".
+  assert.ok(gil.makespan * 1.25 > seq.cpuMs, `gil ${gil.makespan} ms vs sequential's ${seq.cpuMs} ms computing (of its ${seq.makespan} ms makespan)`);
   await checkParallel(t, { fast: ['threads', thr.makespan], slow: ['threads + GIL', gil.makespan], k: 1.3, free: [before, after] });
   const finding = await pg.page.locator('[data-testid=insights] li[data-rule=gil][data-strategy=gil]').textContent();
   assert.match(finding, /The GIL let 1 of 2 threads compute at any moment/);
