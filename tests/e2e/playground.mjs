@@ -244,19 +244,27 @@ export async function twoWorkersOverOne(ms) {
 /** The subtests of `needsFreeCore`, which close nothing when they end. */
 const checks = new WeakSet();
 
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+const list = (xs, digits = 1) => xs.map((x) => x.toFixed(digits)).join(', ');
+
 /**
- * Runs `check` as a subtest of `t` named `name`: a check that needs a free core, measured
- * around it (`free`: what two plain workers computed over one just before and just after,
- * `Playground.freeCores`). Where the browser got no second core (the lesser below 1.3x: other
+ * Runs `check` as a subtest of `t` named `name`: a check that needs a free core, with `free`
+ * the readings of the machine around it (`Playground.freeCores`: what two plain workers
+ * computed over one). Where the browser got no second core (their median below 1.3x: other
  * work on the machine, which with Linux's autogroup scheduling takes a whole core from the
  * browser's session), nothing can run in parallel: the subtest is skipped, saying so with
- * `figures`. `check` gets the lesser ratio and a sentence on the machine for its message.
+ * `figures`. `check` gets the median and a sentence on the machine for its message.
  */
-export async function needsFreeCore(t, name, [before, after], figures, check) {
-  const ratio = Math.min(before.ratio, after.ratio);
+export async function needsFreeCore(t, name, free, figures, check) {
+  const ratio = median(free.map((f) => f.ratio));
+  const last = free.at(-1);
   const machine =
-    `two plain workers computed ${before.ratio.toFixed(2)}x one before and ${after.ratio.toFixed(2)}x after; ` +
-    `the browser reports ${after.cores} cores, the machine's load average is ${after.load}`;
+    `two plain workers computed ${list(free.map((f) => f.ratio), 2)}x one around the runs (median ${ratio.toFixed(2)}x); ` +
+    `the browser reports ${last.cores} cores, the machine's load average is ${last.load}`;
   const skip = ratio < 1.3 && `needs a free core, and the browser had none: ${figures}; ${machine}`;
   await t.test(`${name} (given two free cores)`, { skip }, (sub) => {
     checks.add(sub);
@@ -265,14 +273,29 @@ export async function needsFreeCore(t, name, [before, after], figures, check) {
 }
 
 /**
+ * `rounds` times, `runs()` (the runs to compare; what it returns), each round between two
+ * readings of the machine (`Playground.freeCores`): for `checkParallel`, which compares
+ * medians, so that a moment of other work on the machine moves one round, not the check.
+ */
+export async function inRounds(pg, runs, rounds = 3) {
+  const free = [await pg.freeCores()];
+  const rows = [];
+  for (let i = 0; i < rounds; i++) {
+    rows.push(await runs());
+    free.push(await pg.freeCores());
+  }
+  return { rows, free };
+}
+
+/**
  * Checks (`needsFreeCore`) that `fast` ran in parallel what `slow` ran on one thread (each
- * `[name, makespan]`): `slow` took at least `k` times as long as `fast`, scaled by how much of
- * two cores the browser got around the runs (the workers' ratio over 2: on two idle cores
- * that is about 1, and `k` itself is asked for), and at least 1.1 times.
+ * `[name, makespans]`, a round each, `inRounds`): the median of `slow` over `fast` is at
+ * least `k`, scaled by how much of two cores the browser got around the runs (the workers'
+ * median over 2: on two idle cores about 1, and `k` itself is asked for), and at least 1.1.
  */
 export async function checkParallel(t, { fast: [fastName, fastMs], slow: [slowName, slowMs], k, free }) {
-  const got = slowMs / fastMs;
-  const figures = `${fastName} ${fastMs.toFixed(1)} ms vs ${slowName} ${slowMs.toFixed(1)} ms: ${got.toFixed(2)}x`;
+  const got = median(slowMs.map((ms, i) => ms / fastMs[i]));
+  const figures = `${fastName} ${list(fastMs)} ms vs ${slowName} ${list(slowMs)} ms: median ${got.toFixed(2)}x`;
   await needsFreeCore(t, `${fastName} is at least ${k}x faster than ${slowName}`, free, figures, (ratio, why) => {
     const needs = Math.max(1.1, (k * Math.min(ratio, 2)) / 2);
     assert.ok(got >= needs, `${figures}, needs ${needs.toFixed(2)}x. ${why}`);
@@ -410,7 +433,7 @@ export class Playground {
 
   /**
    * What this machine gives two threads over one right now (`twoWorkersOverOne`), the cores the
-   * browser reports and the load average: for `needsFreeCore`, just before and after its runs.
+   * browser reports and the load average: for `needsFreeCore`, around its runs (`inRounds`).
    */
   async freeCores() {
     const ratio = await this.page.evaluate(twoWorkersOverOne, 300);
