@@ -533,9 +533,22 @@ pub(crate) mod tests {
 
     /// Reads back what `FIELDS` give of `run`, through each field's own text, as a line would.
     fn through_text(run: &RunRecord) -> Result<RunRecord, FieldError> {
+        through_edited_text(run, |_, text| Some(text))
+    }
+
+    /// As `through_text`, with `edit` given each field's index and text to change or drop.
+    fn through_edited_text(
+        run: &RunRecord,
+        edit: impl Fn(usize, String) -> Option<String>,
+    ) -> Result<RunRecord, FieldError> {
         let values: Vec<Option<Value>> = FIELDS.iter().map(|f| (f.get)(run)).collect();
         read_run(
-            |i| values[i].as_ref().map(|v| Raw::Text(v.text())),
+            |i| {
+                values[i]
+                    .as_ref()
+                    .and_then(|v| edit(i, v.text()))
+                    .map(Raw::Text)
+            },
             |g| g.is_in(run),
             true,
         )
@@ -562,30 +575,12 @@ pub(crate) mod tests {
             RunHead::for_test(Strat::Threads, Params::default()),
             Vec::new(),
         );
-        let values: Vec<Option<Value>> = FIELDS.iter().map(|f| (f.get)(&run)).collect();
         let cores = FIELDS.iter().position(|f| f.key == "cores").unwrap();
-        let without = read_run(
-            |i| {
-                values[i]
-                    .as_ref()
-                    .filter(|_| i != cores)
-                    .map(|v| Raw::Text(v.text()))
-            },
-            |g| g.is_in(&run),
-            true,
-        );
+        let without = through_edited_text(&run, |i, text| (i != cores).then_some(text));
         assert_eq!(without.unwrap_err().what, "no cores");
-        let bad = read_run(
-            |i| {
-                Some(Raw::Text(if i == cores {
-                    "-1".into()
-                } else {
-                    values[i].clone()?.text()
-                }))
-            },
-            |g| g.is_in(&run),
-            true,
-        );
+        let bad = through_edited_text(&run, |i, text| {
+            Some(if i == cores { "-1".into() } else { text })
+        });
         assert_eq!(bad.unwrap_err().field, cores);
     }
 
@@ -601,16 +596,7 @@ pub(crate) mod tests {
             Some(Value::Text(String::new())),
             "an empty why is a why"
         );
-        let without = read_run(
-            |i| {
-                values[i]
-                    .as_ref()
-                    .filter(|_| i != why)
-                    .map(|v| Raw::Text(v.text()))
-            },
-            |g| g.is_in(&run),
-            true,
-        );
+        let without = through_edited_text(&run, |i, text| (i != why).then_some(text));
         assert_eq!(without.unwrap_err().what, "no why");
     }
 
