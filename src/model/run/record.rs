@@ -2,6 +2,7 @@
 //!
 //! Times are ms relative to the run's start, on the clock shared by every thread.
 
+use crate::model::clock::SKEW_MS;
 use crate::model::experiment::params::{Params, Strategy};
 use crate::model::run::stats::{ProbeSample, Responsiveness, Summary};
 
@@ -373,13 +374,14 @@ impl Digest {
 }
 
 /// The most segments of `kind` in progress at once (a sweep over their starts and ends): the
-/// most waits in flight, or the most threads computing.
+/// most waits in flight, or the most threads computing. Segments that overlap by no more than
+/// [`SKEW_MS`], as the clocks of two threads may read one instant, are not at once.
 pub fn max_overlapping(tasks: &[TaskRecord], kind: SegmentKind) -> usize {
     let mut edges: Vec<(f64, i32)> = tasks
         .iter()
         .flat_map(|t| t.segments.iter())
-        .filter(|s| s.kind == kind && s.end_ms > s.start_ms)
-        .flat_map(|s| [(s.start_ms, 1), (s.end_ms, -1)])
+        .filter(|s| s.kind == kind && s.end_ms - s.start_ms > SKEW_MS)
+        .flat_map(|s| [(s.start_ms, 1), (s.end_ms - SKEW_MS, -1)])
         .collect();
     // Ends before starts at the same instant: back-to-back segments do not overlap.
     edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -596,6 +598,40 @@ mod tests {
         assert_eq!(t.segments[1].end_ms, 130.0);
         assert_eq!(t.checksum, 77);
         assert_eq!(t.segments.capacity(), 2, "no spare room is kept");
+    }
+
+    #[test]
+    fn threads_whose_clocks_disagree_by_microseconds_did_not_compute_at_once() {
+        // A GIL handed from w0 to w1, as Chromium's workers recorded it beside two CPU hogs.
+        let handed = |next_start_ms: f64| {
+            [
+                TaskRecord::from_segments(
+                    6,
+                    Lane::Worker(0),
+                    &[(SegmentKind::Cpu, 396.66, 400.355)],
+                ),
+                TaskRecord::from_segments(
+                    7,
+                    Lane::Worker(1),
+                    &[(SegmentKind::Cpu, next_start_ms, 403.7)],
+                ),
+            ]
+        };
+        assert_eq!(
+            max_overlapping(&handed(400.35), SegmentKind::Cpu),
+            1,
+            "5 µs apart"
+        );
+        assert_eq!(
+            max_overlapping(&handed(400.355), SegmentKind::Cpu),
+            1,
+            "back to back"
+        );
+        assert_eq!(
+            max_overlapping(&handed(399.0), SegmentKind::Cpu),
+            2,
+            "1.4 ms at once"
+        );
     }
 
     #[test]
