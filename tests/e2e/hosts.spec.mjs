@@ -6,7 +6,7 @@
 // crossOriginIsolated, which build loaded, and that a run completes with equal checksums.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, Playground, refuseSharedWasmMemory, checkParallel, inRounds } from './playground.mjs';
+import { useBrowser, Playground, refuseSharedWasmMemory, checkParallel } from './playground.mjs';
 import { builds as distBuilds } from './builds.mjs';
 
 // A little of everything: waits and computations, on 2 workers.
@@ -67,17 +67,20 @@ function wasmRequests(page) {
  * threads are off they are the parallel strategy.
  */
 async function processesInParallel(t, pg) {
-  const { rows, free } = await inRounds(pg, async () => {
-    const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
-    return { seq, pro, startupMs: Number(await pg.attr('result-processes-startup', 'data-per-worker-ms')) };
+  // Their computing, without the start-up they do side by side first (measured apart).
+  const rows = await checkParallel(t, pg, {
+    runs: async () => {
+      const [seq, , pro] = await runsAgree(pg, WITHOUT_THREADS);
+      return { seq, pro, startupMs: Number(await pg.attr('result-processes-startup', 'data-per-worker-ms')) };
+    },
+    fast: ['processes computing', (r) => r.pro.makespan - r.startupMs],
+    slow: ['sequential', (r) => r.seq.makespan],
+    k: 1.3,
   });
   for (const { pro, startupMs } of rows) {
     assert.equal(pro.lanes, 2);
     assert.ok(startupMs > 0 && startupMs < pro.makespan, `start-up ${startupMs} ms`);
   }
-  // Their computing, without the start-up they do side by side first (measured apart).
-  const computing = rows.map((r) => r.pro.makespan - r.startupMs);
-  await checkParallel(t, { fast: ['processes computing', computing], slow: ['sequential', rows.map((r) => r.seq.makespan)], k: 1.3, free });
 }
 
 const EVERY_STRATEGY = ['sequential', 'async', 'threads', 'gil', 'executor', 'processes'];

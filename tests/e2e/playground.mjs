@@ -251,6 +251,19 @@ const median = (xs) => {
 };
 const list = (xs, digits = 1) => xs.map((x) => x.toFixed(digits)).join(', ');
 
+/** The median of the readings `free` (`Playground.freeCores`), and a sentence on the machine. */
+function machine(free) {
+  const ratio = median(free.map((f) => f.ratio));
+  const last = free.at(-1);
+  const text =
+    `two plain workers computed ${list(free.map((f) => f.ratio), 2)}x one around the runs (median ${ratio.toFixed(2)}x); ` +
+    `the browser reports ${last.cores} cores, the machine's load average is ${last.load}`;
+  return { ratio, text };
+}
+
+/** Below this median of the readings the browser got no second core. */
+const NO_FREE_CORE = 1.3;
+
 /**
  * Runs `check` as a subtest of `t` named `name`: a check that needs a free core, with `free`
  * the readings of the machine around it (`Playground.freeCores`: what two plain workers
@@ -260,46 +273,51 @@ const list = (xs, digits = 1) => xs.map((x) => x.toFixed(digits)).join(', ');
  * `figures`. `check` gets the median and a sentence on the machine for its message.
  */
 export async function needsFreeCore(t, name, free, figures, check) {
-  const ratio = median(free.map((f) => f.ratio));
-  const last = free.at(-1);
-  const machine =
-    `two plain workers computed ${list(free.map((f) => f.ratio), 2)}x one around the runs (median ${ratio.toFixed(2)}x); ` +
-    `the browser reports ${last.cores} cores, the machine's load average is ${last.load}`;
-  const skip = ratio < 1.3 && `needs a free core, and the browser had none: ${figures}; ${machine}`;
+  const { ratio, text } = machine(free);
+  const skip = ratio < NO_FREE_CORE && `needs a free core, and the browser had none: ${figures}; ${text}`;
   await t.test(`${name} (given two free cores)`, { skip }, (sub) => {
     checks.add(sub);
-    check(ratio, `This check needs a free core: ${machine}.`);
+    check(ratio, `This check needs a free core: ${text}.`);
   });
 }
 
-/**
- * `rounds` times, `runs()` (the runs to compare; what it returns), each round between two
- * readings of the machine (`Playground.freeCores`): for `checkParallel`, which compares
- * medians, so that a moment of other work on the machine moves one round, not the check.
- */
-export async function inRounds(pg, runs, rounds = 3) {
-  const free = [await pg.freeCores()];
-  const rows = [];
-  for (let i = 0; i < rounds; i++) {
-    rows.push(await runs());
-    free.push(await pg.freeCores());
-  }
-  return { rows, free };
-}
+/** Whether `holds` is true of most of `rows` (the rounds of `checkParallel`): for timings. */
+export const inMost = (rows, holds) => rows.filter(holds).length * 2 > rows.length;
 
 /**
- * Checks (`needsFreeCore`) that `fast` ran in parallel what `slow` ran on one thread (each
- * `[name, makespans]`, a round each, `inRounds`): the median of `slow` over `fast` is at
- * least `k`, scaled by how much of two cores the browser got around the runs (the workers'
- * median over 2: on two idle cores about 1, and `k` itself is asked for), and at least 1.1.
+ * Checks (`needsFreeCore`) that `fast` ran in parallel what `slow` ran on one thread. Three
+ * rounds of `runs()` (the runs to compare; what it returns), each between two readings of the
+ * machine (`Playground.freeCores`); `fast` and `slow` are `[name, ms of a round]`. The median
+ * of `slow` over `fast` must be at least `k`, scaled by how much of two cores the browser got
+ * around the runs (the readings' median over 2: on two idle cores about 1, and `k` itself is
+ * asked for), and at least 1.1. A moment of other work on the machine moves one round, not
+ * the median; work that comes in bursts the readings miss (beside the other agents' load
+ * alone, threads ran 1.16x sequential between readings of 1.95x) may move all three, so three
+ * rounds that fall short are measured once more, and the check judges those. Returns every
+ * round's `runs()`, for the caller's other checks.
  */
-export async function checkParallel(t, { fast: [fastName, fastMs], slow: [slowName, slowMs], k, free }) {
-  const got = median(slowMs.map((ms, i) => ms / fastMs[i]));
-  const figures = `${fastName} ${list(fastMs)} ms vs ${slowName} ${list(slowMs)} ms: median ${got.toFixed(2)}x`;
-  await needsFreeCore(t, `${fastName} is at least ${k}x faster than ${slowName}`, free, figures, (ratio, why) => {
+export async function checkParallel(t, pg, { runs, fast: [fastName, fastMs], slow: [slowName, slowMs], k }) {
+  const sets = [];
+  for (let tries = 0; tries < 2; tries++) {
+    const free = [await pg.freeCores()];
+    const rows = [];
+    for (let i = 0; i < 3; i++) {
+      rows.push(await runs());
+      free.push(await pg.freeCores());
+    }
+    const [f, s] = [rows.map(fastMs), rows.map(slowMs)];
+    const got = median(s.map((ms, i) => ms / f[i]));
+    const { ratio } = machine(free);
     const needs = Math.max(1.1, (k * Math.min(ratio, 2)) / 2);
-    assert.ok(got >= needs, `${figures}, needs ${needs.toFixed(2)}x. ${why}`);
+    sets.push({ rows, free, got, needs, figures: `${fastName} ${list(f)} ms vs ${slowName} ${list(s)} ms: median ${got.toFixed(2)}x` });
+    if (got >= needs || ratio < NO_FREE_CORE) break;
+  }
+  const last = sets.at(-1);
+  const figures = sets.map((set) => set.figures).join('; measured again: ');
+  await needsFreeCore(t, `${fastName} is at least ${k}x faster than ${slowName}`, last.free, figures, (_, why) => {
+    assert.ok(last.got >= last.needs, `${figures}, needs ${last.needs.toFixed(2)}x. ${why}`);
   });
+  return sets.flatMap((set) => set.rows);
 }
 
 export const ROW_STATES = Object.freeze(['none', 'done', 'cancelled', 'failed']);
@@ -433,7 +451,7 @@ export class Playground {
 
   /**
    * What this machine gives two threads over one right now (`twoWorkersOverOne`), the cores the
-   * browser reports and the load average: for `needsFreeCore`, around its runs (`inRounds`).
+   * browser reports and the load average: for `needsFreeCore`, around its runs (`checkParallel`).
    */
   async freeCores() {
     const ratio = await this.page.evaluate(twoWorkersOverOne, 300);
