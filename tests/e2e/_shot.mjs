@@ -6,8 +6,8 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const page = await browser.newPage({ viewport: { width: Number(process.env.W ?? 1280), height: 900 }, colorScheme: process.env.DARK ? 'dark' : 'light', reducedMotion: process.env.RM ? 'reduce' : 'no-preference' });
 page.on('pageerror', e => console.log('PAGEERROR', e.message));
 await page.goto(url + (process.env.Q ?? ''));
-await page.waitForSelector('[data-testid=ready][data-value]', { timeout: 20000 });
-await page.waitForSelector('[data-testid=calibration][data-value]', { timeout: 20000 });
+await page.waitForSelector('[data-testid=ready][data-value]', { state: 'attached', timeout: 20000 });
+await page.waitForSelector('[data-testid=calibration][data-value]', { state: 'attached', timeout: 20000 });
 for (const c of (process.env.CLICK ?? '').split(',').filter(Boolean)) {
   await page.click(`[data-testid=${c}]`);
   await page.waitForSelector('[data-testid=controls][data-state=running]', { timeout: 3000 }).catch(() => {});
