@@ -14,7 +14,8 @@ use async_vs_threads::model::demos::queue::{Config as QueueConfig, Work};
 use async_vs_threads::model::demos::race::Variant;
 use async_vs_threads::model::experiment::fault::Injected;
 use async_vs_threads::model::experiment::kernel::{Calibration, Kernel};
-use async_vs_threads::model::experiment::params::{Params, Strategy, Workload};
+use async_vs_threads::model::experiment::params::{Jitter, Params, Strategy, Workload};
+use async_vs_threads::model::experiment::url;
 use async_vs_threads::model::experiment::workload::Plan;
 use async_vs_threads::model::run::record::{
     Lane, Outcome, RunRecord, SegmentKind, TaskRecord, max_overlapping,
@@ -238,6 +239,22 @@ async fn async_waits_overlap_and_sequential_waits_add_up() {
         "{:?}",
         a.head.scheduler
     );
+}
+
+#[wasm_bindgen_test]
+async fn io_runs_give_the_same_checksums_here_as_natively() {
+    // Every line natively (model::experiment::workload's tests) and in the Python twin; here
+    // each plan, and one run with long-tail waits (the jitter that calls `log`).
+    let fixture = include_str!("fixtures/io-checksums.txt");
+    for line in fixture.lines().filter(|l| !l.starts_with('#')) {
+        let (query, want) = line.split_once(' ').expect("a query and a checksum");
+        let plan = Plan::uncalibrated(url::exact(query).expect(query));
+        assert_eq!(format!("{:016x}", plan.checksum()), want, "{query}");
+        if plan.params.tasks == 50 && plan.params.jitter == Jitter::LongTail {
+            let ran = run(Strategy::Async, plan).await;
+            assert_eq!(format!("{:016x}", ran.checksum()), want, "{query}, run");
+        }
+    }
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 //! blocking wait on a worker) and computations (the [`crate::model::experiment::kernel`]). The same
 //! parameters give the same steps on every device, so strategies and links compare exactly.
 
-use crate::model::experiment::kernel::Calibration;
+use crate::model::experiment::kernel::{Calibration, Kernel, combine};
 use crate::model::experiment::params::{Jitter, Params};
 use crate::model::experiment::rng::unit;
 
@@ -78,6 +78,23 @@ impl Plan {
     pub fn steps(&self, task: u32) -> impl Iterator<Item = Step> + '_ {
         (0..self.step_count()).filter_map(move |i| self.step(task, i))
     }
+
+    /// The checksum of `task`'s steps, as any strategy that runs them whole records it.
+    pub fn task_checksum(&self, task: u32) -> u64 {
+        let mut kernel = Kernel::new(u64::from(self.params.seed), u64::from(task));
+        for step in self.steps(task) {
+            match step {
+                Step::Wait { ms } => kernel.wait_done(ms),
+                Step::Compute { units, .. } => kernel.run(units),
+            }
+        }
+        kernel.checksum()
+    }
+
+    /// The checksum of a whole run of the plan, whichever strategy runs it.
+    pub fn checksum(&self) -> u64 {
+        combine((0..self.params.tasks).map(|t| self.task_checksum(t)))
+    }
 }
 
 /// The duration of `task`'s wait in `round`, with the jitter applied.
@@ -87,8 +104,9 @@ pub fn wait_ms(p: &Params, task: u32, round: u32) -> f64 {
     match p.jitter {
         Jitter::None => base,
         Jitter::Uniform { pct } => base * (1.0 + f64::from(pct) / 100.0 * (2.0 * u - 1.0)),
-        // Inverse CDF of the exponential with mean `base`, capped at ten means.
-        Jitter::LongTail => (-base * (1.0 - u).ln()).min(base * 10.0),
+        // Inverse CDF of the exponential with mean `base`, capped at ten means; libm's `log`
+        // gives the same bits on every target.
+        Jitter::LongTail => (-base * libm::log(1.0 - u)).min(base * 10.0),
     }
 }
 
@@ -199,6 +217,18 @@ mod tests {
             waits.iter().filter(|w| **w > 300.0).count() > 500,
             "a tail beyond 3x the mean"
         );
+    }
+
+    #[test]
+    fn io_runs_give_the_fixtures_checksums() {
+        // The same lines are checked in the browser (tests/web.rs) and in the Python twin.
+        let fixture = include_str!("../../../tests/fixtures/io-checksums.txt");
+        for line in fixture.lines().filter(|l| !l.starts_with('#')) {
+            let (query, want) = line.split_once(' ').expect("a query and a checksum");
+            let plan =
+                Plan::uncalibrated(crate::model::experiment::url::exact(query).expect(query));
+            assert_eq!(format!("{:016x}", plan.checksum()), want, "{query}");
+        }
     }
 
     #[test]

@@ -402,17 +402,6 @@ mod tests {
         }
     }
 
-    fn reference_checksum(plan: &Plan, task: u32) -> u64 {
-        let mut k = Kernel::new(u64::from(plan.params.seed), u64::from(task));
-        for step in plan.steps(task) {
-            match step {
-                Step::Wait { ms } => k.wait_done(ms),
-                Step::Compute { units, .. } => k.run(units),
-            }
-        }
-        k.checksum()
-    }
-
     const EVERY: [ComputeOn; 5] = [
         ComputeOn::EventLoop,
         ComputeOn::Executor,
@@ -427,7 +416,7 @@ mod tests {
         for on in EVERY {
             for task in [0, 5] {
                 let (r, _) = drive(&plan, task, on, 0.5, Some(7));
-                assert_eq!(r.checksum, reference_checksum(&plan, task), "{on:?}");
+                assert_eq!(r.checksum, plan.task_checksum(task), "{on:?}");
                 assert_eq!(r.task, task);
                 assert_eq!(
                     r.wait_ms,
@@ -463,7 +452,7 @@ mod tests {
         );
         assert_eq!((r.start_ms, r.end_ms, r.wait_ms), (0.0, 100.0, 100.0));
         assert_eq!(r.segments.len(), 1);
-        assert_eq!(r.checksum, reference_checksum(&plan, 3));
+        assert_eq!(r.checksum, plan.task_checksum(3));
     }
 
     #[test]
@@ -568,7 +557,7 @@ mod tests {
         assert_eq!(kinds, [LockWait, Cpu, LockWait, Cpu, LockWait, Cpu]);
         assert_eq!(r.lock_ms, 6.0);
         assert!((r.cpu_ms - 1.0).abs() < 1e-9);
-        assert_eq!(r.checksum, reference_checksum(&plan, 0));
+        assert_eq!(r.checksum, plan.task_checksum(0));
     }
 
     #[test]
@@ -642,7 +631,7 @@ mod tests {
                 (SegmentKind::Wait, None, 4.25, 4.375),
             ]
         );
-        assert_eq!(r.checksum, reference_checksum(&plan, 2));
+        assert_eq!(r.checksum, plan.task_checksum(2));
     }
 
     #[test]
