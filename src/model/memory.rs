@@ -20,7 +20,19 @@ pub const SWEEP: [u32; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 /// The task count the verdict prefers (the articles' and CPython's figures are for 10,000).
 pub const HEADLINE_TASKS: u32 = 10_000;
 
-/// CPython 3.x on this machine: 12.4 MB for 10,000 sleeping coroutines.
+/// Where the page's CPython figures come from: a reference run, not the visitor's machine.
+/// A macro, so that the claims' static texts can quote it (`concat!`).
+macro_rules! cpython_reference {
+    () => {
+        "CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026)"
+    };
+}
+pub(crate) use cpython_reference;
+
+/// [`cpython_reference!`], for labels.
+pub const CPYTHON_REFERENCE: &str = cpython_reference!();
+
+/// The reference run of CPython: 12.4 MB for 10,000 sleeping coroutines.
 pub const CPYTHON_COROUTINE_BYTES: f64 = 12.4e6 / 10_000.0;
 
 /// The bench's target: ten times less than CPython's sleeping coroutine.
@@ -213,7 +225,7 @@ pub enum Source {
     Build,
     /// The articles' figure.
     Articles,
-    /// CPython 3.x on this machine, measured by us with `tracemalloc` and `/proc`.
+    /// CPython's reference run ([`CPYTHON_REFERENCE`]), measured with `tracemalloc` and `/proc`.
     CPython,
     /// Not measured until a run makes it (processes: their memory is measured as they start).
     NotRun,
@@ -236,7 +248,7 @@ impl Source {
             Source::Measured => "measured here",
             Source::Build => "our build's setting",
             Source::Articles => "the articles' figure",
-            Source::CPython => "CPython 3.x on this machine",
+            Source::CPython => CPYTHON_REFERENCE,
             Source::NotRun => "measured by a Processes run",
         }
     }
@@ -448,7 +460,7 @@ pub fn thread_verdict(t: &ThreadMemory) -> String {
     format!(
         "A Web Worker thread here reserves {reserved} of wasm stack in the shared memory and \
          {held}; the articles' \"8 MB per thread\" is reserved address space, not memory used \
-         (CPython here: 9.4 MB reserved, 16.6 KB resident per blocked thread)."
+         ({CPYTHON_REFERENCE}: 9.4 MB reserved, 16.6 KB resident per blocked thread)."
     )
 }
 

@@ -41,6 +41,11 @@ test('pending tasks hold about as many bytes each at 1,000 as at 100,000, record
   // The articles' and CPython's figures sit beside ours; a process's row waits for a Processes run.
   assert.equal(await pg.testid('memory-row-cpython-coroutine').getAttribute('data-held'), '1240.0');
   assert.equal(await pg.testid('memory-row-cpython-thread').getAttribute('data-reserved'), '9400000');
+  // CPython's figures name their reference run: they were not measured on the visitor's machine.
+  const reference = /CPython 3\.11\.7 \(reference run: Linux x86-64, 2 cores, November 2026\)/;
+  assert.match(await pg.testid('memory-row-cpython-coroutine').innerText(), reference);
+  assert.match(await pg.testid('memory').innerText(), reference);
+  assert.doesNotMatch(await pg.testid('memory').innerText(), /this machine/);
   assert.match(await pg.testid('memory-row-process').innerText(), /run the Processes strategy/);
   // The workers: reserved (the wasm stack) and held (the browser's measurement) apart.
   await pg.page.waitForSelector('[data-testid=memory][data-threads=done]', { timeout: 120_000 });

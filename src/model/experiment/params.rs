@@ -195,8 +195,10 @@ impl Strategy {
         match self {
             Strategy::Sequential => "a plain for loop",
             Strategy::Async => "asyncio",
-            Strategy::Threads => "threading / ThreadPoolExecutor",
-            Strategy::Gil => "threading in CPython, with its GIL",
+            Strategy::Threads => {
+                "threading in free-threaded CPython (3.13t, 3.14t), or threads in Rust, Java, Go"
+            }
+            Strategy::Gil => "threading / ThreadPoolExecutor in default CPython, with its GIL",
             Strategy::Executor => "asyncio with run_in_executor / to_thread",
             Strategy::Processes => "multiprocessing / ProcessPoolExecutor",
         }

@@ -13,7 +13,7 @@ use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
 use crate::model::format;
-use crate::model::memory::{TaskMemory, ThreadMemory};
+use crate::model::memory::{TaskMemory, ThreadMemory, cpython_reference};
 use crate::model::run::record::{LatestRuns, RunRecord};
 
 /// One claim of the articles.
@@ -86,7 +86,7 @@ const REQUESTS: Claim = Claim {
 const GIL: Claim = Claim {
     key: "gil",
     text: "Threads don't speed up CPU-bound Python: the GIL lets one thread compute at a time.",
-    articles: "about 1× with threads; CPython measured 0.99× on this machine",
+    articles: concat!("about 1× with threads; ", cpython_reference!(), ": 0.99×"),
     evidence: Evidence::Runs {
         query: "v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2",
         strategies: &[Strategy::Sequential, Strategy::Threads, Strategy::Gil],
@@ -116,14 +116,22 @@ const RUN_IN_EXECUTOR: Claim = Claim {
 const COROUTINES: Claim = Claim {
     key: "coroutines",
     text: "Coroutines are cheap: 10,000 of them take about 10 MB.",
-    articles: "10,000 coroutines ~ 10 MB; CPython measured 12.4 MB here (1.24 KB each)",
+    articles: concat!(
+        "10,000 coroutines ~ 10 MB; ",
+        cpython_reference!(),
+        ": 12.4 MB (1.24 KB each)"
+    ),
     evidence: Evidence::TaskMemory { tasks: 10_000 },
 };
 
 const THREAD_MEMORY: Claim = Claim {
     key: "thread-memory",
     text: "Each thread costs about 8 MB.",
-    articles: "~8 MB per thread; CPython here: 9.4 MB reserved, 16.6 KB resident per blocked thread",
+    articles: concat!(
+        "~8 MB per thread; ",
+        cpython_reference!(),
+        ": 9.4 MB reserved, 16.6 KB resident per blocked thread"
+    ),
     evidence: Evidence::ThreadMemory,
 };
 
@@ -426,6 +434,8 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 /// pool's workers, do nothing else. One thread's time for the work is therefore sequential's
 /// time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
+    /// The claim is about default CPython: the GIL is optional since 3.13.
+    const FREE_THREADED: &str = "Free-threaded CPython (3.13t, 3.14t; PEP 703, supported since 3.14 by PEP 779) has no GIL: its threads compute like Threads.";
     let one_thread_ms = seq.digest.summary.cpu_total_ms;
     let with_gil = one_thread_ms / gil.makespan_ms();
     let without = one_thread_ms / thr.makespan_ms();
@@ -461,7 +471,7 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
         )
     };
     let base = format!(
-        " (one thread: sequential's {} computing, of its {} makespan)",
+        " (one thread: sequential's {} computing, of its {} makespan). {FREE_THREADED}",
         s(one_thread_ms),
         s(seq.makespan_ms())
     );
@@ -527,7 +537,24 @@ fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::memory::{CPYTHON_REFERENCE, Source};
     use crate::model::run::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
+
+    #[test]
+    fn cpython_figures_say_where_they_were_measured() {
+        // Quoted to every visitor: "on this machine" or "here" would claim their machine ran it.
+        let quoted = CLAIMS
+            .iter()
+            .map(|c| c.articles)
+            .chain([Source::CPython.label()]);
+        for text in quoted.filter(|t| t.contains("CPython")) {
+            assert!(text.contains(CPYTHON_REFERENCE), "{text}");
+            assert!(
+                !text.contains("this machine") && !text.contains(" here"),
+                "{text}"
+            );
+        }
+    }
 
     /// A finished run of `strategy` on the claim's experiment, taking `makespan_ms`.
     fn run(claim: &Claim, strategy: Strategy, makespan_ms: f64, lag: (f64, f64)) -> RunRecord {
@@ -661,7 +688,8 @@ mod tests {
         assert_eq!(
             v.text,
             "holds under the GIL: 2 threads ran at 1.01× one thread's speed; without a GIL, 2 threads ran 1.95×: \
-             the lock, not threads, is what stops CPU work (one thread: sequential's 800 ms computing, of its 960 ms makespan)"
+             the lock, not threads, is what stops CPU work (one thread: sequential's 800 ms computing, of its 960 ms makespan). \
+             Free-threaded CPython (3.13t, 3.14t; PEP 703, supported since 3.14 by PEP 779) has no GIL: its threads compute like Threads."
         );
         // One thread's time is sequential's time computing: the page's own work between its
         // slices (here 160 ms) would otherwise count as the lock's gain.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::model::charts::polyline;
 use crate::model::format;
-use crate::model::memory::{self, CPYTHON_COROUTINE_BYTES, SWEEP, TaskMemory};
+use crate::model::memory::{self, CPYTHON_COROUTINE_BYTES, CPYTHON_REFERENCE, SWEEP, TaskMemory};
 use crate::ui::charts::frame::{H, LEFT, RIGHT, W, axes, short, x_scale, y_scale};
 
 /// Bytes per pending task against the task count, log-log, beside CPython's coroutine and
@@ -74,7 +74,7 @@ pub fn MemoryChart(
             <p class="chart-legend" aria-hidden="true">
                 <span class="k s1">"a sleeping task"</span>
                 <span class="k s2">"an Async strategy task"</span>
-                <span class="k ref-k">"CPython 3.x on this machine"</span>
+                <span class="k ref-k">{CPYTHON_REFERENCE}</span>
                 <span class="muted">"· at small counts the scheduler's fixed cost is shared by few tasks"</span>
             </p>
         </div>
