@@ -167,6 +167,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn kernels_give_the_fixtures_checksums() {
+        // The Python twin's port of the kernel is held to the same lines.
+        let fixture = include_str!("../../../tests/fixtures/kernel-checksums.txt");
+        for line in fixture.lines().filter(|l| !l.starts_with('#')) {
+            let n: Vec<u64> = line
+                .split(' ')
+                .take(3)
+                .map(|x| x.parse().unwrap())
+                .collect();
+            let mut k = Kernel::new(n[0], n[1]);
+            k.run(n[2]);
+            k.wait_done(100.0);
+            assert_eq!(
+                format!("{:016x}", k.checksum()),
+                line.split(' ').nth(3).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn sliced_run_equals_whole_run() {
         let mut whole = Kernel::new(42, 7);
         whole.run(10_000);
