@@ -94,13 +94,14 @@ packages=()
 [ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
 { [ -x /usr/bin/WebKitWebDriver ] && [ -x "$MINIBROWSER" ]; } || packages+=(webkit2gtk-driver)
 { [ -x /usr/bin/xvfb-run ] && [ -x /usr/bin/xauth ]; } || packages+=(xvfb xauth) # xvfb-run needs xauth
+command -v python3 >/dev/null || packages+=(python3) # the Python twin's tests
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "installing ${packages[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   else
-    echo "The browser tests need Debian packages: sudo apt-get install ${packages[*]}" >&2
+    echo "The tests need Debian packages: sudo apt-get install ${packages[*]}" >&2
     exit 1
   fi
 fi

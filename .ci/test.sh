@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 say "clippy (native)"
 cargo clippy --all-targets -- -D warnings
 
+say "the Python twin's tests (python3 -m unittest)"
+python3 -m unittest discover -s tests/twin
+
 say "native tests (the pure model, the async scheduler)"
 cargo test --all-targets
 
