@@ -5,7 +5,6 @@ import pathlib
 import struct
 import sys
 import unittest
-from urllib.parse import parse_qsl
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "www"))
@@ -19,26 +18,11 @@ def fixture(name):
     return [line.split(" ") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-def fixture_params(query):
-    """The fixtures' links hold every field the work reads, by its key and in its own form."""
-    fields = dict(parse_qsl(query))
-    jitter = fields.get("jitter", "none")
-    return {
-        "workload": fields["workload"],
-        "tasks": int(fields["tasks"]),
-        "io_ms": int(fields["io_ms"]),
-        "rounds": int(fields.get("rounds", "1")),
-        "seed": int(fields["seed"]),
-        "jitter": None if jitter == "none" else "tail" if jitter == "tail"
-        else ("uniform", int(jitter.split(":")[1])),
-    }
-
-
 class Work(unittest.TestCase):
     def test_waits_give_the_pages_checksums(self):
         for query, want in fixture("io-checksums.txt"):
             with self.subTest(query=query):
-                self.assertEqual(f"{twin.run_checksum(fixture_params(query), 0):016x}", want)
+                self.assertEqual(f"{twin.run_checksum(twin.decode(query)[0], 0):016x}", want)
 
     def test_a_log_one_bit_off_changes_the_checksum(self):
         # As glibc's log is for 6.6% of inputs: the tail's checksum needs libm's bits.
@@ -47,7 +31,7 @@ class Work(unittest.TestCase):
         libm_log = twin.log
         twin.log = lambda x: math.nextafter(libm_log(x), 0.0)
         try:
-            self.assertNotEqual(f"{twin.run_checksum(fixture_params(query), 0):016x}", want)
+            self.assertNotEqual(f"{twin.run_checksum(twin.decode(query)[0], 0):016x}", want)
         finally:
             twin.log = libm_log
 

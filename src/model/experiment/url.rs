@@ -248,6 +248,40 @@ pub(crate) fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::experiment::params::Jitter;
+
+    #[test]
+    fn links_read_as_the_fixture_says() {
+        // The Python twin's codec is held to the same lines.
+        let fixture = include_str!("../../../tests/fixtures/queries.txt");
+        let mut got = String::new();
+        for line in fixture.lines() {
+            let Some((query, _)) = line.split_once('\t').filter(|_| !line.starts_with('#')) else {
+                got.push_str(line);
+                got.push('\n');
+                continue;
+            };
+            let link = decode(query);
+            let checked = link.form.check();
+            let errors: Vec<&str> = checked.errors.iter().map(|e| e.message.as_str()).collect();
+            got.push_str(&format!(
+                "{query}\t{}\t{}\t{}\n",
+                encode(&checked.params, link.pool),
+                link.notices.join(" | "),
+                errors.join(" | ")
+            ));
+        }
+        if got != fixture {
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/target/queries.txt"),
+                &got,
+            )
+            .unwrap();
+        }
+        assert!(
+            got == fixture,
+            "the codec reads differently: see target/queries.txt"
+        );
+    }
     use crate::model::experiment::params::arb::arb_params;
     use proptest::prelude::*;
 
