@@ -6,7 +6,7 @@
 // error on the page, or a step that threw.
 // Run through .ci/bench.sh, which builds the page and the native side (native.json) first.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { start, Playground } from './playground.mjs';
+import { start, Playground, median } from './playground.mjs';
 import { serveBlog } from './serve.mjs';
 import { START_WASM_GZIP_BUDGET, wasmGzip } from './builds.mjs';
 
@@ -63,13 +63,6 @@ async function measureMemory(pg, n) {
   }, n);
 }
 
-/** The median, or null without samples (the key is then reported as missing). */
-function median(xs) {
-  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 const round = (x, digits = 3) => (x === null ? null : Number(x.toFixed(digits)));
 const ratio = (a, b) => (a === null || b === null || b === 0 ? null : a / b);
 

@@ -244,11 +244,13 @@ export async function twoWorkersOverOne(ms) {
 /** The subtests of `needsFreeCore`, which close nothing when they end. */
 const checks = new WeakSet();
 
-const median = (xs) => {
-  const v = [...xs].sort((a, b) => a - b);
+/** The median of the finite numbers of `xs`, or null without any. */
+export function median(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
+}
 const list = (xs, digits = 1) => xs.map((x) => x.toFixed(digits)).join(', ');
 
 /** The median of the readings `free` (`Playground.freeCores`), and a sentence on the machine. */

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { armRunEnded } from '../e2e/playground.mjs';
+import { armRunEnded, median } from '../e2e/playground.mjs';
 import { serve, serveBlog } from '../e2e/serve.mjs';
 import { ENGINES, launch } from './webdriver.mjs';
 
@@ -284,13 +284,6 @@ async function benchAsync(engine, server) {
   } finally {
     await s.quit();
   }
-}
-
-function median(xs) {
-  const v = [...xs].sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 if (opts.bench) {
