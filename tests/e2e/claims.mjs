@@ -2,7 +2,7 @@
 // claims-measured.spec.mjs those judged on a measurement of their own.
 
 /**
- * The GIL claim's verdicts for the figures it quotes, by its rule (src/model/claims.rs): under
+ * The GIL claim's verdicts for the figures it quotes, by its rule (src/model/findings/claims.rs): under
  * the GIL, 1.25x one thread's speed or more does not hold; below, it holds where threads
  * without a GIL ran 1.3x or more, and partly where they did not (no second core to tell them
  * apart). Which a machine gives depends on its load: one run of each on a loaded machine may

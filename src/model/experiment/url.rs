@@ -248,6 +248,8 @@ pub(crate) fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::experiment::params::Jitter;
+    use crate::model::experiment::params::arb::arb_params;
+    use proptest::prelude::*;
 
     #[test]
     fn links_read_as_the_fixture_says() {
@@ -282,8 +284,6 @@ mod tests {
             "the codec reads differently: see target/queries.txt"
         );
     }
-    use crate::model::experiment::params::arb::arb_params;
-    use proptest::prelude::*;
 
     #[test]
     fn a_huge_value_makes_a_sentence_not_a_page() {
