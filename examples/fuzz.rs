@@ -17,7 +17,9 @@ use async_vs_threads::model::experiment::rng::mix64;
 use async_vs_threads::model::experiment::url;
 use async_vs_threads::model::format;
 use async_vs_threads::model::page::embed::{self, Command, Data};
-use async_vs_threads::model::run::record::{Lane, RunHead, RunRecord, SegmentKind, TaskRecord};
+use async_vs_threads::model::run::record::{
+    Lane, RunEnvironment, RunHead, RunRecord, SegmentKind, TaskRecord,
+};
 use async_vs_threads::model::run::stats::Responsiveness;
 use async_vs_threads::model::store::export::{self, Environment};
 
@@ -256,6 +258,14 @@ fn export_text() -> String {
                     startup: None,
                     started_at_ms: 1.8e12,
                     lag: Vec::new(),
+                    // Half as the Python twin writes them, so its fields are mutated too.
+                    environment: (s.index() % 2 == 1).then(|| RunEnvironment {
+                        runtime: "CPython".into(),
+                        version: "3.11.7".into(),
+                        build: "default".into(),
+                        gil: "on".into(),
+                        os: "Linux x86_64".into(),
+                    }),
                 },
                 tasks,
             )

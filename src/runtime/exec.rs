@@ -187,6 +187,9 @@ pub async fn run(
                 ..s
             })
             .collect(),
+        // Measured here: the page's own runs say so by having none (an export's environment
+        // names this browser).
+        environment: None,
     })
 }
 

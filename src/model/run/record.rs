@@ -46,6 +46,14 @@ impl Lane {
             Lane::Process(k) => format!("process {k}"),
         }
     }
+
+    /// Its label where the Python twin ran: `main`, `thread 3`, `process 1`.
+    pub fn python_label(self) -> String {
+        match self {
+            Lane::Worker(k) => format!("thread {k}"),
+            Lane::Main | Lane::Process(_) => self.short_label(),
+        }
+    }
 }
 
 impl std::fmt::Display for Lane {
@@ -271,7 +279,11 @@ impl Outcome {
 
 /// The async schedulers, for people. A closed list, so a record restored from text can point
 /// back at a `'static` name and an unknown one is recognisably unknown.
-pub const SCHEDULERS: [&str; 1] = ["a ready queue in one spawn_local task"];
+pub const SCHEDULERS: [&str; 2] = [
+    "a ready queue in one spawn_local task",
+    // The Python twin's (`www/async_vs_threads.py`).
+    "asyncio's event loop",
+];
 
 /// What the async scheduler cost, measured during the run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -325,6 +337,88 @@ pub struct RunHead {
     pub started_at_ms: f64,
     /// The event-loop probe's samples during the run, times relative to its start.
     pub lag: Vec<ProbeSample>,
+    /// Where it was measured, when the run says (`None`: in this page, in a browser).
+    pub environment: Option<RunEnvironment>,
+}
+
+/// Where a run was measured: a browser or the Python twin's CPython, as its export's run says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunEnvironment {
+    /// `CPython`, or the browser: `Chromium`.
+    pub runtime: String,
+    /// `3.12.3`, `156`.
+    pub version: String,
+    /// CPython's `default` or `free-threaded`; the page's `threads` or `fallback`.
+    pub build: String,
+    /// `on` or `off` in CPython; empty in a browser, which has no GIL.
+    pub gil: String,
+    /// `Linux x86_64`; empty when unknown.
+    pub os: String,
+}
+
+impl RunEnvironment {
+    /// A browser's, from its name as exports write it (`Chromium 156`) and the page's build.
+    pub fn of_browser(browser: &str, build: &str) -> Self {
+        let (runtime, version) = browser
+            .rsplit_once(' ')
+            .filter(|(_, v)| v.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or((browser, ""));
+        RunEnvironment {
+            runtime: runtime.into(),
+            version: version.into(),
+            build: build.into(),
+            ..RunEnvironment::default()
+        }
+    }
+
+    /// Whether the twin measured it in CPython.
+    pub fn is_cpython(&self) -> bool {
+        self.runtime == "CPython"
+    }
+
+    /// Why `strategy` has no run here, where the environment cannot have one: a default
+    /// CPython's threads hold the GIL, so they are Threads + GIL, never Threads.
+    pub fn cannot_run(&self, strategy: Strategy) -> Option<&'static str> {
+        (self.is_cpython() && self.gil == "on" && strategy == Strategy::Threads)
+            .then_some("not in this CPython: its threads hold the GIL, so they are Threads + GIL")
+    }
+
+    /// For people, and the key runs are grouped by: `CPython 3.12.3, GIL, Linux x86_64, 8
+    /// cores`; `Chromium 156, 2 cores`.
+    pub fn label(&self, cores: u32) -> String {
+        let gil = match self.gil.as_str() {
+            "on" => "GIL",
+            "off" => "free-threaded, no GIL",
+            _ => "",
+        };
+        let head = format!("{} {}", self.runtime, self.version);
+        [head.trim(), gil, self.os.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .chain(std::iter::once(
+                format!("{cores} {}", if cores == 1 { "core" } else { "cores" }).as_str(),
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `runs` grouped by where they were measured ([`RunEnvironment::label`]), in order of first
+/// appearance; runs that do not say are left out.
+pub fn by_environment<R: AsRef<RunRecord>>(runs: &[R]) -> Vec<(String, Vec<&R>)> {
+    let mut groups: Vec<(String, Vec<&R>)> = Vec::new();
+    for run in runs {
+        let head = &run.as_ref().head;
+        let Some(env) = &head.environment else {
+            continue;
+        };
+        let label = env.label(head.cores);
+        match groups.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, members)) => members.push(run),
+            None => groups.push((label, vec![run])),
+        }
+    }
+    groups
 }
 
 /// Figures projected from the task records once, when the run ends: they outlive the records
@@ -585,6 +679,63 @@ mod tests {
     use super::*;
 
     #[test]
+    fn runs_group_by_where_they_were_measured() {
+        let cpython = RunEnvironment {
+            runtime: "CPython".into(),
+            version: "3.12.3".into(),
+            build: "default".into(),
+            gil: "on".into(),
+            os: "Linux x86_64".into(),
+        };
+        assert_eq!(
+            cpython.label(8),
+            "CPython 3.12.3, GIL, Linux x86_64, 8 cores"
+        );
+        let free = RunEnvironment {
+            gil: "off".into(),
+            build: "free-threaded".into(),
+            ..cpython.clone()
+        };
+        assert_eq!(
+            free.label(1),
+            "CPython 3.12.3, free-threaded, no GIL, Linux x86_64, 1 core"
+        );
+        let browser = RunEnvironment::of_browser("Chromium 156", "threads");
+        assert_eq!(
+            (browser.runtime.as_str(), browser.version.as_str()),
+            ("Chromium", "156")
+        );
+        assert_eq!(browser.label(2), "Chromium 156, 2 cores");
+        assert_eq!(
+            RunEnvironment::of_browser("an unknown browser", "fallback").label(2),
+            "an unknown browser, 2 cores"
+        );
+        let run = |env: Option<&RunEnvironment>, cores| {
+            let mut head = RunHead::for_test(Strategy::Async, Params::default());
+            head.environment = env.cloned();
+            head.cores = cores;
+            RunRecord::new(head, Vec::new())
+        };
+        let runs = [
+            run(Some(&cpython), 8),
+            run(None, 2),
+            run(Some(&browser), 2),
+            run(Some(&cpython), 8),
+            run(Some(&cpython), 4),
+        ];
+        let groups = by_environment(&runs);
+        let sizes: Vec<(&str, usize)> = groups.iter().map(|(l, r)| (l.as_str(), r.len())).collect();
+        assert_eq!(
+            sizes,
+            [
+                ("CPython 3.12.3, GIL, Linux x86_64, 8 cores", 2),
+                ("Chromium 156, 2 cores", 1),
+                ("CPython 3.12.3, GIL, Linux x86_64, 4 cores", 1),
+            ]
+        );
+    }
+
+    #[test]
     fn a_recorder_turns_absolute_times_into_run_times() {
         let mut r = TaskRecorder::start(3, Lane::Worker(1), 1000.0, 1010.0);
         r.segment(SegmentKind::Wait, 1010.0, 1110.0);
@@ -679,6 +830,7 @@ mod tests {
                     at_ms: 10.0,
                     gap_ms: 10.5,
                 }],
+                environment: None,
             },
             tasks,
         );
@@ -731,6 +883,7 @@ mod tests {
             startup: None,
             started_at_ms: 0.0,
             lag: Vec::new(),
+            environment: None,
         };
         let cost = RunRecord::new(head, tasks).head.scheduler.unwrap();
         assert_eq!(cost.us_per_wake, 500.0, "(10 ms - 8 ms) / 4 wake-ups");

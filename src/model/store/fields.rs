@@ -7,7 +7,7 @@
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
 use crate::model::run::record::{
-    Digest, Lane, Outcome, RunHead, RunRecord, SCHEDULERS, SchedulerCost, Startup,
+    Digest, Lane, Outcome, RunEnvironment, RunHead, RunRecord, SCHEDULERS, SchedulerCost, Startup,
 };
 use crate::model::store::json;
 
@@ -19,16 +19,18 @@ pub enum Group {
     Scheduler,
     Startup,
     Digest,
+    Environment,
 }
 
 impl Group {
     /// The run's own fields first, then its objects, in the export's order.
-    pub const ALL: [Group; 5] = [
+    pub const ALL: [Group; 6] = [
         Group::Run,
         Group::Responsiveness,
         Group::Scheduler,
         Group::Startup,
         Group::Digest,
+        Group::Environment,
     ];
 
     /// Its key in the run's object (`None`: the run's own fields).
@@ -39,15 +41,18 @@ impl Group {
             Group::Scheduler => Some("scheduler"),
             Group::Startup => Some("startup"),
             Group::Digest => Some("digest"),
+            Group::Environment => Some("environment"),
         }
     }
 
-    /// Whether `run` has it: only the scheduler's cost (runs on the event loop) and the
-    /// start-up (processes) may be missing, `null` in the export and left out of a line.
+    /// Whether `run` has it: only the scheduler's cost (runs on the event loop), the
+    /// start-up (processes) and the environment (runs that say where they were measured) may
+    /// be missing, `null` in the export and left out of a line.
     pub fn is_in(self, run: &RunRecord) -> bool {
         match self {
             Group::Scheduler => run.head.scheduler.is_some(),
             Group::Startup => run.head.startup.is_some(),
+            Group::Environment => run.head.environment.is_some(),
             Group::Run | Group::Responsiveness | Group::Digest => true,
         }
     }
@@ -70,6 +75,7 @@ impl Group {
                     memory_bytes: f64::NAN,
                 })
             }
+            Group::Environment => run.head.environment = Some(RunEnvironment::default()),
             Group::Run | Group::Responsiveness | Group::Digest => {}
         }
     }
@@ -220,9 +226,43 @@ macro_rules! field {
     };
 }
 
+/// The longest text an environment's field may hold (it is shown as a label).
+const ENVIRONMENT_TEXT_MAX: usize = 80;
+
+/// A text field of the run's environment, `$f` of [`RunEnvironment`].
+macro_rules! environment_field {
+    ($key:literal, $line:literal, $f:ident) => {
+        Field {
+            group: Group::Environment,
+            key: $key,
+            line_key: $line,
+            required: never,
+            get: |r| {
+                r.head
+                    .environment
+                    .as_ref()
+                    .map(|e| Value::Text(e.$f.clone()))
+            },
+            set: |r, raw| {
+                let text = raw.text()?;
+                if text.chars().count() > ENVIRONMENT_TEXT_MAX {
+                    return Err(format!(
+                        "an environment's {} of over {ENVIRONMENT_TEXT_MAX} characters",
+                        $key
+                    ));
+                }
+                if let Some(e) = r.head.environment.as_mut() {
+                    e.$f = text;
+                }
+                Ok(())
+            },
+        }
+    };
+}
+
 /// Every field, in the order the export writes them and readers set them: the strategy
 /// before the parameters, the outcome before why, the scheduler's name before its figures.
-pub static FIELDS: [Field; 34] = [
+pub static FIELDS: [Field; 39] = [
     Field {
         group: Group::Run,
         key: "strategy",
@@ -360,6 +400,23 @@ pub static FIELDS: [Field; 34] = [
             Ok(())
         },
     },
+    environment_field!("runtime", "env_runtime", runtime),
+    environment_field!("version", "env_version", version),
+    environment_field!("build", "env_build", build),
+    Field {
+        set: |r, raw| {
+            let gil = raw.text()?;
+            if !["", "on", "off"].contains(&gil.as_str()) {
+                return Err(format!("a GIL that is not on or off: \"{gil}\""));
+            }
+            if let Some(e) = r.head.environment.as_mut() {
+                e.gil = gil;
+            }
+            Ok(())
+        },
+        ..environment_field!("gil", "env_gil", gil)
+    },
+    environment_field!("os", "env_os", os),
 ];
 
 /// What was wrong with a field a reader found, or that it did not find.
@@ -495,18 +552,31 @@ pub(crate) mod tests {
                     last_first_pickup_ms: pick,
                 },
             );
+        let environment = proptest::option::of(
+            (
+                prop::array::uniform4("[^,]{0,20}"),
+                prop_oneof![Just(""), Just("on"), Just("off")],
+            )
+                .prop_map(|([runtime, version, build, os], gil)| RunEnvironment {
+                    runtime,
+                    version,
+                    build,
+                    gil: gil.into(),
+                    os,
+                }),
+        );
         (
             arb_params(),
             prop::array::uniform3(any::<u32>()),
             (arb_f64(), arb_f64(), outcome, responsiveness),
-            (scheduler, startup, digest),
+            (scheduler, startup, digest, environment),
         )
             .prop_map(
                 |(
                     params,
                     [threads_used, pool_size, cores],
                     (hidden_ms, started_at_ms, outcome, responsiveness),
-                    (scheduler, startup, digest),
+                    (scheduler, startup, digest, environment),
                 )| RunRecord {
                     head: RunHead {
                         params,
@@ -523,6 +593,7 @@ pub(crate) mod tests {
                             at_ms: 10.0,
                             gap_ms: 10.25,
                         }],
+                        environment,
                     },
                     digest,
                     tasks: Vec::new(),
@@ -598,6 +669,39 @@ pub(crate) mod tests {
         );
         let without = through_edited_text(&run, |i, text| (i != why).then_some(text));
         assert_eq!(without.unwrap_err().what, "no why");
+    }
+
+    #[test]
+    fn an_environment_is_bounded_and_its_gil_on_or_off() {
+        let mut head = RunHead::for_test(Strat::Gil, Params::default());
+        head.environment = Some(RunEnvironment {
+            runtime: "CPython".into(),
+            version: "3.12.3".into(),
+            build: "default".into(),
+            gil: "on".into(),
+            os: "Linux x86_64".into(),
+        });
+        let run = RunRecord::new(head, Vec::new());
+        assert_eq!(
+            through_text(&run).unwrap().head.environment,
+            run.head.environment
+        );
+        let gil = FIELDS.iter().position(|f| f.key == "gil").unwrap();
+        let bad = through_edited_text(&run, |i, text| {
+            Some(if i == gil { "maybe".into() } else { text })
+        });
+        assert_eq!(
+            bad.unwrap_err().what,
+            "a GIL that is not on or off: \"maybe\""
+        );
+        let os = FIELDS.iter().position(|f| f.key == "os").unwrap();
+        let long = through_edited_text(&run, |i, text| {
+            Some(if i == os { "x".repeat(81) } else { text })
+        });
+        assert_eq!(long.unwrap_err().field, os);
+        // Runs that predate it have none, and read back without one.
+        let old = RunRecord::new(RunHead::for_test(Strat::Gil, Params::default()), Vec::new());
+        assert_eq!(through_text(&old).unwrap().head.environment, None);
     }
 
     proptest! {

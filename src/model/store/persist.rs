@@ -143,6 +143,7 @@ mod tests {
                 }),
                 started_at_ms: 1_795_000_000_123.25,
                 lag: Vec::new(),
+                environment: None,
             },
             tasks,
         );
