@@ -1,17 +1,50 @@
 """Async vs Threads, in your own CPython: the twin of the playground's experiments.
 
 The playground (a Rust/WebAssembly page) runs each experiment in the browser; this file runs
-the same experiment in the CPython that runs it. Standard library only, Python 3.9 or later.
+the same experiment in the CPython that runs it, each strategy written the Python way, and
+writes the page's export format, so the page can show CPython's runs beside the browser's.
+Standard library only, Python 3.9 or later. Run it with the CPython you want to measure:
 
-This part is the experiment's work, with the same bits as the page: each task's waits (their
-seeded jitter) and computations (the page's kernel), and the checksums that prove which work
-was done. A wait's checksum is the same here, in every browser and in the page's native
-build; so is a kernel's for the same units.
+    python3 async_vs_threads.py                  # the experiment below, every strategy
+    python3 async_vs_threads.py 'workload=cpu&tasks=8&cpu_ms=50' --strategies sequential,processes
+    python3 async_vs_threads.py --demos          # interleaving, lost updates, queues, deadlock
+    python3 async_vs_threads.py --same-units 3   # the page's kernel units: the page's checksums
+
+then open the page, Import, and choose the file it wrote (async-vs-threads-cpython.json).
+
+The experiment's work has the same bits as the page: each task's waits (their seeded jitter)
+and computations (the page's kernel), and the checksums that prove which work was done. A
+wait's checksum is the same here, in every browser and in the page's native build; so is a
+kernel's for the same units. CPython runs the kernel about 100 times slower than wasm, so the
+twin measures its own units per millisecond and `cpu_ms` means the same time here as there.
 """
 
+import argparse
+import asyncio
+import collections
+import contextlib
+import itertools
+import json
 import math
+import multiprocessing
+import os
+import platform
+import queue
 import re
 import struct
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+# The experiment this file runs when given none: the page writes these three lines when it
+# offers the file (its link, its kernel's units per ms, its browser).
+QUERY = "v=1&workload=io&tasks=50&io_ms=100&cpu_ms=20&jitter=none&rounds=1&threads=2&yield_every_ms=5&switch_ms=5&seed=1&strategy=async"
+PAGE_UNITS_PER_MS = None
+PAGE_BROWSER = None
 
 MASK = (1 << 64) - 1
 
@@ -360,3 +393,1642 @@ def task_checksum(params, task, units):
 def run_checksum(params, units):
     """The checksum of a whole run, whichever strategy ran it."""
     return combine(task_checksum(params, t, units) for t in range(params["tasks"]))
+
+
+def _round(x):
+    """Rust's `f64::round` for the non-negative numbers here: halves away from zero."""
+    return int(math.floor(x + 0.5))
+
+
+# The kernel's speed in this interpreter, measured as the page measures it (`kernel::calibrate`):
+# grow the units until one timed run lasts at least 12 ms, then keep the fastest of at least
+# five runs of that size, stopping once the fastest has not improved by 3% for six of them.
+
+CALIBRATION_MIN_SAMPLE_MS = 12.0
+_CALIBRATION_MIN_SAMPLES = 5
+_CALIBRATION_MAX_SAMPLES = 24
+_CALIBRATION_PROGRESS = 0.03
+_CALIBRATION_SETTLED = 6
+_CALIBRATION_MAX_ROUNDS = 4
+
+
+def calibrate(timed_run=None):
+    """Kernel units per ms on this thread. `timed_run(units)` runs the kernel for `units` and
+    returns the elapsed ms (by default: here, on `time.perf_counter`)."""
+    if timed_run is None:
+        def timed_run(units):
+            kernel = Kernel(0, 0)
+            t0 = now_ms()
+            kernel.run(units)
+            return now_ms() - t0
+    max_units = 1 << 40
+
+    def grow(units, elapsed):
+        factor = max(CALIBRATION_MIN_SAMPLE_MS * 1.2 / elapsed, 2.0) if elapsed > 1.0 else 8.0
+        return min(int(units * factor), max_units)
+
+    units, rounds = 1 << 12, 0
+    while True:
+        elapsed = timed_run(units)
+        if elapsed < CALIBRATION_MIN_SAMPLE_MS and units < max_units:
+            units = grow(units, elapsed)
+            continue
+        rounds += 1
+        best, samples, since_progress = elapsed, 1, 0
+        while samples < _CALIBRATION_MAX_SAMPLES and (
+                samples < _CALIBRATION_MIN_SAMPLES or since_progress < _CALIBRATION_SETTLED):
+            e = timed_run(units)
+            samples += 1
+            since_progress = 0 if e < best * (1.0 - _CALIBRATION_PROGRESS) else since_progress + 1
+            best = min(best, e)
+        if (best >= CALIBRATION_MIN_SAMPLE_MS or units >= max_units
+                or rounds >= _CALIBRATION_MAX_ROUNDS):
+            return units / max(best, 1e-3)
+        units = grow(units, best)
+
+
+def units_for(units_per_ms, ms):
+    """Kernel units that take `ms` at `units_per_ms`, as the page's `Calibration::units_for`."""
+    return max(_round(units_per_ms * ms), 0)
+
+
+# The clock: ms on `time.perf_counter`, which every thread of this process reads alike, and
+# (CLOCK_MONOTONIC on Linux, mach_absolute_time on macOS, QueryPerformanceCounter on Windows)
+# every process of this machine too, so a worker process's times are on the same axis.
+
+def now_ms():
+    return time.perf_counter() * 1000.0
+
+
+class Task:
+    """One task of the experiment: its steps (`task_steps`), the kernel whose state proves
+    them, and its record, timed as it runs. A strategy only waits and computes where it runs;
+    the task writes down when, on which thread, and in which process."""
+
+    def __init__(self, params, index, units, slice_units=1):
+        self.params, self.index, self.units = params, index, units
+        self.slice_units = max(slice_units, 1)
+        self.kernel = Kernel(params["seed"], index)
+        self.start = self.end = None
+        self.thread = None
+        self.segments = []  # [kind, start ms, end ms, thread], absolute ms
+        self.cpu_ms = self.wait_ms = 0.0
+
+    def steps(self):
+        """The task's steps, ("wait", ms) or ("compute", units); the task starts with the first."""
+        self.start = now_ms()
+        self.thread = threading.get_ident()
+        return task_steps(self.params, self.index, self.units)
+
+    def waiting(self, ms):
+        """`with task.waiting(ms):` around the wait itself: records it, then folds the planned
+        `ms` into the checksum, as the page's tasks do after each wait."""
+        return _Waiting(self, ms)
+
+    def compute(self, units):
+        """Runs `units` of the kernel here and records where and how long."""
+        t0 = now_ms()
+        self.kernel.run(units)
+        self._segment("cpu", t0, now_ms())
+
+    def slices(self, units):
+        """A computation of `units` cut into the slices an event loop computes between its
+        turns: `yield_every_ms` of work each."""
+        if units == 0:
+            yield 0
+        while units > 0:
+            n = min(units, self.slice_units)
+            units -= n
+            yield n
+
+    def done(self):
+        """The task's record: plain data, so a worker process can send it back."""
+        self.end = now_ms()
+        return {"task": self.index, "pid": os.getpid(), "thread": self.thread,
+                "start": self.start, "end": self.end, "checksum": self.kernel.checksum(),
+                "cpu_ms": self.cpu_ms, "wait_ms": self.wait_ms, "segments": self.segments}
+
+    def _segment(self, kind, start, end):
+        end = max(end, start)
+        if kind == "cpu":
+            self.cpu_ms += end - start
+        else:
+            self.wait_ms += end - start
+        thread, last = threading.get_ident(), self.segments[-1] if self.segments else None
+        # Adjacent slices of one computation on one thread are one segment, as the page's.
+        if (kind == "cpu" and last is not None and last[0] == "cpu" and last[3] == thread
+                and start - last[2] < 0.05):
+            last[2] = end
+        else:
+            self.segments.append([kind, start, end, thread])
+
+
+class _Waiting:
+    __slots__ = ("task", "ms", "start")
+
+    def __init__(self, task, ms):
+        self.task, self.ms = task, ms
+
+    def __enter__(self):
+        self.start = now_ms()
+
+    def __exit__(self, kind, value, traceback):
+        if kind is None:
+            self.task._segment("wait", self.start, now_ms())
+            self.task.kernel.wait_done(self.ms)
+
+
+class Run:
+    """What a strategy is given: the experiment's tasks and settings, and the plumbing that
+    measures what the strategy itself costs (creating tasks, the event loop's polls, starting
+    processes)."""
+
+    def __init__(self, params, units, units_per_ms):
+        self.params, self.units = params, units
+        self.threads = params["threads"]
+        self.switch_ms = params["switch_ms"]
+        self.yield_every_ms = params["yield_every_ms"]
+        self.slice_units = max(units_for(units_per_ms, params["yield_every_ms"]), 1)
+        self.spawned, self.spawn_ms = 0, 0.0
+        self.polls, self.poll_ms = 0, 0.0
+        self.startup = None
+
+    def tasks(self):
+        return (Task(self.params, i, self.units, self.slice_units)
+                for i in range(self.params["tasks"]))
+
+    def jobs(self):
+        """The tasks as arguments of `Task`, for worker processes."""
+        return ((self.params, i, self.units) for i in range(self.params["tasks"]))
+
+    def spawn(self, coroutines):
+        """`asyncio` tasks of `coroutines`, each poll of them counted and timed (as the page
+        counts its scheduler's); creating them is timed too."""
+        loop = asyncio.get_running_loop()
+        t0 = now_ms()
+        tasks = [loop.create_task(_Polled(c, self)) for c in coroutines]
+        self.spawn_ms, self.spawned = now_ms() - t0, len(tasks)
+        return tasks
+
+
+class _Polled:
+    """A coroutine as the event loop drives it, counting and timing each step the loop runs
+    (its first and every one after a wake-up): the page's scheduler counts its polls so."""
+
+    __slots__ = ("coroutine", "run")
+
+    def __init__(self, coroutine, run):
+        self.coroutine, self.run = coroutine, run
+
+    def send(self, value):
+        t0 = time.perf_counter()
+        try:
+            return self.coroutine.send(value)
+        finally:
+            self.run.polls += 1
+            self.run.poll_ms += (time.perf_counter() - t0) * 1000.0
+
+    def throw(self, *exc):
+        return self.coroutine.throw(*exc)
+
+    def close(self):
+        return self.coroutine.close()
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
+@contextlib.contextmanager
+def switch_interval(ms):
+    """CPython's switch interval set to `ms` (a thread waiting for the GIL asks the holder to
+    let go after this long), and restored after."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(ms / 1000)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def gil_enabled():
+    """Whether this interpreter runs with its GIL (always, but on a free-threaded build)."""
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    return True if is_enabled is None else bool(is_enabled())
+
+
+def interpreter_build():
+    """This interpreter's build, "default" or "free-threaded" (3.13t and later), and whether
+    its GIL is on (a free-threaded build may turn it back on: -X gil=1, PYTHON_GIL=1, or an
+    extension module that needs it)."""
+    free = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    return ("free-threaded" if free else "default"), gil_enabled()
+
+
+def _rss_bytes(pid="self"):
+    """A process's resident set size in bytes, from /proc (Linux); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _worker_ready(ready):
+    """A worker process's initializer: says when it is ready and how much memory it holds."""
+    ready.put((os.getpid(), now_ms(), _rss_bytes()))
+
+
+class TimedProcessPool(ProcessPoolExecutor):
+    """A ProcessPoolExecutor that measures its workers' start-up: each worker from the
+    submit that started it to its initializer (ready), and its resident memory then. On
+    exit, `startup` holds the page's figures."""
+
+    def __init__(self, max_workers, mp_context):
+        self._ready = mp_context.SimpleQueue()
+        self._created = now_ms()
+        self._before = {p.pid for p in multiprocessing.active_children()}
+        self._spawned = {}
+        self._workers = max_workers
+        self.startup = None
+        super().__init__(max_workers=max_workers, mp_context=mp_context,
+                         initializer=_worker_ready, initargs=(self._ready,))
+
+    def submit(self, fn, /, *args, **kwargs):
+        t0 = now_ms()
+        future = super().submit(fn, *args, **kwargs)
+        if len(self._spawned) < self._workers:
+            for child in multiprocessing.active_children():
+                if child.pid not in self._before:
+                    self._spawned.setdefault(child.pid, t0)
+        return future
+
+    def shutdown(self, *args, **kwargs):
+        super().shutdown(*args, **kwargs)
+        if self.startup is not None:
+            return
+        ready = []
+        while not self._ready.empty():
+            ready.append(self._ready.get())
+        if ready:
+            starts = _sorted_finite(at - self._spawned.get(pid, self._created)
+                                    for pid, at, _ in ready)
+            memory = _sorted_finite(float(m) for _, _, m in ready if m is not None)
+            self.startup = {"per_worker_ms": quantile(starts, 0.5),
+                            "ready_ms": max(at for _, at, _ in ready),
+                            "memory_bytes": quantile(memory, 0.5)}
+
+
+# The strategies, the Python way. The page shows each to its Python readers beside the Rust
+# that runs it in the browser: each is the code between its `show-code` markers. A strategy
+# gets a `Run` (its tasks and settings) and returns its tasks' records; `Task` does the
+# bookkeeping, so what is left is how each strategy waits and where it computes.
+
+# show-code: sequential
+def run_sequential(run):
+    """One task after another on this thread: each wait blocks it (time.sleep), each
+    computation holds it. Here that thread is the event loop's, so the loop stalls too."""
+    records = []
+    for task in run.tasks():
+        for kind, amount in task.steps():
+            if kind == "wait":
+                with task.waiting(amount):
+                    time.sleep(amount / 1000)
+            else:
+                task.compute(amount)
+        records.append(task.done())
+    return records
+# end show-code: sequential
+
+
+# show-code: async
+async def run_async(run):
+    """One coroutine per task, all on the event loop's one thread: a wait is an await, so
+    every task's waits overlap; a computation holds the thread, so it gives the loop a turn
+    every yield_every_ms (0: never, and the loop stalls until it is done)."""
+    async def one(task):
+        for kind, amount in task.steps():
+            if kind == "wait":
+                with task.waiting(amount):
+                    await asyncio.sleep(amount / 1000)
+            elif run.yield_every_ms == 0:
+                task.compute(amount)
+            else:
+                for units in task.slices(amount):
+                    await asyncio.sleep(0)  # a turn of the loop before each slice
+                    task.compute(units)
+        return task.done()
+
+    return await asyncio.gather(*run.spawn(one(task) for task in run.tasks()))
+# end show-code: async
+
+
+# show-code: threads
+def run_threads(run):
+    """Each task on a thread of a pool of run.threads: a wait blocks its thread (time.sleep),
+    so at most run.threads tasks wait at once. Without a GIL, the threads compute in
+    parallel; with it, one at a time, handed over every switch interval."""
+    def one(task):
+        for kind, amount in task.steps():
+            if kind == "wait":
+                with task.waiting(amount):
+                    time.sleep(amount / 1000)
+            else:
+                task.compute(amount)
+        return task.done()
+
+    with switch_interval(run.switch_ms), ThreadPoolExecutor(max_workers=run.threads) as pool:
+        return list(pool.map(one, run.tasks()))
+# end show-code: threads
+
+
+# show-code: gil
+def run_gil(run):
+    """Threads + GIL is run_threads on a CPython with its GIL (the default build, or a
+    free-threaded one started with -X gil=1): the same code; the interpreter lets one thread
+    run Python at a time, and one that waits for it asks the holder to let go after the
+    switch interval (switch_ms). Waits (time.sleep) let the GIL go."""
+    if not gil_enabled():
+        raise RuntimeError("this interpreter runs without its GIL: start it with -X gil=1")
+    return run_threads(run)
+# end show-code: gil
+
+
+# show-code: executor
+async def run_executor(run):
+    """Coroutines on the event loop, as async, that hand each computation to a pool of
+    run.threads threads (run_in_executor) and await it: waits overlap on the loop, and the
+    loop stays free while the pool computes."""
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=run.threads) as pool:
+        async def one(task):
+            for kind, amount in task.steps():
+                if kind == "wait":
+                    with task.waiting(amount):
+                        await asyncio.sleep(amount / 1000)
+                else:
+                    await loop.run_in_executor(pool, task.compute, amount)
+            return task.done()
+
+        return await asyncio.gather(*run.spawn(one(task) for task in run.tasks()))
+# end show-code: executor
+
+
+# show-code: processes
+def run_processes(run):
+    """Each task in one of run.threads worker processes, started for this run: "spawn"
+    starts a fresh interpreter that imports this file, with its own GIL, so computations run
+    in parallel; a task's waits block its process. Starting them is part of the run."""
+    spawn = multiprocessing.get_context("spawn")
+    with TimedProcessPool(max_workers=run.threads, mp_context=spawn) as pool:
+        records = list(pool.map(process_task, run.jobs()))
+    run.startup = pool.startup
+    return records
+
+
+def process_task(job):
+    """One task, in a worker process (at the top level of the file, so the worker can
+    import it)."""
+    task = Task(*job)
+    for kind, amount in task.steps():
+        if kind == "wait":
+            with task.waiting(amount):
+                time.sleep(amount / 1000)
+        else:
+            task.compute(amount)
+    return task.done()
+# end show-code: processes
+
+
+STRATEGY_FUNCTIONS = {"sequential": run_sequential, "async": run_async, "threads": run_threads,
+                      "gil": run_gil, "executor": run_executor, "processes": run_processes}
+
+
+# Statistics, as the page's `model::run::stats` and `record::Digest::of`: the same rules, so
+# the page shows the same figures for these runs as it would compute from their records.
+
+PROBE_INTERVAL_MS = 10.0
+LONG_TASK_MS = 50.0
+SKEW_MS = 0.1
+
+
+def quantile(sorted_values, q):
+    """The q-quantile (0 to 1) of sorted values, interpolating between ranks; None if empty."""
+    if not sorted_values:
+        return None
+    pos = min(max(q, 0.0), 1.0) * (len(sorted_values) - 1)
+    lo, hi = int(math.floor(pos)), int(math.ceil(pos))
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def _sorted_finite(values):
+    return sorted(v for v in values if math.isfinite(v))
+
+
+def summary(ends_ms, cpu_total_ms, wait_total_ms, makespan_ms):
+    """The page's `Summary::of`: latency is from the run's start (every task is submitted
+    then) to each task's end."""
+    lat = _sorted_finite(ends_ms)
+
+    def q(x):
+        v = quantile(lat, x)
+        return 0.0 if v is None else v
+    return {"tasks_done": len(ends_ms), "makespan_ms": makespan_ms,
+            "throughput_per_s": len(ends_ms) * 1000.0 / makespan_ms if makespan_ms > 0 else 0.0,
+            "latency_p50_ms": q(0.5), "latency_p95_ms": q(0.95), "latency_max_ms": q(1.0),
+            "cpu_total_ms": cpu_total_ms, "wait_total_ms": wait_total_ms}
+
+
+def responsiveness(lag, interval_ms, from_ms, to_ms):
+    """The page's `stats::responsiveness` from event-loop probe samples `(at_ms, gap_ms)`
+    over [from_ms, to_ms] (a gap straddling it counts its part inside). CPython has no
+    animation frames: missed_frames is 0."""
+    def clipped(at, gap):
+        return max(min(at, to_ms) - max(at - gap, from_ms), 0.0)
+    lags = _sorted_finite(max(clipped(at, gap) - interval_ms, 0.0) for at, gap in lag)
+
+    def q(x):
+        v = quantile(lags, x)
+        return 0.0 if v is None else v
+    return {"samples": len(lags), "lag_p50_ms": q(0.5), "lag_p99_ms": q(0.99),
+            "longest_stall_ms": lags[-1] if lags else 0.0,
+            "blocked_ms": sum((x for x in lags if x >= LONG_TASK_MS), 0.0), "missed_frames": 0}
+
+
+def max_overlapping(tasks, kind):
+    """The most segments of `kind` in progress at once; segments that overlap by no more
+    than SKEW_MS are not at once (the page's `record::max_overlapping`)."""
+    edges = []
+    for t in tasks:
+        for seg in t["segments"]:
+            if seg[0] == kind and seg[2] - seg[1] > SKEW_MS:
+                edges.append((seg[1], 1))
+                edges.append((seg[2] - SKEW_MS, -1))
+    edges.sort()
+    now = best = 0
+    for _, d in edges:
+        now += d
+        best = max(best, now)
+    return best
+
+
+def _lane_order(key):
+    return (0, 0) if key == "main" else (1 if key[0] == "w" else 2, int(key[1:]))
+
+
+def digest(tasks, makespan_ms):
+    """The page's `Digest::of`: what the page recomputes from the task records on import."""
+    lanes = sorted({t["lane"] for t in tasks} | {s[3] for t in tasks for s in t["segments"]
+                                                 if len(s) > 3}, key=_lane_order)
+    firsts = {}
+    for t in tasks:
+        firsts[t["lane"]] = min(firsts.get(t["lane"], math.inf), t["start_ms"])
+    s = summary([t["end_ms"] for t in tasks], sum(t["cpu_ms"] for t in tasks),
+                sum(t["wait_ms"] for t in tasks), makespan_ms)
+    return {"tasks_done": s["tasks_done"], "throughput_per_s": s["throughput_per_s"],
+            "latency_p50_ms": s["latency_p50_ms"], "latency_p95_ms": s["latency_p95_ms"],
+            "latency_max_ms": s["latency_max_ms"], "cpu_total_ms": s["cpu_total_ms"],
+            "wait_total_ms": s["wait_total_ms"],
+            "max_overlapping_waits": max_overlapping(tasks, "wait"),
+            "last_first_pickup_ms": max([0.0] + [firsts[lane] for lane in lanes if lane in firsts]),
+            "checksum": f"{combine(int(t['checksum'], 16) for t in tasks):016x}",
+            "lanes": lanes}
+
+
+def page_tasks(records, origin_ms, main_pid, main_thread):
+    """Task records as the page writes them: ms from the run's start, and lanes: "main" for
+    the event loop's thread, "w<k>" for another thread of this process and "p<k>" for
+    another process, k in order of first use."""
+    uses = []
+    for r in records:
+        uses.append((r["start"], r["pid"], r["thread"]))
+        uses.extend((seg[1], r["pid"], seg[3]) for seg in r["segments"])
+    uses.sort(key=lambda u: u[0])
+    threads, processes = {}, {}
+    for _, pid, thread in uses:
+        if pid != main_pid:
+            processes.setdefault(pid, f"p{len(processes)}")
+        elif thread == main_thread:
+            threads.setdefault(thread, "main")
+        elif thread not in threads:
+            threads[thread] = f"w{len([k for k in threads.values() if k != 'main'])}"
+
+    def lane(pid, thread):
+        return processes[pid] if pid != main_pid else threads[thread]
+
+    out = []
+    for r in sorted(records, key=lambda r: r["task"]):
+        own = lane(r["pid"], r["thread"])
+        start = r["start"] - origin_ms
+        segments = []
+        for kind, s, e, thread in r["segments"]:
+            s -= origin_ms
+            seg = [kind, s, max(e - origin_ms, s)]
+            here = lane(r["pid"], thread)
+            if here != own:
+                seg.append(here)
+            segments.append(seg)
+        out.append({"task": r["task"], "lane": own, "start_ms": start,
+                    "end_ms": max(r["end"] - origin_ms, start), "cpu_ms": r["cpu_ms"],
+                    "wait_ms": r["wait_ms"], "lock_ms": 0, "checksum": f"{r['checksum']:016x}",
+                    "segments": segments})
+    return out
+
+
+def runtime_environment():
+    """Which interpreter measured a run (the page says "CPython has no frames" by it)."""
+    build, gil = interpreter_build()
+    return {"runtime": platform.python_implementation(), "version": platform.python_version(),
+            "build": build, "gil": "on" if gil else "off",
+            "os": f"{platform.system()} {platform.machine()}"}
+
+
+PARALLEL = ("threads", "gil", "executor", "processes")
+SCHEDULER_NAME = "asyncio's event loop"
+
+
+def run_object(strategy, params, run, records, times, lag, why=None):
+    """One run as the page's JSON export writes it: the run's fields (`store::fields::FIELDS`)
+    in their order, then the environment, the probe's samples and the task records.
+    `times` is (started_at_ms since the epoch, origin_ms, end_ms) on the run's clock."""
+    started_at_ms, origin, end = times
+    tasks = page_tasks(records, origin, os.getpid(), threading.get_ident())
+    makespan = max([0.0] + [t["end_ms"] for t in tasks])
+    scheduler = startup = None
+    if strategy in ("async", "executor"):
+        # As the page's: the polls' time without the computations that ran inside them.
+        polled_cpu = sum(s[2] - s[1] for t in tasks for s in t["segments"]
+                         if s[0] == "cpu" and len(s) == 3)
+        us_per_wake = (run.poll_ms - polled_cpu) * 1000.0 / max(run.polls, 1)
+        scheduler = {"name": SCHEDULER_NAME,
+                     "spawn_us_per_task": run.spawn_ms * 1000.0 / max(run.spawned, 1),
+                     "wakes": run.polls, "us_per_wake": max(us_per_wake, 0.0)}
+    if strategy == "processes" and run.startup is not None:
+        startup = {"per_worker_ms": run.startup["per_worker_ms"],
+                   "all_ready_ms": run.startup["ready_ms"] - origin,
+                   "memory_bytes": run.startup["memory_bytes"]}
+    return {"strategy": strategy, "params": encode(dict(params, strategy=strategy)),
+            "threads_used": params["threads"] if strategy in PARALLEL else 1,
+            "pool_size": params["threads"], "cores": os.cpu_count() or 1,
+            "started_at_ms": started_at_ms, "makespan_ms": makespan,
+            "outcome": "done" if why is None else "failed", "why": why, "hidden_ms": None,
+            "responsiveness": responsiveness(lag, PROBE_INTERVAL_MS, 0.0, end - origin),
+            "scheduler": scheduler, "startup": startup, "digest": digest(tasks, makespan),
+            "environment": runtime_environment(),
+            "lag": [[at, gap] for at, gap in lag], "details_dropped": False, "tasks": tasks}
+
+
+async def _probe(samples):
+    """The event-loop probe: asks to run every 10 ms and records when it did and the gap
+    since it last did, `(at_ms, gap_ms)`, as the page's timer does."""
+    prev = now_ms()
+    while True:
+        await asyncio.sleep(PROBE_INTERVAL_MS / 1000)
+        now = now_ms()
+        samples.append((now, now - prev))
+        prev = now
+
+
+async def _measure(strategy, params, units, units_per_ms, samples):
+    """One strategy's run on this event loop, the probe beside it: sequential blocks the
+    loop's thread, async and executor run on the loop, and the others run on a thread of
+    their own that the loop awaits (asyncio.wrap_future)."""
+    params = dict(params, strategy=strategy)
+    run = Run(params, units, units_per_ms)
+    function, why = STRATEGY_FUNCTIONS[strategy], None
+    started_at_ms, origin = time.time() * 1000.0, now_ms()
+    try:
+        if strategy == "sequential":
+            records = function(run)
+        elif asyncio.iscoroutinefunction(function):
+            records = await function(run)
+        else:
+            with ThreadPoolExecutor(max_workers=1) as driver:
+                records = await asyncio.wrap_future(driver.submit(function, run))
+    except Exception as failure:  # noqa: BLE001 - a failed run is on record, with why
+        records, why = [], f"{type(failure).__name__}: {failure}"
+    end = now_ms()
+    # Let the probe tick once more, so a stall that ended with the run is on record.
+    await asyncio.sleep(2 * PROBE_INTERVAL_MS / 1000)
+    lag = [(at - origin, gap) for at, gap in samples if at >= origin and at - gap <= end]
+    return run_object(strategy, params, run, records, (started_at_ms, origin, end), lag, why)
+
+
+def plan(strategies, build, gil):
+    """How each strategy asked for runs in this interpreter: ("here", None), ("child", None):
+    in this file run again with -X gil=1, or ("skipped", why)."""
+    out = []
+    for s in strategies:
+        if s == "threads" and gil and build == "free-threaded":
+            out.append((s, "skipped", "this free-threaded CPython runs with its GIL enabled "
+                        "(-X gil=1, PYTHON_GIL=1, or an extension module that needs it), so its "
+                        "threads are the page's Threads + GIL, recorded as gil; start it with "
+                        "-X gil=0 to run threads in parallel"))
+        elif s == "threads" and gil:
+            out.append((s, "skipped", "this CPython is the default build, with the GIL, so its "
+                        "threads are the page's Threads + GIL, recorded as gil; threads that "
+                        "compute in parallel need a free-threaded CPython (3.13t or later, "
+                        "e.g. python3.13t)"))
+        elif s == "gil" and not gil:
+            out.append((s, "child", None))
+        else:
+            out.append((s, "here", None))
+    return out
+
+
+def gil_command(params, units_per_ms, out):
+    """This file run again with its GIL on, for the gil strategy only, on the same units."""
+    return [sys.executable, "-X", "gil=1", os.path.abspath(__file__), encode(params),
+            "--strategies", "gil", "--units-per-ms", repr(units_per_ms), "--out", out, "--quiet"]
+
+
+def _run_with_gil(params, units_per_ms):
+    """The gil strategy's run from a child interpreter with the GIL on: (run, None), or
+    (None, why not)."""
+    fd, path = tempfile.mkstemp(suffix=".json", prefix="async-vs-threads-gil-")
+    os.close(fd)
+    try:
+        done = subprocess.run(gil_command(params, units_per_ms, path), capture_output=True,
+                              text=True, check=False)
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            return None, f"python -X gil=1 failed ({done.returncode}): {tail[0]}"
+        with open(path, encoding="utf-8") as f:
+            runs = json.load(f)["runs"]
+        return (runs[0], None) if runs else (None, "python -X gil=1 recorded no run")
+    finally:
+        os.unlink(path)
+
+
+def run_strategies(params, strategies, units_per_ms, on_run=None):
+    """Runs `strategies` of the experiment `params` in this interpreter, one after another in
+    one event loop with the probe beside them: (runs, skipped). `on_run(strategy, run, why)`
+    is called as each ends (run None: skipped, why)."""
+    units = units_for(units_per_ms, params["cpu_ms"])
+    build, gil = interpreter_build()
+    runs, skipped = [], []
+
+    async def main():
+        samples = []
+        probe = asyncio.ensure_future(_probe(samples))
+        # The probe ticks before the first run, as the page's does all the time.
+        await asyncio.sleep(1.5 * PROBE_INTERVAL_MS / 1000)
+        try:
+            for strategy, how, why in plan(strategies, build, gil):
+                run = None
+                if how == "child":
+                    run, why = await asyncio.get_running_loop().run_in_executor(
+                        None, _run_with_gil, params, units_per_ms)
+                elif how == "here":
+                    run = await _measure(strategy, params, units, units_per_ms, samples)
+                    # Only the samples a later run may still need.
+                    del samples[:-1]
+                if run is None:
+                    skipped.append({"strategy": strategy, "why": why})
+                else:
+                    runs.append(run)
+                if on_run is not None:
+                    on_run(strategy, run, why)
+        finally:
+            probe.cancel()
+
+    asyncio.run(main())
+    return runs, skipped
+
+
+def export(runs, params, extra=None):
+    """The page's JSON export (`async-vs-threads/runs`, v1) of `runs`, with `extra`
+    top-level keys (the page skips keys it does not know)."""
+    build, _ = interpreter_build()
+    doc = {"format": "async-vs-threads/runs", "v": 1, "exported_at_ms": time.time() * 1000.0,
+           "environment": {"browser": f"{platform.python_implementation()} "
+                                      f"{platform.python_version()}",
+                           "cores": os.cpu_count() or 1, "pool": params["threads"],
+                           "isolated": False, "build": build},
+           "runs": runs}
+    doc.update(extra or {})
+    return json.dumps(_finite(doc), ensure_ascii=False, separators=(",", ":"))
+
+
+def _finite(value):
+    """JSON as the page writes it: a number that is not finite is null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def same_units(params, page_units_per_ms, n):
+    """The experiment's first `n` tasks, one after another, on the page's units: each task's
+    checksum and their combined one, which the page's run of the same experiment gives."""
+    units = units_for(page_units_per_ms, params["cpu_ms"])
+    run = Run(params, units, page_units_per_ms)
+    tasks = []
+    for task in run.tasks():
+        if len(tasks) == n:
+            break
+        for kind, amount in task.steps():
+            if kind == "wait":
+                with task.waiting(amount):
+                    time.sleep(amount / 1000)
+            else:
+                task.compute(amount)
+        tasks.append(task.done()["checksum"])
+    return {"units_per_ms": page_units_per_ms, "units": units,
+            "tasks": [{"task": i, "checksum": f"{c:016x}"} for i, c in enumerate(tasks)],
+            "checksum": f"{combine(tasks):016x}"}
+
+
+# The demos of the page's "Interleaving and shared state" (`model::demos`): the same small
+# programs, parameters (bounds and defaults) and verdict rules, run in this CPython.
+
+class Bound:
+    """One whole-number parameter of a demo: its label, inclusive bounds and default."""
+
+    def __init__(self, label, lo, hi, default):
+        self.label, self.lo, self.hi, self.default = label, lo, hi, default
+
+    def parse(self, text):
+        n = _parse_number(_trim(text))
+        if n < self.lo or n > self.hi:
+            raise ValueError(f"must be from {_count(self.lo)} to {_count(self.hi)}")
+        if n != math.floor(n):
+            raise ValueError("must be a whole number")
+        return int(n)
+
+
+DEMO_PARAMS = {
+    "interleave": {"steps": Bound("Steps per task", 2, 20, 8), "runs": Bound("Runs", 1, 50, 20)},
+    "race": {"tasks": Bound("Tasks", 2, 8, 2),
+             "increments": Bound("Increments per task", 1, 50_000, 20_000)},
+    "queue": {"items": Bound("Items", 10, 5_000, 300),
+              "capacity": Bound("Queue capacity", 1, 100, 8),
+              "produce_us": Bound("Producer \u00b5s per item", 0, 20_000, 500),
+              "consume_us": Bound("Consumer \u00b5s per item", 0, 20_000, 1_000),
+              "work": ("wait", "compute")},
+    "deadlock": {"order": ("opposite", "same"),
+                 "hold_ms": Bound("Hold first lock (ms)", 0, 1_000, 50),
+                 "stall_ms": Bound("Watchdog after (ms)", 100, 5_000, 500),
+                 "rounds": Bound("Rounds", 1, 100, 5)},
+}
+QUEUE_BUDGET_US = 3_000_000
+
+
+def demo_params(demo, texts=None):
+    """A demo's parameters from `texts` (key to text), defaults for the rest: (params,
+    errors), with the page's messages."""
+    params, errors = {}, []
+    for key, spec in DEMO_PARAMS[demo].items():
+        text = (texts or {}).get(key)
+        if isinstance(spec, tuple):
+            params[key] = spec[0] if text is None else _trim(text)
+            if params[key] not in spec:
+                errors.append(f"{demo} {key}: choose {' or '.join(spec)}")
+        elif text is None:
+            params[key] = spec.default
+        else:
+            try:
+                params[key] = spec.parse(text)
+            except ValueError as bad:
+                errors.append(f"{demo} {key} ({spec.label}): {bad}")
+    unknown = sorted(set(texts or {}) - set(DEMO_PARAMS[demo]))
+    errors += [f"{demo} has no parameter {k}: it has {', '.join(DEMO_PARAMS[demo])}"
+               for k in unknown]
+    if not errors and demo == "queue":
+        us = params["items"] * (params["produce_us"] + params["consume_us"])
+        if us > QUEUE_BUDGET_US:
+            errors.append(f"items \u00d7 (producer + consumer \u00b5s) is {format_ms(us / 1000)} "
+                          f"of work; at most {format_ms(QUEUE_BUDGET_US / 1000)} per run")
+    if not errors and demo == "deadlock" and params["hold_ms"] >= params["stall_ms"]:
+        errors.append(f"the hold ({params['hold_ms']} ms) must be shorter than the watchdog's "
+                      f"wait ({params['stall_ms']} ms)")
+    return params, errors
+
+
+def _below_thousand(v, unit):
+    a = abs(v)
+    return f"{v:.2f} {unit}" if a < 10 else f"{v:.1f} {unit}" if a < 100 else f"{v:.0f} {unit}"
+
+
+def format_ms(v):
+    """A duration as the page writes one: `0.42 ms`, `12.3 ms`, `105 ms`, `2.50 s`."""
+    if not math.isfinite(v):
+        return "\u2013"
+    if abs(v) < 1000:
+        return _below_thousand(v, "ms")
+    if abs(v) < 100_000:
+        return f"{v / 1000:.2f} s"
+    s = _round(v / 1000)
+    return f"{s // 60} min {s % 60} s"
+
+
+def format_times(v):
+    if not math.isfinite(v):
+        return "\u2013"
+    return f"{v:.2f}\u00d7" if v < 10 else f"{v:.1f}\u00d7"
+
+
+def plural(n, one, many):
+    return f"{_count(n)} {one if n == 1 else many}"
+
+
+def _busy_us(us):
+    """Computes for `us` \u00b5s on this thread (an item's work)."""
+    end = now_ms() + us / 1000
+    while now_ms() < end:
+        pass
+
+
+# Interleaving: do_first and do_second log their steps into one trace.
+
+def interleave_switches(trace):
+    return sum(1 for a, b in zip(trace, trace[1:]) if a[0] != b[0])
+
+
+def interleave_tally(traces):
+    """How many different orders of the two tasks' steps the traces logged (the page's
+    `interleave::tally`); a trace is a list of (task, step)."""
+    seen = collections.Counter(tuple(task for task, _ in t) for t in traces)
+    switches = [interleave_switches(t) for t in traces]
+    return {"runs": len(traces), "distinct": len(seen),
+            "most_common": max(seen.values(), default=0),
+            "fewest_switches": min(switches, default=0), "most_switches": max(switches, default=0)}
+
+
+def interleave_verdict(asyn, threads):
+    """One sentence on what the runs showed (the page's rule); `threads` None: not run."""
+    def orders(t):
+        return plural(t["distinct"], "order", "different orders")
+    runs = plural(asyn["runs"], "run", "runs")
+    if asyn["distinct"] == 1:
+        a = f"In {runs}, asyncio logged 1 order every time, switching only at its awaits"
+    else:
+        a = f"In {runs}, asyncio logged {orders(asyn)}"
+    if threads is None:
+        return f"{a}."
+    if threads["distinct"] == 1:
+        return f"{a}; threads also logged 1 order (the threads never overlapped in these runs)."
+    return (f"{a}; threads logged {orders(threads)} ({threads['fewest_switches']} to "
+            f"{threads['most_switches']} switches a run).")
+
+
+def demo_interleave(steps, runs, units_per_ms):
+    """`runs` runs of `steps` steps of do_first and do_second, as asyncio tasks (a step,
+    then `await asyncio.sleep(0)`) and as two threads started together (a step, then an
+    append to the shared trace)."""
+    step_units = max(units_for(units_per_ms, 0.1), 1)  # about a tenth of a ms, as the page's
+
+    def step():
+        Kernel(0, 0).run(step_units)
+
+    async def async_trace():
+        trace = []
+
+        async def task(name):
+            for i in range(steps):
+                step()
+                trace.append((name, i))
+                await asyncio.sleep(0)
+        await asyncio.gather(task(0), task(1))
+        return trace
+
+    def threads_trace():
+        trace, together = [], threading.Barrier(2)
+
+        def task(name):
+            try:
+                together.wait(timeout=0.2)
+            except threading.BrokenBarrierError:
+                pass
+            for i in range(steps):
+                step()
+                trace.append((name, i))
+        workers = [threading.Thread(target=task, args=(n,)) for n in (0, 1)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        return trace
+
+    t0 = now_ms()
+    step()
+    step_us = (now_ms() - t0) * 1000
+    asyn = [asyncio.run(async_trace()) for _ in range(runs)]
+    threads = [threads_trace() for _ in range(runs)]
+    a, t = interleave_tally(asyn), interleave_tally(threads)
+    return {"demo": "interleave", "params": {"steps": steps, "runs": runs},
+            "measured": {"step_us": step_us, "asyncio": a, "threads": t,
+                         "asyncio_orders": ["".join(str(k) for k, _ in tr) for tr in asyn],
+                         "threads_orders": ["".join(str(k) for k, _ in tr) for tr in threads]},
+            "verdict": interleave_verdict(a, t)}
+
+
+# Lost updates: tasks each add 1 to a shared counter, unsynchronised and fixed.
+
+RACE_VARIANTS = {
+    "threads-unsync": "v = counter; work(); counter = v + 1",
+    "threads-lock": "with lock: v = counter; work(); counter = v + 1",
+    "threads-atomic": "work(); next(counter)  # counter = itertools.count()",
+    "async-unsync": "v = counter; await asyncio.sleep(0); counter = v + 1",
+    "async-lock": "async with lock: v = counter; await asyncio.sleep(0); counter = v + 1",
+}
+_RACE_FIXES = {"threads-lock": "with a threading.Lock", "threads-atomic": "with itertools.count",
+               "async-lock": "with an asyncio.Lock"}
+
+
+def race_lost(o):
+    return max(o["tasks"] * o["increments"] - o["counted"], 0)
+
+
+def race_verdict(outcomes):
+    """One sentence per model from its variants' outcomes (the page's `race::verdict`)."""
+    def part(unsync, name):
+        u = next((o for o in outcomes if o["variant"] == unsync), None)
+        if u is None:
+            return None
+        model = unsync.split("-")[0]
+        fixes = [f"{_RACE_FIXES[o['variant']]}: {_count(race_lost(o))} lost" for o in outcomes
+                 if o["variant"] in _RACE_FIXES and o["variant"].startswith(model)]
+        expected = u["tasks"] * u["increments"]
+        lost = race_lost(u)
+        if lost == 0:
+            head = f"{name} lost none of {plural(expected, 'update', 'updates')} this time"
+        else:
+            head = (f"{name} lost {_count(lost)} of {plural(expected, 'update', 'updates')} "
+                    f"({lost * 100 / max(expected, 1):.1f}%)")
+        return f"{head}; {', '.join(fixes)}" if fixes else head
+    parts = [p for p in (part("threads-unsync", "Threads"), part("async-unsync", "asyncio")) if p]
+    return f"{'. '.join(parts)}." if parts else ""
+
+
+class _Counter:
+    value = 0
+
+
+def demo_race(tasks, increments):
+    """Each variant: `tasks` tasks adding 1 `increments` times. Threads run with a switch
+    interval of 1 \u00b5s, so CPython hands the GIL over as often as it can; they lose updates
+    where the switch falls between the read and the write, which takes a call there (work()):
+    since CPython 3.10, a switch happens only at calls and backward jumps, so a plain
+    `counter += 1` (measured too) rarely loses any with the GIL."""
+    window = Kernel(0, 0)
+
+    def work():
+        window.run(1)
+
+    def threads(variant):
+        shared, lock, counts = _Counter(), threading.Lock(), itertools.count()
+        together = threading.Barrier(tasks)
+
+        def add():
+            try:
+                together.wait(timeout=0.2)
+            except threading.BrokenBarrierError:
+                pass
+            for _ in range(increments):
+                if variant == "threads-unsync":
+                    v = shared.value
+                    work()
+                    shared.value = v + 1
+                elif variant == "threads-lock":
+                    with lock:
+                        v = shared.value
+                        work()
+                        shared.value = v + 1
+                elif variant == "threads-atomic":
+                    work()
+                    next(counts)
+                else:  # the plain `+=`, for the record
+                    work()
+                    shared.value += 1
+        t0 = now_ms()
+        with switch_interval(0.001):
+            workers = [threading.Thread(target=add) for _ in range(tasks)]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+        counted = next(counts) if variant == "threads-atomic" else shared.value
+        return {"variant": variant, "tasks": tasks, "increments": increments,
+                "counted": counted, "ms": now_ms() - t0}
+
+    def asyncio_run(variant):
+        shared = _Counter()
+
+        async def main():
+            lock = asyncio.Lock()
+
+            async def add():
+                for _ in range(increments):
+                    if variant == "async-lock":
+                        async with lock:
+                            v = shared.value
+                            await asyncio.sleep(0)
+                            shared.value = v + 1
+                    else:
+                        v = shared.value
+                        await asyncio.sleep(0)
+                        shared.value = v + 1
+            await asyncio.gather(*(add() for _ in range(tasks)))
+        t0 = now_ms()
+        asyncio.run(main())
+        return {"variant": variant, "tasks": tasks, "increments": increments,
+                "counted": shared.value, "ms": now_ms() - t0}
+
+    outcomes = [threads(v) for v in ("threads-unsync", "threads-lock", "threads-atomic")]
+    outcomes += [asyncio_run(v) for v in ("async-unsync", "async-lock")]
+    plus = threads("threads-plus-equals")
+    for o in outcomes:
+        o["python"] = RACE_VARIANTS[o["variant"]]
+        o["lost"] = race_lost(o)
+    return {"demo": "race", "params": {"tasks": tasks, "increments": increments},
+            "measured": {"outcomes": outcomes, "switch_interval_us": 1,
+                         "plain_plus_equals": {"python": "work(); counter += 1",
+                                               "counted": plus["counted"],
+                                               "lost": race_lost(plus), "ms": plus["ms"]}},
+            "verdict": race_verdict(outcomes)}
+
+
+# Producer-consumer through a bounded queue.
+
+class _Sampled:
+    """A queue that samples its depth after every put and get, under its own lock (the
+    order the puts and gets happened in)."""
+
+    def _init(self, maxsize):
+        super()._init(maxsize)
+        self.samples = []
+
+    def _put(self, item):
+        super()._put(item)
+        self.samples.append((now_ms(), self._depth()))
+
+    def _get(self):
+        item = super()._get()
+        self.samples.append((now_ms(), self._depth()))
+        return item
+
+
+class _SampledQueue(_Sampled, queue.Queue):
+    def _depth(self):
+        return len(self.queue)
+
+
+class _SampledAsyncQueue(_Sampled, asyncio.Queue):
+    def _depth(self):
+        return len(self._queue)
+
+
+def queue_stats(items, capacity, start_ms, end_ms, samples):
+    """Depth statistics over a run, weighted by time (the page's `QueueRun::stats`)."""
+    ms = max(end_ms - start_ms, 0.0)
+    area = full = empty = 0.0
+    at, depth = start_ms, 0
+    for s_at, s_depth in list(samples) + [(end_ms, 0)]:
+        dt = max(min(s_at, end_ms) - at, 0.0)
+        area += dt * depth
+        if depth >= capacity:
+            full += dt
+        if depth == 0:
+            empty += dt
+        at = max(at, min(s_at, end_ms))
+        depth = s_depth
+
+    def pct(t):
+        return t * 100 / ms if ms > 0 else 0.0
+    return {"ms": ms, "throughput": items * 1000 / ms if ms > 0 else 0.0,
+            "mean_depth": area / ms if ms > 0 else 0.0,
+            "max_depth": max((d for _, d in samples), default=0),
+            "full_pct": pct(full), "empty_pct": pct(empty)}
+
+
+def queue_verdict(work, asyn, threads, gil=True):
+    """One sentence comparing the two models (the page's `queue::verdict`); on a CPython
+    with the GIL, why two threads did not compute at once is the GIL."""
+    def rate(s):
+        return f"{s['throughput']:.0f} items/s"
+    if threads is None:
+        return (f"asyncio moved {rate(asyn)} with the queue full {asyn['full_pct']:.0f}% and "
+                f"empty {asyn['empty_pct']:.0f}% of the time.")
+    ratio = threads["throughput"] / max(asyn["throughput"], 1e-9)
+    if ratio >= 1.2:
+        head = (f"Threads moved {rate(threads)} against asyncio's {rate(asyn)} "
+                f"({format_times(ratio)} faster)")
+    elif ratio <= 1 / 1.2:
+        head = (f"asyncio moved {rate(asyn)} against threads' {rate(threads)} "
+                f"({format_times(1 / ratio)} faster)")
+    else:
+        head = (f"Both moved about as many items a second (asyncio {rate(asyn)}, "
+                f"threads {rate(threads)})")
+    if work == "compute" and ratio >= 1.2:
+        why = ("threads produce and consume at the same time, while asyncio's one thread does "
+               "both in turn")
+    elif work == "compute" and gil:
+        why = ("the two threads did not compute at the same time: the GIL lets one thread run "
+               "Python at a time")
+    elif work == "compute":
+        why = ("the two threads did not get to compute at the same time here (too few free "
+               "cores, or too little work per item to pay for waking a thread)")
+    elif 1 / 1.2 < ratio < 1.2:
+        why = "waits overlap in both models"
+    else:
+        why = ("waits overlap in both models, so the gap is each one's cost per wait (timers, "
+               "wake-ups)")
+    return (f"{head}: {why}; the queue was full {asyn['full_pct']:.0f}% of the time with "
+            f"asyncio and {threads['full_pct']:.0f}% with threads.")
+
+
+def demo_queue(items, capacity, produce_us, consume_us, work):
+    """One producer and one consumer: `asyncio.Queue(capacity)` between two tasks, against
+    `queue.Queue(capacity)` between two threads; each item costs each side a wait or a
+    computation of so many \u00b5s."""
+    async def asyncio_run():
+        q = _SampledAsyncQueue(capacity)
+
+        async def spend(us):
+            if work == "compute":
+                _busy_us(us)
+            elif us > 0:
+                await asyncio.sleep(us / 1e6)
+
+        async def producer():
+            for i in range(items):
+                await spend(produce_us)
+                await q.put(i)
+
+        async def consumer():
+            for _ in range(items):
+                await q.get()
+                await spend(consume_us)
+        start = now_ms()
+        await asyncio.gather(producer(), consumer())
+        return start, now_ms(), q.samples
+
+    def threads_run():
+        q = _SampledQueue(capacity)
+
+        def spend(us):
+            if work == "compute":
+                _busy_us(us)
+            else:
+                time.sleep(us / 1e6)
+
+        def producer():
+            for i in range(items):
+                spend(produce_us)
+                q.put(i)
+
+        def consumer():
+            for _ in range(items):
+                q.get()
+                spend(consume_us)
+        start = now_ms()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = [pool.submit(producer), pool.submit(consumer)]
+            for f in done:
+                f.result()
+        return start, now_ms(), q.samples
+
+    a = queue_stats(items, capacity, *asyncio.run(asyncio_run()))
+    t = queue_stats(items, capacity, *threads_run())
+    return {"demo": "queue", "params": {"items": items, "capacity": capacity,
+                                        "produce_us": produce_us, "consume_us": consume_us,
+                                        "work": work},
+            "measured": {"asyncio": a, "threads": t},
+            "verdict": queue_verdict(work, a, t, gil_enabled())}
+
+
+# Deadlock: two tasks take lock_a and lock_b, in opposite orders.
+
+LOCKS = ("lock_a", "lock_b")
+DEADLOCK_TASKS = ("task 1", "task 2")
+_WATCH_MS = 10.0
+_RETRY_S = 0.001
+_RETURN_LIMIT_MS = 2_000.0
+
+
+def deadlock_locks(order, task):
+    """The locks `task` takes, first to last: task 2 takes lock_b first in "opposite"."""
+    return (1, 0) if task == 1 and order == "opposite" else (0, 1)
+
+
+def deadlock_cycle(holders, waiting):
+    """The tasks in a cycle of the wait-for graph (each waits for a lock the next holds),
+    from the lowest, or None (the page's `Snapshot::cycle`)."""
+    def after(task):
+        lock = waiting[task] if task < len(waiting) else None
+        holder = holders[lock] if lock is not None and lock < len(holders) else None
+        return holder if holder != task else None
+    for start in range(len(waiting)):
+        path, at = [start], start
+        while True:
+            n = after(at)
+            if n is None:
+                break
+            if n == start:
+                return path
+            if n in path or len(path) > len(waiting):
+                break
+            path.append(n)
+            at = n
+    return None
+
+
+def deadlock_describe(holders, waiting):
+    """What each task holds and waits for: `task 1 holds lock_a and waits for lock_b`."""
+    out = []
+    for task in range(len(waiting)):
+        held = [LOCKS[lock] for lock, h in enumerate(holders) if h == task]
+        holds = f"holds {' and '.join(held)}" if held else "holds no lock"
+        waits = f" and waits for {LOCKS[waiting[task]]}" if waiting[task] is not None else ""
+        out.append(f"{DEADLOCK_TASKS[task]} {holds}{waits}")
+    return out
+
+
+class Watchdog:
+    """Tells a stalled run from a running one: no progress for `stall_ms`."""
+
+    def __init__(self, stall_ms, now):
+        self.stall_ms, self.seen, self.since_ms = stall_ms, 0, now
+
+    def stalled(self, now, progress):
+        if progress != self.seen:
+            self.seen, self.since_ms = progress, now
+        return now - self.since_ms >= self.stall_ms
+
+
+def deadlock_ending_verdict(ending, model, rounds):
+    if ending["ended"] == "completed":
+        return (f"{model}: both tasks finished their {rounds} rounds in "
+                f"{format_ms(ending['ms'])}, no deadlock.")
+    holders, waiting = ending["holders"], ending["waiting"]
+    kind = "deadlock" if deadlock_cycle(holders, waiting) else "stall (no cycle of waits)"
+    return (f"{model}: {kind} after {format_ms(ending['stalled_ms'])} without progress: "
+            f"{'; '.join(deadlock_describe(holders, waiting))}.")
+
+
+def deadlock_verdict(threads, asyn, rounds):
+    """One sentence over both models' endings (the page's `deadlock::verdict`)."""
+    def deadlocked(e):
+        if e["ended"] == "stopped" and deadlock_cycle(e["holders"], e["waiting"]):
+            return e["stalled_ms"]
+        return None
+    if threads is not None and deadlocked(threads) is not None and deadlocked(asyn) is not None:
+        return ("Both deadlocked, each task holding one lock and waiting for the other's, until "
+                f"the watchdog stopped them after {format_ms(deadlocked(threads))} (threads) "
+                f"and {format_ms(deadlocked(asyn))} (asyncio) without progress.")
+    if threads is not None and threads["ended"] == asyn["ended"] == "completed":
+        return (f"Both finished their {rounds} rounds without a deadlock: threads in "
+                f"{format_ms(threads['ms'])}, asyncio in {format_ms(asyn['ms'])}.")
+    if threads is not None:
+        return (f"{deadlock_ending_verdict(threads, 'Threads', rounds)} "
+                f"{deadlock_ending_verdict(asyn, 'asyncio', rounds)}")
+    return deadlock_ending_verdict(asyn, "asyncio", rounds)
+
+
+class _Lockers:
+    """The two locks and what each task is doing, shared by the tasks and the watchdog."""
+
+    def __init__(self, lock_type):
+        self.locks = [lock_type(), lock_type()]
+        self.holders, self.waiting, self.progress = [None, None], [None, None], [0, 0]
+
+
+def demo_deadlock(order, hold_ms, stall_ms, rounds):
+    """Two tasks take lock_a and lock_b, holding the first `hold_ms` before asking for the
+    second, `rounds` times; a watchdog stops the run once no task made progress for
+    `stall_ms` and reads from the locks who holds what. Threads (threading.Lock, taken with
+    a timeout so a stopped thread can give up), then asyncio (asyncio.Lock; stopped tasks
+    are cancelled, and `async with` lets their locks go)."""
+    def threads_run():
+        shared, stop = _Lockers(threading.Lock), threading.Event()
+
+        def locker(task):
+            held = []
+            try:
+                for _ in range(rounds):
+                    for i, lock in enumerate(deadlock_locks(order, task)):
+                        while True:
+                            if stop.is_set():
+                                return "cancelled"
+                            if shared.locks[lock].acquire(timeout=_RETRY_S):
+                                break
+                            shared.waiting[task] = lock
+                        shared.holders[lock], shared.waiting[task] = task, None
+                        held.append(lock)
+                        shared.progress[task] += 1
+                        if i == 0:
+                            time.sleep(hold_ms / 1000)
+                    while held:
+                        lock = held.pop()
+                        shared.holders[lock] = None
+                        shared.locks[lock].release()
+                    shared.progress[task] += 1
+                return "finished"
+            finally:
+                shared.waiting[task] = None
+                while held:
+                    lock = held.pop()
+                    shared.holders[lock] = None
+                    shared.locks[lock].release()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            t0 = now_ms()
+            jobs = [pool.submit(locker, task) for task in (0, 1)]
+            dog = Watchdog(stall_ms, now_ms())
+            ending = None
+            while not all(j.done() for j in jobs):
+                now = now_ms()
+                if dog.stalled(now, sum(shared.progress)):
+                    ending = {"ended": "stopped", "holders": list(shared.holders),
+                              "waiting": list(shared.waiting), "stalled_ms": now - dog.since_ms}
+                    break
+                time.sleep(_WATCH_MS / 1000)
+            end = now_ms()
+            returned_ms = None
+            if ending is None:
+                ending = {"ended": "completed", "ms": end - t0}
+            else:
+                stop.set()
+                for j in jobs:
+                    j.result(timeout=_RETURN_LIMIT_MS / 1000)
+                returned_ms = now_ms() - end
+            ended = [j.result() for j in jobs]
+            t = now_ms()
+            pool.submit(lambda: None).result()
+            pool_job_ms = now_ms() - t
+        return dict(ending, returned_ms=returned_ms, pool_job_ms=pool_job_ms, tasks_ended=ended,
+                    locks_free=all(h is None for h in shared.holders)
+                    and not any(lock.locked() for lock in shared.locks))
+
+    async def asyncio_run():
+        shared = _Lockers(asyncio.Lock)
+
+        async def locker(task):
+            for _ in range(rounds):
+                first, second = deadlock_locks(order, task)
+                shared.waiting[task] = first
+                async with shared.locks[first]:
+                    shared.holders[first], shared.waiting[task] = task, None
+                    shared.progress[task] += 1
+                    await asyncio.sleep(hold_ms / 1000)
+                    shared.waiting[task] = second
+                    async with shared.locks[second]:
+                        shared.holders[second], shared.waiting[task] = task, None
+                        shared.progress[task] += 1
+                    shared.holders[second] = None
+                shared.holders[first] = None
+                shared.progress[task] += 1
+
+        t0 = now_ms()
+        tasks = [asyncio.ensure_future(locker(task)) for task in (0, 1)]
+        dog, ending = Watchdog(stall_ms, now_ms()), None
+        while not all(t.done() for t in tasks):
+            now = now_ms()
+            if dog.stalled(now, sum(shared.progress)):
+                ending = {"ended": "stopped", "holders": list(shared.holders),
+                          "waiting": list(shared.waiting), "stalled_ms": now - dog.since_ms}
+                break
+            await asyncio.sleep(_WATCH_MS / 1000)
+        end = now_ms()
+        returned_ms = None
+        if ending is None:
+            ending = {"ended": "completed", "ms": end - t0}
+        else:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            returned_ms = now_ms() - end
+        return dict(ending, returned_ms=returned_ms, pool_job_ms=None,
+                    locks_free=not any(lock.locked() for lock in shared.locks))
+
+    threads = threads_run()
+    asyn = asyncio.run(asyncio_run())
+    return {"demo": "deadlock", "params": {"order": order, "hold_ms": hold_ms,
+                                           "stall_ms": stall_ms, "rounds": rounds},
+            "measured": {"threads": threads, "asyncio": asyn},
+            "verdict": deadlock_verdict(threads, asyn, rounds)}
+
+
+DEMOS = ("interleave", "race", "queue", "deadlock")
+
+
+def run_demo(name, params, units_per_ms):
+    if name == "interleave":
+        return demo_interleave(params["steps"], params["runs"], units_per_ms)
+    if name == "race":
+        return demo_race(params["tasks"], params["increments"])
+    if name == "queue":
+        return demo_queue(**params)
+    return demo_deadlock(**params)
+
+
+# The command line.
+
+OUT = "async-vs-threads-cpython.json"
+
+
+def _query_of(text):
+    """A query from what was given: a query, with or without `?`, or a whole link."""
+    text = text.strip().split("#", 1)[0]
+    if "://" in text or (not text.startswith("?") and "?" in text):
+        return text.split("?", 1)[1] if "?" in text else ""
+    return text
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="async_vs_threads.py",
+        description="Runs the Async vs Threads playground's experiment in this CPython, each "
+                    "strategy the Python way, and writes the page's export format: open the "
+                    "page, Import, and choose the file.",
+        epilog="With --same-units or --demos/--demo, only those run, unless --strategies is "
+               "given too.")
+    p.add_argument("query", nargs="?",
+                   help="the experiment, as the page's link or its query "
+                        "(workload=io&tasks=50&...), with or without '?'; default: the QUERY "
+                        "line at the top of this file")
+    p.add_argument("--out", default=OUT, metavar="FILE",
+                   help=f"where to write the runs (default: {OUT}; '-': standard output)")
+    p.add_argument("--strategies", metavar="A,B,...",
+                   help=f"the strategies to run, of {','.join(STRATEGIES)} (default: all; the "
+                        "query's own strategy is only the one the page was showing)")
+    p.add_argument("--same-units", type=int, metavar="N",
+                   help="run the experiment's first N tasks one after another on the page's "
+                        "kernel units (PAGE_UNITS_PER_MS), for the page's checksums")
+    p.add_argument("--demos", action="store_true", help="run the four demos")
+    p.add_argument("--demo", action="append", choices=DEMOS, metavar="NAME",
+                   help=f"run one demo ({', '.join(DEMOS)}); may be repeated")
+    p.add_argument("--with", dest="demo_with", action="append", default=[], metavar="KEY=VALUE",
+                   help="a demo parameter, e.g. increments=5000 (the page's bounds)")
+    p.add_argument("--units-per-ms", type=float, metavar="X",
+                   help="the kernel's units per ms to use instead of calibrating here")
+    p.add_argument("--quiet", action="store_true", help="print only notices and errors")
+    return p
+
+
+def _demo_texts(pairs, demos):
+    """The --with pairs per demo, or an error."""
+    texts = {d: {} for d in demos}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        key = _trim(key)
+        owners = [d for d in demos if key in DEMO_PARAMS[d]]
+        if not eq or not owners:
+            return None, (f"--with {pair}: not KEY=VALUE of a parameter of "
+                          f"{', '.join(demos) or 'no demo'}")
+        for d in owners:
+            texts[d][key] = value
+    return texts, None
+
+
+def _header(units_per_ms, calibrated, params):
+    """Which interpreter this is, how fast its kernel runs (when it was measured or given),
+    the page's, and the experiment."""
+    build, gil = interpreter_build()
+    lines = [f"Async vs Threads in {platform.python_implementation()} {platform.python_version()}"
+             f" ({build} build, GIL {'on' if gil else 'off'}), {platform.system()} "
+             f"{platform.machine()}, {os.cpu_count()} cores"]
+    if units_per_ms is not None:
+        lines.append(f"kernel: {units_per_ms:,.0f} units per ms here "
+                     f"({'calibrated' if calibrated else 'as given'}); cpu_ms={params['cpu_ms']} "
+                     f"is {units_for(units_per_ms, params['cpu_ms']):,} units")
+    if PAGE_UNITS_PER_MS:
+        speed = f", {format_times(PAGE_UNITS_PER_MS / units_per_ms)} this one's speed" \
+            if units_per_ms else ""
+        lines.append(f"the page's kernel: {PAGE_UNITS_PER_MS:,.0f} units per ms"
+                     f"{f' in {PAGE_BROWSER}' if PAGE_BROWSER else ''}{speed}")
+    lines.append(f"experiment: {encode(params)}")
+    return lines
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    text = sys.stderr if args.out == "-" else sys.stdout
+
+    def tell(line):
+        print(line, file=text, flush=True)
+
+    def say(line=""):
+        if not args.quiet:
+            tell(line)
+
+    params, _, notices, errors = decode(QUERY if args.query is None else _query_of(args.query))
+    for notice in notices:
+        tell(f"notice: {notice}")
+    for error in errors:
+        tell(f"error: {error}")
+    if errors:
+        return 2
+    if args.strategies is not None:
+        asked = [s.strip() for s in args.strategies.split(",") if s.strip()]
+        unknown = [s for s in asked if s not in STRATEGIES]
+        if unknown or not asked:
+            tell(f"error: --strategies {args.strategies}: choose from {', '.join(STRATEGIES)}")
+            return 2
+        strategies = [s for s in STRATEGIES if s in asked]
+    elif args.demos or args.demo or args.same_units is not None:
+        strategies = []
+    else:
+        strategies = list(STRATEGIES)
+    demos = list(DEMOS) if args.demos else [d for d in DEMOS if d in (args.demo or [])]
+    texts, error = _demo_texts(args.demo_with, demos)
+    demo_settings = {}
+    for d in demos if error is None else []:
+        demo_settings[d], bad = demo_params(d, texts[d])
+        error = error or (bad[0] if bad else None)
+    if error:
+        tell(f"error: {error}")
+        return 2
+    if args.same_units is not None:
+        if PAGE_UNITS_PER_MS is None:
+            tell("error: --same-units needs the page's kernel units, and PAGE_UNITS_PER_MS is "
+                 "None: download this file from the page, which writes its units there")
+            return 2
+        if args.same_units < 1:
+            tell("error: --same-units needs at least 1 task")
+            return 2
+
+    units_per_ms, calibrated = args.units_per_ms, False
+    if units_per_ms is None and (strategies or "interleave" in demos):
+        units_per_ms, calibrated = calibrate(), True
+    for line in _header(units_per_ms, calibrated, params):
+        say(line)
+    extra = {}
+
+    if strategies:
+        say()
+        say(f"{'strategy':<11} {'makespan':>13} {'speedup':>8}  {'checksum'}")
+        base = {}
+
+        def row(strategy, run, why):
+            if run is None:
+                say(f"{strategy:<11} skipped: {why}")
+                return
+            makespan = run["makespan_ms"]
+            base.setdefault("sequential", makespan if strategy == "sequential" else None)
+            seq = base["sequential"]
+            speedup = format_times(seq / makespan) if seq and makespan > 0 else "\u2013"
+            failed = f"  failed: {run['why']}" if run["why"] else ""
+            say(f"{strategy:<11} {makespan:>10,.1f} ms {speedup:>8}  "
+                f"{run['digest']['checksum']}{failed}")
+        runs, skipped = run_strategies(params, strategies, units_per_ms, on_run=row)
+        sums = {r["digest"]["checksum"] for r in runs if r["outcome"] == "done"}
+        if len(sums) == 1:
+            say(f"every run's checksum is {sums.pop()}: the same work, whatever the strategy")
+        elif len(sums) > 1:
+            tell(f"error: the runs' checksums differ: {', '.join(sorted(sums))}")
+        if skipped:
+            extra["skipped"] = skipped
+    else:
+        runs = []
+
+    if args.same_units is not None:
+        n = min(args.same_units, params["tasks"])
+        say()
+        say(f"the first {n} of {params['tasks']} tasks on the page's units "
+            f"({units_for(PAGE_UNITS_PER_MS, params['cpu_ms']):,} per computation), one after "
+            "another:")
+        same = same_units(params, PAGE_UNITS_PER_MS, n)
+        for t in same["tasks"]:
+            say(f"  task {t['task']}: {t['checksum']}")
+        say(f"  combined: {same['checksum']}")
+        extra["same_units"] = same
+
+    if demos:
+        results = []
+        for d in demos:
+            say()
+            say(f"demo {d} ({', '.join(f'{k}={v}' for k, v in demo_settings[d].items())}):")
+            result = run_demo(d, demo_settings[d], units_per_ms)
+            say(f"  {result['verdict']}")
+            if d == "race":
+                plus = result["measured"]["plain_plus_equals"]
+                say(f"  (a plain `counter += 1` lost {_count(plus['lost'])} here)")
+            results.append(result)
+        extra["demos"] = results
+
+    document = export(runs, params, extra)
+    if args.out == "-":
+        sys.stdout.write(document + "\n")
+    else:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(document + "\n")
+        say()
+        say(f"wrote {os.path.abspath(args.out)}: open the page, Import, choose this file")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

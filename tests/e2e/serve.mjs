@@ -15,6 +15,7 @@ const types = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.png': 'image/png',
+  '.py': 'text/x-python; charset=utf-8',
 };
 
 /** Stops listening and ends every connection (a browser's kept-alive ones would hold it open). */

@@ -1,0 +1,119 @@
+//! The Python twin against the page's model, natively: its file of a small experiment, run
+//! with the machine's `python3`, imports through the page's reader without a word of
+//! complaint, and its waits have the model's checksums (the same work, bit for bit), for none,
+//! uniform and long-tail jitter, 50 and 10,000 tasks. CPU work runs the interpreter's own
+//! units, so there the reader's check that each run's task checksums combine to its own is
+//! what holds.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use async_vs_threads::model::experiment::params::Strategy;
+use async_vs_threads::model::experiment::url;
+use async_vs_threads::model::experiment::workload::Plan;
+use async_vs_threads::model::store::export::{Export, json};
+
+/// Runs the twin on `query` (the strategies `only`, if given) and reads its file as the page
+/// does.
+fn twin(name: &str, query: &str, only: Option<&str>) -> Export {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target").join(format!("twin-{name}.json"));
+    let mut cmd = Command::new("python3");
+    cmd.arg(root.join("www/async_vs_threads.py"))
+        .args([query, "--quiet", "--out"])
+        .arg(&out);
+    if let Some(only) = only {
+        cmd.args(["--strategies", only]);
+    }
+    let ran = cmd
+        .output()
+        .expect("python3 runs (.ci/setup.sh installs it)");
+    assert!(
+        ran.status.success(),
+        "the twin failed on {query}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    json::decode(&text).unwrap_or_else(|e| panic!("the page cannot read the twin's {query}: {e}"))
+}
+
+/// Every run says it was measured in CPython, ran its experiment exactly, and finished.
+fn check_runs(file: &Export, query: &str) -> Vec<Strategy> {
+    let asked = url::decode(query).form.check().params;
+    file.runs
+        .iter()
+        .map(|run| {
+            let env = run
+                .head
+                .environment
+                .as_ref()
+                .expect("each run says where it ran");
+            assert!(env.is_cpython(), "{}", env.label(run.head.cores));
+            assert!(["on", "off"].contains(&env.gil.as_str()));
+            assert!(run.is_complete(), "{} did not finish", run.strategy().key());
+            assert!(
+                run.is_run_of(run.strategy(), &asked),
+                "{}",
+                run.strategy().key()
+            );
+            assert_eq!(run.tasks.len(), asked.tasks as usize);
+            run.strategy()
+        })
+        .collect()
+}
+
+#[test]
+fn every_strategy_of_the_twin_imports_with_the_models_wait_checksums() {
+    let query = "workload=io&tasks=8&io_ms=20&jitter=uniform:30&threads=2&seed=5";
+    let file = twin("io", query, None);
+    let ran = check_runs(&file, query);
+    // A default CPython's threads are Threads + GIL; a free-threaded one runs both.
+    let gil_on = file.runs[0].head.environment.as_ref().unwrap().gil == "on";
+    let expected: Vec<Strategy> = Strategy::ALL
+        .into_iter()
+        .filter(|s| !(gil_on && *s == Strategy::Threads))
+        .collect();
+    let mut sorted = ran.clone();
+    sorted.sort_by_key(|s| s.index());
+    assert_eq!(sorted, expected);
+    let want = Plan::uncalibrated(url::decode(query).form.check().params).checksum();
+    for run in &file.runs {
+        assert_eq!(run.checksum(), want, "{}", run.strategy().key());
+    }
+}
+
+#[test]
+fn cpu_and_mixed_runs_import_with_their_records() {
+    for (name, query) in [
+        ("cpu", "workload=cpu&tasks=4&cpu_ms=5&threads=2"),
+        (
+            "mixed",
+            "workload=mixed&tasks=4&io_ms=10&cpu_ms=3&rounds=2&threads=2",
+        ),
+    ] {
+        let file = twin(name, query, Some("sequential,async,gil,executor"));
+        assert_eq!(check_runs(&file, query).len(), 4, "{name}");
+        let sums: Vec<u64> = file.runs.iter().map(|r| r.checksum()).collect();
+        assert!(
+            sums.windows(2).all(|w| w[0] == w[1]),
+            "{name}: one work, {sums:x?}"
+        );
+    }
+}
+
+#[test]
+fn long_waits_in_large_runs_have_the_models_checksums() {
+    // 10,000 waits of up to ten means each: only asyncio, which overlaps them.
+    for jitter in ["none", "uniform:50", "tail"] {
+        let query = format!("workload=io&tasks=10000&io_ms=5&jitter={jitter}&seed=3");
+        let file = twin(
+            &format!("10k-{}", jitter.replace(':', "")),
+            &query,
+            Some("async"),
+        );
+        check_runs(&file, &query);
+        let want = Plan::uncalibrated(url::decode(&query).form.check().params).checksum();
+        assert_eq!(file.runs[0].checksum(), want, "{jitter}");
+    }
+}

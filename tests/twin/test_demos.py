@@ -1,0 +1,224 @@
+"""The demos: the page's parameters and verdict rules (on the page's tests' figures), and each
+demo run small in this CPython."""
+
+import pathlib
+import sys
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "www"))
+
+import async_vs_threads as twin  # noqa: E402
+
+
+def trace(tasks):
+    nxt = [0, 0]
+    out = []
+    for t in tasks:
+        out.append((t, nxt[t]))
+        nxt[t] += 1
+    return out
+
+
+class Parameters(unittest.TestCase):
+    def test_bounds_and_defaults_are_the_pages(self):
+        spec = {demo: {k: (b.lo, b.hi, b.default) for k, b in ps.items()
+                       if isinstance(b, twin.Bound)}
+                for demo, ps in twin.DEMO_PARAMS.items()}
+        self.assertEqual(spec, {
+            "interleave": {"steps": (2, 20, 8), "runs": (1, 50, 20)},
+            "race": {"tasks": (2, 8, 2), "increments": (1, 50_000, 20_000)},
+            "queue": {"items": (10, 5_000, 300), "capacity": (1, 100, 8),
+                      "produce_us": (0, 20_000, 500), "consume_us": (0, 20_000, 1_000)},
+            "deadlock": {"hold_ms": (0, 1_000, 50), "stall_ms": (100, 5_000, 500),
+                         "rounds": (1, 100, 5)},
+        })
+        self.assertEqual(twin.demo_params("queue")[0]["work"], "wait")
+        self.assertEqual(twin.demo_params("deadlock")[0]["order"], "opposite")
+
+    def test_values_are_read_with_the_pages_messages(self):
+        b = twin.Bound("steps", 2, 20_000, 8)
+        self.assertEqual(b.parse(" 8 "), 8)
+        self.assertEqual(b.parse("20,000"), 20_000)
+        for text, why in (("1", "must be from 2 to 20,000"), ("2.5", "must be a whole number"),
+                          ("", "is empty: enter a number"),
+                          ("lots", "\u201clots\u201d is not a number"),
+                          ("1e99", "must be from 2 to 20,000")):
+            with self.assertRaises(ValueError) as bad:
+                b.parse(text)
+            self.assertEqual(str(bad.exception), why)
+
+    def test_rules_across_a_demos_fields(self):
+        _, errors = twin.demo_params("queue", {"items": "5000"})
+        self.assertEqual(errors, ["items \u00d7 (producer + consumer \u00b5s) is 7.50 s of work; "
+                                  "at most 3.00 s per run"])
+        _, errors = twin.demo_params("deadlock", {"hold_ms": "500"})
+        self.assertEqual(errors, ["the hold (500 ms) must be shorter than the watchdog's wait "
+                                  "(500 ms)"])
+        self.assertTrue(twin.demo_params("queue", {"work": "sleep"})[1])
+
+
+class Verdicts(unittest.TestCase):
+    def test_interleave(self):
+        a = twin.interleave_tally([trace([0, 1, 0, 1])] * 20)
+        t = twin.interleave_tally([trace([0, 1, 0, 1]), trace([0, 0, 1, 1]), trace([1, 0, 0, 1])])
+        self.assertEqual((t["runs"], t["distinct"], t["most_common"]), (3, 3, 1))
+        self.assertEqual(twin.interleave_verdict(a, t),
+                         "In 20 runs, asyncio logged 1 order every time, switching only at its "
+                         "awaits; threads logged 3 different orders (1 to 3 switches a run).")
+        self.assertEqual(twin.interleave_verdict(a, None),
+                         "In 20 runs, asyncio logged 1 order every time, switching only at its "
+                         "awaits.")
+        self.assertIn("threads also logged 1 order", twin.interleave_verdict(a, a))
+        self.assertTrue(twin.interleave_verdict(t, None).startswith(
+            "In 3 runs, asyncio logged 3 different orders"))
+        self.assertEqual(twin.interleave_tally([])["distinct"], 0)
+
+    def test_race(self):
+        def out(variant, counted):
+            return {"variant": variant, "tasks": 2, "increments": 20_000, "counted": counted}
+        every = [out("threads-unsync", 38_766), out("threads-lock", 40_000),
+                 out("threads-atomic", 40_000), out("async-unsync", 20_000),
+                 out("async-lock", 40_000)]
+        self.assertEqual(twin.race_verdict(every),
+                         "Threads lost 1,234 of 40,000 updates (3.1%); with a threading.Lock: 0 "
+                         "lost, with itertools.count: 0 lost. asyncio lost 20,000 of 40,000 "
+                         "updates (50.0%); with an asyncio.Lock: 0 lost.")
+        self.assertEqual(twin.race_verdict(every[3:]),
+                         "asyncio lost 20,000 of 40,000 updates (50.0%); with an asyncio.Lock: "
+                         "0 lost.")
+        self.assertEqual(twin.race_verdict([out("threads-unsync", 40_000)]),
+                         "Threads lost none of 40,000 updates this time.")
+        self.assertEqual(twin.race_verdict([]), "")
+        self.assertEqual(twin.race_lost(out("threads-lock", 40_001)), 0)
+
+    def test_queue(self):
+        def stats(throughput, full_pct):
+            return {"ms": 100.0, "throughput": throughput, "mean_depth": 1.0, "max_depth": 8,
+                    "full_pct": full_pct, "empty_pct": 5.0}
+        self.assertEqual(
+            twin.queue_verdict("compute", stats(3_300, 40), stats(5_000, 90)),
+            "Threads moved 5000 items/s against asyncio's 3300 items/s (1.52\u00d7 faster): "
+            "threads produce and consume at the same time, while asyncio's one thread does both "
+            "in turn; the queue was full 40% of the time with asyncio and 90% with threads.")
+        self.assertTrue(twin.queue_verdict("compute", stats(640, 9), stats(375, 48), gil=True)
+                        .startswith("asyncio moved 640 items/s against threads' 375 items/s "
+                                    "(1.71\u00d7 faster): the two threads did not compute at the "
+                                    "same time: the GIL"))
+        self.assertIn("too few free cores",
+                      twin.queue_verdict("compute", stats(640, 9), stats(375, 48), gil=False))
+        self.assertTrue(twin.queue_verdict("wait", stats(990, 80), stats(1_000, 82)).startswith(
+            "Both moved about as many items a second (asyncio 990 items/s, threads 1000 "
+            "items/s): waits overlap"))
+        self.assertIn("so the gap is each one's cost per wait",
+                      twin.queue_verdict("wait", stats(2_000, 8), stats(1_000, 8)))
+        self.assertEqual(twin.queue_verdict("wait", stats(990, 80), None),
+                         "asyncio moved 990 items/s with the queue full 80% and empty 5% of the "
+                         "time.")
+
+    def test_queue_depth_statistics_weigh_each_depth_by_its_time(self):
+        s = twin.queue_stats(4, 2, 100.0, 200.0,
+                             [(110.0, 1), (120.0, 2), (140.0, 1), (150.0, 0)])
+        self.assertEqual((s["ms"], s["throughput"], s["max_depth"]), (100.0, 40.0, 2))
+        self.assertAlmostEqual(s["mean_depth"], 0.6)
+        self.assertAlmostEqual(s["full_pct"], 20.0)
+        self.assertAlmostEqual(s["empty_pct"], 60.0)
+        self.assertEqual(twin.queue_stats(4, 2, 0.0, 0.0, [])["throughput"], 0.0)
+
+    def test_deadlock(self):
+        held = [0, 1]
+        waits = [1, 0]
+        self.assertEqual(twin.deadlock_cycle(held, waits), [0, 1])
+        self.assertEqual(twin.deadlock_describe(held, waits),
+                         ["task 1 holds lock_a and waits for lock_b",
+                          "task 2 holds lock_b and waits for lock_a"])
+        self.assertIsNone(twin.deadlock_cycle([0, None], [None, 0]))
+        self.assertEqual(twin.deadlock_describe([0, None], [None, 0]),
+                         ["task 1 holds lock_a", "task 2 holds no lock and waits for lock_a"])
+        self.assertIsNone(twin.deadlock_cycle([0, None], [0, None]), "its own lock")
+        self.assertEqual((twin.deadlock_locks("opposite", 1), twin.deadlock_locks("same", 1)),
+                         ((1, 0), (0, 1)))
+
+        def stopped(ms):
+            return {"ended": "stopped", "holders": held, "waiting": waits, "stalled_ms": ms}
+
+        def done(ms):
+            return {"ended": "completed", "ms": ms}
+        self.assertEqual(twin.deadlock_ending_verdict(stopped(500.0), "Threads", 5),
+                         "Threads: deadlock after 500 ms without progress: task 1 holds lock_a "
+                         "and waits for lock_b; task 2 holds lock_b and waits for lock_a.")
+        self.assertEqual(twin.deadlock_verdict(stopped(501.0), stopped(508.0), 5),
+                         "Both deadlocked, each task holding one lock and waiting for the "
+                         "other's, until the watchdog stopped them after 501 ms (threads) and "
+                         "508 ms (asyncio) without progress.")
+        self.assertEqual(twin.deadlock_verdict(done(270.0), done(262.0), 5),
+                         "Both finished their 5 rounds without a deadlock: threads in 270 ms, "
+                         "asyncio in 262 ms.")
+        self.assertEqual(twin.deadlock_verdict(None, done(262.0), 5),
+                         "asyncio: both tasks finished their 5 rounds in 262 ms, no deadlock.")
+        self.assertTrue(twin.deadlock_verdict(done(270.0), stopped(500.0), 5)
+                        .startswith("Threads: both tasks finished"))
+
+    def test_the_watchdog_fires_only_after_the_stall_time_without_progress(self):
+        w = twin.Watchdog(500.0, 1_000.0)
+        self.assertFalse(w.stalled(1_400.0, 0))
+        self.assertFalse(w.stalled(1_450.0, 3))
+        self.assertFalse(w.stalled(1_900.0, 3))
+        self.assertTrue(w.stalled(1_950.0, 3))
+        self.assertEqual(w.since_ms, 1_450.0)
+
+    def test_durations_and_ratios_as_the_page_writes_them(self):
+        self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
+                         ["0.42 ms", "12.3 ms", "105 ms", "2.50 s", "1 min 40 s"])
+        self.assertEqual((twin.format_times(1.5151), twin.format_times(12.34)),
+                         ("1.52\u00d7", "12.3\u00d7"))
+
+
+class Runs(unittest.TestCase):
+    """Each demo, small, in this CPython: what must hold whatever the timing."""
+
+    def test_interleave(self):
+        r = twin.demo_interleave(4, 3, 1000.0)
+        a, t = r["measured"]["asyncio"], r["measured"]["threads"]
+        self.assertEqual((a["runs"], a["distinct"]), (3, 1), "asyncio repeats its order")
+        self.assertEqual(r["measured"]["asyncio_orders"][0], "01010101")
+        self.assertEqual(t["runs"], 3)
+        for order in r["measured"]["threads_orders"]:
+            self.assertEqual(sorted(order), list("00001111"))
+        self.assertTrue(r["verdict"].startswith("In 3 runs, asyncio logged 1 order every time"))
+
+    def test_race(self):
+        r = twin.demo_race(2, 2_000)
+        by = {o["variant"]: o for o in r["measured"]["outcomes"]}
+        for fixed in ("threads-lock", "threads-atomic", "async-lock"):
+            self.assertEqual(by[fixed]["counted"], 4_000, fixed)
+        self.assertEqual(by["async-unsync"]["counted"], 2_000, "every other update lost")
+        self.assertLessEqual(by["threads-unsync"]["counted"], 4_000)
+        self.assertIn("asyncio lost 2,000 of 4,000 updates (50.0%)", r["verdict"])
+        self.assertLessEqual(r["measured"]["plain_plus_equals"]["counted"], 4_000)
+
+    def test_queue(self):
+        for work in ("wait", "compute"):
+            r = twin.demo_queue(40, 3, 100, 200, work)
+            for model in ("asyncio", "threads"):
+                s = r["measured"][model]
+                self.assertLessEqual(s["max_depth"], 3, (work, model))
+                self.assertGreater(s["throughput"], 0)
+            self.assertTrue(r["verdict"].endswith("with threads."), r["verdict"])
+
+    def test_deadlock(self):
+        r = twin.demo_deadlock("opposite", 20, 150, 2)
+        for model in ("threads", "asyncio"):
+            m = r["measured"][model]
+            self.assertEqual((m["ended"], m["holders"], m["waiting"]), ("stopped", [0, 1], [1, 0]))
+            self.assertTrue(m["locks_free"], model)
+        self.assertEqual(r["measured"]["threads"]["tasks_ended"], ["cancelled", "cancelled"])
+        self.assertTrue(r["verdict"].startswith("Both deadlocked"))
+        r = twin.demo_deadlock("same", 5, 150, 2)
+        self.assertEqual([r["measured"][m]["ended"] for m in ("threads", "asyncio")],
+                         ["completed", "completed"])
+        self.assertTrue(r["verdict"].startswith("Both finished their 2 rounds"))
+
+
+if __name__ == "__main__":
+    unittest.main()
