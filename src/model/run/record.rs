@@ -376,20 +376,29 @@ impl RunEnvironment {
         self.runtime == "CPython"
     }
 
+    /// Whether it is a free-threaded CPython (3.13t, 3.14t), whose runs without the GIL and
+    /// with it (`-X gil=1`) are of one interpreter.
+    fn free_threaded(&self) -> bool {
+        self.is_cpython() && self.build == "free-threaded"
+    }
+
     /// Why `strategy` has no run here, where the environment cannot have one: a default
     /// CPython's threads hold the GIL, so they are Threads + GIL, never Threads.
     pub fn cannot_run(&self, strategy: Strategy) -> Option<&'static str> {
-        (self.is_cpython() && self.gil == "on" && strategy == Strategy::Threads)
+        (self.is_cpython() && !self.free_threaded() && strategy == Strategy::Threads)
             .then_some("not in this CPython: its threads hold the GIL, so they are Threads + GIL")
     }
 
     /// For people, and the key runs are grouped by: `CPython 3.12.3, GIL, Linux x86_64, 8
-    /// cores`; `Chromium 156, 2 cores`.
+    /// cores`; `Chromium 156, 2 cores`. A free-threaded CPython's runs with the GIL turned on
+    /// (`-X gil=1`) are of the same interpreter, and of the same group.
     pub fn label(&self, cores: u32) -> String {
-        let gil = match self.gil.as_str() {
-            "on" => "GIL",
-            "off" => "free-threaded, no GIL",
-            _ => "",
+        let gil = if self.free_threaded() {
+            "free-threaded"
+        } else if self.gil == "on" {
+            "GIL"
+        } else {
+            ""
         };
         let head = format!("{} {}", self.runtime, self.version);
         [head.trim(), gil, self.os.as_str()]
@@ -698,8 +707,20 @@ mod tests {
         };
         assert_eq!(
             free.label(1),
-            "CPython 3.12.3, free-threaded, no GIL, Linux x86_64, 1 core"
+            "CPython 3.12.3, free-threaded, Linux x86_64, 1 core"
         );
+        let free_gil = RunEnvironment {
+            gil: "on".into(),
+            ..free.clone()
+        };
+        assert_eq!(
+            free_gil.label(1),
+            free.label(1),
+            "-X gil=1: one interpreter"
+        );
+        assert!(cpython.cannot_run(Strategy::Threads).is_some());
+        assert_eq!(free.cannot_run(Strategy::Threads), None);
+        assert_eq!(free_gil.cannot_run(Strategy::Threads), None);
         let browser = RunEnvironment::of_browser("Chromium 156", "threads");
         assert_eq!(
             (browser.runtime.as_str(), browser.version.as_str()),
