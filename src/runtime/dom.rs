@@ -1,6 +1,6 @@
 //! Marks on DOM rows that Leptos renders but should not re-render for them: the data table's
 //! rows of the tasks at the replay's playhead (a run's table has up to 10,000 rows, and the
-//! playhead moves every frame).
+//! playhead moves every frame); and bringing an element into view.
 
 use wasm_bindgen::JsCast;
 
@@ -30,5 +30,15 @@ pub fn mark_rows(table: &str, tasks: &[u32]) {
         if let Ok(Some(row)) = table.query_selector(&format!("tr[data-task=\"{task}\"]")) {
             let _ = row.class_list().add_1(MARK);
         }
+    }
+}
+
+/// Scrolls the element with `id` into view, if the page has it.
+pub fn scroll_into_view(id: &str) {
+    if let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        e.scroll_into_view();
     }
 }

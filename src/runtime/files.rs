@@ -1,5 +1,6 @@
 //! Files out and in: a download built from text chunks (a `Blob` of them, so a large export
-//! never sits whole in the wasm memory), and the text of a file the user picked or dropped.
+//! never sits whole in the wasm memory), the text of a file the user picked or dropped, and
+//! of a file served beside the page.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -70,4 +71,25 @@ pub async fn read(file: web_sys::File) -> Result<String, String> {
         .map_err(|e| format!("{} could not be read: {}.", file.name(), js_message(&e)))?;
     text.as_string()
         .ok_or_else(|| format!("{} did not read as text.", file.name()))
+}
+
+/// The text of `path`, a file served beside the page.
+///
+/// # Errors
+/// Not fetched, not found, or not text (the browser's message), as a sentence.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window to fetch from")?;
+    let failed = |e: wasm_bindgen::JsValue| format!("{path} could not be fetched: {}", js_message(&e));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path} could not be fetched: the server answered {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    text.as_string()
+        .ok_or_else(|| format!("{path} did not read as text"))
 }

@@ -8,14 +8,14 @@ use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
 use crate::model::demos::interleave::tally;
 use crate::model::demos::race::Variant;
 use crate::model::findings::claims::{
-    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_interleaving, judge_shared_state,
-    judge_task_memory, judge_thread_memory,
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_in, judge_interleaving,
+    judge_shared_state, judge_task_memory, judge_thread_memory,
 };
-use crate::model::run::record::RunRecord;
+use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, race};
 use crate::runtime::memory;
-use crate::ui::state::{Library, PoolState, PoolView, Runner, part};
+use crate::ui::state::{Library, Page, PoolState, PoolView, Runner, part};
 
 /// Measures a claim that is not judged on runs, and judges it.
 ///
@@ -77,7 +77,7 @@ pub fn Claims() -> impl IntoView {
 #[component]
 fn ClaimItem(claim: &'static Claim) -> impl IntoView {
     let (runner, library) = (part::<Runner>(), part::<Library>());
-    let pool = part::<PoolState>();
+    let (pool, page) = (part::<PoolState>(), part::<Page>());
     // A claim judged on a measurement of its own keeps its latest verdict here.
     let measured = RwSignal::new(None::<Result<Verdict, String>>);
     let measuring = move || runner.measuring.get() == Some(claim.key);
@@ -91,6 +91,19 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             judge(claim, &runs)
         }),
         _ => measured.get().and_then(Result::ok),
+    };
+    // The same rule on imported runs, a verdict per place they were measured.
+    let beside = move || match claim.evidence {
+        Evidence::Runs { .. } => library.beside.with(|all| {
+            by_environment(all)
+                .into_iter()
+                .filter_map(|(label, runs)| {
+                    let env = runs[0].head.environment.clone()?;
+                    judge_in(claim, &runs, &env).map(|v| (label, v))
+                })
+                .collect::<Vec<_>>()
+        }),
+        _ => Vec::new(),
     };
     let failed = move || measured.get().and_then(Result::err);
     let on_click = move |_| match claim.evidence {
@@ -153,18 +166,51 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             </p>
             {move || blocked().map(|why| view! { <p class="muted" data-testid=format!("claim-{}-blocked", claim.key)>{why}</p> })}
             {move || failed().map(|why| view! { <p class="error" role="alert" data-testid=format!("claim-{}-error", claim.key)>{format!("Could not measure: {why}")}</p> })}
-            {move || verdict().map(|v| {
-                let (badge, label) = match v.holds {
-                    Holds::Yes => ("✓", "Holds"),
-                    Holds::Partly => ("≈", "Partly"),
-                    Holds::No => ("✗", "Does not hold"),
-                };
-                view! {
-                    <p class="verdict" data-testid=format!("claim-{}-verdict", claim.key) data-holds=v.holds.key()>
-                        <strong class=format!("badge {}", v.holds.key()) title=label aria-label=label>{badge}</strong>" "{v.text}
-                    </p>
-                }
+            {move || verdict().map(|v| verdict_line(format!("claim-{}-verdict", claim.key), None, v))}
+            {move || {
+                beside()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, v))| {
+                        let testid = format!("claim-{}-verdict-g{}", claim.key, i + 1);
+                        match v {
+                            Ok(v) => verdict_line(testid, Some(label), v).into_any(),
+                            Err(why) => view! {
+                                <p class="muted" data-testid=testid>{format!("In {label} (imported): {why}")}</p>
+                            }
+                            .into_any(),
+                        }
+                    })
+                    .collect_view()
+            }}
+            {(!claim.strategies().is_empty()).then(|| view! {
+                <p class="muted">
+                    {claim.strategies().iter().map(|s| {
+                        let s = *s;
+                        view! {
+                            <button type="button" class="link inline" data-testid=format!("claim-{}-code-{}", claim.key, s.key())
+                                on:click=move |_| page.show_code(s)
+                            >{format!("Show the code: {}", s.label())}</button>
+                        }
+                    }).collect_view()}
+                </p>
             })}
         </li>
+    }
+}
+
+/// A verdict with its badge; `place`, where the runs it judged were measured when that was
+/// not here.
+fn verdict_line(testid: String, place: Option<String>, v: Verdict) -> impl IntoView {
+    let (badge, label) = match v.holds {
+        Holds::Yes => ("✓", "Holds"),
+        Holds::Partly => ("≈", "Partly"),
+        Holds::No => ("✗", "Does not hold"),
+    };
+    let place = place.map(|p| view! { <em>{format!("In {p} (imported): ")}</em> });
+    view! {
+        <p class="verdict" data-testid=testid data-holds=v.holds.key()>
+            <strong class=format!("badge {}", v.holds.key()) title=label aria-label=label>{badge}</strong>" "{place}{v.text}
+        </p>
     }
 }

@@ -23,7 +23,9 @@ use crate::ui::below_results::BelowResults;
 use crate::ui::charts::Charts;
 use crate::ui::claims::Claims;
 use crate::ui::page::environment::Environment;
+use crate::ui::results::beside::BesideResults;
 use crate::ui::results::insights::Insights;
+use crate::ui::timeline::choice::RunChoice;
 use crate::ui::timeline::density::TaskDensity;
 use crate::ui::timeline::replay::Replay;
 use crate::ui::timeline::table::DataTable;
@@ -109,6 +111,10 @@ lazy_panels! {
     LazyTaskDensity: task_density => TaskDensity, slot: false;
     /// The timeline's data table.
     LazyDataTable: data_table => DataTable, slot: false;
+    /// Imported runs beside this browser's in the results table.
+    LazyBesideResults: beside_results => BesideResults, slot: false;
+    /// The timeline's choice of run, when imported runs are beside this browser's.
+    LazyRunChoice: run_choice => RunChoice, slot: false;
 }
 
 /// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk

@@ -14,6 +14,7 @@ pub mod lazy;
 pub mod library;
 pub mod memory;
 pub mod page;
+pub mod python;
 pub mod results;
 pub mod run;
 pub mod state;

@@ -5,7 +5,10 @@
 // a measured run that did not end "done", threads and sequential disagreeing on the work, an
 // error on the page, or a step that threw.
 // Run through .ci/bench.sh, which builds the page and the native side (native.json) first.
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { start, Playground, median } from './playground.mjs';
 import { serveBlog } from './serve.mjs';
 import { START_WASM_GZIP_BUDGET, wasmGzip } from './builds.mjs';
@@ -440,6 +443,30 @@ try {
     for (const k of ['soak_runs', 'soak_memory_growth_pct', 'soak_heap_growth_pct', 'soak_failed_runs', 'soak_pending_timers', 'soak_workers', 'soak_listeners']) {
       out[k] = soak[k];
     }
+  });
+
+  await section('CPython twin', async () => {
+    // The Python twin (www/async_vs_threads.py) with this machine's python3, on the 10,000
+    // waits of async_io_10k_makespan_ms: asyncio, and threads (a default CPython's are
+    // Threads + GIL) in a pool of 128, the page's most, so 79 waits each. Reported beside the
+    // browser's figures, medians of REPEATS runs of the script.
+    const query = 'workload=io&tasks=10000&io_ms=100&threads=128';
+    const asyncMs = [], threadsMs = [];
+    let python = null;
+    for (let i = 0; i < REPEATS; i++) {
+      await promisify(execFile)('python3', ['www/async_vs_threads.py', query, '--strategies', 'async,threads,gil', '--quiet', '--out', 'target/bench/twin.json'], { timeout: 300_000 });
+      const file = JSON.parse(await readFile('target/bench/twin.json', 'utf8'));
+      python = file.environment.browser;
+      for (const run of file.runs) {
+        if (run.strategy === 'async') asyncMs.push(run.makespan_ms);
+        // Free-threaded CPython runs both; its Threads are the threads without a GIL.
+        else if (run.strategy === 'threads' || !file.runs.some((r) => r.strategy === 'threads')) threadsMs.push(run.makespan_ms);
+      }
+    }
+    out.cpython_async_io_10k_makespan_ms = round(median(asyncMs), 1);
+    out.cpython_threads_io_10k_makespan_ms = round(median(threadsMs), 1);
+    out.cpython = python;
+    out.twin_script_gzip_bytes = gzipSync(await readFile('dist/async_vs_threads.py'), { level: 9 }).length;
   });
 
   await section('wasm size', async () => {

@@ -100,6 +100,8 @@ test('import: a saved Run all shows its timeline, results, chart and findings, r
   await writeFile(saved, json.text);
   // Another page, with other parameters: the file brings its own.
   const other = await env.open('pool=2&workload=io&tasks=3&io_ms=5');
+  // Instead of this browser's runs (the Python twin's test imports beside them).
+  await other.testid('import-beside').uncheck();
   await other.testid('import-file').setInputFiles(saved);
   await other.page.waitForSelector('[data-testid=imported]');
   const mark = await other.testid('imported').first().textContent();

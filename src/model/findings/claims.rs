@@ -14,7 +14,7 @@ use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
 use crate::model::format;
 use crate::model::memory::{TaskMemory, ThreadMemory, cpython_reference};
-use crate::model::run::record::{LatestRuns, RunRecord};
+use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord};
 
 /// One claim of the articles.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -395,6 +395,43 @@ pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
     })
 }
 
+/// Judges `claim` on `runs` measured elsewhere (`env`: the Python twin's CPython, another
+/// browser), as [`judge`] does here. A default CPython's threads hold the GIL, so they are
+/// its Threads + GIL: they stand for the threads of a claim that does not ask for the GIL
+/// too (the articles' threads are default CPython's), and a claim that compares the two
+/// cannot be judged there, which the error says. `None` until its runs are there.
+pub fn judge_in<R: AsRef<RunRecord>>(
+    claim: &Claim,
+    runs: &[R],
+    env: &RunEnvironment,
+) -> Option<Result<Verdict, String>> {
+    let link = claim.link()?;
+    let latest = LatestRuns::among(runs.iter(), &link.form.check().params);
+    let needs = claim.strategies();
+    let gil_only =
+        env.cannot_run(Strategy::Threads).is_some() && needs.contains(&Strategy::Threads);
+    if gil_only && needs.contains(&Strategy::Gil) {
+        return latest.of(Strategy::Gil).map(|_| {
+            Err("cannot be judged there: a default CPython's threads all hold the GIL, so it has no Threads to compare; a free-threaded CPython (3.13t, 3.14t) runs both".into())
+        });
+    }
+    let picked: Vec<RunRecord> = needs
+        .iter()
+        .filter_map(|s| {
+            let stands_in = if gil_only && *s == Strategy::Threads {
+                Strategy::Gil
+            } else {
+                *s
+            };
+            let mut run = latest.of(stands_in)?.as_ref().without_details();
+            run.head.params.strategy = *s;
+            Some(run)
+        })
+        .collect();
+    let refs: Vec<&RunRecord> = picked.iter().collect();
+    judge(claim, &refs).map(Ok)
+}
+
 fn s(ms: f64) -> String {
     format::ms(ms)
 }
@@ -568,6 +605,46 @@ mod tests {
         r.head.responsiveness.lag_p99_ms = lag.0;
         r.head.responsiveness.longest_stall_ms = lag.1;
         r
+    }
+
+    #[test]
+    fn default_cpythons_threads_stand_for_threads_but_not_beside_the_gil() {
+        let env = RunEnvironment {
+            runtime: "CPython".into(),
+            version: "3.11.7".into(),
+            build: "default".into(),
+            gil: "on".into(),
+            os: "Linux x86_64".into(),
+        };
+        let requests = [
+            run(&REQUESTS, Strategy::Sequential, 5030.0, (0.0, 0.0)),
+            run(&REQUESTS, Strategy::Gil, 340.0, (0.0, 0.0)),
+            run(&REQUESTS, Strategy::Async, 104.0, (0.0, 0.0)),
+        ];
+        let v = judge_in(&REQUESTS, &requests, &env).unwrap().unwrap();
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert!(v.text.contains("threads 340 ms"), "{}", v.text);
+        // Without its threads' run, nothing yet.
+        assert!(judge_in(&REQUESTS, &requests[..1], &env).is_none());
+        // In a browser, Threads + GIL is not the articles' threads.
+        let browser = RunEnvironment::of_browser("Firefox 153", "threads");
+        assert!(judge_in(&REQUESTS, &requests, &browser).is_none());
+        let gil = [
+            run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0)),
+            run(&GIL, Strategy::Gil, 810.0, (0.0, 0.0)),
+        ];
+        let why = judge_in(&GIL, &gil, &env).unwrap().unwrap_err();
+        assert!(why.contains("free-threaded"), "{why}");
+        // A free-threaded CPython's -X gil=1 run is its Threads + GIL, beside its Threads.
+        let free = RunEnvironment {
+            gil: "on".into(),
+            build: "free-threaded".into(),
+            ..env
+        };
+        assert!(
+            judge_in(&GIL, &gil, &free).is_none(),
+            "it waits for its Threads run"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::model::experiment::params::Strategy;
 use crate::model::format;
+use crate::model::run::record::RunEnvironment;
 use crate::model::run::record::{RunRecord, SegmentKind, max_overlapping};
 
 /// One finding.
@@ -42,6 +43,15 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
     .collect()
 }
 
+/// Whether the Python twin measured `run`: its main thread runs an asyncio loop, not a page,
+/// its GIL waits are not on record, and its processes are interpreters.
+fn in_cpython(run: &RunRecord) -> bool {
+    run.head
+        .environment
+        .as_ref()
+        .is_some_and(RunEnvironment::is_cpython)
+}
+
 fn pct(part: f64, whole: f64) -> f64 {
     if whole > 0.0 {
         (part / whole * 100.0).clamp(0.0, 100.0)
@@ -50,19 +60,33 @@ fn pct(part: f64, whole: f64) -> f64 {
     }
 }
 
-/// How long the main thread was blocked, and what share of the run.
+/// How long the main thread was blocked, and what share of the run (in CPython, the thread
+/// of its asyncio loop).
 pub fn blocked(run: &RunRecord) -> Option<Insight> {
     let r = run.head.responsiveness;
+    let (thread, blocked, free) = if in_cpython(run) {
+        (
+            "The asyncio loop's thread",
+            "so the loop could run nothing else (its lag probe, other tasks)",
+            "the loop stayed responsive",
+        )
+    } else {
+        (
+            "The main thread",
+            "so the page could not respond or paint",
+            "the page stayed responsive",
+        )
+    };
     let text = if r.blocked_ms > 0.0 {
         format!(
-            "The main thread was blocked for {}, {:.0}% of the run; the longest stall lasted {}, so the page could not respond or paint.",
+            "{thread} was blocked for {}, {:.0}% of the run; the longest stall lasted {}, {blocked}.",
             format::ms(r.blocked_ms),
             pct(r.blocked_ms, run.makespan_ms()),
             format::ms(r.longest_stall_ms)
         )
     } else {
         format!(
-            "The main thread was blocked 0% of the run (no stall reached 50 ms; the longest lasted {}): the page stayed responsive.",
+            "{thread} was blocked 0% of the run (no stall reached 50 ms; the longest lasted {}): {free}.",
             format::ms(r.longest_stall_ms)
         )
     };
@@ -94,13 +118,20 @@ pub fn queueing(run: &RunRecord) -> Option<Insight> {
     })
 }
 
-/// Threads + GIL: how the lock serialised the computation, read from the segments.
+/// Threads + GIL: how the lock serialised the computation, read from the segments. CPython
+/// does not expose its GIL waits, so its compute segments hold them: said, not counted.
 pub fn gil(run: &RunRecord) -> Option<Insight> {
     if run.strategy() != Strategy::Gil
         || !run.head.params.workload.computes()
         || run.tasks.is_empty()
     {
         return None;
+    }
+    if in_cpython(run) {
+        return Some(Insight {
+            rule: "gil",
+            text: "CPython does not expose when a thread waits for the GIL: its waits are inside these compute bars, which is why they overlap; the makespan against sequential's says what the lock cost.".into(),
+        });
     }
     let computing = max_overlapping(&run.tasks, SegmentKind::Cpu);
     let cpu_ms: f64 = run.tasks.iter().map(|t| t.cpu_ms).sum();
@@ -162,10 +193,20 @@ pub fn processes(run: &RunRecord) -> Option<Insight> {
     Some(Insight {
         rule: "processes",
         text: format!(
-            "Each of the {n} process{} took {} to start (a Web Worker and a fresh wasm instance with {} of its own memory); the last was ready after {}, {:.0}% of this run. Every task and every result crossed between them as a message: nothing is shared.",
+            "Each of the {n} process{} took {} to start ({}); the last was ready after {}, {:.0}% of this run. Every task and every result crossed between them as a message: nothing is shared.",
             if n == 1 { "" } else { "es" },
             format::ms(s.per_worker_ms),
-            format::bytes(s.memory_bytes),
+            match (in_cpython(run), s.memory_bytes.is_finite()) {
+                (true, true) => format!(
+                    "a fresh interpreter, spawned, {} resident",
+                    format::bytes(s.memory_bytes)
+                ),
+                (true, false) => "a fresh interpreter, spawned".to_string(),
+                (false, _) => format!(
+                    "a Web Worker and a fresh wasm instance with {} of its own memory",
+                    format::bytes(s.memory_bytes)
+                ),
+            },
             format::ms(s.all_ready_ms),
             s.all_ready_ms / run.makespan_ms().max(f64::MIN_POSITIVE) * 100.0,
         ),
@@ -385,6 +426,50 @@ mod tests {
     use crate::model::run::record::{
         Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, Startup, TaskRecord,
     };
+
+    #[test]
+    fn cpythons_runs_are_worded_for_cpython() {
+        let params = Params {
+            workload: Workload::Cpu,
+            tasks: 2,
+            ..Default::default()
+        };
+        let tasks = |lane| {
+            (0..2)
+                .map(|t| TaskRecord::from_segments(t, lane, &[(SegmentKind::Cpu, 0.0, 40.0)]))
+                .collect::<Vec<_>>()
+        };
+        let cpython = Some(RunEnvironment {
+            runtime: "CPython".into(),
+            gil: "on".into(),
+            ..RunEnvironment::default()
+        });
+        let mut head = RunHead::for_test(Strategy::Gil, params);
+        head.environment = cpython.clone();
+        let gil_run = RunRecord::new(head, tasks(Lane::Worker(0)));
+        let g = gil(&gil_run).unwrap().text;
+        assert!(g.starts_with("CPython does not expose"), "{g}");
+        assert!(
+            blocked(&gil_run)
+                .unwrap()
+                .text
+                .starts_with("The asyncio loop's thread")
+        );
+        let mut head = RunHead::for_test(Strategy::Processes, params);
+        head.environment = cpython;
+        head.startup = Some(Startup {
+            per_worker_ms: 180.0,
+            all_ready_ms: 200.0,
+            memory_bytes: 26e6,
+        });
+        let p = processes(&RunRecord::new(head, tasks(Lane::Process(0))))
+            .unwrap()
+            .text;
+        assert!(
+            p.contains("a fresh interpreter, spawned, ") && !p.contains("wasm"),
+            "{p}"
+        );
+    }
     use crate::model::run::stats::Responsiveness;
 
     fn task(task: u32, lane: Lane, segs: &[(SegmentKind, f64, f64)]) -> TaskRecord {

@@ -255,6 +255,8 @@ pub struct View {
     rows: Rows,
     plot: Plot,
     width: f64,
+    /// Lanes named as the Python twin's ([`Lane::python_label`]).
+    python: bool,
 }
 
 impl View {
@@ -264,6 +266,15 @@ impl View {
             rows: Rows::Lanes(strategy, lanes),
             plot: Plot::new(span_ms, width),
             width,
+            python: false,
+        }
+    }
+
+    /// Names its lanes as the Python twin's: a run it measured in CPython.
+    pub fn in_python(self) -> Self {
+        View {
+            python: true,
+            ..self
         }
     }
 
@@ -273,6 +284,7 @@ impl View {
             rows: Rows::Tasks(tasks),
             plot: Plot::new(span_ms, width),
             width,
+            python: false,
         })
     }
 
@@ -324,7 +336,11 @@ impl View {
                     .iter()
                     .enumerate()
                     .map(|(i, l)| Row {
-                        label: l.short_label(),
+                        label: if self.python {
+                            l.python_label()
+                        } else {
+                            l.short_label()
+                        },
                         y: i as f64 * (LANE_H + ROW_GAP),
                         h: LANE_H,
                     })

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use super::main_run::{MainRun, OnMain, run_on_main};
 use crate::runtime::event_loop::TaskSet;
 
+// show-code: async
 /// Spawns every task of the run on the event loop.
 pub(super) fn start(main: Rc<MainRun>) -> OnMain {
     let set = TaskSet::spawn_all((0..main.plan.tasks()).map(|task| {
@@ -26,3 +27,4 @@ pub(super) fn start(main: Rc<MainRun>) -> OnMain {
         tasks: Box::new(set),
     }
 }
+// end show-code: async

@@ -10,6 +10,7 @@ use crate::model::run::gil::Gil;
 use crate::model::experiment::workload::Plan;
 use crate::runtime::run_shared::RunShared;
 
+// show-code: gil
 /// Sends `threads` runners to the pool, sharing one GIL.
 ///
 /// # Errors
@@ -23,3 +24,4 @@ pub(super) fn start(
     let gil = Arc::new(Gil::new(plan.params.switch_ms));
     threads::start(plan, shared, threads, inject, Some(gil))
 }
+// end show-code: gil

@@ -75,6 +75,7 @@ impl MainRun {
     }
 }
 
+// show-code: run_on_main
 /// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the event loop
 /// is a yield, computations run here in slices, or in the executor when the run has one
 /// ([`run_in_executor::offload`]). `None` if the executor's pool failed (the run is told why).
@@ -122,6 +123,7 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
         }
     }
 }
+// end show-code: run_on_main
 
 /// A started main-thread run: its tasks on the event loop, and what they share.
 pub(super) struct OnMain {

@@ -314,6 +314,7 @@ pub fn avt_process_init(
     Ok(())
 }
 
+// show-code: processes
 /// In a process: starts `task` and runs it up to its first wait. Returns how many ms to wait
 /// before calling [`avt_process_advance`], or 0 when the task has finished (its record is
 /// then [`avt_process_record`]).
@@ -388,6 +389,7 @@ pub fn avt_process_advance() -> Result<f64, JsError> {
         }
     })
 }
+// end show-code: processes
 
 /// In a process: the finished task's record, as numbers (`model::run::wire`).
 ///

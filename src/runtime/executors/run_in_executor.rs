@@ -68,6 +68,7 @@ impl Drop for SlotGuard<'_> {
     }
 }
 
+// show-code: offload
 /// One computation of an async + executor task: waits on the event loop for a free thread
 /// of the executor, hands `units` of `kernel` to it, and awaits what comes back. `None` if
 /// cancelled, or if the pool failed (then [`ExecutorSlots::take_failure`] says why).
@@ -117,3 +118,4 @@ async fn on_a_worker(
     .ok()?;
     rx.await.ok()
 }
+// end show-code: offload

@@ -10,6 +10,7 @@ use super::main_run::{MainRun, OnMain, run_on_main};
 use crate::runtime::event_loop::TaskSet;
 use crate::runtime::timer::yield_now;
 
+// show-code: sequential
 /// Starts the run's one task that runs every task in turn.
 pub(super) fn start(main: Rc<MainRun>) -> OnMain {
     let run = main.clone();
@@ -28,3 +29,4 @@ pub(super) fn start(main: Rc<MainRun>) -> OnMain {
         tasks: Box::new(set),
     }
 }
+// end show-code: sequential

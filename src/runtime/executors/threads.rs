@@ -29,6 +29,7 @@ pub(super) struct OnPool;
 
 impl Executor for OnPool {}
 
+// show-code: threads
 /// Sends `threads` runners to the pool; with a `gil`, they compute only while holding it.
 ///
 /// # Errors
@@ -86,7 +87,9 @@ pub(super) fn start(
     }
     Ok(OnPool)
 }
+// end show-code: threads
 
+// show-code: run_task
 /// Drives one task on this worker, blocking it for waits, with times relative to the run's
 /// `origin_ms`; with a `gil`, each computation holds it (waits do not), letting it go whenever
 /// a waiting thread asks. `None` if cancelled.
@@ -151,6 +154,7 @@ fn run_task(
         }
     }
 }
+// end show-code: run_task
 
 /// Runs `units` of `kernel`'s work on this worker in slices of [`CHECK_MS`], checking for
 /// cancellation between them; `false` if cancelled before the end.

@@ -1,6 +1,7 @@
 //! Export and import: the timeline's run or the last Run all as JSON (every record, to import
 //! again), CSV (a row per task segment) or a Chrome trace (Perfetto); a saved JSON file, picked
-//! or dropped, shown instead of this browser's runs until a run or "Back".
+//! or dropped (the page's, or the Python twin's), shown beside this browser's runs, or instead
+//! of them until a run or "Back".
 
 use std::sync::Arc;
 
@@ -64,6 +65,7 @@ pub fn ExportImport() -> impl IntoView {
     let scope = RwSignal::new(Scope::ThisRun);
     let status = RwSignal::new(None::<(bool, String)>);
     let dragging = RwSignal::new(false);
+    let beside = RwSignal::new(true);
     let available = move |s: Scope| match s {
         Scope::ThisRun => timeline.with(|l| l.run().is_some()),
         Scope::RunAll => library.last_run_all.with(|r| !r.is_empty()),
@@ -104,6 +106,19 @@ pub fn ExportImport() -> impl IntoView {
                 .and_then(|text| export::json::decode(&text));
             status.set(Some(match read {
                 Ok(e) if e.runs.is_empty() => (false, format!("{name} holds no runs.")),
+                Ok(e) if beside.get_untracked() => {
+                    let n = e.runs.len();
+                    match library.show_beside(e) {
+                        Some((label, form)) => {
+                            experiment.form.set(form);
+                            (
+                                true,
+                                format!("Added {name} beside this browser's runs: {n} runs measured in {label}; nothing was run here."),
+                            )
+                        }
+                        None => (false, format!("{name} holds no runs.")),
+                    }
+                }
                 Ok(e) => {
                     let n = e.runs.len();
                     if let Some(form) = library.show_import(e) {
@@ -157,7 +172,7 @@ pub fn ExportImport() -> impl IntoView {
                     open(ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)));
                 }
             >
-                "Import a saved JSON export: drop it here, or "
+                "Import a saved JSON export (this page's, or your Python's from the twin below): drop it here, or "
                 <input type="file" accept=".json,application/json" data-testid="import-file"
                     on:change=move |ev| {
                         let input = event_target::<web_sys::HtmlInputElement>(&ev);
@@ -165,6 +180,12 @@ pub fn ExportImport() -> impl IntoView {
                         input.set_value("");
                     }
                 />
+            </label>
+            <label class="check">
+                <input type="checkbox" data-testid="import-beside" prop:checked=move || beside.get()
+                    on:change=move |ev| beside.set(event_target_checked(&ev))
+                />
+                " beside this browser's runs (else instead of them), grouped by where they were measured"
             </label>
             <p role="status" data-testid="files-status" class=move || match status.get() { Some((false, _)) => "error", _ => "muted" }>
                 {move || status.get().map(|(_, s)| s)}

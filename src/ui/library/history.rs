@@ -41,7 +41,12 @@ pub fn History() -> impl IntoView {
                 view! {
                     <tr data-testid="history-row" data-strategy=run.strategy().key() data-pinned=pinned.to_string()>
                         <td data-label="When">{if run.head.started_at_ms > 0.0 { format::date_time(run.head.started_at_ms) } else { "–".into() }}</td>
-                        <td data-label="Run">{run.head.params.summary()}</td>
+                        <td data-label="Run">
+                            {run.head.params.summary()}
+                            {run.head.environment.as_ref().map(|e| view! {
+                                <span class="explain" data-testid="history-env">{format!("imported: {}", e.label(run.head.cores))}</span>
+                            })}
+                        </td>
                         <td data-label="Makespan" data-value=run.makespan_ms().to_string()>{makespan}</td>
                         <td data-label="vs baseline" data-testid="history-change">{change}</td>
                         <td class="actions">
@@ -61,7 +66,7 @@ pub fn History() -> impl IntoView {
     };
     view! {
         <p class="muted">
-            {format!("Every run in this browser, newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures but not their task records (export a run to keep those). Pin one as the baseline: the results and the makespan chart then show each run's change against it.")}
+            {format!("Every run in this browser (and runs imported beside them, with where they were measured), newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures but not their task records (export a run to keep those). Pin one as the baseline: the results and the makespan chart then show each run's change against it.")}
         </p>
         <Show
             when=move || library.history.with(|h| !h.is_empty())

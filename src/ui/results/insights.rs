@@ -1,16 +1,21 @@
-//! Insights: one-sentence findings for each strategy's latest run of the current workload.
+//! Insights: one-sentence findings for each strategy's latest run of the current workload,
+//! here and in each place imported runs were measured.
 
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 use crate::model::findings::insights::insights;
+use crate::model::run::record::{LatestRuns, RunRecord, by_environment};
 use crate::ui::state::{Experiment, Library, part};
 
 /// The findings list under the results table.
 #[component]
 pub fn Insights() -> impl IntoView {
     let (experiment, library) = (part::<Experiment>(), part::<Library>());
-    let items = move || {
-        let runs = library.latest(&experiment.params());
+    // The findings of one group of runs (each strategy's latest), `place` where they were
+    // measured when it was not here.
+    let findings = move |runs: LatestRuns<Arc<RunRecord>>, place: Option<String>| {
         let sequential = runs.sequential().cloned();
         runs.iter()
             .filter_map(|(_, run)| run.cloned())
@@ -22,14 +27,36 @@ pub fn Insights() -> impl IntoView {
                     .map(move |i| (run.strategy(), i))
             })
             .map(|(s, i)| {
+                let head = match &place {
+                    Some(p) => format!("{} in {p}: ", s.label()),
+                    None => format!("{}: ", s.label()),
+                };
                 view! {
-                    <li data-rule=i.rule data-strategy=s.key()>
-                        <strong>{s.label()}": "</strong>
+                    <li data-rule=i.rule data-strategy=s.key() data-env=place.clone()>
+                        <strong>{head}</strong>
                         {i.text}
                     </li>
                 }
             })
             .collect_view()
+    };
+    let items = move || {
+        let params = experiment.params();
+        let beside = library.beside.with(|b| {
+            by_environment(b)
+                .into_iter()
+                .map(|(label, group)| {
+                    (
+                        label,
+                        LatestRuns::among(group.into_iter().cloned(), &params),
+                    )
+                })
+                .collect::<Vec<_>>()
+        });
+        view! {
+            {findings(library.latest(&params), None)}
+            {beside.into_iter().map(|(label, runs)| findings(runs, Some(label))).collect_view()}
+        }
     };
     view! {
         <ul class="insights" data-testid="insights" aria-label="Findings">{items}</ul>

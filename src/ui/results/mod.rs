@@ -1,5 +1,8 @@
-//! The results table: measured figures beside theory, one row per strategy.
+//! The results table: measured figures beside theory, one row per strategy; imported runs
+//! of the same experiment beside them, a group per place they were measured (the Python
+//! twin's CPython, another browser), each with its speedup against its own sequential run.
 
+pub mod beside;
 pub mod imported;
 pub mod insights;
 
@@ -7,35 +10,20 @@ use leptos::prelude::*;
 
 use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::ui::state::{Experiment, Library, part};
+use crate::ui::state::{Experiment, Library, Page, part};
 use std::sync::Arc;
 
-use crate::model::run::record::{Lane, RunRecord};
+use crate::model::run::record::{Lane, LatestRuns, RunEnvironment, RunRecord};
+use crate::ui::lazy::LazyBesideResults;
 
-/// One row per strategy for the current parameters: theory always, measurements once run.
+/// One row per strategy for the current parameters: theory always, measurements once run;
+/// imported runs of the same experiment below them ([`beside::BesideResults`]).
 #[component]
 pub fn Results() -> impl IntoView {
     let (experiment, library) = (part::<Experiment>(), part::<Library>());
     let rows = move || {
         let runs = library.latest(&experiment.params());
-        let sequential = runs
-            .sequential()
-            .filter(|r| r.is_complete())
-            .map(|r| r.makespan_ms());
-        runs.iter()
-            .map(|(s, run)| {
-                let theory = experiment.theory(s);
-                let vs = run.and_then(|r| library.vs_baseline(r));
-                row(
-                    s,
-                    theory.makespan_ms,
-                    theory.explanation,
-                    run.cloned(),
-                    sequential,
-                    vs,
-                )
-            })
-            .collect_view()
+        group(experiment, library, runs, "", None)
     };
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Results table">
@@ -47,14 +35,50 @@ pub fn Results() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
+                <LazyBesideResults />
             </table>
         </div>
         <p class="note">
             "Latency is from submission (all tasks are submitted at the start) to completion. "
-            "Stalls and lag come from a 10 ms probe timer on the main thread; a frame is missed when "
-            "requestAnimationFrame could not run for a 16.7 ms frame. Speedup uses the measured sequential run of the same workload."
+            "Stalls and lag come from a 10 ms probe timer on the main thread (in CPython, on its asyncio loop); a frame is missed when "
+            "requestAnimationFrame could not run for a 16.7 ms frame. Speedup uses the measured sequential run of the same workload, in the same place."
         </p>
     }
+}
+
+/// A row per strategy of `runs`, each strategy's latest run of the experiment: `prefix`
+/// keeps an imported group's test ids apart; `env`, where they were measured when that was
+/// not here.
+pub(crate) fn group(
+    experiment: Experiment,
+    library: Library,
+    runs: LatestRuns<Arc<RunRecord>>,
+    prefix: &str,
+    env: Option<RunEnvironment>,
+) -> impl IntoView + use<> {
+    let sequential = runs
+        .sequential()
+        .filter(|r| r.is_complete())
+        .map(|r| r.makespan_ms());
+    runs.iter()
+        .map(|(s, run)| {
+            let theory = experiment.theory(s);
+            let vs = run.and_then(|r| library.vs_baseline(r));
+            let ids = Ids {
+                prefix: prefix.to_string(),
+                strategy: s,
+            };
+            row(
+                ids,
+                theory.makespan_ms,
+                theory.explanation,
+                run.cloned(),
+                sequential,
+                vs,
+                env.clone(),
+            )
+        })
+        .collect_view()
 }
 
 /// The measured columns: (cell name, heading). Narrow screens show the heading beside each value.
@@ -81,20 +105,44 @@ fn cell(name: &'static str, testid: String, value: Option<f64>, text: String) ->
     view! { <td data-label=label data-testid=testid data-value=value.map(|v| v.to_string())>{text}</td> }
 }
 
+/// A row's test ids: `result-{prefix}{strategy}-{cell}` (the prefix names an imported group).
+#[derive(Clone)]
+struct Ids {
+    prefix: String,
+    strategy: Strategy,
+}
+
+impl Ids {
+    fn row(&self) -> String {
+        format!("result-{}{}", self.prefix, self.strategy.key())
+    }
+
+    fn cell(&self, name: &str) -> String {
+        format!("{}-{name}", self.row())
+    }
+}
+
 fn row(
-    s: Strategy,
+    ids: Ids,
     theory_ms: f64,
     explanation: String,
     run: Option<Arc<RunRecord>>,
     sequential_ms: Option<f64>,
     vs_baseline: Option<String>,
+    env: Option<RunEnvironment>,
 ) -> impl IntoView {
-    let k = s.key();
-    let id = move |name: &str| format!("result-{k}-{name}");
+    let s = ids.strategy;
+    let row_id = ids.row();
+    let id = move |name: &str| ids.cell(name);
+    let cpython = env.as_ref().is_some_and(RunEnvironment::is_cpython);
+    let page = part::<Page>();
     let head = view! {
         <th scope="row">
             <span class="name">{s.label()}</span>
             <span class="py">{s.python_name()}</span>
+            {(!page.view.embed).then(|| view! {
+                <button type="button" class="link" data-testid=id("code") on:click=move |_| page.show_code(s)>"Show the code"</button>
+            })}
         </th>
     };
     let title = explanation.clone();
@@ -105,10 +153,11 @@ fn row(
         </td>
     };
     let Some(run) = run else {
+        let why = env.and_then(|e| e.cannot_run(s)).unwrap_or("not run");
         return view! {
-            <tr data-testid=format!("result-{k}") data-state="none">
+            <tr data-testid=row_id data-state="none">
                 {head}
-                <td data-label="Makespan" class="muted">"not run"</td>
+                <td data-label="Makespan" class="muted">{why}</td>
                 {theory}
                 <td colspan="9" class="muted filler"></td>
             </tr>
@@ -126,10 +175,11 @@ fn row(
     let count = |f: fn(&Lane) -> bool| run.lanes().iter().filter(|l| f(l)).count();
     let workers = count(|l| matches!(l, Lane::Worker(_)));
     let processes = count(|l| matches!(l, Lane::Process(_)));
+    let worker_noun = if cpython { "threads" } else { "workers" };
     let (lanes_used, lanes) = if workers > 0 {
         (
             workers,
-            format!("{workers} of {} workers", run.head.pool_size),
+            format!("{workers} of {} {worker_noun}", run.head.pool_size),
         )
     } else if processes > 0 {
         (
@@ -165,12 +215,21 @@ fn row(
     let startup = run.head.startup.map(|s| {
         view! {
             <span class="explain" data-testid=id("startup") data-per-worker-ms=format!("{:.3}", s.per_worker_ms) data-memory-bytes=format!("{:.0}", s.memory_bytes)>
-                {format!("start-up: {} per process, all ready after {}; {} of wasm memory each", format::ms(s.per_worker_ms), format::ms(s.all_ready_ms), format::bytes(s.memory_bytes))}
+                {format!(
+                    "start-up: {} per process, all ready after {}; {} each",
+                    format::ms(s.per_worker_ms),
+                    format::ms(s.all_ready_ms),
+                    match (cpython, s.memory_bytes.is_finite()) {
+                        (_, false) => "memory unknown".to_string(),
+                        (true, true) => format!("{} resident (RSS)", format::bytes(s.memory_bytes)),
+                        (false, true) => format!("{} of wasm memory", format::bytes(s.memory_bytes)),
+                    }
+                )}
             </span>
         }
     });
     view! {
-        <tr data-testid=format!("result-{k}") data-state=state data-disturbed=run.is_disturbed().to_string() data-cpu-ms=sum.cpu_total_ms.to_string()>
+        <tr data-testid=row_id data-state=state data-disturbed=run.is_disturbed().to_string() data-cpu-ms=sum.cpu_total_ms.to_string()>
             {head}
             <td data-label="Makespan" data-testid=id("makespan") data-value=run.makespan_ms().to_string()>
                 {makespan_text}
@@ -191,7 +250,11 @@ fn row(
             )}
             {cell("stall", id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
             {cell("lag", id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
-            {cell("frames", id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))}
+            {if cpython {
+                cell("frames", id("frames"), None, "– (CPython draws no frames)".into())
+            } else {
+                cell("frames", id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))
+            }}
             {cell("lanes", id("lanes"), Some(lanes_used as f64), lanes)}
             <td data-label="Checksum" data-testid=id("checksum") data-value=format!("{:016x}", run.checksum())>
                 <code>{format!("{:016x}", run.checksum())}</code>

@@ -1,7 +1,8 @@
 //! The runs the page keeps: the results of this visit (each strategy's latest run of each
 //! experiment, within a memory bound, saved for a reload after a fault), the last Run all,
 //! the history of this browser's runs and the baseline pinned among them (`localStorage`), and
-//! an imported file's runs shown instead of this browser's.
+//! an imported file's runs, shown beside this browser's (grouped by where they were measured:
+//! the Python twin's CPython, another browser) or instead of them.
 
 use std::sync::Arc;
 
@@ -11,14 +12,14 @@ use super::page::Page;
 use super::timeline::{LiveRun, TimelineRun};
 use crate::model::experiment::params::{FormText, Params, Strategy};
 use crate::model::format;
-use crate::model::run::record::{LatestRuns, RunRecord};
+use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord};
 use crate::model::store::export::{self, Export};
 use crate::model::store::history;
 use crate::model::store::persist;
 use crate::runtime::faults;
 use crate::runtime::storage::{self, Area};
 
-/// Runs kept in the results.
+/// Runs kept in the results, and imported runs kept beside them.
 const RESULTS_KEPT: usize = 30;
 /// `localStorage` keys.
 const HISTORY_KEY: &str = "avt-history";
@@ -41,6 +42,8 @@ pub struct Library {
     pub baseline: RwSignal<Option<Arc<RunRecord>>>,
     /// What the page shows instead of this browser's runs: an imported file's label.
     pub imported: RwSignal<Option<String>>,
+    /// Imported runs shown beside this browser's, each saying where it was measured.
+    pub beside: RwSignal<Vec<Arc<RunRecord>>>,
     /// This browser's results and last Run all while an imported file is shown.
     stashed: StoredValue<Option<OwnRuns>>,
     timeline: TimelineRun,
@@ -55,6 +58,7 @@ impl Library {
             history: RwSignal::new(Vec::new()),
             baseline: RwSignal::new(None),
             imported: RwSignal::new(None),
+            beside: RwSignal::new(Vec::new()),
             stashed: StoredValue::new(None),
             timeline,
             page,
@@ -90,7 +94,7 @@ impl Library {
     /// Drops the task records of the oldest kept runs once all kept records exceed the budget
     /// (`model::store::history`). The last Run all and the timeline share runs with the results, so
     /// each dropped run is replaced everywhere it is held; runs only the last Run all still
-    /// holds count as the oldest.
+    /// holds count as the oldest, imported runs beside this browser's as the newest.
     fn bound_memory(self) {
         let results = self.results.get_untracked();
         let mut kept: Vec<Arc<RunRecord>> = self
@@ -100,6 +104,7 @@ impl Library {
             .filter(|r| !results.iter().any(|k| Arc::ptr_eq(k, r)))
             .collect();
         kept.extend(results);
+        kept.extend(self.beside.get_untracked());
         let sizes: Vec<usize> = kept.iter().map(|r| r.detail_bytes()).collect();
         let slimmed: Vec<(Arc<RunRecord>, Arc<RunRecord>)> = history::details_to_drop(&sizes)
             .into_iter()
@@ -115,6 +120,7 @@ impl Library {
         };
         self.results.update(|v| v.iter_mut().for_each(slim));
         self.last_run_all.update(|v| v.iter_mut().for_each(slim));
+        self.beside.update(|v| v.iter_mut().for_each(slim));
         self.timeline.update(|l| {
             if let Some(run) = l.finished.as_mut() {
                 slim(run);
@@ -228,6 +234,42 @@ impl Library {
         self.show_runs(runs, run_all, LiveRun::finished(last));
         self.imported.set(Some(label));
         Some(form)
+    }
+
+    /// Shows an imported file's runs beside this browser's, each saying where it was measured
+    /// (a browser's export that predates that says so for all its runs), replacing an earlier
+    /// import's run of the same strategy, experiment and environment; adds them to the
+    /// history. Returns the file's label (where its runs were measured) and its last run's
+    /// experiment, for the form.
+    pub fn show_beside(self, file: Export) -> Option<(String, FormText)> {
+        let env = &file.environment;
+        let runs: Vec<Arc<RunRecord>> = file
+            .runs
+            .into_iter()
+            .map(|mut run| {
+                run.head
+                    .environment
+                    .get_or_insert_with(|| RunEnvironment::of_browser(&env.browser, &env.build));
+                Arc::new(run)
+            })
+            .collect();
+        let last = runs.last().cloned()?;
+        let label = last.head.environment.as_ref()?.label(last.head.cores);
+        let key = |r: &RunRecord| {
+            let env = r.head.environment.as_ref().map(|e| e.label(r.head.cores));
+            (r.strategy(), r.head.params, env)
+        };
+        self.beside.update(|kept| {
+            kept.retain(|k| !runs.iter().any(|r| key(r) == key(k)));
+            kept.extend(runs.iter().cloned());
+            let over = kept.len().saturating_sub(RESULTS_KEPT);
+            kept.drain(..over);
+        });
+        self.bound_memory();
+        for run in &runs {
+            self.remember(run);
+        }
+        Some((label, FormText::from_params(&last.head.params)))
     }
 
     /// Puts this browser's own runs back after an import (nothing when none is shown).

@@ -1,9 +1,10 @@
 //! The page itself: what the browser offers, how the link asks the page to show itself, the
-//! notices about it, and the link's test-only fault.
+//! notices about it, the strategy whose code is shown, and the link's test-only fault.
 
 use leptos::prelude::*;
 
 use crate::model::experiment::fault::Injected;
+use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url::View;
 use crate::model::page::caps::Capabilities;
 
@@ -18,6 +19,8 @@ pub struct Page {
     /// Messages from the embedding page that were ignored (malformed, unknown, or a run
     /// asked for during one).
     pub ignored_messages: RwSignal<u32>,
+    /// The strategy whose code "Show the code" shows, once one was asked for.
+    pub code_for: RwSignal<Option<Strategy>>,
     /// A test-only fault for the next run or pool it applies to (URL `fault`).
     inject: StoredValue<Option<Injected>>,
 }
@@ -34,6 +37,7 @@ impl Page {
             view,
             notices: RwSignal::new(notices),
             ignored_messages: RwSignal::new(0),
+            code_for: RwSignal::new(None),
             inject: StoredValue::new(inject),
         }
     }
@@ -45,6 +49,12 @@ impl Page {
                 n.push(notice);
             }
         });
+    }
+
+    /// Shows `strategy`'s code in "Show the code" and brings it into view.
+    pub fn show_code(self, strategy: Strategy) {
+        self.code_for.set(Some(strategy));
+        crate::runtime::dom::scroll_into_view("code");
     }
 
     /// The test-only fault, if `applies` to it; taken, so it strikes once.

@@ -7,6 +7,7 @@
 //! only the records that arrived since the last one. Hover or keyboard focus shows one task's
 //! details; a data table (lane, task, start, end) is the accessible alternative.
 
+pub mod choice;
 pub mod density;
 pub mod replay;
 pub mod table;
@@ -17,10 +18,10 @@ use web_sys::HtmlCanvasElement;
 
 use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::run::record::TaskRecord;
+use crate::model::run::record::{RunEnvironment, TaskRecord};
 use crate::model::timeline::{self, Layout, OpenTask, Rect, View};
 use crate::runtime::canvas::{self, Look, Theme};
-use crate::ui::lazy::{LazyDataTable, LazyReplay, LazyTaskDensity};
+use crate::ui::lazy::{LazyDataTable, LazyReplay, LazyRunChoice, LazyTaskDensity};
 use crate::ui::state::{LiveRun, TimelineRun, part};
 
 fn describe(r: &TaskRecord) -> String {
@@ -192,11 +193,26 @@ pub fn Timeline() -> impl IntoView {
                 };
                 let lanes =
                     timeline::lanes(strategy, live.workers, known, p.new_records(live), &open);
-                let names: Vec<String> = lanes.iter().map(ToString::to_string).collect();
+                // A run the Python twin measured names its lanes as Python's threads.
+                let python = live
+                    .run()
+                    .and_then(|r| r.head.environment.as_ref())
+                    .is_some_and(RunEnvironment::is_cpython);
+                let names: Vec<String> = lanes
+                    .iter()
+                    .map(|l| {
+                        if python {
+                            l.python_label()
+                        } else {
+                            l.to_string()
+                        }
+                    })
+                    .collect();
                 if lane_names.with_untracked(|n| *n != names) {
                     lane_names.set(names);
                 }
                 let view = View::lanes(strategy, lanes, p.span_ms(live), width);
+                let view = if python { view.in_python() } else { view };
                 p.paint(&lc, view, live, &open, focus, playhead);
             });
             tasks_painted.update_value(|p| match &tc {
@@ -250,6 +266,16 @@ pub fn Timeline() -> impl IntoView {
     };
 
     let strategy_label = move || timeline.with(|l| l.strategy.map(|s| (s, l.running)));
+    // Where the drawn run was measured, when it was imported beside this browser's runs.
+    let measured_in = move || {
+        timeline.with(|l| {
+            let run = l.run()?;
+            run.head
+                .environment
+                .as_ref()
+                .map(|e| e.label(run.head.cores))
+        })
+    };
     view! {
         <figure class="timeline" data-testid="timeline" data-lanes=move || lane_names.get().len().to_string()
             data-records=move || drawn_records.get().to_string()
@@ -259,6 +285,11 @@ pub fn Timeline() -> impl IntoView {
                 {move || match strategy_label() {
                     None => "Run an experiment to see who ran where and when.".to_string(),
                     Some((s, true)) => format!("{} run in progress: one lane per thread, segments appear as tasks start and end.", s.label()),
+                    Some((s, false)) if measured_in().is_some() => format!(
+                        "{} run in {} (imported): one lane per thread or process of the Python twin; its GIL waits are inside the compute bars, since CPython does not expose them.",
+                        s.label(),
+                        measured_in().unwrap_or_default()
+                    ),
                     Some((s, false)) => format!("{} run: one lane per thread.{}", s.label(),
                         match s {
                             Strategy::Async => " On the event loop, a lane shows who held the main thread; waits overlap in the task view.",
@@ -268,11 +299,12 @@ pub fn Timeline() -> impl IntoView {
                         }),
                 }}
             </figcaption>
+            <LazyRunChoice />
             <p class="legend" aria-hidden="true">
                 <span class="sw cpu"></span>"computing"
                 <span class="sw wait"></span>"waiting"
                 <span class="sw open"></span>"running now"
-                <Show when=move || strategy_label().is_some_and(|(s, _)| s == Strategy::Gil)>
+                <Show when=move || strategy_label().is_some_and(|(s, _)| s == Strategy::Gil) && measured_in().is_none()>
                     <span class="sw lock"></span>"waiting for the GIL"
                 </Show>
                 <span class="muted">"· colour = task · hover, or focus and use the arrow keys"</span>

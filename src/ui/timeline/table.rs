@@ -54,6 +54,7 @@ pub fn DataTable() -> impl IntoView {
                                 <th scope="col">"End"</th>
                                 <th scope="col">"CPU"</th>
                                 <th scope="col">"Waiting"</th>
+                                <th scope="col">"Checksum"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -69,6 +70,7 @@ pub fn DataTable() -> impl IntoView {
                                         <td>{format::ms(r.end_ms)}</td>
                                         <td>{format::ms(r.cpu_ms)}</td>
                                         <td>{format::ms(r.wait_ms)}</td>
+                                        <td><code>{format!("{:016x}", r.checksum)}</code></td>
                                     </tr>
                                 })
                                 .collect_view()}
@@ -81,7 +83,7 @@ pub fn DataTable() -> impl IntoView {
     };
     view! {
         <details class="table-alt" on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
-            <summary data-testid="timeline-table-toggle">"Data table: lane, task, start, end"</summary>
+            <summary data-testid="timeline-table-toggle">"Data table: lane, task, start, end, checksum"</summary>
             <div class="table-wrap">{rows}</div>
         </details>
     }

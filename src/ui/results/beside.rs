@@ -1,0 +1,41 @@
+//! Imported runs beside this browser's in the results table (with the `extras` chunk): a
+//! group per place they were measured (the Python twin's CPython, another browser), each
+//! strategy's latest run of the form's experiment, with its speedup against its own group's
+//! sequential run.
+
+use leptos::prelude::*;
+
+use super::group;
+use crate::model::run::record::{LatestRuns, by_environment};
+use crate::ui::state::{Experiment, Library, part};
+
+/// The imported groups' rows, each under a heading that says where they were measured.
+#[component]
+pub fn BesideResults() -> impl IntoView {
+    let (experiment, library) = (part::<Experiment>(), part::<Library>());
+    move || {
+        let params = experiment.params();
+        library.beside.with(|b| {
+            by_environment(b)
+                .into_iter()
+                .map(|(label, runs)| {
+                    let env = runs[0].head.environment.clone();
+                    (label, env, LatestRuns::among(runs.into_iter().cloned(), &params))
+                })
+                .filter(|(_, _, latest)| latest.iter().any(|(_, r)| r.is_some()))
+                .enumerate()
+                .map(|(i, (label, env, latest))| {
+                    let n = i + 1;
+                    view! {
+                        <tbody data-testid=format!("result-group-{n}") data-env=label.clone()>
+                            <tr class="env-group">
+                                <th colspan="12" scope="rowgroup">{format!("Imported, measured in {label}")}</th>
+                            </tr>
+                            {group(experiment, library, latest, &format!("g{n}-"), env)}
+                        </tbody>
+                    }
+                })
+                .collect_view()
+        })
+    }
+}
