@@ -1,17 +1,21 @@
 //! The Python twin against the page's model, natively: its file of a small experiment, run
 //! with the machine's `python3`, imports through the page's reader without a word of
 //! complaint, and its waits have the model's checksums (the same work, bit for bit), for none,
-//! uniform and long-tail jitter, 50 and 10,000 tasks. CPU work runs the interpreter's own
-//! units, so there the reader's check that each run's task checksums combine to its own is
-//! what holds.
+//! uniform and long-tail jitter, 50 tasks of every strategy and 10,000 of asyncio. CPU work
+//! runs the interpreter's own units, so there the reader's check that each run's task
+//! checksums combine to its own is what holds. A twin's file edited wrong is refused naming
+//! the run, the field and the byte. The script as the page offers it (with this browser's
+//! kernel units) gives, with `--same-units`, the page's checksums for the same tasks.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use async_vs_threads::model::experiment::params::Strategy;
+use async_vs_threads::model::experiment::kernel::{self, Calibration};
+use async_vs_threads::model::experiment::params::{Params, Strategy};
 use async_vs_threads::model::experiment::url;
 use async_vs_threads::model::experiment::workload::Plan;
+use async_vs_threads::model::page::twin;
 use async_vs_threads::model::store::export::{Export, json};
 
 /// Runs the twin on `query` (the strategies `only`, if given) and reads its file as the page
@@ -49,7 +53,7 @@ fn check_runs(file: &Export, query: &str) -> Vec<Strategy> {
                 .environment
                 .as_ref()
                 .expect("each run says where it ran");
-            assert!(env.is_cpython(), "{}", env.label(run.head.cores));
+            assert!(env.is_python(), "{}", env.label(run.head.cores));
             assert!(["on", "off"].contains(&env.gil.as_str()));
             assert!(run.is_complete(), "{} did not finish", run.strategy().key());
             assert!(
@@ -65,21 +69,23 @@ fn check_runs(file: &Export, query: &str) -> Vec<Strategy> {
 
 #[test]
 fn every_strategy_of_the_twin_imports_with_the_models_wait_checksums() {
-    let query = "workload=io&tasks=8&io_ms=20&jitter=uniform:30&threads=2&seed=5";
-    let file = twin("io", query, None);
-    let ran = check_runs(&file, query);
-    // A default CPython's threads are Threads + GIL; a free-threaded one runs both.
-    let gil_on = file.runs[0].head.environment.as_ref().unwrap().gil == "on";
-    let expected: Vec<Strategy> = Strategy::ALL
-        .into_iter()
-        .filter(|s| !(gil_on && *s == Strategy::Threads))
-        .collect();
-    let mut sorted = ran.clone();
-    sorted.sort_by_key(|s| s.index());
-    assert_eq!(sorted, expected);
-    let want = Plan::uncalibrated(url::decode(query).form.check().params).checksum();
-    for run in &file.runs {
-        assert_eq!(run.checksum(), want, "{}", run.strategy().key());
+    for jitter in ["none", "uniform:30", "tail"] {
+        let query = format!("workload=io&tasks=50&io_ms=4&jitter={jitter}&threads=2&seed=5");
+        let file = twin(&format!("io-{}", jitter.replace(':', "")), &query, None);
+        let ran = check_runs(&file, &query);
+        // A default CPython's threads are Threads + GIL; a free-threaded one runs both.
+        let env = file.runs[0].head.environment.as_ref().unwrap();
+        let expected: Vec<Strategy> = Strategy::ALL
+            .into_iter()
+            .filter(|s| env.cannot_run(*s).is_none())
+            .collect();
+        let mut sorted = ran.clone();
+        sorted.sort_by_key(|s| s.index());
+        assert_eq!(sorted, expected, "{jitter}");
+        let want = Plan::uncalibrated(url::decode(&query).form.check().params).checksum();
+        for run in &file.runs {
+            assert_eq!(run.checksum(), want, "{jitter}: {}", run.strategy().key());
+        }
     }
 }
 
@@ -116,4 +122,73 @@ fn long_waits_in_large_runs_have_the_models_checksums() {
         let want = Plan::uncalibrated(url::decode(&query).form.check().params).checksum();
         assert_eq!(file.runs[0].checksum(), want, "{jitter}");
     }
+}
+
+#[test]
+fn a_twin_file_edited_wrong_is_refused_naming_the_run_the_field_and_the_byte() {
+    let query = "workload=io&tasks=3&io_ms=5";
+    twin("edited", query, Some("sequential,async"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/twin-edited.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    // The second run's GIL, whichever build ran it: "on" or "off".
+    let second = text
+        .rfind("\"gil\":\"o")
+        .expect("the second run's environment");
+    let end = second + 7 + text[second + 7..].find('"').unwrap() + 1;
+    let edited = format!("{}\"gil\":\"maybe\"{}", &text[..second], &text[end..]);
+    let why = json::decode(&edited).unwrap_err();
+    assert!(
+        why.contains(
+            "run 2: field environment.gil: a GIL that is not on or off: \"maybe\" (at byte "
+        ),
+        "{why}"
+    );
+    let byte: usize = why
+        .rsplit("at byte ")
+        .next()
+        .unwrap()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap();
+    assert_eq!(byte, second + "\"gil\":".len(), "{why}");
+}
+
+#[test]
+fn the_script_the_page_offers_runs_the_pages_units_with_its_checksums() {
+    // As the page writes it: the experiment, this browser's units per ms and its name.
+    let query = "v=1&workload=mixed&tasks=5&io_ms=3&cpu_ms=2&jitter=tail&rounds=2&threads=2&yield_every_ms=5&switch_ms=5&seed=9&strategy=async";
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let template = std::fs::read_to_string(root.join("www/async_vs_threads.py")).unwrap();
+    let script = twin::script(&template, query, Some(1234.5), "Chromium 156").unwrap();
+    let (path, out) = (
+        root.join("target/twin-offered.py"),
+        root.join("target/twin-same-units.json"),
+    );
+    std::fs::write(&path, script).unwrap();
+    let ran = Command::new("python3")
+        .arg(&path)
+        .args(["--same-units", "3", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let plan = Plan {
+        calibration: Calibration {
+            units_per_ms: 1234.5,
+            ..Plan::uncalibrated(Params::default()).calibration
+        },
+        ..Plan::uncalibrated(url::decode(query).form.check().params)
+    };
+    let sums: Vec<u64> = (0..3).map(|t| plan.task_checksum(t)).collect();
+    for (t, sum) in sums.iter().enumerate() {
+        let want = format!("{{\"task\":{t},\"checksum\":\"{sum:016x}\"}}");
+        assert!(text.contains(&want), "task {t}: {want} in {text}");
+    }
+    let combined = format!("\"checksum\":\"{:016x}\"", kernel::combine(sums));
+    assert!(text.contains(&combined), "{combined} in {text}");
 }

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import inspect
 import itertools
 import json
 import math
@@ -1008,7 +1009,7 @@ async def _measure(strategy, params, units, units_per_ms, samples):
     try:
         if strategy == "sequential":
             records = function(run)
-        elif asyncio.iscoroutinefunction(function):
+        elif inspect.iscoroutinefunction(function):
             records = await function(run)
         else:
             with ThreadPoolExecutor(max_workers=1) as driver:
@@ -1023,8 +1024,9 @@ async def _measure(strategy, params, units, units_per_ms, samples):
 
 
 def plan(strategies, build, gil):
-    """How each strategy asked for runs in this interpreter: ("here", None), ("child", None):
-    in this file run again with -X gil=1, or ("skipped", why)."""
+    """How each strategy asked for runs in this interpreter, as (strategy, how, why): how is
+    "here" or "child" (this file run again with -X gil=1), with why None, or "skipped", with
+    why it cannot run here."""
     out = []
     for s in strategies:
         if s == "threads" and gil and build == "free-threaded":
@@ -1131,20 +1133,12 @@ def _finite(value):
 
 def same_units(params, page_units_per_ms, n):
     """The experiment's first `n` tasks, one after another, on the page's units: each task's
-    checksum and their combined one, which the page's run of the same experiment gives."""
+    checksum (the page's data table shows its tasks') and their combined one, which the
+    page's run of the same experiment gives when `n` is all its tasks."""
     units = units_for(page_units_per_ms, params["cpu_ms"])
-    run = Run(params, units, page_units_per_ms)
-    tasks = []
-    for task in run.tasks():
-        if len(tasks) == n:
-            break
-        for kind, amount in task.steps():
-            if kind == "wait":
-                with task.waiting(amount):
-                    time.sleep(amount / 1000)
-            else:
-                task.compute(amount)
-        tasks.append(task.done()["checksum"])
+    # A task's work depends on its number only: the first n tasks are an experiment of n.
+    first = dict(params, tasks=min(n, params["tasks"]))
+    tasks = [t["checksum"] for t in run_sequential(Run(first, units, page_units_per_ms))]
     return {"units_per_ms": page_units_per_ms, "units": units,
             "tasks": [{"task": i, "checksum": f"{c:016x}"} for i, c in enumerate(tasks)],
             "checksum": f"{combine(tasks):016x}"}
@@ -2026,7 +2020,8 @@ def main(argv=None):
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(document + "\n")
         say()
-        say(f"wrote {os.path.abspath(args.out)}: open the page, Import, choose this file")
+        hint = ": open the page, Import, choose this file" if runs else ""
+        say(f"wrote {os.path.abspath(args.out)}{hint}")
     return 0
 
 

@@ -123,7 +123,7 @@ test('import: a saved Run all shows its timeline, results, chart and findings, r
     ['garbage.json', 'not json at all', /not a JSON export/],
     ['other.json', '{"format":"something-else","v":1}', /not an Async vs Threads export/],
     ['newer.json', '{"format":"async-vs-threads/runs","v":7,"runs":[]}', /version 7, newer/],
-    ['edited.json', json.text.replace('"strategy":"sequential"', '"strategy":"fibres"'), /run \d+: an unknown strategy/],
+    ['edited.json', json.text.replace('"strategy":"sequential"', '"strategy":"fibres"'), /run \d+: field strategy: an unknown strategy/],
   ];
   for (const [name, text, why] of bad) {
     const path = join(dir, name);

@@ -75,10 +75,13 @@ test('the twin runs the claim\'s experiment in CPython, and its runs import besi
 });
 
 test('"Show the code" shows the Rust that ran each strategy beside its Python twin', { timeout: 60_000 }, async () => {
-  const pg = await env.open('');
-  // From a row of the results, then from the panel's own choice.
+  const pg = await env.open('workload=io&tasks=4&io_ms=20&threads=2');
+  // From a row of the results, from the timeline's run, then from the panel's own choice.
   await pg.testid('result-executor-code').click();
   await pg.page.waitForSelector('[data-testid=code][data-strategy=executor]');
+  await pg.run('gil');
+  await pg.testid('timeline-code').click();
+  await pg.page.waitForSelector('[data-testid=code][data-strategy=gil]');
   for (const k of STRATEGIES) {
     await pg.testid(`code-${k}`).click();
     await pg.page.waitForSelector(`[data-testid=code][data-strategy=${k}]`);

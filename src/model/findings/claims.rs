@@ -372,6 +372,16 @@ const ARTICLES_THREAD_BYTES: f64 = 8e6;
 /// Judges `claim` from `runs` (each strategy's latest run of the claim's experiment); `None`
 /// until every run it needs has finished, and for claims not judged on runs.
 pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
+    judge_at(claim, runs, None)
+}
+
+/// [`judge`], of runs the Python twin measured in `python` when it is given: its event loop
+/// draws no frames, and a default CPython's GIL claim has no Threads to compare.
+fn judge_at(
+    claim: &Claim,
+    runs: &[&RunRecord],
+    python: Option<&RunEnvironment>,
+) -> Option<Verdict> {
     let of = |s: Strategy| -> Option<&RunRecord> {
         runs.iter()
             .copied()
@@ -384,44 +394,40 @@ pub fn judge(claim: &Claim, runs: &[&RunRecord]) -> Option<Verdict> {
             of(Strategy::Threads)?,
             of(Strategy::Async)?,
         ),
+        "gil" if python.is_some_and(|e| e.cannot_run(Strategy::Threads).is_some()) => {
+            gil_in_default_cpython(of(Strategy::Sequential)?, of(Strategy::Gil)?)
+        }
         "gil" => gil(
             of(Strategy::Sequential)?,
             of(Strategy::Threads)?,
             of(Strategy::Gil)?,
         ),
-        "never-block" => never_block(of(Strategy::Async)?),
+        "never-block" => never_block(of(Strategy::Async)?, python.is_some()),
         "run-in-executor" => run_in_executor(of(Strategy::Async)?, of(Strategy::Executor)?),
         _ => return None,
     })
 }
 
 /// Judges `claim` on `runs` measured elsewhere (`env`: the Python twin's CPython, another
-/// browser), as [`judge`] does here. A default CPython's threads hold the GIL, so they are
-/// its Threads + GIL: they stand for the threads of a claim that does not ask for the GIL
-/// too (the articles' threads are default CPython's), and a claim that compares the two
-/// cannot be judged there, which the error says. `None` until its runs are there.
+/// browser), as [`judge`] does here, in words that say "there". A default CPython's threads
+/// hold the GIL, so they are its Threads + GIL: they stand for the threads of a claim that
+/// does not ask for the GIL too (the articles' threads are default CPython's), and its GIL
+/// claim compares them with one thread only. `None` until its runs are there.
 pub fn judge_in<R: AsRef<RunRecord>>(
     claim: &Claim,
     runs: &[R],
     env: &RunEnvironment,
-) -> Option<Result<Verdict, String>> {
+) -> Option<Verdict> {
     let link = claim.link()?;
     let latest = LatestRuns::among(runs.iter(), &link.form.check().params);
+    let gil_only = env.cannot_run(Strategy::Threads).is_some();
     let needs = claim.strategies();
-    let gil_only =
-        env.cannot_run(Strategy::Threads).is_some() && needs.contains(&Strategy::Threads);
-    if gil_only && needs.contains(&Strategy::Gil) {
-        return latest.of(Strategy::Gil).map(|_| {
-            Err("cannot be judged there: a default CPython's threads all hold the GIL, so it has no Threads to compare; a free-threaded CPython (3.13t, 3.14t) runs both".into())
-        });
-    }
     let picked: Vec<RunRecord> = needs
         .iter()
         .filter_map(|s| {
-            let stands_in = if gil_only && *s == Strategy::Threads {
-                Strategy::Gil
-            } else {
-                *s
+            let stands_in = match s {
+                Strategy::Threads if gil_only && !needs.contains(&Strategy::Gil) => Strategy::Gil,
+                s => *s,
             };
             let mut run = latest.of(stands_in)?.as_ref().without_details();
             run.head.params.strategy = *s;
@@ -429,8 +435,37 @@ pub fn judge_in<R: AsRef<RunRecord>>(
         })
         .collect();
     let refs: Vec<&RunRecord> = picked.iter().collect();
-    judge(claim, &refs).map(Ok)
+    let python = env.is_python().then_some(env);
+    judge_at(claim, &refs, python).map(|v| Verdict {
+        text: there(&v.text),
+        ..v
+    })
 }
+
+/// A verdict's words for runs measured elsewhere: "here" is this visit's browser.
+fn there(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find("here") {
+        let word_start = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphabetic();
+        let word_end = rest[at + 4..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_alphabetic());
+        out.push_str(&rest[..at]);
+        out.push_str(if word_start && word_end {
+            "there"
+        } else {
+            "here"
+        });
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The GIL claim is about default CPython: the GIL is optional since 3.13.
+const FREE_THREADED: &str = "Free-threaded CPython (3.13t, 3.14t; PEP 703, supported since 3.14 by PEP 779) has no GIL: its threads compute like Threads.";
 
 fn s(ms: f64) -> String {
     format::ms(ms)
@@ -471,8 +506,6 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 /// pool's workers, do nothing else. One thread's time for the work is therefore sequential's
 /// time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
-    /// The claim is about default CPython: the GIL is optional since 3.13.
-    const FREE_THREADED: &str = "Free-threaded CPython (3.13t, 3.14t; PEP 703, supported since 3.14 by PEP 779) has no GIL: its threads compute like Threads.";
     let one_thread_ms = seq.digest.summary.cpu_total_ms;
     let with_gil = one_thread_ms / gil.makespan_ms();
     let without = one_thread_ms / thr.makespan_ms();
@@ -518,14 +551,43 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     }
 }
 
-fn never_block(asy: &RunRecord) -> Verdict {
+/// The GIL claim in a default CPython, whose threads all hold the GIL: how fast they computed
+/// against one thread (sequential's time computing), with no run without the lock beside.
+fn gil_in_default_cpython(seq: &RunRecord, gil: &RunRecord) -> Verdict {
+    let with_gil = seq.digest.summary.cpu_total_ms / gil.makespan_ms();
+    let threads = gil.head.threads_used;
+    let (holds, verb) = if with_gil >= 1.25 {
+        (Holds::No, "does not hold")
+    } else {
+        (Holds::Yes, "holds")
+    };
+    Verdict {
+        holds,
+        text: format!(
+            "{verb} in default CPython: {threads} threads ran at {} one thread's speed (one thread: sequential's {} computing). {FREE_THREADED}",
+            format::times(with_gil),
+            s(seq.digest.summary.cpu_total_ms)
+        ),
+    }
+}
+
+/// `python`: its event loop is CPython's asyncio, which draws no frames.
+fn never_block(asy: &RunRecord, python: bool) -> Verdict {
     let r = asy.head.responsiveness;
-    let figures = format!(
-        "the longest stall of the page was {}, event-loop lag p99 {}, {} frames missed",
-        s(r.longest_stall_ms),
-        s(r.lag_p99_ms),
-        format::count(u64::from(r.missed_frames))
-    );
+    let figures = if python {
+        format!(
+            "the longest stall of its event loop was {}, lag p99 {} (CPython draws no frames)",
+            s(r.longest_stall_ms),
+            s(r.lag_p99_ms)
+        )
+    } else {
+        format!(
+            "the longest stall of the page was {}, event-loop lag p99 {}, {} frames missed",
+            s(r.longest_stall_ms),
+            s(r.lag_p99_ms),
+            format::count(u64::from(r.missed_frames))
+        )
+    };
     let (holds, text) = if r.longest_stall_ms >= PERCEPTIBLE_MS {
         (
             Holds::Yes,
@@ -608,7 +670,7 @@ mod tests {
     }
 
     #[test]
-    fn default_cpythons_threads_stand_for_threads_but_not_beside_the_gil() {
+    fn imported_runs_are_judged_there_with_default_cpythons_threads_as_its_threads() {
         let env = RunEnvironment {
             runtime: "CPython".into(),
             version: "3.11.7".into(),
@@ -621,29 +683,59 @@ mod tests {
             run(&REQUESTS, Strategy::Gil, 340.0, (0.0, 0.0)),
             run(&REQUESTS, Strategy::Async, 104.0, (0.0, 0.0)),
         ];
-        let v = judge_in(&REQUESTS, &requests, &env).unwrap().unwrap();
+        let v = judge_in(&REQUESTS, &requests, &env).unwrap();
         assert_eq!(v.holds, Holds::Yes, "{}", v.text);
-        assert!(v.text.contains("threads 340 ms"), "{}", v.text);
+        assert!(
+            v.text.starts_with("holds there: ") && v.text.contains("threads 340 ms"),
+            "{}",
+            v.text
+        );
         // Without its threads' run, nothing yet.
         assert!(judge_in(&REQUESTS, &requests[..1], &env).is_none());
         // In a browser, Threads + GIL is not the articles' threads.
         let browser = RunEnvironment::of_browser("Firefox 153", "threads");
         assert!(judge_in(&REQUESTS, &requests, &browser).is_none());
-        let gil = [
-            run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0)),
-            run(&GIL, Strategy::Gil, 810.0, (0.0, 0.0)),
-        ];
-        let why = judge_in(&GIL, &gil, &env).unwrap().unwrap_err();
-        assert!(why.contains("free-threaded"), "{why}");
+        // The GIL claim in default CPython: threads against one thread.
+        let mut seq = run(&GIL, Strategy::Sequential, 800.0, (0.0, 0.0));
+        seq.digest.summary.cpu_total_ms = 800.0;
+        let gil = [seq, run(&GIL, Strategy::Gil, 810.0, (0.0, 0.0))];
+        let v = judge_in(&GIL, &gil, &env).unwrap();
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert!(
+            v.text
+                .starts_with("holds in default CPython: 2 threads ran at 0.99×"),
+            "{}",
+            v.text
+        );
         // A free-threaded CPython's -X gil=1 run is its Threads + GIL, beside its Threads.
         let free = RunEnvironment {
             gil: "on".into(),
             build: "free-threaded".into(),
-            ..env
+            ..env.clone()
         };
         assert!(
             judge_in(&GIL, &gil, &free).is_none(),
             "it waits for its Threads run"
+        );
+        // Its event loop draws no frames: not counted as none missed.
+        let blocked = [run(&NEVER_BLOCK, Strategy::Async, 900.0, (80.0, 400.0))];
+        let v = judge_in(&NEVER_BLOCK, &blocked, &env).unwrap();
+        assert!(
+            v.text.contains("CPython draws no frames") && !v.text.contains("frames missed"),
+            "{}",
+            v.text
+        );
+    }
+
+    #[test]
+    fn there_replaces_here_only_as_a_word() {
+        assert_eq!(
+            there("holds here: where, here."),
+            "holds there: where, there."
+        );
+        assert_eq!(
+            there("here and hereby, threshere"),
+            "there and hereby, threshere"
         );
     }
 

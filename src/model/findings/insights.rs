@@ -45,11 +45,11 @@ pub fn insights(run: &RunRecord, theory_ms: f64, sequential: Option<&RunRecord>)
 
 /// Whether the Python twin measured `run`: its main thread runs an asyncio loop, not a page,
 /// its GIL waits are not on record, and its processes are interpreters.
-fn in_cpython(run: &RunRecord) -> bool {
+fn in_python(run: &RunRecord) -> bool {
     run.head
         .environment
         .as_ref()
-        .is_some_and(RunEnvironment::is_cpython)
+        .is_some_and(RunEnvironment::is_python)
 }
 
 fn pct(part: f64, whole: f64) -> f64 {
@@ -64,7 +64,7 @@ fn pct(part: f64, whole: f64) -> f64 {
 /// of its asyncio loop).
 pub fn blocked(run: &RunRecord) -> Option<Insight> {
     let r = run.head.responsiveness;
-    let (thread, blocked, free) = if in_cpython(run) {
+    let (thread, blocked, free) = if in_python(run) {
         (
             "The asyncio loop's thread",
             "so the loop could run nothing else (its lag probe, other tasks)",
@@ -111,9 +111,14 @@ pub fn queueing(run: &RunRecord) -> Option<Insight> {
     Some(Insight {
         rule: "queueing",
         text: format!(
-            "Yielding every {} still left a {} stall: with many tasks computing, about {queued:.0} slices were queued ahead of the page's own events (input, timers, paints), which wait their turn in the same queue.",
+            "Yielding every {} still left a {} stall: with many tasks computing, about {queued:.0} slices were queued ahead of {}, which wait their turn in the same queue.",
             format::ms(y),
-            format::ms(stall)
+            format::ms(stall),
+            if in_python(run) {
+                "the loop's other callbacks (its timers, the lag probe)"
+            } else {
+                "the page's own events (input, timers, paints)"
+            }
         ),
     })
 }
@@ -127,7 +132,7 @@ pub fn gil(run: &RunRecord) -> Option<Insight> {
     {
         return None;
     }
-    if in_cpython(run) {
+    if in_python(run) {
         return Some(Insight {
             rule: "gil",
             text: "CPython does not expose when a thread waits for the GIL: its waits are inside these compute bars, which is why they overlap; the makespan against sequential's says what the lock cost.".into(),
@@ -175,7 +180,7 @@ pub fn executor(run: &RunRecord) -> Option<Insight> {
     Some(Insight {
         rule: "executor",
         text: format!(
-            "The event loop handed {handed} computation{} to the executor's {threads} thread{} ({at_once} at once at most) and awaited them, so the main thread's longest stall was {}: plain async with the same computations holds the main thread for each of them.",
+            "The event loop handed {handed} computation{} to the executor's {threads} thread{} ({at_once} at once at most) and awaited them, so the loop's longest stall was {}: plain async with the same computations holds the loop's thread for each of them.",
             if handed == 1 { "" } else { "s" },
             if threads == 1 { "" } else { "s" },
             format::ms(run.head.responsiveness.longest_stall_ms),
@@ -196,7 +201,7 @@ pub fn processes(run: &RunRecord) -> Option<Insight> {
             "Each of the {n} process{} took {} to start ({}); the last was ready after {}, {:.0}% of this run. Every task and every result crossed between them as a message: nothing is shared.",
             if n == 1 { "" } else { "es" },
             format::ms(s.per_worker_ms),
-            match (in_cpython(run), s.memory_bytes.is_finite()) {
+            match (in_python(run), s.memory_bytes.is_finite()) {
                 (true, true) => format!(
                     "a fresh interpreter, spawned, {} resident",
                     format::bytes(s.memory_bytes)
@@ -300,11 +305,15 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
             format::ms(run.head.hidden_ms)
         )
     } else if d < 0.0 {
-        if p.workload.computes() {
+        if p.workload.computes() && in_python(run) {
+            "the CPU ran faster than when the kernel was calibrated (clock boost)".to_string()
+        } else if p.workload.computes() {
             "the CPU ran faster than when the kernel was calibrated (clock boost or the JIT's optimised tier)".to_string()
         } else {
             "waits ended early".to_string()
         }
+    } else if p.workload.waits() && p.io_ms < 5 && in_python(run) {
+        "timer granularity: asyncio's loop wakes for timers at about 1 ms".to_string()
     } else if p.workload.waits() && p.io_ms < 5 {
         "timer clamping: browsers round timers to whole milliseconds and clamp nested ones to 4 ms"
             .to_string()
@@ -327,8 +336,14 @@ pub fn theory(run: &RunRecord, theory_ms: f64) -> Option<Insight> {
         && run.head.threads_used >= run.head.cores
     {
         format!(
-            "pool size: {} busy workers and the page itself share {} cores",
-            run.head.threads_used, run.head.cores
+            "pool size: {} busy workers and the {} share {} cores",
+            run.head.threads_used,
+            if in_python(run) {
+                "event loop"
+            } else {
+                "page itself"
+            },
+            run.head.cores
         )
     } else if p.tasks >= 1_000 {
         format!(

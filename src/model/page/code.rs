@@ -9,6 +9,9 @@ use crate::model::experiment::params::Strategy;
 /// What no excerpt shows, and where it lives.
 pub const NOT_SHOWN: &str = "Not shown: the async scheduler (src/runtime/event_loop.rs, a ready queue driven by one spawn_local task, asyncio's _run_once), the timer queue (src/runtime/timer.rs, one setTimeout for the earliest deadline), the worker pool (src/runtime/pool.rs and pool.js), the GIL's switching rules (src/model/run/gil.rs) and each task's steps (src/model/run/interpreter.rs: wait, compute in slices, yield).";
 
+/// What the twin's functions call and the page does not show: their plumbing.
+pub const PYTHON_NOT_SHOWN: &str = "Not shown of the twin: Task (a task's steps, the kernel, its clock and record), Run.spawn (asyncio.create_task for each coroutine, counting its wake-ups), switch_interval (sys.setswitchinterval, restored after), TimedProcessPool (a ProcessPoolExecutor that times each worker's start-up and reads its resident memory), and the lag probe. They are in the same file.";
+
 /// An executor's source file, as compiled into this build.
 struct Source {
     path: &'static str,

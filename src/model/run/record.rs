@@ -54,6 +54,15 @@ impl Lane {
             Lane::Main | Lane::Process(_) => self.short_label(),
         }
     }
+
+    /// Its name in a sentence: `main thread`, `worker 3` (`thread 3` where the Python twin
+    /// ran), `process 1`.
+    pub fn name(self, python: bool) -> String {
+        match self {
+            Lane::Worker(k) if python => format!("thread {k}"),
+            _ => self.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Lane {
@@ -371,21 +380,25 @@ impl RunEnvironment {
         }
     }
 
-    /// Whether the twin measured it in CPython.
-    pub fn is_cpython(&self) -> bool {
-        self.runtime == "CPython"
+    /// Whether the Python twin measured it: in CPython, or in another Python it ran in
+    /// (`platform.python_implementation()`).
+    pub fn is_python(&self) -> bool {
+        matches!(
+            self.runtime.as_str(),
+            "CPython" | "PyPy" | "GraalPy" | "IronPython" | "Jython"
+        )
     }
 
     /// Whether it is a free-threaded CPython (3.13t, 3.14t), whose runs without the GIL and
     /// with it (`-X gil=1`) are of one interpreter.
     fn free_threaded(&self) -> bool {
-        self.is_cpython() && self.build == "free-threaded"
+        self.is_python() && self.build == "free-threaded"
     }
 
     /// Why `strategy` has no run here, where the environment cannot have one: a default
     /// CPython's threads hold the GIL, so they are Threads + GIL, never Threads.
     pub fn cannot_run(&self, strategy: Strategy) -> Option<&'static str> {
-        (self.is_cpython() && !self.free_threaded() && strategy == Strategy::Threads)
+        (self.is_python() && !self.free_threaded() && strategy == Strategy::Threads)
             .then_some("not in this CPython: its threads hold the GIL, so they are Threads + GIL")
     }
 

@@ -47,7 +47,8 @@ impl Group {
 
     /// Whether `run` has it: only the scheduler's cost (runs on the event loop), the
     /// start-up (processes) and the environment (runs that say where they were measured) may
-    /// be missing, `null` in the export and left out of a line.
+    /// be missing: left out of a line; in the export, `null` (the environment, which came
+    /// later, is left out).
     pub fn is_in(self, run: &RunRecord) -> bool {
         match self {
             Group::Scheduler => run.head.scheduler.is_some(),

@@ -14,7 +14,7 @@ use crate::ui::charts::frame::{BOTTOM, H, LEFT, RIGHT, TOP, W, axes, dur, x_scal
 use crate::ui::state::{Library, part};
 
 /// Bars for measured makespans, marks for theory, on a log axis; under each strategy's bar,
-/// hatched and thinner, the imported runs of that strategy, each with its place.
+/// thinner, paler and outlined, the imported runs of that strategy, each with its place.
 #[component]
 pub fn MakespanChart() -> impl IntoView {
     let library = part::<Library>();
@@ -85,7 +85,7 @@ pub fn MakespanChart() -> impl IntoView {
                         view! {
                             <g class="imported">
                                 <rect x=x0 y=yk width=(xk - x0).max(1.0) height=(thin - 1.0).max(1.0)></rect>
-                                <text class="place" x=xk + 3.0 y=yk + thin - 1.0>{format!("{}: {}", place.split(',').next().unwrap_or_default(), format::ms(m))}</text>
+                                <text class="place" x=xk + 3.0 y=yk + thin - 1.0>{format!("{place}: {}", format::ms(m))}</text>
                             </g>
                         }
                     })
@@ -101,7 +101,7 @@ pub fn MakespanChart() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <svg viewBox=format!("0 0 {W} {H}") class="chart" role="img" aria-label="Makespan per strategy, measured bars and theory marks, log scale; imported runs hatched under each, with where they were measured">
+            <svg viewBox=format!("0 0 {W} {H}") class="chart" role="img" aria-label="Makespan per strategy, measured bars and theory marks, log scale; imported runs as thinner outlined bars under each, with where they were measured">
                 {axes(x, y, "makespan (log scale); | = theory", "", dur, |_| String::new())}
                 {bars}
                 <line class="hidden" x1=W - RIGHT y1=0 x2=W - RIGHT y2=0></line>

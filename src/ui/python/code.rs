@@ -13,16 +13,19 @@ use crate::ui::state::{Page, part};
 #[component]
 pub fn ShowCode() -> impl IntoView {
     let page = part::<Page>();
-    // The twin script, fetched the first time a strategy's code is asked for.
+    // The twin script, fetched the first time a strategy's code is asked for, and again on
+    // the next choice if that failed.
     let script = RwSignal::new(None::<Result<String, String>>);
-    Effect::new(move |fetched: Option<bool>| {
-        if fetched == Some(true) || page.code_for.with(Option::is_none) {
-            return fetched.unwrap_or(false);
+    Effect::new(move |_| {
+        page.code_for.track();
+        let fetch = page.code_for.with_untracked(Option::is_some)
+            && script.with_untracked(|s| !matches!(s, Some(Ok(_))));
+        if fetch {
+            script.set(None);
+            leptos::task::spawn_local(async move {
+                script.set(Some(files::fetch_text(twin::FILE).await));
+            });
         }
-        leptos::task::spawn_local(async move {
-            script.set(Some(files::fetch_text(twin::FILE).await));
-        });
-        true
     });
     let chooser = move || {
         Strategy::ALL
@@ -85,6 +88,7 @@ pub fn ShowCode() -> impl IntoView {
                     </div>
                 </div>
                 <p class="muted">{code::NOT_SHOWN}</p>
+                <p class="muted">{code::PYTHON_NOT_SHOWN}</p>
             </Show>
         </div>
     }

@@ -29,7 +29,12 @@ pub fn BesideResults() -> impl IntoView {
                     view! {
                         <tbody data-testid=format!("result-group-{n}") data-env=label.clone()>
                             <tr class="env-group">
-                                <th colspan="12" scope="rowgroup">{format!("Imported, measured in {label}")}</th>
+                                <th colspan="12" scope="rowgroup">
+                                    {format!("Imported, measured in {label}")}
+                                    {env.as_ref().filter(|e| e.is_python()).map(|_| view! {
+                                        <span class="explain">"Python shows no frames, no hidden tab and no GIL waits (they are inside its compute bars); its stalls and lag are its asyncio loop's, a process's memory its resident set size."</span>
+                                    })}
+                                </th>
                             </tr>
                             {group(experiment, library, latest, &format!("g{n}-"), env)}
                         </tbody>

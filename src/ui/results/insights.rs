@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use std::sync::Arc;
 
+use crate::model::experiment::theory::expected;
 use crate::model::findings::insights::insights;
 use crate::model::run::record::{LatestRuns, RunRecord, by_environment};
 use crate::ui::state::{Experiment, Library, part};
@@ -20,8 +21,13 @@ pub fn Insights() -> impl IntoView {
         runs.iter()
             .filter_map(|(_, run)| run.cloned())
             .flat_map(|run| {
-                // The runs are of the current workload, so their theory is the form's.
-                let theory = experiment.theory(run.strategy()).makespan_ms;
+                // The runs are of the current workload, so their theory is the form's, for
+                // the cores they had when imported.
+                let theory = match place {
+                    Some(_) => expected(run.strategy(), &run.head.params, run.head.cores),
+                    None => experiment.theory(run.strategy()),
+                }
+                .makespan_ms;
                 insights(&run, theory, sequential.as_deref())
                     .into_iter()
                     .map(move |i| (run.strategy(), i))

@@ -9,6 +9,7 @@ pub mod insights;
 use leptos::prelude::*;
 
 use crate::model::experiment::params::Strategy;
+use crate::model::experiment::theory::expected;
 use crate::model::format;
 use crate::ui::state::{Experiment, Library, Page, part};
 use std::sync::Arc;
@@ -62,7 +63,11 @@ pub(crate) fn group(
         .map(|r| r.makespan_ms());
     runs.iter()
         .map(|(s, run)| {
-            let theory = experiment.theory(s);
+            // Imported runs' theory is for the cores they had.
+            let theory = match (&env, run) {
+                (Some(_), Some(r)) => expected(s, &r.head.params, r.head.cores),
+                _ => experiment.theory(s),
+            };
             let vs = run.and_then(|r| library.vs_baseline(r));
             let ids = Ids {
                 prefix: prefix.to_string(),
@@ -134,7 +139,9 @@ fn row(
     let s = ids.strategy;
     let row_id = ids.row();
     let id = move |name: &str| ids.cell(name);
-    let cpython = env.as_ref().is_some_and(RunEnvironment::is_cpython);
+    // A file shown instead of this browser's runs has no group: its runs say where they ran.
+    let env = env.or_else(|| run.as_ref().and_then(|r| r.head.environment.clone()));
+    let python = env.as_ref().is_some_and(RunEnvironment::is_python);
     let page = part::<Page>();
     let head = view! {
         <th scope="row">
@@ -175,7 +182,7 @@ fn row(
     let count = |f: fn(&Lane) -> bool| run.lanes().iter().filter(|l| f(l)).count();
     let workers = count(|l| matches!(l, Lane::Worker(_)));
     let processes = count(|l| matches!(l, Lane::Process(_)));
-    let worker_noun = if cpython { "threads" } else { "workers" };
+    let worker_noun = if python { "threads" } else { "workers" };
     let (lanes_used, lanes) = if workers > 0 {
         (
             workers,
@@ -219,7 +226,7 @@ fn row(
                     "start-up: {} per process, all ready after {}; {} each",
                     format::ms(s.per_worker_ms),
                     format::ms(s.all_ready_ms),
-                    match (cpython, s.memory_bytes.is_finite()) {
+                    match (python, s.memory_bytes.is_finite()) {
                         (_, false) => "memory unknown".to_string(),
                         (true, true) => format!("{} resident (RSS)", format::bytes(s.memory_bytes)),
                         (false, true) => format!("{} of wasm memory", format::bytes(s.memory_bytes)),
@@ -250,7 +257,7 @@ fn row(
             )}
             {cell("stall", id("stall"), Some(r.longest_stall_ms), format::ms(r.longest_stall_ms))}
             {cell("lag", id("lag"), Some(r.lag_p99_ms), format::ms(r.lag_p99_ms))}
-            {if cpython {
+            {if python {
                 cell("frames", id("frames"), None, "– (CPython draws no frames)".into())
             } else {
                 cell("frames", id("frames"), Some(f64::from(r.missed_frames)), format::count(u64::from(r.missed_frames)))

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::experiment::params::Strategy;
-use crate::model::run::record::{RunRecord, TaskRecord};
+use crate::model::run::record::{RunEnvironment, RunRecord, TaskRecord};
 use crate::model::timeline::OpenTask;
 
 /// The timeline's run.
@@ -56,6 +56,13 @@ impl LiveRun {
     /// The finished run, once there is one.
     pub fn run(&self) -> Option<&Arc<RunRecord>> {
         self.finished.as_ref()
+    }
+
+    /// Whether the Python twin measured the run: its lanes are named as Python's threads.
+    pub fn in_python(&self) -> bool {
+        self.run()
+            .and_then(|r| r.head.environment.as_ref())
+            .is_some_and(RunEnvironment::is_python)
     }
 }
 

@@ -18,17 +18,17 @@ use web_sys::HtmlCanvasElement;
 
 use crate::model::experiment::params::Strategy;
 use crate::model::format;
-use crate::model::run::record::{RunEnvironment, TaskRecord};
+use crate::model::run::record::TaskRecord;
 use crate::model::timeline::{self, Layout, OpenTask, Rect, View};
 use crate::runtime::canvas::{self, Look, Theme};
 use crate::ui::lazy::{LazyDataTable, LazyReplay, LazyRunChoice, LazyTaskDensity};
-use crate::ui::state::{LiveRun, TimelineRun, part};
+use crate::ui::state::{LiveRun, Page, TimelineRun, part};
 
-fn describe(r: &TaskRecord) -> String {
+fn describe(r: &TaskRecord, python: bool) -> String {
     format!(
         "Task {} on the {} · start {} · end {} · CPU {} · waiting {}",
         r.task,
-        r.lane,
+        r.lane.name(python),
         format::ms(r.start_ms),
         format::ms(r.end_ms),
         format::ms(r.cpu_ms),
@@ -194,20 +194,8 @@ pub fn Timeline() -> impl IntoView {
                 let lanes =
                     timeline::lanes(strategy, live.workers, known, p.new_records(live), &open);
                 // A run the Python twin measured names its lanes as Python's threads.
-                let python = live
-                    .run()
-                    .and_then(|r| r.head.environment.as_ref())
-                    .is_some_and(RunEnvironment::is_cpython);
-                let names: Vec<String> = lanes
-                    .iter()
-                    .map(|l| {
-                        if python {
-                            l.python_label()
-                        } else {
-                            l.to_string()
-                        }
-                    })
-                    .collect();
+                let python = live.in_python();
+                let names: Vec<String> = lanes.iter().map(|l| l.name(python)).collect();
                 if lane_names.with_untracked(|n| *n != names) {
                     lane_names.set(names);
                 }
@@ -266,14 +254,13 @@ pub fn Timeline() -> impl IntoView {
     };
 
     let strategy_label = move || timeline.with(|l| l.strategy.map(|s| (s, l.running)));
-    // Where the drawn run was measured, when it was imported beside this browser's runs.
+    let page = part::<Page>();
+    // Where the drawn run was measured, when the Python twin measured it.
     let measured_in = move || {
         timeline.with(|l| {
             let run = l.run()?;
-            run.head
-                .environment
-                .as_ref()
-                .map(|e| e.label(run.head.cores))
+            let env = run.head.environment.as_ref().filter(|e| e.is_python())?;
+            Some(env.label(run.head.cores))
         })
     };
     view! {
@@ -300,6 +287,11 @@ pub fn Timeline() -> impl IntoView {
                 }}
             </figcaption>
             <LazyRunChoice />
+            {move || strategy_label().filter(|_| !page.view.embed).map(|(s, _)| view! {
+                <button type="button" class="link" data-testid="timeline-code" on:click=move |_| page.show_code(s)>
+                    {format!("Show the code of {}", s.label())}
+                </button>
+            })}
             <p class="legend" aria-hidden="true">
                 <span class="sw cpu"></span>"computing"
                 <span class="sw wait"></span>"waiting"
@@ -354,7 +346,7 @@ fn show(
         l.records()
             .iter()
             .find(|r| r.task == task)
-            .map(describe)
+            .map(|r| describe(r, l.in_python()))
             .or_else(|| l.open.get(&task).map(|o| describe_open(o, l.elapsed_ms)))
             .unwrap_or_else(|| format!("Task {task} has not started yet"))
     });

@@ -28,6 +28,7 @@ pub fn DataTable() -> impl IntoView {
                 );
             }
             let records = l.records();
+            let python = l.in_python();
             // Tasks are numbered from 0, one record each: placed by number, they are in order.
             let mut by_task = vec![None; l.tasks as usize];
             for r in records {
@@ -64,7 +65,7 @@ pub fn DataTable() -> impl IntoView {
                                 .take(TABLE_MAX)
                                 .map(|r| view! {
                                     <tr data-task=r.task>
-                                        <td>{r.lane.to_string()}</td>
+                                        <td>{r.lane.name(python)}</td>
                                         <td>{r.task}</td>
                                         <td>{format::ms(r.start_ms)}</td>
                                         <td>{format::ms(r.end_ms)}</td>

@@ -315,9 +315,13 @@ fn read_run(r: &mut Reader) -> json::Result<RunRecord> {
         |g| groups.contains(&g),
         details_dropped,
     )
-    .map_err(|e| json::Error {
-        at: at[e.field],
-        what: e.what,
+    .map_err(|e| {
+        let field = &FIELDS[e.field];
+        let group = field.group.key().map_or(String::new(), |g| format!("{g}."));
+        json::Error {
+            at: at[e.field],
+            what: format!("field {group}{}: {}", field.key, e.what),
+        }
     })?;
     let fail = |what: &str| {
         Err(json::Error {
@@ -533,26 +537,30 @@ mod tests {
                 "\"outcome\":\"maybe\"",
                 "unknown outcome \"maybe\"",
             ),
-            ("\"outcome\":\"done\"", "\"outcome\":\"failed\"", "no why"),
+            (
+                "\"outcome\":\"done\"",
+                "\"outcome\":\"failed\"",
+                "run 1: field why: no why",
+            ),
             (
                 "\"pool_size\":2,\"cores\":2,",
                 "\"pool_size\":2,",
-                "no cores",
+                "run 1: field cores: no cores",
             ),
             (
                 "\"pool_size\":2,\"cores\":2,",
                 "\"pool_size\":2,\"cores\":-2,",
-                "not a whole number",
+                "run 1: field cores: a count that is not a whole number",
             ),
             (
                 "\"samples\":0,",
                 "\"samples\":\"many\",",
-                "not a whole number",
+                "run 1: field responsiveness.samples: a count that is not a whole number",
             ),
             (
                 "&tasks=3&",
                 "&tasks=-5&",
-                "parameters this page does not accept",
+                "run 1: field params: parameters this page does not accept",
             ),
             ("\"tasks\":[{", "\"tasks\":[7,{", "expected an object"),
         ];
