@@ -1,8 +1,9 @@
 // The Python twin from end to end: downloaded from the page with its experiment, this
 // browser's calibration and name built in; run with this machine's python3 as the page says;
 // its file imported beside the browser's runs, with the same I/O checksums, a claim judged on
-// both, the timeline drawing CPython's run with Python's lane names; and "Show the code" for
-// every strategy, Rust beside Python. Nothing here is timed.
+// both, a CPython run as the history's baseline, the timeline drawing CPython's run with
+// Python's lane names; and "Show the code" for every strategy, Rust beside Python. Nothing
+// here is timed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -58,6 +59,13 @@ test('the twin runs the claim\'s experiment in CPython, and its runs import besi
   const there = pg.testid('claim-requests-verdict-g1');
   await there.waitFor({ timeout: 10_000 });
   assert.match(await there.innerText(), /In CPython 3\.\d+\.\d+, .* \(imported\): .*sequential .*threads .*async/);
+
+  // CPython's runs join the history, where one may be the baseline the browser's compare with.
+  const cpythonAsync = pg.page.locator('[data-testid=history-row][data-strategy=async]', { has: pg.page.locator('[data-testid=history-env]') }).first();
+  assert.match(await cpythonAsync.innerText(), /imported: CPython 3\.\d+\.\d+/);
+  await cpythonAsync.locator('[data-testid=history-pin]').click();
+  await pg.testid('result-async-vs-baseline').waitFor({ timeout: 10_000 });
+  assert.match(await pg.testid('result-async-vs-baseline').innerText(), /[+−-]\d+% vs baseline/);
 
   // The timeline draws CPython's Threads + GIL run, its lanes named as Python's threads.
   const choice = pg.testid('timeline-run');
