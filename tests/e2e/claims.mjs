@@ -18,6 +18,19 @@ function gilVerdicts(text) {
 }
 
 /**
+ * The multiprocessing claim's verdicts for the figures it quotes, by its rule: threads under the
+ * GIL at 1.25x one thread or more do not hold; below, processes at 1.3x or more hold, else
+ * partly (with one core or process, it says it cannot show). Bounds as in gilVerdicts.
+ */
+function multiprocessingVerdicts(text) {
+  if (text.startsWith('cannot show here')) return ['partly'];
+  const procs = Number(text.match(/processes ran ([\d.]+)× one thread's speed/)?.[1]);
+  const gil = Number(text.match(/threads under the GIL ([\d.]+)×/)?.[1]);
+  const sides = (x, bound, below, above) => (Math.abs(x - bound) <= 0.005 ? [below, above] : x < bound ? [below] : [above]);
+  return sides(gil, 1.25, 'below', 'does-not-hold').flatMap((v) => (v === 'below' ? sides(procs, 1.3, 'partly', 'holds') : [v]));
+}
+
+/**
  * What each claim judged on runs loads, and the verdicts this machine may give (relative
  * timings only; a function: the verdicts for the figures the verdict quotes).
  */
@@ -26,6 +39,8 @@ export const RUN_CLAIMS = {
   gil: { url: /workload=cpu&tasks=16&io_ms=\d+&cpu_ms=50&/, verdicts: gilVerdicts, text: /under the GIL ran |holds under the GIL/ },
   'never-block': { url: /yield_every_ms=0/, verdicts: ['holds'], text: /longest stall of the page was/ },
   'run-in-executor': { url: /workload=cpu&tasks=40&io_ms=\d+&cpu_ms=20&/, verdicts: ['holds'], text: /lag p99 .* with the executor against/ },
+  multiprocessing: { url: /workload=cpu&tasks=16&io_ms=\d+&cpu_ms=50&/, verdicts: multiprocessingVerdicts, text: /2 processes ran [\d.]+× one thread's speed \(.*starting them\), 2 threads under the GIL [\d.]+×$/ },
+  responsive: { url: /workload=cpu&tasks=4&io_ms=\d+&cpu_ms=200&.*yield_every_ms=0/, verdicts: ['holds'], text: /^holds here: the work on the main thread stalled it up to .*; on 2 threads, up to / },
 };
 
 /** Claims judged on a measurement of their own (memory, demos), and what their verdict says. */

@@ -113,6 +113,26 @@ const RUN_IN_EXECUTOR: Claim = Claim {
     },
 };
 
+const MULTIPROCESSING: Claim = Claim {
+    key: "multiprocessing",
+    text: "For CPU-bound work, use multiprocessing: threads don't help because of the GIL; processes run truly in parallel.",
+    articles: "processes compute in parallel, each with its own interpreter and GIL; threads under the GIL, one at a time",
+    evidence: Evidence::Runs {
+        query: "v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2",
+        strategies: &[Strategy::Sequential, Strategy::Gil, Strategy::Processes],
+    },
+};
+
+const RESPONSIVE: Claim = Claim {
+    key: "responsive",
+    text: "Threads keep a program responsive while they work: the main thread stays free.",
+    articles: "each sensor polled in its own thread, without freezing the main program",
+    evidence: Evidence::Runs {
+        query: "v=1&workload=cpu&tasks=4&cpu_ms=200&threads=2&yield_every_ms=0",
+        strategies: &[Strategy::Sequential, Strategy::Threads],
+    },
+};
+
 const COROUTINES: Claim = Claim {
     key: "coroutines",
     text: "Coroutines are cheap: 10,000 of them take about 10 MB.",
@@ -153,7 +173,7 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 8] = [
+pub const CLAIMS: [Claim; 10] = [
     REQUESTS,
     GIL,
     COROUTINES,
@@ -162,6 +182,8 @@ pub const CLAIMS: [Claim; 8] = [
     INTERLEAVING,
     THREAD_MEMORY,
     SHARED_STATE,
+    MULTIPROCESSING,
+    RESPONSIVE,
 ];
 
 impl Claim {
@@ -404,6 +426,16 @@ fn judge_at(
         ),
         "never-block" => never_block(of(Strategy::Async)?, python.is_some()),
         "run-in-executor" => run_in_executor(of(Strategy::Async)?, of(Strategy::Executor)?),
+        "multiprocessing" => multiprocessing(
+            of(Strategy::Sequential)?,
+            of(Strategy::Gil)?,
+            of(Strategy::Processes)?,
+        ),
+        "responsive" => responsive(
+            of(Strategy::Sequential)?,
+            of(Strategy::Threads)?,
+            python.is_some(),
+        ),
         _ => return None,
     })
 }
@@ -607,6 +639,98 @@ fn never_block(asy: &RunRecord, python: bool) -> Verdict {
     Verdict { holds, text }
 }
 
+/// Processes against threads under the GIL, each against one thread (sequential's time
+/// computing), on as many cores as the browser offers: with one core, nothing runs in
+/// parallel, which the verdict says rather than blame processes.
+fn multiprocessing(seq: &RunRecord, gil: &RunRecord, procs: &RunRecord) -> Verdict {
+    let one_thread_ms = seq.digest.summary.cpu_total_ms;
+    let (p, g) = (
+        one_thread_ms / procs.makespan_ms(),
+        one_thread_ms / gil.makespan_ms(),
+    );
+    let n = procs.head.threads_used;
+    let startup = procs.head.startup.map_or(String::new(), |up| {
+        format!(", {} of it starting them", s(up.all_ready_ms))
+    });
+    let figures = format!(
+        "{n} processes ran {} one thread's speed ({}{startup}), {} threads under the GIL {}",
+        format::times(p),
+        s(procs.makespan_ms()),
+        gil.head.threads_used,
+        format::times(g)
+    );
+    let cores = procs.head.cores;
+    let (holds, text) = if g >= 1.25 {
+        (
+            Holds::No,
+            format!("does not hold here: threads under the GIL helped too; {figures}"),
+        )
+    } else if p >= 1.3 {
+        (Holds::Yes, format!("holds here: {figures}"))
+    } else if cores < 2 || n < 2 {
+        (
+            Holds::Partly,
+            format!(
+                "cannot show here: {cores} core{} and {n} process{}, so nothing runs in parallel; {figures}",
+                if cores == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "es" }
+            ),
+        )
+    } else {
+        (
+            Holds::Partly,
+            format!(
+                "processes did not run in parallel here (their start-up, or no free second core); {figures}"
+            ),
+        )
+    };
+    Verdict { holds, text }
+}
+
+/// The same work on the main thread and on threads: how long the main thread stalled in each
+/// (a Python run's main thread is its asyncio loop's, which draws no frames).
+fn responsive(seq: &RunRecord, thr: &RunRecord, python: bool) -> Verdict {
+    let stall = |r: &RunRecord| {
+        let x = r.head.responsiveness;
+        if python {
+            s(x.longest_stall_ms)
+        } else {
+            format!(
+                "{}, {} frames missed",
+                s(x.longest_stall_ms),
+                format::count(u64::from(x.missed_frames))
+            )
+        }
+    };
+    let (on_main, on_threads) = (
+        seq.head.responsiveness.longest_stall_ms,
+        thr.head.responsiveness.longest_stall_ms,
+    );
+    let figures = format!(
+        "the work on the main thread stalled it up to {}; on {} threads, up to {}",
+        stall(seq),
+        thr.head.threads_used,
+        stall(thr)
+    );
+    let (holds, text) = if on_main < PERCEPTIBLE_MS {
+        (
+            Holds::No,
+            format!(
+                "did not show here: {figures} (under {} is not noticed)",
+                s(PERCEPTIBLE_MS)
+            ),
+        )
+    } else if on_threads < PERCEPTIBLE_MS {
+        (Holds::Yes, format!("holds here: {figures}"))
+    } else {
+        (
+            Holds::Partly,
+            format!("threads did not keep the main thread free here: {figures}"),
+        )
+    };
+    Verdict { holds, text }
+}
+
 fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
     let (a, e) = (
         asy.head.responsiveness.lag_p99_ms,
@@ -724,6 +848,81 @@ mod tests {
             v.text.contains("CPython draws no frames") && !v.text.contains("frames missed"),
             "{}",
             v.text
+        );
+    }
+
+    #[test]
+    fn multiprocessing_holds_where_processes_beat_one_thread_and_the_gil_does_not() {
+        let verdict = |gil_ms: f64, procs_ms: f64, cores: u32| {
+            let mut seq = run(&MULTIPROCESSING, Strategy::Sequential, 900.0, (0.0, 0.0));
+            seq.digest.summary.cpu_total_ms = 800.0;
+            let gil = run(&MULTIPROCESSING, Strategy::Gil, gil_ms, (0.0, 0.0));
+            let mut procs = run(&MULTIPROCESSING, Strategy::Processes, procs_ms, (0.0, 0.0));
+            procs.head.cores = cores;
+            procs.head.startup = Some(crate::model::run::record::Startup {
+                per_worker_ms: 60.0,
+                all_ready_ms: 75.0,
+                memory_bytes: 1.3e6,
+            });
+            judge(&MULTIPROCESSING, &[&seq, &gil, &procs]).unwrap()
+        };
+        let v = verdict(810.0, 500.0, 2);
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: 2 processes ran 1.60× one thread's speed (500 ms, 75.0 ms of it starting them), 2 threads under the GIL 0.99×"
+        );
+        assert_eq!(
+            verdict(500.0, 500.0, 2).holds,
+            Holds::No,
+            "the GIL's threads helped too"
+        );
+        let one_core = verdict(810.0, 820.0, 1);
+        assert_eq!(one_core.holds, Holds::Partly);
+        assert!(
+            one_core
+                .text
+                .starts_with("cannot show here: 1 core and 2 processes"),
+            "{}",
+            one_core.text
+        );
+        let slow = verdict(810.0, 800.0, 2);
+        assert_eq!(slow.holds, Holds::Partly);
+        assert!(
+            slow.text
+                .starts_with("processes did not run in parallel here"),
+            "{}",
+            slow.text
+        );
+    }
+
+    #[test]
+    fn responsive_holds_where_threads_leave_the_main_thread_free() {
+        let verdict = |on_main: f64, on_threads: f64| {
+            let seq = run(&RESPONSIVE, Strategy::Sequential, 400.0, (on_main, on_main));
+            let thr = run(&RESPONSIVE, Strategy::Threads, 200.0, (2.0, on_threads));
+            judge(&RESPONSIVE, &[&seq, &thr]).unwrap()
+        };
+        let v = verdict(400.0, 12.0);
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: the work on the main thread stalled it up to 400 ms, 0 frames missed; on 2 threads, up to 12.0 ms, 0 frames missed"
+        );
+        assert_eq!(verdict(30.0, 12.0).holds, Holds::No, "too short to notice");
+        assert_eq!(verdict(400.0, 150.0).holds, Holds::Partly);
+        // In Python, its loop's stalls, and no frames.
+        let env = RunEnvironment {
+            runtime: "CPython".into(),
+            gil: "on".into(),
+            ..RunEnvironment::default()
+        };
+        let seq = run(&RESPONSIVE, Strategy::Sequential, 400.0, (400.0, 400.0));
+        let gil = run(&RESPONSIVE, Strategy::Gil, 200.0, (2.0, 8.0));
+        let v = judge_in(&RESPONSIVE, &[seq, gil], &env).unwrap();
+        assert_eq!(
+            v.text,
+            "holds there: the work on the main thread stalled it up to 400 ms; on 2 threads, up to 8.00 ms"
         );
     }
 
