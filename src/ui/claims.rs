@@ -6,14 +6,15 @@ use leptos::prelude::*;
 
 use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
 use crate::model::demos::interleave::tally;
+use crate::model::demos::queue as queue_demo;
 use crate::model::demos::race::Variant;
 use crate::model::findings::claims::{
-    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_in, judge_interleaving,
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_in, judge_interleaving, judge_queues,
     judge_shared_state, judge_task_memory, judge_thread_memory,
 };
 use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::demos::deadlock::{self, Config};
-use crate::runtime::demos::{interleave, race};
+use crate::runtime::demos::{interleave, queue, race};
 use crate::runtime::memory;
 use crate::ui::state::{Library, Page, PoolState, PoolView, Runner, part};
 
@@ -33,6 +34,18 @@ async fn measure(evidence: Evidence) -> Result<Verdict, String> {
                 &tally(&traces.asyn),
                 threads.as_ref().map_err(|why| why.as_str()),
             )
+        }
+        Evidence::Queues { items, capacity } => {
+            let cfg = queue_demo::Config {
+                items,
+                capacity,
+                produce_us: 0,
+                consume_us: 0,
+                work: queue_demo::Work::Compute,
+            };
+            let asyn = queue::run_async(cfg).await;
+            let threads = queue::run_threads(cfg).await;
+            judge_queues(&asyn, threads.as_ref().map_err(String::as_str))
         }
         Evidence::SharedState { tasks, increments } => {
             let mut races = Vec::new();
@@ -152,6 +165,10 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
         Evidence::SharedState { .. } => {
             " runs the lost-update and deadlock demos in both models".into()
         }
+        Evidence::Queues { items, .. } => format!(
+            " passes {} items through each model's bounded queue",
+            crate::model::format::count(u64::from(items))
+        ),
     };
     view! {
         <li class="claim" data-claim=claim.key data-verdict=move || verdict().map_or("none", |v| v.holds.key())>

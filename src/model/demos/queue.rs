@@ -102,7 +102,7 @@ pub struct Sample {
 }
 
 /// What one model's run measured: the depth after every put and get, from the producer's
-/// start to the consumer's last item.
+/// start to the consumer's last item, and the items the consumer got, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueRun {
     pub items: u32,
@@ -110,6 +110,26 @@ pub struct QueueRun {
     pub start_ms: f64,
     pub end_ms: f64,
     pub samples: Vec<Sample>,
+    /// The producer puts 0, 1, 2, …; these are what the consumer got.
+    pub received: Vec<u32>,
+}
+
+/// Whether a queue delivered every item once, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Items put but never got.
+    pub lost: u32,
+    /// Gets of an item already got (or never put).
+    pub repeated: u32,
+    /// Gets of an item before one put earlier.
+    pub out_of_order: u32,
+}
+
+impl Delivery {
+    /// Every item once, in order.
+    pub fn exact(&self) -> bool {
+        self.lost == 0 && self.repeated == 0 && self.out_of_order == 0
+    }
 }
 
 /// Depth statistics over a run, weighted by time.
@@ -127,6 +147,28 @@ pub struct DepthStats {
 }
 
 impl QueueRun {
+    /// What the consumer got against what the producer put.
+    pub fn delivery(&self) -> Delivery {
+        let mut seen = vec![false; self.items as usize];
+        let (mut repeated, mut out_of_order) = (0, 0);
+        let mut last = None;
+        for &item in &self.received {
+            match seen.get_mut(item as usize) {
+                Some(s) if !*s => *s = true,
+                _ => repeated += 1,
+            }
+            if last.is_some_and(|l| item < l) {
+                out_of_order += 1;
+            }
+            last = Some(item);
+        }
+        Delivery {
+            lost: seen.iter().filter(|s| !**s).count() as u32,
+            repeated,
+            out_of_order,
+        }
+    }
+
     /// The run's statistics; the depth is 0 until the first sample.
     pub fn stats(&self) -> DepthStats {
         let ms = (self.end_ms - self.start_ms).max(0.0);
@@ -274,7 +316,23 @@ mod tests {
                     depth,
                 })
                 .collect(),
+            received: (0..4).collect(),
         }
+    }
+
+    #[test]
+    fn a_delivery_counts_what_was_lost_repeated_or_reordered() {
+        let mut r = run(&[], 10.0);
+        assert!(r.delivery().exact());
+        r.received = vec![0, 2, 2, 1, 9];
+        assert_eq!(
+            r.delivery(),
+            Delivery {
+                lost: 1,
+                repeated: 2,
+                out_of_order: 1
+            }
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use crate::model::demos::deadlock::Ending;
 use crate::model::demos::interleave::Tally;
 use crate::model::demos::plural;
+use crate::model::demos::queue::QueueRun;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
@@ -45,6 +46,8 @@ pub enum Evidence {
     Interleaving { steps: u32, runs: u32 },
     /// The lost-update demo (every variant) and the deadlock demo (both models).
     SharedState { tasks: u32, increments: u32 },
+    /// `items` through each model's bounded queue of `capacity` (the producer-consumer demo).
+    Queues { items: u32, capacity: u32 },
 }
 
 /// Whether a claim holds here.
@@ -113,6 +116,16 @@ const RUN_IN_EXECUTOR: Claim = Claim {
     },
 };
 
+const QUEUES: Claim = Claim {
+    key: "queues",
+    text: "Both models provide safe queues: asyncio.Queue between coroutines, queue.Queue between threads.",
+    articles: "producer-consumer through a bounded queue in either model, without locks of your own",
+    evidence: Evidence::Queues {
+        items: 2_000,
+        capacity: 4,
+    },
+};
+
 const MULTIPROCESSING: Claim = Claim {
     key: "multiprocessing",
     text: "For CPU-bound work, use multiprocessing: threads don't help because of the GIL; processes run truly in parallel.",
@@ -173,7 +186,7 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 10] = [
+pub const CLAIMS: [Claim; 11] = [
     REQUESTS,
     GIL,
     COROUTINES,
@@ -184,6 +197,7 @@ pub const CLAIMS: [Claim; 10] = [
     SHARED_STATE,
     MULTIPROCESSING,
     RESPONSIVE,
+    QUEUES,
 ];
 
 impl Claim {
@@ -323,6 +337,50 @@ pub fn judge_interleaving(asyn: &Tally, threads: Result<&Tally, &str>) -> Verdic
                 text: format!("{head}: {a}; {th}"),
             }
         }
+    }
+}
+
+/// Judges "both models provide safe queues" from one run through each model's bounded queue,
+/// producer and consumer at full speed (the most contention): it holds when every item came
+/// out once, in order, in both; with no threads here it says so and judges async alone.
+pub fn judge_queues(asyn: &QueueRun, threads: Result<&QueueRun, &str>) -> Verdict {
+    let said = |name: &str, r: &QueueRun| {
+        let d = r.delivery();
+        let got = r.received.len();
+        format!(
+            "{name} delivered {} items of {} with {} lost, {} repeated, {} out of order",
+            format::count(got as u64),
+            format::count(u64::from(r.items)),
+            format::count(u64::from(d.lost)),
+            format::count(u64::from(d.repeated)),
+            format::count(u64::from(d.out_of_order)),
+        )
+    };
+    let a = said("asyncio.Queue (two tasks)", asyn);
+    match threads {
+        Ok(t) if asyn.delivery().exact() && t.delivery().exact() => Verdict {
+            holds: Holds::Yes,
+            text: format!(
+                "holds here: {a}; {}, each at full speed through a queue of {}",
+                said("queue.Queue (two threads)", t),
+                asyn.capacity
+            ),
+        },
+        Ok(t) => Verdict {
+            holds: Holds::No,
+            text: format!(
+                "does not hold here: {a}; {}",
+                said("queue.Queue (two threads)", t)
+            ),
+        },
+        Err(why) if asyn.delivery().exact() => Verdict {
+            holds: Holds::Partly,
+            text: format!("{a}; threads could not run here: {why}"),
+        },
+        Err(why) => Verdict {
+            holds: Holds::No,
+            text: format!("does not hold here: {a}; threads could not run here: {why}"),
+        },
     }
 }
 
@@ -924,6 +982,39 @@ mod tests {
             v.text,
             "holds there: the work on the main thread stalled it up to 400 ms; on 2 threads, up to 8.00 ms"
         );
+    }
+
+    #[test]
+    fn queues_hold_when_every_item_comes_out_once_in_order() {
+        let queue = |received: Vec<u32>| QueueRun {
+            items: 3,
+            capacity: 2,
+            start_ms: 0.0,
+            end_ms: 1.0,
+            samples: Vec::new(),
+            received,
+        };
+        let good = queue(vec![0, 1, 2]);
+        let v = judge_queues(&good, Ok(&good));
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: asyncio.Queue (two tasks) delivered 3 items of 3 with 0 lost, 0 repeated, 0 out of order; queue.Queue (two threads) delivered 3 items of 3 with 0 lost, 0 repeated, 0 out of order, each at full speed through a queue of 2"
+        );
+        let bad = queue(vec![0, 2, 2]);
+        let v = judge_queues(&good, Ok(&bad));
+        assert_eq!(v.holds, Holds::No);
+        assert!(
+            v.text
+                .ends_with("delivered 3 items of 3 with 1 lost, 1 repeated, 0 out of order"),
+            "{}",
+            v.text
+        );
+        assert_eq!(
+            judge_queues(&good, Err("threads are off")).holds,
+            Holds::Partly
+        );
+        assert_eq!(judge_queues(&bad, Err("threads are off")).holds, Holds::No);
     }
 
     #[test]

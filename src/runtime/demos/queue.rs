@@ -1,6 +1,7 @@
 //! Producer-consumer through a bounded queue: `asyncio.Queue` between two tasks on the event
 //! loop, and a `Mutex` + `Condvar` queue (Python's `queue.Queue`) between two workers, whose
-//! waits block (only workers wait). The depth is sampled after every put and get.
+//! waits block (only workers wait). The depth is sampled after every put and get, and the
+//! consumer keeps the items it got.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -47,9 +48,12 @@ pub async fn run_async(cfg: Config) -> QueueRun {
             rec();
         }
     }) as Pin<Box<dyn Future<Output = ()>>>;
+    let received = Rc::new(RefCell::new(Vec::with_capacity(cfg.items as usize)));
+    let got = received.clone();
     let consumer = Box::pin(async move {
         for _ in 0..cfg.items {
-            queue.get().await;
+            let item = queue.get().await;
+            got.borrow_mut().push(item);
             record();
             work(cfg.consume_us).await;
         }
@@ -61,6 +65,7 @@ pub async fn run_async(cfg: Config) -> QueueRun {
         start_ms,
         end_ms: now_ms(),
         samples: samples.take(),
+        received: received.take(),
     }
 }
 
@@ -118,27 +123,29 @@ pub async fn run_threads(cfg: Config) -> Result<QueueRun, String> {
     })?;
     let s = shared;
     let consumer = on_pool(move || {
+        let mut received = Vec::with_capacity(cfg.items as usize);
         for _ in 0..cfg.items {
             let mut g = s.lock();
             while g.0.is_empty() {
                 g = s.not_empty.wait(g).unwrap_or_else(|e| e.into_inner());
             }
-            g.0.pop_front();
+            received.extend(g.0.pop_front());
             let depth = g.0.len() as u32;
             record(&mut g.1, depth);
             s.not_full.notify_one();
             drop(g);
             work_on_worker(cfg.work, cfg.consume_us);
         }
-        (now_ms(), std::mem::take(&mut s.lock().1))
+        (now_ms(), std::mem::take(&mut s.lock().1), received)
     })?;
     let start_ms = producer.await.ok_or(DIED)?;
-    let (end_ms, samples) = consumer.await.ok_or(DIED)?;
+    let (end_ms, samples, received) = consumer.await.ok_or(DIED)?;
     Ok(QueueRun {
         items: cfg.items,
         capacity: cfg.capacity,
         start_ms,
         end_ms,
         samples,
+        received,
     })
 }
