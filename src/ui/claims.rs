@@ -16,7 +16,9 @@ use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, queue, race};
 use crate::runtime::memory;
-use crate::ui::state::{Library, Page, PoolState, PoolView, Runner, part};
+use crate::ui::state::{
+    Experiment, Library, LiveRun, Page, PoolState, PoolView, Runner, TimelineRun, part,
+};
 
 /// Measures a claim that is not judged on runs, and judges it.
 ///
@@ -90,6 +92,21 @@ pub fn Claims() -> impl IntoView {
 #[component]
 fn ClaimItem(claim: &'static Claim) -> impl IntoView {
     let (runner, library) = (part::<Runner>(), part::<Library>());
+    let (experiment, timeline) = (part::<Experiment>(), part::<TimelineRun>());
+    // The runs a verdict judged, in view: the claim's experiment in the form (so the results
+    // show them) and its last run on the timeline.
+    let see_runs = move |_| {
+        if let Some(link) = claim.link() {
+            experiment.form.set(link.form);
+        }
+        let last = library
+            .results
+            .with_untracked(|all| claim.latest_runs(all).last().map(|r| (*r).clone()));
+        if let Some(run) = last {
+            timeline.show(LiveRun::finished(run));
+        }
+        crate::runtime::dom::scroll_into_view("h-timeline");
+    };
     let (pool, page) = (part::<PoolState>(), part::<Page>());
     // A claim judged on a measurement of its own keeps its latest verdict here.
     let measured = RwSignal::new(None::<Result<Verdict, String>>);
@@ -184,6 +201,11 @@ fn ClaimItem(claim: &'static Claim) -> impl IntoView {
             {move || blocked().map(|why| view! { <p class="muted" data-testid=format!("claim-{}-blocked", claim.key)>{why}</p> })}
             {move || failed().map(|why| view! { <p class="error" role="alert" data-testid=format!("claim-{}-error", claim.key)>{format!("Could not measure: {why}")}</p> })}
             {move || verdict().map(|v| verdict_line(format!("claim-{}-verdict", claim.key), None, v))}
+            {move || (matches!(claim.evidence, Evidence::Runs { .. }) && verdict().is_some()).then(|| view! {
+                <button type="button" class="link" data-testid=format!("claim-{}-see", claim.key) on:click=see_runs>
+                    "See the runs it judged: timeline and results"
+                </button>
+            })}
             {move || {
                 beside()
                     .into_iter()

@@ -33,6 +33,11 @@ for (const [key, want] of Object.entries(RUN_CLAIMS)) {
       const state = await row.getAttribute('data-state');
       assert.ok(['none', 'done'].includes(state), `a row ${state}`);
     }
+    // And they come into view from the verdict: the timeline draws the last it judged.
+    await pg.page.evaluate(() => window.scrollTo(0, 0));
+    await pg.testid(`claim-${key}-see`).click();
+    await pg.page.waitForFunction(() => Math.abs(document.getElementById('h-timeline').getBoundingClientRect().top) < 200);
+    assert.notEqual(await pg.attr('timeline', 'data-records'), '0', 'the timeline draws a judged run');
     assert.deepEqual(pg.errors, []);
     await pg.page.close();
   });
