@@ -1,6 +1,9 @@
 // The articles' claims the page judges: claims.spec.mjs clicks those judged on runs,
 // claims-measured.spec.mjs those judged on a measurement of their own.
 
+/** The side of `bound` a figure is on; both sides for a figure at the bound, as rounded for display. */
+const sides = (x, bound, below, above) => (Math.abs(x - bound) <= 0.005 ? [below, above] : x < bound ? [below] : [above]);
+
 /**
  * The GIL claim's verdicts for the figures it quotes, by its rule (src/model/findings/claims.rs): under
  * the GIL, 1.25x one thread's speed or more does not hold; below, it holds where threads
@@ -13,7 +16,6 @@
 function gilVerdicts(text) {
   const withGil = Number(text.match(/ran (?:at )?([\d.]+)× one thread's speed/)?.[1]);
   const without = Number(text.match(/without a GIL, \d+ threads ran ([\d.]+)×/)?.[1]);
-  const sides = (x, bound, below, above) => (Math.abs(x - bound) <= 0.005 ? [below, above] : x < bound ? [below] : [above]);
   return sides(withGil, 1.25, 'below', 'does-not-hold').flatMap((v) => (v === 'below' ? sides(without, 1.3, 'partly', 'holds') : [v]));
 }
 
@@ -26,7 +28,6 @@ function multiprocessingVerdicts(text) {
   if (text.startsWith('cannot show here')) return ['partly'];
   const procs = Number(text.match(/processes ran ([\d.]+)× one thread's speed/)?.[1]);
   const gil = Number(text.match(/threads under the GIL ([\d.]+)×/)?.[1]);
-  const sides = (x, bound, below, above) => (Math.abs(x - bound) <= 0.005 ? [below, above] : x < bound ? [below] : [above]);
   return sides(gil, 1.25, 'below', 'does-not-hold').flatMap((v) => (v === 'below' ? sides(procs, 1.3, 'partly', 'holds') : [v]));
 }
 

@@ -557,6 +557,13 @@ fn there(text: &str) -> String {
 /// The GIL claim is about default CPython: the GIL is optional since 3.13.
 const FREE_THREADED: &str = "Free-threaded CPython (3.13t, 3.14t; PEP 703, supported since 3.14 by PEP 779) has no GIL: its threads compute like Threads.";
 
+/// How many times one thread's speed `run` computed at: sequential's time computing (not its
+/// makespan: between its slices the page's main thread renders the page too) over `run`'s
+/// makespan.
+fn vs_one_thread(seq: &RunRecord, run: &RunRecord) -> f64 {
+    seq.digest.summary.cpu_total_ms / run.makespan_ms()
+}
+
 fn s(ms: f64) -> String {
     format::ms(ms)
 }
@@ -597,8 +604,7 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
 /// time computing, not its makespan.
 fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
     let one_thread_ms = seq.digest.summary.cpu_total_ms;
-    let with_gil = one_thread_ms / gil.makespan_ms();
-    let without = one_thread_ms / thr.makespan_ms();
+    let (with_gil, without) = (vs_one_thread(seq, gil), vs_one_thread(seq, thr));
     let threads = gil.head.threads_used;
     let tail = format!(
         "without a GIL, {} threads ran {}",
@@ -644,7 +650,7 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
 /// The GIL claim in a default CPython, whose threads all hold the GIL: how fast they computed
 /// against one thread (sequential's time computing), with no run without the lock beside.
 fn gil_in_default_cpython(seq: &RunRecord, gil: &RunRecord) -> Verdict {
-    let with_gil = seq.digest.summary.cpu_total_ms / gil.makespan_ms();
+    let with_gil = vs_one_thread(seq, gil);
     let threads = gil.head.threads_used;
     let (holds, verb) = if with_gil >= 1.25 {
         (Holds::No, "does not hold")
@@ -701,11 +707,7 @@ fn never_block(asy: &RunRecord, python: bool) -> Verdict {
 /// computing), on as many cores as the browser offers: with one core, nothing runs in
 /// parallel, which the verdict says rather than blame processes.
 fn multiprocessing(seq: &RunRecord, gil: &RunRecord, procs: &RunRecord) -> Verdict {
-    let one_thread_ms = seq.digest.summary.cpu_total_ms;
-    let (p, g) = (
-        one_thread_ms / procs.makespan_ms(),
-        one_thread_ms / gil.makespan_ms(),
-    );
+    let (p, g) = (vs_one_thread(seq, procs), vs_one_thread(seq, gil));
     let n = procs.head.threads_used;
     let startup = procs.head.startup.map_or(String::new(), |up| {
         format!(", {} of it starting them", s(up.all_ready_ms))

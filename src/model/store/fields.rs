@@ -47,8 +47,8 @@ impl Group {
 
     /// Whether `run` has it: only the scheduler's cost (runs on the event loop), the
     /// start-up (processes) and the environment (runs that say where they were measured) may
-    /// be missing: left out of a line; in the export, `null` (the environment, which came
-    /// later, is left out).
+    /// be missing: left out of a line, and in the export `null` or left out
+    /// ([`Group::null_when_absent`]).
     pub fn is_in(self, run: &RunRecord) -> bool {
         match self {
             Group::Scheduler => run.head.scheduler.is_some(),
@@ -56,6 +56,13 @@ impl Group {
             Group::Environment => run.head.environment.is_some(),
             Group::Run | Group::Responsiveness | Group::Digest => true,
         }
+    }
+
+    /// Whether the export writes `null` for it where a run lacks it: the groups version 1
+    /// started with. The environment came later and is left out, so files without it read
+    /// back as they were written.
+    pub fn null_when_absent(self) -> bool {
+        self != Group::Environment
     }
 
     /// Gives `run` this group, with placeholders its fields then fill (a reader found it).

@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 
 use crate::model::charts::Scale;
-use std::sync::Arc;
 
 use crate::model::experiment::params::{Params, Strategy};
 use crate::model::experiment::theory::expected;
 use crate::model::format;
-use crate::model::run::record::{LatestRuns, RunRecord, by_environment};
+use crate::model::run::record::RunRecord;
 use crate::ui::charts::frame::{BOTTOM, H, LEFT, RIGHT, TOP, W, axes, dur, x_scale};
 use crate::ui::state::{Library, part};
 
@@ -25,17 +24,7 @@ pub fn MakespanChart() -> impl IntoView {
         }
         // Imported runs of the Run all's experiment: (their place, each strategy's latest).
         let params = runs[0].head.params;
-        let beside: Vec<(String, LatestRuns<Arc<RunRecord>>)> = library.beside.with(|b| {
-            by_environment(b)
-                .into_iter()
-                .map(|(label, group)| {
-                    (
-                        label,
-                        LatestRuns::among(group.into_iter().cloned(), &params),
-                    )
-                })
-                .collect()
-        });
+        let beside = library.beside_latest(&params);
         let theory = |r: &RunRecord| {
             expected(
                 r.strategy(),

@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 
 use super::group;
-use crate::model::run::record::{LatestRuns, by_environment};
 use crate::ui::state::{Experiment, Library, part};
 
 /// The imported groups' rows, each under a heading that says where they were measured.
@@ -15,15 +14,14 @@ pub fn BesideResults() -> impl IntoView {
     let (experiment, library) = (part::<Experiment>(), part::<Library>());
     move || {
         let params = experiment.params();
-        library.beside.with(|b| {
-            by_environment(b)
-                .into_iter()
-                .map(|(label, runs)| {
-                    let env = runs[0].head.environment.clone();
-                    (label, env, LatestRuns::among(runs.into_iter().cloned(), &params))
-                })
-                .filter(|(_, _, latest)| latest.iter().any(|(_, r)| r.is_some()))
-                .enumerate()
+        library
+            .beside_latest(&params)
+            .into_iter()
+            .filter_map(|(label, latest)| {
+                let env = latest.iter().find_map(|(_, r)| r)?.head.environment.clone();
+                Some((label, env, latest))
+            })
+            .enumerate()
                 .map(|(i, (label, env, latest))| {
                     let n = i + 1;
                     view! {
@@ -40,7 +38,6 @@ pub fn BesideResults() -> impl IntoView {
                         </tbody>
                     }
                 })
-                .collect_view()
-        })
+            .collect_view()
     }
 }

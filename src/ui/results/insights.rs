@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::model::experiment::theory::expected;
 use crate::model::findings::insights::insights;
-use crate::model::run::record::{LatestRuns, RunRecord, by_environment};
+use crate::model::run::record::{LatestRuns, RunRecord};
 use crate::ui::state::{Experiment, Library, part};
 
 /// The findings list under the results table.
@@ -48,17 +48,7 @@ pub fn Insights() -> impl IntoView {
     };
     let items = move || {
         let params = experiment.params();
-        let beside = library.beside.with(|b| {
-            by_environment(b)
-                .into_iter()
-                .map(|(label, group)| {
-                    (
-                        label,
-                        LatestRuns::among(group.into_iter().cloned(), &params),
-                    )
-                })
-                .collect::<Vec<_>>()
-        });
+        let beside = library.beside_latest(&params);
         view! {
             {findings(library.latest(&params), None)}
             {beside.into_iter().map(|(label, runs)| findings(runs, Some(label))).collect_view()}

@@ -12,7 +12,7 @@ use super::page::Page;
 use super::timeline::{LiveRun, TimelineRun};
 use crate::model::experiment::params::{FormText, Params, Strategy};
 use crate::model::format;
-use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord};
+use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord, by_environment};
 use crate::model::store::export::{self, Export};
 use crate::model::store::history;
 use crate::model::store::persist;
@@ -69,6 +69,19 @@ impl Library {
     pub fn latest(self, params: &Params) -> LatestRuns<Arc<RunRecord>> {
         self.results
             .with(|v| LatestRuns::among(v.iter().cloned(), params))
+    }
+
+    /// The imported runs beside this browser's, a group per place they were measured (its
+    /// label), each strategy's latest run of the experiment of `params` (reactive).
+    pub fn beside_latest(self, params: &Params) -> Vec<(String, LatestRuns<Arc<RunRecord>>)> {
+        self.beside.with(|b| {
+            by_environment(b)
+                .into_iter()
+                .map(|(label, group)| {
+                    (label, LatestRuns::among(group.into_iter().cloned(), params))
+                })
+                .collect()
+        })
     }
 
     /// Adds a finished run to the results, replacing the same strategy's earlier run of the

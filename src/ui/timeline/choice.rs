@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::run::record::{LatestRuns, RunRecord, by_environment};
+use crate::model::run::record::{LatestRuns, RunRecord};
 use crate::ui::state::{Experiment, Library, LiveRun, TimelineRun, part};
 
 /// The runs to choose from, labelled `Async · this browser`, `Threads + GIL · CPython …`;
@@ -19,17 +19,11 @@ fn choices(experiment: Experiment, library: Library) -> Vec<(String, Arc<RunReco
             .map(|r| (format!("{} · {place}", r.strategy().label()), r))
             .collect::<Vec<_>>()
     };
-    let beside: Vec<_> = library.beside.with(|b| {
-        by_environment(b)
-            .into_iter()
-            .flat_map(|(label, runs)| {
-                latest(
-                    LatestRuns::among(runs.into_iter().cloned(), &params),
-                    &label,
-                )
-            })
-            .collect()
-    });
+    let beside: Vec<_> = library
+        .beside_latest(&params)
+        .into_iter()
+        .flat_map(|(label, runs)| latest(runs, &label))
+        .collect();
     if beside.is_empty() {
         return beside;
     }

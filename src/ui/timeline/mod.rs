@@ -258,9 +258,11 @@ pub fn Timeline() -> impl IntoView {
     // Where the drawn run was measured, when the Python twin measured it.
     let measured_in = move || {
         timeline.with(|l| {
-            let run = l.run()?;
-            let env = run.head.environment.as_ref().filter(|e| e.is_python())?;
-            Some(env.label(run.head.cores))
+            let run = l.run().filter(|_| l.in_python())?;
+            run.head
+                .environment
+                .as_ref()
+                .map(|e| e.label(run.head.cores))
         })
     };
     view! {

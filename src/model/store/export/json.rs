@@ -104,10 +104,10 @@ fn write_run(run: &RunRecord, sink: &mut Sink) {
     for group in Group::ALL {
         match group.key() {
             None => write_fields(run, group, &mut obj),
-            // The environment came after version 1's first files, which it leaves as they were.
-            Some(_) if group == Group::Environment && !group.is_in(run) => {}
             Some(key) if !group.is_in(run) => {
-                obj.raw(key, "null");
+                if group.null_when_absent() {
+                    obj.raw(key, "null");
+                }
             }
             Some(key) => {
                 let mut inner = String::new();
