@@ -71,10 +71,18 @@ pub fn MakespanChart() -> impl IntoView {
                     .map(|(k, (place, m))| {
                         let yk = y0 + h + 1.0 + thin * k as f64;
                         let xk = x.px(m.max(x.lo));
+                        // The place up to its build ("CPython 3.11.7, GIL"): the rest is in the
+                        // results table's group. After the bar where it fits (7 px type is about
+                        // 3.6 px a character), else ending at the plot's right edge.
+                        let short: Vec<&str> = place.splitn(3, ", ").take(2).collect();
+                        let text = format!("{}: {}", short.join(", "), format::ms(m));
+                        let long = xk + 3.0 + 3.6 * text.chars().count() as f64 > W - RIGHT;
                         view! {
                             <g class="imported">
                                 <rect x=x0 y=yk width=(xk - x0).max(1.0) height=(thin - 1.0).max(1.0)></rect>
-                                <text class="place" x=xk + 3.0 y=yk + thin - 1.0>{format!("{place}: {}", format::ms(m))}</text>
+                                <text class="place" x=if long { W - RIGHT } else { xk + 3.0 } y=yk + thin - 1.0
+                                    text-anchor=if long { "end" } else { "start" }
+                                >{text}</text>
                             </g>
                         }
                     })
