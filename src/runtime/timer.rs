@@ -404,6 +404,31 @@ fn post_to_loop(message: Message) {
     });
 }
 
+/// `work`'s output, or `None` if `ms` milliseconds pass first (then `work` is dropped where
+/// it stands). The limit is a plain JS timeout, not one of this timer's waits, so it never
+/// counts as one (the memory measurements wait for none to be pending).
+pub async fn within<T>(ms: f64, work: impl Future<Output = T>) -> Option<T> {
+    let limit = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let (mut work, mut limit) = (
+        std::pin::pin!(work),
+        wasm_bindgen_futures::JsFuture::from(limit),
+    );
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(out) = work.as_mut().poll(cx) {
+            Poll::Ready(Some(out))
+        } else if Pin::new(&mut limit).poll(cx).is_ready() {
+            Poll::Ready(None)
+        } else {
+            Poll::Pending
+        }
+    })
+    .await
+}
+
 /// Gives the event loop one turn (input, rendering, timers), then resumes.
 pub fn yield_now() -> Sleep {
     let slot = TIMERS.with(|t| t.borrow_mut().alloc(false));

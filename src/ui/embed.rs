@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::model::experiment::url;
 use crate::model::page::embed::{self, Command};
 use crate::runtime::{embed as frame, location};
-use crate::ui::lazy::{LazyCharts, LazyEnvironment, LazyInsights};
+use crate::ui::lazy::{LazyCharts, LazyClaimsEmbed, LazyEnvironment, LazyInsights};
 use crate::ui::page::notices::Notices;
 use crate::ui::results::Results;
 use crate::ui::run::controls::{Controls, StrategyChoice};
@@ -63,37 +63,53 @@ pub fn Embed() -> impl IntoView {
             }
         })
     };
+    // `embed=claims`: the claims and their verdicts in place of the experiment.
+    let claims = page.view.claims;
     view! {
         <main class="embed" data-testid="embed">
             <Notices />
-            <details class="panel embed-edit" data-testid="embed-edit" on:toggle=move |_| opened.set(true)>
-                <summary>
-                    <span class="embed-summary" data-testid="embed-summary">{summary}</span>
-                    <span class="edit">"Edit"</span>
-                </summary>
-                {move || edit.get().then(|| view! {
-                    <StrategyChoice />
-                    <ParamForm />
-                })}
-                <LazyEnvironment />
-            </details>
-            {threads_off}
-            <section class="panel" aria-label="Run">
-                <Controls without_choice=true />
-                <Meter />
-            </section>
-            <section class="panel" aria-label="Timeline">
-                <Timeline />
-            </section>
-            <section class="panel" aria-label="Results">
-                <Results />
-                <LazyInsights says_why=true />
-            </section>
-            {page.view.sweeps.then(|| view! {
-                <section class="panel" aria-label="Charts">
-                    <LazyCharts />
-                </section>
+            {(!claims).then(|| view! {
+                <details class="panel embed-edit" data-testid="embed-edit" on:toggle=move |_| opened.set(true)>
+                    <summary>
+                        <span class="embed-summary" data-testid="embed-summary">{summary}</span>
+                        <span class="edit">"Edit"</span>
+                    </summary>
+                    {move || edit.get().then(|| view! {
+                        <StrategyChoice />
+                        <ParamForm />
+                    })}
+                    <LazyEnvironment />
+                </details>
             })}
+            {threads_off}
+            {if claims {
+                view! {
+                    <section class="panel" aria-label="Claims">
+                        <LazyClaimsEmbed says_why=true />
+                    </section>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <section class="panel" aria-label="Run">
+                        <Controls without_choice=true />
+                        <Meter />
+                    </section>
+                    <section class="panel" aria-label="Timeline">
+                        <Timeline />
+                    </section>
+                    <section class="panel" aria-label="Results">
+                        <Results />
+                        <LazyInsights says_why=true />
+                    </section>
+                    {page.view.sweeps.then(|| view! {
+                        <section class="panel" aria-label="Charts">
+                            <LazyCharts />
+                        </section>
+                    })}
+                }
+                .into_any()
+            }}
             <p class="embed-foot">
                 <a href=full target="_blank" rel="noopener" data-testid="open-full">"Open in the full playground"</a>
                 {ignored}
@@ -112,7 +128,8 @@ pub fn connect(parts: Parts) {
         runner,
         ..
     } = parts;
-    if page.view.autorun {
+    // The claims' view judges every claim on autorun itself (`ClaimsEmbed`).
+    if page.view.autorun && !page.view.claims {
         let visible = RwSignal::new(false);
         frame::when_visible(move || visible.set(true));
         Effect::new(move |fired: Option<bool>| {

@@ -21,7 +21,7 @@ use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use crate::runtime::{location, pool};
 use crate::ui::below_results::BelowResults;
 use crate::ui::charts::Charts;
-use crate::ui::claims::Claims;
+use crate::ui::claims::{Claims, ClaimsEmbed};
 use crate::ui::page::environment::Environment;
 use crate::ui::results::beside::BesideResults;
 use crate::ui::results::insights::Insights;
@@ -99,6 +99,8 @@ lazy_panels! {
     LazyBelowResults: below_results => BelowResults, slot: false;
     /// The claims, one click away.
     LazyClaims: claims => Claims, slot: false;
+    /// `embed=claims`: the claims and their verdicts, compact.
+    LazyClaimsEmbed: claims_embed => ClaimsEmbed, slot: false;
     /// The browser, its isolation and the pool.
     LazyEnvironment: environment => Environment, slot: true;
     /// The findings from the latest runs.

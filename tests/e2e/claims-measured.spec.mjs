@@ -19,6 +19,7 @@ for (const [key, want] of Object.entries(MEASURED_CLAIMS)) {
     const text = (await verdict.innerText()).replace(/^\S+\s/, '');
     assert.ok(want.verdicts.includes(holds), `${key}: ${holds}: ${text}`);
     assert.match(text, want.text);
+    assert.ok((await pg.page.locator(`[data-testid=claim-${key}-chart] [data-testid=claim-bar]`).count()) >= 1, `${key}: the verdict's chart`);
     assert.equal(pg.page.url(), before, 'a measurement of its own leaves the experiment in the link alone');
     assert.equal(await pg.testid(`claim-${key}`).isEnabled(), true, 'ready to measure again');
     assert.deepEqual(pg.errors, []);

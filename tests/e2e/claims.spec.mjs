@@ -28,6 +28,9 @@ for (const [key, want] of Object.entries(RUN_CLAIMS)) {
     const verdicts = typeof want.verdicts === 'function' ? want.verdicts(text) : want.verdicts;
     assert.ok(verdicts.includes(holds), `${key}: ${holds} (expected ${verdicts.join(' or ')}): ${text}`);
     assert.match(text, want.text);
+    // Its deciding figures are drawn beside it, one bar per figure.
+    const bars = await pg.page.locator(`[data-testid=claim-${key}-chart] [data-testid=claim-bar]`).evaluateAll((bs) => bs.map((b) => Number(b.dataset.value)));
+    assert.ok(bars.length >= 1 && bars.every(Number.isFinite), `${key}: chart ${bars}`);
     // The verdict is of the runs in the results table.
     for (const row of await pg.page.locator('[data-testid^=result-][data-state]').all()) {
       const state = await row.getAttribute('data-state');

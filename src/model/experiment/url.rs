@@ -36,6 +36,8 @@ impl Theme {
 pub struct View {
     /// `embed=1`: the compact view made for an iframe.
     pub embed: bool,
+    /// `embed=claims`: the compact view of the claims and their verdicts (`embed` is on too).
+    pub claims: bool,
     /// `autorun=1`: run once by itself, when visible and ready.
     pub autorun: bool,
     /// `sweeps=1`: show the sweeps and charts in the compact view too.
@@ -48,7 +50,7 @@ impl View {
     /// Its keys, each `&key=value`, to append to an experiment's query (empty by default).
     pub fn encode(&self) -> String {
         let flags = [
-            ("embed", self.embed),
+            ("embed", self.embed && !self.claims),
             ("autorun", self.autorun),
             ("sweeps", self.sweeps),
         ];
@@ -57,6 +59,9 @@ impl View {
             .filter(|(_, on)| *on)
             .map(|(key, _)| format!("&{key}=1"))
             .collect();
+        if self.embed && self.claims {
+            out.insert_str(0, "&embed=claims");
+        }
         if let Some(t) = self.theme {
             out.push_str(&format!("&theme={}", t.key()));
         }
@@ -68,7 +73,11 @@ impl View {
     /// Reads `key=value` when it is one of the view's keys (then true).
     fn read(&mut self, key: &str, value: &str, notices: &mut Vec<String>) -> bool {
         match key {
-            "embed" => self.embed = flag(key, value, notices),
+            "embed" => {
+                // `claims` is the claims' compact view; any other value is a flag.
+                self.claims = value.trim() == "claims";
+                self.embed = self.claims || flag(key, value, notices);
+            }
             "autorun" => self.autorun = flag(key, value, notices),
             "sweeps" => self.sweeps = flag(key, value, notices),
             "theme" => match value.trim() {
@@ -362,6 +371,7 @@ mod tests {
             d.view,
             View {
                 embed: true,
+                claims: false,
                 autorun: true,
                 sweeps: false,
                 theme: Some(Theme::Dark)
@@ -375,6 +385,9 @@ mod tests {
         assert_eq!(d.view.encode(), "&embed=1&autorun=1&theme=dark");
         assert_eq!(decode(&format!("{q}{}", d.view.encode())).view, d.view);
         assert_eq!(View::default().encode(), "");
+        let claims = decode("embed=claims&autorun=1").view;
+        assert!(claims.embed && claims.claims && claims.autorun);
+        assert_eq!(claims.encode(), "&embed=claims&autorun=1");
     }
 
     #[test]

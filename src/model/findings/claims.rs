@@ -11,8 +11,10 @@ use crate::model::demos::interleave::Tally;
 use crate::model::demos::plural;
 use crate::model::demos::queue::QueueRun;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
+use crate::model::demos::switch::SwitchRun;
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
+use crate::model::findings::chart::{Chart, Unit};
 use crate::model::format;
 use crate::model::memory::{TaskMemory, ThreadMemory, cpython_reference};
 use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord};
@@ -48,6 +50,13 @@ pub enum Evidence {
     SharedState { tasks: u32, increments: u32 },
     /// `items` through each model's bounded queue of `capacity` (the producer-consumer demo).
     Queues { items: u32, capacity: u32 },
+    /// `batches` of a ping-pong between two async tasks (`async_switches` hand-overs each),
+    /// two threads and two threads under a GIL (`thread_switches` each).
+    Switches {
+        async_switches: u32,
+        thread_switches: u32,
+        batches: u32,
+    },
 }
 
 /// Whether a claim holds here.
@@ -74,6 +83,8 @@ impl Holds {
 pub struct Verdict {
     pub holds: Holds,
     pub text: String,
+    /// The deciding figures, drawn beside the verdict.
+    pub chart: Chart,
 }
 
 const REQUESTS: Claim = Claim {
@@ -123,6 +134,17 @@ const QUEUES: Claim = Claim {
     evidence: Evidence::Queues {
         items: 2_000,
         capacity: 4,
+    },
+};
+
+const SWITCHES: Claim = Claim {
+    key: "switches",
+    text: "Context switches: switching between async tasks is cheap, switching between threads is heavier.",
+    articles: "the comparison table: asyncio has low context-switch overhead, threads higher (the OS switches them)",
+    evidence: Evidence::Switches {
+        async_switches: 20_000,
+        thread_switches: 1_000,
+        batches: 9,
     },
 };
 
@@ -186,7 +208,7 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 11] = [
+pub const CLAIMS: [Claim; 12] = [
     REQUESTS,
     GIL,
     COROUTINES,
@@ -198,6 +220,7 @@ pub const CLAIMS: [Claim; 11] = [
     MULTIPROCESSING,
     RESPONSIVE,
     QUEUES,
+    SWITCHES,
 ];
 
 impl Claim {
@@ -253,8 +276,15 @@ pub fn judge_task_memory(m: &TaskMemory) -> Verdict {
         format::bytes(each),
         format::bytes(scaled)
     );
+    let chart = Chart::new(Unit::Bytes).against(
+        "async",
+        "10,000 pending async tasks",
+        scaled,
+        ARTICLES_COROUTINES_BYTES,
+    );
     if scaled <= ARTICLES_COROUTINES_BYTES * 1.25 {
         Verdict {
+            chart,
             holds: Holds::Yes,
             text: format!(
                 "holds, and then some: {figures}, {} less than the articles' 10 MB",
@@ -263,6 +293,7 @@ pub fn judge_task_memory(m: &TaskMemory) -> Verdict {
         }
     } else {
         Verdict {
+            chart,
             holds: Holds::No,
             text: format!("does not hold here: {figures}, more than the articles' 10 MB"),
         }
@@ -277,8 +308,18 @@ pub fn judge_thread_memory(t: &ThreadMemory) -> Verdict {
         "a worker thread reserves {} of wasm stack",
         format::bytes(t.stack_bytes as f64)
     );
+    let mut chart = Chart::new(Unit::Bytes).against(
+        "reserved",
+        "a worker's stack, reserved",
+        t.stack_bytes as f64,
+        ARTICLES_THREAD_BYTES,
+    );
+    if let Ok((held, _)) = t.held_per_worker() {
+        chart = chart.bar("held", "JS heap a worker holds", held);
+    }
     match t.held_per_worker() {
         Ok((held, whose)) if held >= ARTICLES_THREAD_BYTES / 2.0 => Verdict {
+            chart,
             holds: Holds::Yes,
             text: format!(
                 "holds: {reserved} and holds {} of JS heap ({whose}), near the articles' 8 MB",
@@ -286,6 +327,7 @@ pub fn judge_thread_memory(t: &ThreadMemory) -> Verdict {
             ),
         },
         Ok((held, whose)) => Verdict {
+            chart,
             holds: Holds::Partly,
             text: format!(
                 "partly: {reserved} and holds {} of JS heap ({whose}); like CPython's 9.4 MB, the 8 MB is address space set aside, not memory used",
@@ -293,6 +335,7 @@ pub fn judge_thread_memory(t: &ThreadMemory) -> Verdict {
             ),
         },
         Err(why) => Verdict {
+            chart,
             holds: Holds::Partly,
             text: format!(
                 "partly: {reserved}; what it holds cannot be measured here ({why}); like CPython's 9.4 MB, the 8 MB is address space set aside"
@@ -309,8 +352,10 @@ pub fn judge_interleaving(asyn: &Tally, threads: Result<&Tally, &str>) -> Verdic
         plural(asyn.distinct as u64, "order", "orders"),
         asyn.runs
     );
+    let chart = Chart::new(Unit::Count).bar("async", "async: orders logged", asyn.distinct as f64);
     match threads {
         Err(why) => Verdict {
+            chart,
             holds: Holds::Partly,
             text: format!("partly: {a}; threads cannot run here ({why})"),
         },
@@ -333,6 +378,7 @@ pub fn judge_interleaving(asyn: &Tally, threads: Result<&Tally, &str>) -> Verdic
                 Holds::No => "does not hold here",
             };
             Verdict {
+                chart: chart.bar("threads", "threads: orders logged", t.distinct as f64),
                 holds,
                 text: format!("{head}: {a}; {th}"),
             }
@@ -357,8 +403,19 @@ pub fn judge_queues(asyn: &QueueRun, threads: Result<&QueueRun, &str>) -> Verdic
         )
     };
     let a = said("asyncio.Queue (two tasks)", asyn);
+    let exact = |r: &QueueRun| {
+        let d = r.delivery();
+        f64::from(r.items.saturating_sub(d.lost + d.repeated + d.out_of_order))
+    };
+    let chart =
+        Chart::new(Unit::Count).bar("async", "asyncio.Queue: items once, in order", exact(asyn));
+    let chart = match threads {
+        Ok(t) => chart.bar("threads", "queue.Queue: items once, in order", exact(t)),
+        Err(_) => chart,
+    };
     match threads {
         Ok(t) if asyn.delivery().exact() && t.delivery().exact() => Verdict {
+            chart,
             holds: Holds::Yes,
             text: format!(
                 "holds here: {a}; {}, each at full speed through a queue of {}",
@@ -367,6 +424,7 @@ pub fn judge_queues(asyn: &QueueRun, threads: Result<&QueueRun, &str>) -> Verdic
             ),
         },
         Ok(t) => Verdict {
+            chart,
             holds: Holds::No,
             text: format!(
                 "does not hold here: {a}; {}",
@@ -374,14 +432,59 @@ pub fn judge_queues(asyn: &QueueRun, threads: Result<&QueueRun, &str>) -> Verdic
             ),
         },
         Err(why) if asyn.delivery().exact() => Verdict {
+            chart,
             holds: Holds::Partly,
             text: format!("{a}; threads could not run here: {why}"),
         },
         Err(why) => Verdict {
+            chart,
             holds: Holds::No,
             text: format!("does not hold here: {a}; threads could not run here: {why}"),
         },
     }
+}
+
+/// Judges "async switches are cheap, thread switches heavier" from each model's ping-pong: it
+/// holds when a hand-over between threads costs at least twice one between async tasks.
+pub fn judge_switches(
+    asyn: &SwitchRun,
+    threads: Result<&SwitchRun, &str>,
+    gil: Result<&SwitchRun, &str>,
+) -> Verdict {
+    let mut chart = Chart::new(Unit::Us);
+    let mut said = Vec::new();
+    for run in [Ok(asyn), threads, gil].into_iter().flatten() {
+        if let Some(us) = run.us_per_switch() {
+            chart = chart.bar(run.model.key(), run.model.label(), us);
+            said.push(format!("{} {}", run.model.label(), format::us(us)));
+        }
+    }
+    let figures = format!("a switch between {}", said.join(", "));
+    let a = asyn.us_per_switch();
+    let t = threads.ok().and_then(SwitchRun::us_per_switch);
+    let (holds, text) = match (a, t, threads) {
+        (_, _, Err(why)) => (
+            Holds::Partly,
+            format!("{figures}; threads could not run here: {why}"),
+        ),
+        (Some(a), Some(t), _) if t >= 2.0 * a => (
+            Holds::Yes,
+            format!(
+                "holds here: {figures}; threads' hand-overs cost {} an async one",
+                format::times(t / a.max(f64::MIN_POSITIVE))
+            ),
+        ),
+        (Some(a), Some(t), _) if t > a => (
+            Holds::Partly,
+            format!(
+                "partly: threads' switches cost more, but only {}: {figures}",
+                format::times(t / a.max(f64::MIN_POSITIVE))
+            ),
+        ),
+        (Some(_), Some(_), _) => (Holds::No, format!("does not hold here: {figures}")),
+        _ => (Holds::No, format!("could not be timed here: {figures}")),
+    };
+    Verdict { holds, text, chart }
 }
 
 /// Judges "both models have races and deadlocks" from the lost-update outcomes and each
@@ -438,7 +541,17 @@ pub fn judge_shared_state(
         Holds::Partly => "partly",
         Holds::No => "does not hold here",
     };
+    let mut chart = Chart::new(Unit::Count);
+    for (key, v, label) in [
+        ("threads", Variant::ThreadsUnsync, "threads: updates lost"),
+        ("async", Variant::AsyncUnsync, "async: updates lost"),
+    ] {
+        if let Some(n) = lost(v) {
+            chart = chart.bar(key, label, n as f64);
+        }
+    }
     Verdict {
+        chart,
         holds,
         text: format!("{head}: {text}"),
     }
@@ -595,7 +708,15 @@ fn requests(seq: &RunRecord, thr: &RunRecord, asy: &RunRecord) -> Verdict {
     } else {
         (Holds::Yes, format!("holds here: {figures}"))
     };
-    Verdict { holds, text: why }
+    let chart = Chart::new(Unit::Ms)
+        .against("sequential", "sequential", seq.makespan_ms(), 5200.0)
+        .against("threads", "threads", thr.makespan_ms(), 350.0)
+        .against("async", "async", asy.makespan_ms(), 180.0);
+    Verdict {
+        holds,
+        text: why,
+        chart,
+    }
 }
 
 /// Sequential's one thread is the page's main thread, which between its slices of work also
@@ -641,9 +762,13 @@ fn gil(seq: &RunRecord, thr: &RunRecord, gil: &RunRecord) -> Verdict {
         s(one_thread_ms),
         s(seq.makespan_ms())
     );
+    let chart = Chart::new(Unit::Times)
+        .bar("threads", "threads, no GIL", without)
+        .against("gil", "threads + GIL", with_gil, 1.0);
     Verdict {
         holds,
         text: text + &base,
+        chart,
     }
 }
 
@@ -658,6 +783,7 @@ fn gil_in_default_cpython(seq: &RunRecord, gil: &RunRecord) -> Verdict {
         (Holds::Yes, "holds")
     };
     Verdict {
+        chart: Chart::new(Unit::Times).against("gil", "threads + GIL", with_gil, 1.0),
         holds,
         text: format!(
             "{verb} in default CPython: {threads} threads ran at {} one thread's speed (one thread: sequential's {} computing). {FREE_THREADED}",
@@ -684,6 +810,9 @@ fn never_block(asy: &RunRecord, python: bool) -> Verdict {
             format::count(u64::from(r.missed_frames))
         )
     };
+    let chart = Chart::new(Unit::Ms)
+        .bar("stall", "longest stall", r.longest_stall_ms)
+        .bar("lag", "event-loop lag p99", r.lag_p99_ms);
     let (holds, text) = if r.longest_stall_ms >= PERCEPTIBLE_MS {
         (
             Holds::Yes,
@@ -700,7 +829,7 @@ fn never_block(asy: &RunRecord, python: bool) -> Verdict {
             ),
         )
     };
-    Verdict { holds, text }
+    Verdict { holds, text, chart }
 }
 
 /// Processes against threads under the GIL, each against one thread (sequential's time
@@ -720,6 +849,9 @@ fn multiprocessing(seq: &RunRecord, gil: &RunRecord, procs: &RunRecord) -> Verdi
         format::times(g)
     );
     let cores = procs.head.cores;
+    let chart = Chart::new(Unit::Times)
+        .bar("processes", "processes", p)
+        .bar("gil", "threads + GIL", g);
     let (holds, text) = if g >= 1.25 {
         (
             Holds::No,
@@ -744,7 +876,7 @@ fn multiprocessing(seq: &RunRecord, gil: &RunRecord, procs: &RunRecord) -> Verdi
             ),
         )
     };
-    Verdict { holds, text }
+    Verdict { holds, text, chart }
 }
 
 /// The same work on the main thread and on threads: how long the main thread stalled in each
@@ -772,6 +904,9 @@ fn responsive(seq: &RunRecord, thr: &RunRecord, python: bool) -> Verdict {
         thr.head.threads_used,
         stall(thr)
     );
+    let chart = Chart::new(Unit::Ms)
+        .bar("main", "longest stall, work on the main thread", on_main)
+        .bar("threads", "longest stall, work on threads", on_threads);
     let (holds, text) = if on_main < PERCEPTIBLE_MS {
         (
             Holds::No,
@@ -788,7 +923,7 @@ fn responsive(seq: &RunRecord, thr: &RunRecord, python: bool) -> Verdict {
             format!("threads did not keep the main thread free here: {figures}"),
         )
     };
-    Verdict { holds, text }
+    Verdict { holds, text, chart }
 }
 
 fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
@@ -808,7 +943,16 @@ fn run_in_executor(asy: &RunRecord, exe: &RunRecord) -> Verdict {
     } else {
         Holds::No
     };
+    let chart = Chart::new(Unit::Ms)
+        .bar("async", "lag p99, computing on the loop", a)
+        .bar("executor", "lag p99, run_in_executor", e)
+        .bar(
+            "executor-stall",
+            "longest stall, run_in_executor",
+            exe.head.responsiveness.longest_stall_ms,
+        );
     Verdict {
+        chart,
         holds,
         text: match holds {
             Holds::Yes => format!("holds: {figures}"),
@@ -1020,6 +1164,48 @@ mod tests {
     }
 
     #[test]
+    fn switches_hold_when_a_thread_hand_over_costs_twice_an_async_one() {
+        use crate::model::demos::switch::Model;
+        let ping = |model, us: f64| SwitchRun {
+            model,
+            switches: 1000,
+            batch_ms: vec![us, us, us * 3.0],
+        };
+        let (asyn, threads, gil) = (
+            ping(Model::Async, 0.2),
+            ping(Model::Threads, 30.0),
+            ping(Model::Gil, 55.0),
+        );
+        let v = judge_switches(&asyn, Ok(&threads), Ok(&gil));
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: a switch between async tasks (asyncio.Queue) 0.20 µs, threads (threading.Condition) 30.0 µs, threads + GIL 55.0 µs; threads' hand-overs cost 150.0× an async one"
+        );
+        let keys: Vec<_> = v.chart.bars.iter().map(|b| (b.key, b.value)).collect();
+        assert_eq!(keys, [("async", 0.2), ("threads", 30.0), ("gil", 55.0)]);
+        let close = ping(Model::Threads, 0.3);
+        assert_eq!(
+            judge_switches(&asyn, Ok(&close), Ok(&gil)).holds,
+            Holds::Partly
+        );
+        let cheaper = ping(Model::Threads, 0.1);
+        assert_eq!(
+            judge_switches(&asyn, Ok(&cheaper), Ok(&gil)).holds,
+            Holds::No
+        );
+        let off = judge_switches(&asyn, Err("threads are off"), Err("threads are off"));
+        assert_eq!(off.holds, Holds::Partly);
+        assert!(
+            off.text
+                .ends_with("threads could not run here: threads are off"),
+            "{}",
+            off.text
+        );
+        assert_eq!(off.chart.bars.len(), 1);
+    }
+
+    #[test]
     fn there_replaces_here_only_as_a_word() {
         assert_eq!(
             there("holds here: where, here."),
@@ -1107,6 +1293,21 @@ mod tests {
         assert_eq!(
             v.text,
             "holds here: sequential 5.03 s, threads 402 ms (16 threads, 4 waits each), async 101 ms"
+        );
+        // The chart draws each makespan beside the articles' own.
+        let bars: Vec<_> = v
+            .chart
+            .bars
+            .iter()
+            .map(|b| (b.key, b.value, b.articles))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("sequential", 5030.0, Some(5200.0)),
+                ("threads", 402.0, Some(350.0)),
+                ("async", 101.0, Some(180.0))
+            ]
         );
         // With 2 threads, 25 waits each: threads overlap only two waits at a time.
         let mut two = run(&REQUESTS, Strategy::Threads, 2510.0, (0.0, 0.0));

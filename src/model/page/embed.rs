@@ -4,6 +4,7 @@
 //! text) and the validation of those it receives (from plain data the runtime converts).
 
 use crate::model::experiment::params::Params;
+use crate::model::page::report::{Row, figures_json};
 use crate::model::run::record::RunRecord;
 use crate::model::store::json;
 
@@ -205,6 +206,32 @@ pub fn result_message(
     )
 }
 
+/// `verdict`: a claim judged (`row`), in `environment` (the report's line for it).
+pub fn verdict_message(row: &Row, environment: &str) -> String {
+    let (verdict, unit, figures, skipped) = match &row.outcome {
+        Ok(v) => (
+            json::string(&v.text),
+            json::string(v.chart.unit.key()),
+            figures_json(&v.chart),
+            "null".to_owned(),
+        ),
+        Err(why) => ("null".into(), "null".into(), "[]".into(), json::string(why)),
+    };
+    message(
+        "verdict",
+        &[
+            ("claim", json::string(row.claim.key)),
+            ("text", json::string(row.claim.text)),
+            ("holds", json::string(row.holds_key())),
+            ("verdict", verdict),
+            ("skipped", skipped),
+            ("unit", unit),
+            ("figures", figures),
+            ("environment", json::string(environment)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,5 +395,35 @@ mod tests {
         // Without a sequential run there is no speedup.
         let m = result_message(&run, "", 100.0, None, "fallback");
         assert!(m.contains(r#""speedup":null"#), "{m}");
+    }
+
+    #[test]
+    fn a_verdict_carries_the_claim_its_figures_or_why_it_was_skipped() {
+        use crate::model::findings::chart::{Chart, Unit};
+        use crate::model::findings::claims::{Holds, Verdict, find};
+        let judged = Row {
+            claim: find("switches").unwrap(),
+            outcome: Ok(Verdict {
+                holds: Holds::Yes,
+                text: "holds here".into(),
+                chart: Chart::new(Unit::Us).bar("async", "async tasks", 0.5),
+            }),
+            took_ms: 900.0,
+        };
+        let m = verdict_message(&judged, "Chromium 156, 2 cores");
+        assert!(m.starts_with(r#"{"type":"async-vs-threads:verdict","v":1,"claim":"switches","text":"Context switches:"#), "{m}");
+        assert!(
+            m.ends_with(r#""holds":"holds","verdict":"holds here","skipped":null,"unit":"us","figures":[{"key":"async","label":"async tasks","value":0.5,"articles":null}],"environment":"Chromium 156, 2 cores"}"#),
+            "{m}"
+        );
+        let skipped = Row {
+            outcome: Err("threads are off".into()),
+            ..judged
+        };
+        let m = verdict_message(&skipped, "Firefox 153");
+        assert!(
+            m.contains(r#""holds":"skipped","verdict":null,"skipped":"threads are off","unit":null,"figures":[]"#),
+            "{m}"
+        );
     }
 }

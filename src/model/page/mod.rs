@@ -5,4 +5,5 @@
 pub mod caps;
 pub mod code;
 pub mod embed;
+pub mod report;
 pub mod twin;

@@ -152,6 +152,11 @@ impl Runner {
     /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it
     /// needs when this one is smaller, and runs its strategies.
     pub fn run_claim(self, claim: &'static Claim) {
+        leptos::task::spawn_local(self.claim_runs(claim));
+    }
+
+    /// [`Runner::run_claim`], ending when its runs have (at once when busy).
+    pub async fn claim_runs(self, claim: &'static Claim) {
         if self.running.get_untracked().is_some() {
             return;
         }
@@ -159,7 +164,7 @@ impl Runner {
             return;
         };
         self.experiment.form.set(link.form);
-        leptos::task::spawn_local(async move {
+        {
             let have = self.pool.view.with_untracked(PoolView::workers);
             let threads_here = !self
                 .pool
@@ -170,21 +175,28 @@ impl Runner {
                 self.pool.in_url.set(true);
                 self.pool.start(n, None).await;
             }
-            self.run(claim.strategies().to_vec());
-        });
+        }
+        if let Some(runs) = self.runs(claim.strategies().to_vec()) {
+            runs.await;
+        }
     }
 
     /// Runs `strategies` one after another on the current parameters.
     pub fn run(self, strategies: Vec<Strategy>) {
+        if let Some(runs) = self.runs(strategies) {
+            leptos::task::spawn_local(runs);
+        }
+    }
+
+    /// [`Runner::run`]'s runs, to spawn or await; `None` when the runner is busy or not ready.
+    fn runs(self, strategies: Vec<Strategy>) -> Option<impl Future<Output = ()> + 'static> {
         let run_all = strategies.len() == Strategy::ALL.len();
         let runnable: Vec<Strategy> = strategies
             .into_iter()
             .filter(|s| self.can_run(*s).is_ok())
             .collect();
-        let Some((cancel, calibration, base)) = self.begin() else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
+        let (cancel, calibration, base) = self.begin()?;
+        Some(async move {
             let mut all = Vec::new();
             for (i, strategy) in runnable.into_iter().enumerate() {
                 if cancel.is_cancelled() {
@@ -215,7 +227,7 @@ impl Runner {
                 self.library.last_run_all.set(all);
             }
             self.end();
-        });
+        })
     }
 
     /// Runs a sweep (every point of it that may run) on the current parameters.

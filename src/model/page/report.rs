@@ -1,0 +1,250 @@
+//! The claims report: every claim the page judged in one sitting ("Judge every claim"), with
+//! the articles' figure, this browser's figures, the verdict or why it was skipped, and the
+//! environment it was measured in; as Markdown for a blog post and as JSON for a file.
+
+use crate::model::findings::chart::Chart;
+use crate::model::findings::claims::{Claim, Verdict};
+use crate::model::format;
+use crate::model::page::caps::Capabilities;
+use crate::model::store::json;
+
+/// The report's JSON format and version.
+pub const FORMAT: &str = "async-vs-threads/claims";
+pub const VERSION: u32 = 1;
+
+/// One claim's line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub claim: &'static Claim,
+    /// The verdict, or why the claim was skipped.
+    pub outcome: Result<Verdict, String>,
+    /// How long judging it took, ms.
+    pub took_ms: f64,
+}
+
+impl Row {
+    /// This browser's figures in words: "sequential 5.03 s, threads 402 ms, async 101 ms".
+    pub fn figures(&self) -> String {
+        match &self.outcome {
+            Ok(v) => v
+                .chart
+                .bars
+                .iter()
+                .map(|b| format!("{} {}", b.label, v.chart.unit.format(b.value)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Err(_) => "–".into(),
+        }
+    }
+
+    /// The verdict's key (`holds`, `partly`, `does-not-hold`), or `skipped`.
+    pub fn holds_key(&self) -> &'static str {
+        self.outcome.as_ref().map_or("skipped", |v| v.holds.key())
+    }
+}
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub rows: Vec<Row>,
+    /// Where it was measured ([`environment`]).
+    pub environment: String,
+    /// When it finished, ms since the Unix epoch.
+    pub at_ms: f64,
+}
+
+/// Where a report was measured, in one line: "Chromium 156, 2 cores, cross-origin isolated,
+/// threads build".
+pub fn environment(caps: &Capabilities, browser: &str) -> String {
+    format!(
+        "{browser}, {} core{}, {}, {} build",
+        caps.cores,
+        if caps.cores == 1 { "" } else { "s" },
+        if caps.cross_origin_isolated {
+            "cross-origin isolated"
+        } else {
+            "not cross-origin isolated"
+        },
+        caps.build()
+    )
+}
+
+/// A chart's bars as a JSON array of `{key, label, value, articles}`.
+pub fn figures_json(chart: &Chart) -> String {
+    let bars: Vec<String> = chart
+        .bars
+        .iter()
+        .map(|b| {
+            format!(
+                "{{\"key\":{},\"label\":{},\"value\":{},\"articles\":{}}}",
+                json::string(b.key),
+                json::string(&b.label),
+                json::number(b.value),
+                b.articles.map_or("null".into(), json::number)
+            )
+        })
+        .collect();
+    format!("[{}]", bars.join(","))
+}
+
+/// A table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+impl Report {
+    /// Counts of each verdict: holds, partly, does not hold, skipped.
+    pub fn tally(&self) -> [usize; 4] {
+        let mut t = [0; 4];
+        for r in &self.rows {
+            let i = match r.holds_key() {
+                "holds" => 0,
+                "partly" => 1,
+                "does-not-hold" => 2,
+                _ => 3,
+            };
+            t[i] += 1;
+        }
+        t
+    }
+
+    /// The report as a Markdown table under a heading that names where and when.
+    pub fn markdown(&self) -> String {
+        let [yes, partly, no, skipped] = self.tally();
+        let mut out = format!(
+            "### The asyncio-vs-threading claims, judged in a browser\n\nMeasured in {} on {}. {yes} hold, {partly} partly, {no} do not, {skipped} skipped.\n\n| Claim | The articles | Measured | Verdict |\n|---|---|---|---|\n",
+            cell(&self.environment),
+            format::date_time(self.at_ms)
+        );
+        for r in &self.rows {
+            let verdict = match &r.outcome {
+                Ok(v) => v.text.clone(),
+                Err(why) => format!("skipped: {why}"),
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                cell(r.claim.text),
+                cell(r.claim.articles),
+                cell(&r.figures()),
+                cell(&verdict)
+            ));
+        }
+        out
+    }
+
+    /// The report as JSON: each claim's verdict and its figures.
+    pub fn json(&self) -> String {
+        let mut out = format!(
+            "{{\"format\":{},\"version\":{VERSION},\"environment\":{},\"at\":{},\"claims\":[",
+            json::string(FORMAT),
+            json::string(&self.environment),
+            json::string(&format::date_time(self.at_ms))
+        );
+        for (i, r) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(
+                "{{\"key\":{},\"claim\":{},\"articles\":{},\"holds\":{},\"took_ms\":{}",
+                json::string(r.claim.key),
+                json::string(r.claim.text),
+                json::string(r.claim.articles),
+                json::string(r.holds_key()),
+                json::ms(r.took_ms)
+            ));
+            match &r.outcome {
+                Ok(v) => out.push_str(&format!(
+                    ",\"verdict\":{},\"unit\":{},\"figures\":{}",
+                    json::string(&v.text),
+                    json::string(v.chart.unit.key()),
+                    figures_json(&v.chart)
+                )),
+                Err(why) => out.push_str(&format!(",\"skipped\":{}", json::string(why))),
+            }
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::findings::chart::Unit;
+    use crate::model::findings::claims::{Holds, find};
+    use crate::model::store::json::Reader;
+
+    fn report() -> Report {
+        Report {
+            rows: vec![
+                Row {
+                    claim: find("requests").unwrap(),
+                    outcome: Ok(Verdict {
+                        holds: Holds::Yes,
+                        text: "holds here: a | b".into(),
+                        chart: Chart::new(Unit::Ms)
+                            .against("threads", "threads", 402.0, 350.0)
+                            .bar("async", "async", 101.0),
+                    }),
+                    took_ms: 5600.0,
+                },
+                Row {
+                    claim: find("gil").unwrap(),
+                    outcome: Err("Threads cannot run here".into()),
+                    took_ms: 0.0,
+                },
+            ],
+            environment: "Chromium 156, 2 cores, cross-origin isolated, threads build".into(),
+            at_ms: 1_796_400_000_000.0,
+        }
+    }
+
+    #[test]
+    fn the_markdown_table_names_where_and_when_and_escapes_its_cells() {
+        let md = report().markdown();
+        assert!(
+            md.contains("Measured in Chromium 156, 2 cores, cross-origin isolated, threads build on 2026-12-04 16:00 UTC. 1 hold, 0 partly, 0 do not, 1 skipped."),
+            "{md}"
+        );
+        assert!(
+            md.contains("| threads 402 ms, async 101 ms | holds here: a \\| b |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| – | skipped: Threads cannot run here |"),
+            "{md}"
+        );
+        // A header, its rule, and one line per claim.
+        assert_eq!(md.lines().filter(|l| l.starts_with('|')).count(), 4);
+    }
+
+    #[test]
+    fn the_json_report_reads_back_with_every_claim_and_figure() {
+        let text = report().json();
+        let mut r = Reader::new(&text);
+        let (mut keys, mut values, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+        r.object(|r, field| match field {
+            "format" => r.string().map(|f| assert_eq!(f, FORMAT)),
+            "claims" => r.array(|r| {
+                r.object(|r, f| match f {
+                    "key" => r.string().map(|k| keys.push(k)),
+                    "skipped" => r.string().map(|s| skipped.push(s)),
+                    "figures" => r.array(|r| {
+                        r.object(|r, f| match f {
+                            "value" => r.number().map(|v| values.push(v)),
+                            _ => r.skip(),
+                        })
+                    }),
+                    _ => r.skip(),
+                })
+            }),
+            _ => r.skip(),
+        })
+        .unwrap();
+        r.end().unwrap();
+        assert_eq!(keys, ["requests", "gil"]);
+        assert_eq!(values, [402.0, 101.0]);
+        assert_eq!(skipped, ["Threads cannot run here"]);
+    }
+}
