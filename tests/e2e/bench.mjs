@@ -391,6 +391,34 @@ try {
     await close(pg, 'memory');
   });
 
+  await section('claims', async () => {
+    // The context-switch claim's ping-pong, from its card (medians of 9 batches each time;
+    // the key is the median of REPEATS clicks); then "Judge every claim" on a fresh page,
+    // from the click to the report (one pass: it runs every claim's experiment).
+    const pg = await env.open('pool=2');
+    const us = { async: [], threads: [], gil: [] };
+    for (let i = 0; i < REPEATS; i++) {
+      const button = pg.testid('claim-switches');
+      await button.click();
+      // "Measuring…" while it measures, "Run it" once the new verdict is in.
+      await pg.page.waitForFunction(() => document.querySelector('[data-testid=claim-switches]').textContent === 'Measuring…', null, { timeout: 10_000 });
+      await pg.page.waitForFunction(() => document.querySelector('[data-testid=claim-switches]').textContent === 'Run it', null, { timeout: 120_000 });
+      const bars = await pg.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid=claim-switches-chart] [data-key]')].map((b) => [b.dataset.key, Number(b.dataset.value)])));
+      for (const k of Object.keys(us)) if (Number.isFinite(bars[k])) us[k].push(bars[k]);
+    }
+    out.async_switch_us = round(median(us.async), 3);
+    out.thread_switch_us = round(median(us.threads), 3);
+    out.gil_switch_us = round(median(us.gil), 3);
+    await close(pg, 'claims: switches');
+    const every = await env.open('');
+    const t0 = Date.now();
+    await every.testid('claims-judge-all').click();
+    await every.testid('claims-report').waitFor({ timeout: 600_000 });
+    out.judge_every_claim_s = round((Date.now() - t0) / 1000, 1);
+    out.claims_report = await every.page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-testid=claims-report] tbody tr')].map((tr) => [tr.dataset.claim, tr.dataset.holds])));
+    await close(every, 'claims: judge every claim');
+  });
+
   await section('I/O 1,000,000 x 100 ms', async () => {
     // A million concurrent waits in one tab; then the panel measures one task, which reads
     // the wasm memory as the run left it, and counts the run's kept records.
