@@ -7,7 +7,7 @@ Standard library only, Python 3.9 or later. Run it with the CPython you want to 
 
     python3 async_vs_threads.py                  # the experiment below, every strategy
     python3 async_vs_threads.py 'workload=cpu&tasks=8&cpu_ms=50' --strategies sequential,processes
-    python3 async_vs_threads.py --demos          # interleaving, lost updates, queues, deadlock
+    python3 async_vs_threads.py --demos          # interleaving, lost updates, queues, deadlock, switches
     python3 async_vs_threads.py --same-units 3   # the page's kernel units: the page's checksums
 
 then open the page, Import, and choose the file it wrote (async-vs-threads-cpython.json).
@@ -1175,6 +1175,10 @@ DEMO_PARAMS = {
                  "hold_ms": Bound("Hold first lock (ms)", 0, 1_000, 50),
                  "stall_ms": Bound("Watchdog after (ms)", 100, 5_000, 500),
                  "rounds": Bound("Rounds", 1, 100, 5)},
+    # The context-switch claim's ping-pong, with the page's sizes (`model::findings::claims`).
+    "switch": {"async_switches": Bound("Async hand-overs per batch", 2, 100_000, 20_000),
+               "thread_switches": Bound("Thread hand-overs per batch", 2, 10_000, 1_000),
+               "batches": Bound("Batches", 1, 50, 9)},
 }
 QUEUE_BUDGET_US = 3_000_000
 
@@ -1815,7 +1819,111 @@ def demo_deadlock(order, hold_ms, stall_ms, rounds):
             "verdict": deadlock_verdict(threads, asyn, rounds)}
 
 
-DEMOS = ("interleave", "race", "queue", "deadlock")
+# The ping-pong: two tasks hand a token back and forth, each hand-over one switch from one to
+# the other (`model::demos::switch`): two coroutines through two asyncio.Queue(1), two
+# threads through a threading.Condition. A batch is timed whole; a switch costs the median
+# batch over its switches.
+
+def switch_us(batch_ms, switches):
+    ms = sorted(x for x in batch_ms if math.isfinite(x))
+    if not ms:
+        return None
+    mid = len(ms) // 2
+    median = ms[mid] if len(ms) % 2 else (ms[mid - 1] + ms[mid]) / 2
+    return median * 1000 / max(switches, 1)
+
+
+def format_us(v):
+    """A short duration in \u00b5s as the page writes one: `0.75 \u00b5s`, `12.3 \u00b5s`."""
+    if not math.isfinite(v):
+        return "\u2013"
+    return _below_thousand(v, "\u00b5s") if abs(v) < 1000 else format_ms(v / 1000)
+
+
+def switch_verdict(async_us, threads_us, threads_label):
+    """The page's rule: it holds when a hand-over between threads costs at least twice one
+    between async tasks; partly when more, but less than twice; else it does not."""
+    figures = (f"a switch between async tasks (asyncio.Queue) {format_us(async_us)}, "
+               f"{threads_label} (threading.Condition) {format_us(threads_us)}")
+    ratio = threads_us / max(async_us, sys.float_info.min)
+    if threads_us >= 2 * async_us:
+        return "holds", f"holds here: {figures}; threads' hand-overs cost {format_times(ratio)} an async one"
+    if threads_us > async_us:
+        return "partly", f"partly: threads' switches cost more, but only {format_times(ratio)}: {figures}"
+    return "does-not-hold", f"does not hold here: {figures}; an async hand-over cost {format_times(1 / ratio)} a thread's"
+
+
+def demo_switch(async_switches, thread_switches, batches):
+    async_trips, thread_trips = -(-async_switches // 2), -(-thread_switches // 2)
+
+    async def asyncio_run():
+        there, back = asyncio.Queue(1), asyncio.Queue(1)
+        batch_ms = []
+
+        async def ping():
+            for _ in range(batches):
+                t0 = now_ms()
+                for _ in range(async_trips):
+                    await there.put(None)
+                    await back.get()
+                batch_ms.append(now_ms() - t0)
+
+        async def pong():
+            for _ in range(async_trips * batches):
+                await there.get()
+                await back.put(None)
+
+        await asyncio.gather(ping(), pong())
+        return batch_ms
+
+    def threads_run():
+        turn, changed = [0], threading.Condition()
+        batch_ms = []
+
+        def side(me):
+            def wait():
+                with changed:
+                    while turn[0] != me:
+                        changed.wait()
+
+            def give():
+                with changed:
+                    turn[0] = 1 - me
+                    changed.notify()
+
+            for _ in range(batches):
+                t0 = now_ms()
+                for _ in range(thread_trips):
+                    if me == 1:
+                        wait()
+                    give()
+                    if me == 0:
+                        wait()
+                if me == 0:
+                    batch_ms.append(now_ms() - t0)
+
+        ts = [threading.Thread(target=side, args=(me,)) for me in (0, 1)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return batch_ms
+
+    asyn = asyncio.run(asyncio_run())
+    threads = threads_run()
+    a_us, t_us = switch_us(asyn, async_trips * 2), switch_us(threads, thread_trips * 2)
+    gil = gil_enabled()
+    label = "threads + GIL" if gil else "threads"
+    holds, verdict = switch_verdict(a_us, t_us, label)
+    return {"demo": "switch",
+            "params": {"async_switches": async_switches, "thread_switches": thread_switches,
+                       "batches": batches},
+            "measured": {"asyncio": {"us_per_switch": a_us, "batch_ms": asyn},
+                         "threads": {"us_per_switch": t_us, "batch_ms": threads, "gil": gil}},
+            "holds": holds, "verdict": verdict}
+
+
+DEMOS = ("interleave", "race", "queue", "deadlock", "switch")
 
 
 def run_demo(name, params, units_per_ms):
@@ -1825,6 +1933,8 @@ def run_demo(name, params, units_per_ms):
         return demo_race(params["tasks"], params["increments"])
     if name == "queue":
         return demo_queue(**params)
+    if name == "switch":
+        return demo_switch(**params)
     return demo_deadlock(**params)
 
 
@@ -1861,7 +1971,8 @@ def _parser():
     p.add_argument("--same-units", type=int, metavar="N",
                    help="run the experiment's first N tasks one after another on the page's "
                         "kernel units (PAGE_UNITS_PER_MS), for the page's checksums")
-    p.add_argument("--demos", action="store_true", help="run the four demos")
+    p.add_argument("--demos", action="store_true",
+                   help="run the demos (and the context-switch claim's ping-pong)")
     p.add_argument("--demo", action="append", choices=DEMOS, metavar="NAME",
                    help=f"run one demo ({', '.join(DEMOS)}); may be repeated")
     p.add_argument("--with", dest="demo_with", action="append", default=[], metavar="KEY=VALUE",

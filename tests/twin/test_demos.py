@@ -32,6 +32,8 @@ class Parameters(unittest.TestCase):
                       "produce_us": (0, 20_000, 500), "consume_us": (0, 20_000, 1_000)},
             "deadlock": {"hold_ms": (0, 1_000, 50), "stall_ms": (100, 5_000, 500),
                          "rounds": (1, 100, 5)},
+            "switch": {"async_switches": (2, 100_000, 20_000), "thread_switches": (2, 10_000, 1_000),
+                       "batches": (1, 50, 9)},
         })
         self.assertEqual(twin.demo_params("queue")[0]["work"], "wait")
         self.assertEqual(twin.demo_params("deadlock")[0]["order"], "opposite")
@@ -167,6 +169,19 @@ class Verdicts(unittest.TestCase):
         self.assertTrue(w.stalled(1_950.0, 3))
         self.assertEqual(w.since_ms, 1_450.0)
 
+    def test_switch(self):
+        # The page's rule and words (model::findings::claims, judge_switches).
+        self.assertEqual(twin.switch_us([40.0, 20.0, float("nan"), 21.0, 500.0], 1000), 30.5)
+        self.assertIsNone(twin.switch_us([], 1000))
+        holds, text = twin.switch_verdict(0.2, 30.0, "threads + GIL")
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: a switch between async tasks (asyncio.Queue) 0.20 \u00b5s, "
+                               "threads + GIL (threading.Condition) 30.0 \u00b5s; threads' hand-overs "
+                               "cost 150.0\u00d7 an async one")
+        self.assertEqual(twin.switch_verdict(0.2, 0.3, "threads")[0], "partly")
+        self.assertEqual(twin.switch_verdict(3.0, 1.0, "threads")[0], "does-not-hold")
+        self.assertEqual(twin.format_us(1500.0), "1.50 ms")
+
     def test_durations_and_ratios_as_the_page_writes_them(self):
         self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
                          ["0.42 ms", "12.3 ms", "105 ms", "2.50 s", "1 min 40 s"])
@@ -205,6 +220,16 @@ class Runs(unittest.TestCase):
                 self.assertLessEqual(s["max_depth"], 3, (work, model))
                 self.assertGreater(s["throughput"], 0)
             self.assertTrue(r["verdict"].endswith("with threads."), r["verdict"])
+
+    def test_switch(self):
+        r = twin.demo_switch(200, 100, 3)
+        for model in ("asyncio", "threads"):
+            m = r["measured"][model]
+            self.assertEqual(len(m["batch_ms"]), 3, model)
+            self.assertGreater(m["us_per_switch"], 0, model)
+        self.assertIn(r["holds"], ("holds", "partly", "does-not-hold"))
+        self.assertTrue(r["verdict"].split(":")[0] in ("holds here", "partly", "does not hold here"),
+                        r["verdict"])
 
     def test_deadlock(self):
         r = twin.demo_deadlock("opposite", 20, 150, 2)
