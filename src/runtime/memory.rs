@@ -312,7 +312,7 @@ async fn browser_memory() -> Result<BrowserMemory, String> {
 }
 
 /// An echoing worker from a `blob:` URL, terminated when dropped.
-struct IdleWorker {
+pub(crate) struct IdleWorker {
     worker: web_sys::Worker,
     url: String,
 }
@@ -322,7 +322,7 @@ impl IdleWorker {
     ///
     /// # Errors
     /// The browser's message when the worker cannot be created.
-    async fn start() -> Result<Self, String> {
+    pub(crate) async fn start() -> Result<Self, String> {
         let url = files::object_url(&Array::of1(&IDLE_WORKER_JS.into()), "text/javascript")?;
         let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e))?;
         let idle = IdleWorker { worker, url };

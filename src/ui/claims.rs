@@ -15,7 +15,7 @@ use crate::model::experiment::params::Strategy;
 use crate::model::findings::chart::Chart;
 use crate::model::findings::claims::{
     CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_in, judge_interleaving, judge_queues,
-    judge_shared_state, judge_switches, judge_task_memory, judge_thread_memory,
+    judge_scale, judge_shared_state, judge_switches, judge_task_memory, judge_thread_memory,
 };
 use crate::model::format;
 use crate::model::page::caps::browser_name;
@@ -24,7 +24,7 @@ use crate::model::page::report::{self, Report, Row};
 use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::clock::now_ms;
 use crate::runtime::demos::deadlock::{self, Config};
-use crate::runtime::demos::{interleave, queue, race, switch};
+use crate::runtime::demos::{interleave, queue, race, scale, switch};
 use crate::runtime::timer::within;
 use crate::runtime::{caps, embed as frame, files, memory};
 use crate::ui::state::{
@@ -59,6 +59,11 @@ async fn measure(evidence: Evidence) -> Result<Verdict, String> {
             let asyn = queue::run_async(cfg).await;
             let threads = queue::run_threads(cfg).await;
             judge_queues(&asyn, threads.as_ref().map_err(String::as_str))
+        }
+        Evidence::Scale { workers, tasks } => {
+            let held = memory::measure_tasks(tasks).await?;
+            let started = scale::count(workers).await;
+            judge_scale(&started, &held)
         }
         Evidence::Switches {
             async_switches,
@@ -506,6 +511,10 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
         Evidence::Queues { items, .. } => format!(
             " passes {} items through each model's bounded queue",
             format::count(u64::from(items))
+        ),
+        Evidence::Scale { workers, tasks } => format!(
+            " holds {} pending async tasks, then starts up to {workers} idle Web Workers",
+            format::count(u64::from(tasks))
         ),
         Evidence::Switches { batches, .. } => format!(
             " hands a token back and forth, {batches} batches in each model, and times a switch"

@@ -51,5 +51,6 @@ export const MEASURED_CLAIMS = {
   interleaving: { verdicts: ['holds', 'partly'], text: /async logged 1 order in 20 runs; threads logged/ },
   queues: { verdicts: ['holds'], text: /^holds here: asyncio\.Queue \(two tasks\) delivered 2,000 items of 2,000 with 0 lost, 0 repeated, 0 out of order; queue\.Queue \(two threads\) delivered 2,000 items of 2,000 with 0 lost, 0 repeated, 0 out of order/ },
   'shared-state': { verdicts: ['holds', 'partly'], text: /async lost [\d,]+ updates; with a lock every counter was exact; .* async deadlocked$/ },
+  scale: { verdicts: ['holds'], text: /^holds here: its event loop held 1,000,000 pending async tasks in .*; this browser started \d+ Web Workers?.* in .* \(.* each\): (at least )?[\d,.]+× as many tasks as threads$/ },
   switches: { verdicts: ['holds'], text: /^holds here: a switch between async tasks \(asyncio\.Queue\) [\d.]+ µs, threads \(threading\.Condition\) [\d.]+ µs, threads \+ GIL [\d.]+ µs; threads' hand-overs cost [\d.]+× an async one$/ },
 };

@@ -12,6 +12,7 @@ pub mod deadlock;
 pub mod interleave;
 pub mod queue;
 pub mod race;
+pub mod scale;
 pub mod switch;
 
 use crate::model::experiment::params::parse_number;

@@ -11,6 +11,7 @@ use crate::model::demos::interleave::Tally;
 use crate::model::demos::plural;
 use crate::model::demos::queue::QueueRun;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
+use crate::model::demos::scale::WorkerCount;
 use crate::model::demos::switch::SwitchRun;
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
@@ -50,6 +51,9 @@ pub enum Evidence {
     SharedState { tasks: u32, increments: u32 },
     /// `items` through each model's bounded queue of `capacity` (the producer-consumer demo).
     Queues { items: u32, capacity: u32 },
+    /// Up to `workers` idle Web Workers started one after another, against `tasks` pending
+    /// async tasks held (the memory panel's measurement).
+    Scale { workers: u32, tasks: u32 },
     /// `batches` of a ping-pong between two async tasks (`async_switches` hand-overs each),
     /// two threads and two threads under a GIL (`thread_switches` each).
     Switches {
@@ -148,6 +152,16 @@ const SWITCHES: Claim = Claim {
     },
 };
 
+const SCALE: Claim = Claim {
+    key: "scale",
+    text: "asyncio scales thousands of times further than threads: 10,000 threads would need about 80 GB, and the OS refuses above about 1,000.",
+    articles: "10,000 threads ~ 80 GB (8 MB each); the OS refuses above ~1,000 threads; 10,000 coroutines in ~10 MB (8,000× less)",
+    evidence: Evidence::Scale {
+        workers: 256,
+        tasks: 1_000_000,
+    },
+};
+
 const MULTIPROCESSING: Claim = Claim {
     key: "multiprocessing",
     text: "For CPU-bound work, use multiprocessing: threads don't help because of the GIL; processes run truly in parallel.",
@@ -208,7 +222,7 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 12] = [
+pub const CLAIMS: [Claim; 13] = [
     REQUESTS,
     GIL,
     COROUTINES,
@@ -221,6 +235,7 @@ pub const CLAIMS: [Claim; 12] = [
     RESPONSIVE,
     QUEUES,
     SWITCHES,
+    SCALE,
 ];
 
 impl Claim {
@@ -442,6 +457,67 @@ pub fn judge_queues(asyn: &QueueRun, threads: Result<&QueueRun, &str>) -> Verdic
             text: format!("does not hold here: {a}; threads could not run here: {why}"),
         },
     }
+}
+
+/// Judges "asyncio scales thousands of times further" from the workers this browser started
+/// and the pending async tasks it held: it holds at 1,000 tasks or more per worker.
+pub fn judge_scale(w: &WorkerCount, tasks: &TaskMemory) -> Verdict {
+    let held = format!(
+        "its event loop held {} pending async tasks in {} ({} each)",
+        format::count(u64::from(tasks.tasks)),
+        format::bytes(tasks.pending.since(tasks.before)),
+        format::bytes(tasks.bytes_per_task())
+    );
+    let chart =
+        Chart::new(Unit::Count).bar("async", "pending async tasks held", f64::from(tasks.tasks));
+    if w.started == 0 {
+        let why = w.refused.as_deref().unwrap_or("none was asked for");
+        return Verdict {
+            holds: Holds::Partly,
+            text: format!("{held}; no Web Worker started here: {why}"),
+            chart,
+        };
+    }
+    let chart = chart.against(
+        "workers",
+        "Web Workers started",
+        f64::from(w.started),
+        1_000.0,
+    );
+    let stopped = match &w.refused {
+        None => format!(
+            "started {}, the bound (it may start more),",
+            plural(u64::from(w.started), "Web Worker", "Web Workers")
+        ),
+        Some(why) => format!(
+            "started {} and no more ({why})",
+            plural(u64::from(w.started), "Web Worker", "Web Workers")
+        ),
+    };
+    let ratio = f64::from(tasks.tasks) / f64::from(w.started.max(1));
+    let as_many = format!(
+        "{}{} as many tasks as threads",
+        if w.refused.is_none() { "at least " } else { "" },
+        if ratio >= 100.0 {
+            format!("{}×", format::count(ratio.round() as u64))
+        } else {
+            format::times(ratio)
+        }
+    );
+    let figures = format!(
+        "{held}; this browser {stopped} in {} ({} each): {as_many}",
+        format::ms(w.ms),
+        format::ms(w.ms_each())
+    );
+    let (holds, text) = if ratio >= 1_000.0 {
+        (Holds::Yes, format!("holds here: {figures}"))
+    } else {
+        (
+            Holds::Partly,
+            format!("partly: {figures}, short of thousands"),
+        )
+    };
+    Verdict { holds, text, chart }
 }
 
 /// Judges "async switches are cheap, thread switches heavier" from each model's ping-pong: it
@@ -1161,6 +1237,62 @@ mod tests {
             Holds::Partly
         );
         assert_eq!(judge_queues(&bad, Err("threads are off")).holds, Holds::No);
+    }
+
+    #[test]
+    fn scale_holds_at_a_thousand_pending_tasks_per_worker_started() {
+        let tasks = task_memory(1_000_000, 98);
+        let bound = WorkerCount {
+            bound: 256,
+            started: 256,
+            ms: 4_352.0,
+            refused: None,
+        };
+        let v = judge_scale(&bound, &tasks);
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: its event loop held 1,000,000 pending async tasks in 98.0 MB (98 B each); this browser started 256 Web Workers, the bound (it may start more), in 4.35 s (17.0 ms each): at least 3,906× as many tasks as threads"
+        );
+        let bars: Vec<_> = v
+            .chart
+            .bars
+            .iter()
+            .map(|b| (b.key, b.value, b.articles))
+            .collect();
+        assert_eq!(
+            bars,
+            [("async", 1e6, None), ("workers", 256.0, Some(1_000.0))]
+        );
+        // A browser that refused early: no "at least".
+        let refused = WorkerCount {
+            started: 20,
+            ms: 400.0,
+            refused: Some("a worker did not start within 5.00 s".into()),
+            ..bound
+        };
+        let v = judge_scale(&refused, &tasks);
+        assert!(v.text.contains("started 20 Web Workers and no more (a worker did not start within 5.00 s) in 400 ms (20.0 ms each): 50,000× as many"), "{}", v.text);
+        // Few tasks held: short of thousands.
+        assert_eq!(
+            judge_scale(&bound, &task_memory(10_000, 98)).holds,
+            Holds::Partly
+        );
+        let none = WorkerCount {
+            started: 0,
+            refused: Some("the browser refused the next: blocked by policy".into()),
+            ..bound
+        };
+        let off = judge_scale(&none, &tasks);
+        assert_eq!(off.holds, Holds::Partly);
+        assert!(
+            off.text.ends_with(
+                "no Web Worker started here: the browser refused the next: blocked by policy"
+            ),
+            "{}",
+            off.text
+        );
+        assert_eq!(off.chart.bars.len(), 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod deadlock;
 pub mod interleave;
 pub mod queue;
 pub mod race;
+pub mod scale;
 pub mod switch;
 
 use std::future::Future;
