@@ -20,7 +20,7 @@ use crate::model::findings::claims::{
 use crate::model::format;
 use crate::model::page::caps::browser_name;
 use crate::model::page::embed::verdict_message;
-use crate::model::page::report::{self, Report, Row};
+use crate::model::page::report::{self, JudgedRun, Report, Row};
 use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::clock::now_ms;
 use crate::runtime::demos::deadlock::{self, Config};
@@ -194,10 +194,18 @@ impl ClaimsState {
                 measured
             }
         };
+        let runs = self.library.results.with_untracked(|all| {
+            claim
+                .latest_runs(all)
+                .into_iter()
+                .map(|r| JudgedRun::of(r))
+                .collect()
+        });
         let row = Row {
             claim,
             outcome,
             took_ms: now_ms() - t0,
+            runs,
         };
         if self.page.view.claims && frame::framed() {
             frame::post(&verdict_message(&row, &self.environment()));
@@ -533,7 +541,7 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
             </p>
             {move || blocked().map(|why| view! { <p class="muted" data-testid=format!("claim-{}-blocked", claim.key)>{why}</p> })}
             {move || failed().map(|why| view! { <p class="error" role="alert" data-testid=format!("claim-{}-error", claim.key)>{format!("Could not measure: {why}")}</p> })}
-            {move || verdict().map(|v| verdict_line(format!("claim-{}-verdict", claim.key), None, v))}
+            {move || verdict().map(|v| verdict_line(format!("claim-{}-verdict", claim.key), Measured::Here(state.environment()), v))}
             {move || (!compact && matches!(claim.evidence, Evidence::Runs { .. }) && verdict().is_some()).then(|| view! {
                 <button type="button" class="link" data-testid=format!("claim-{}-see", claim.key) on:click=see_runs>
                     "See the runs it judged: timeline and results"
@@ -544,7 +552,7 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
                     .into_iter()
                     .enumerate()
                     .map(|(i, (label, v))| {
-                        verdict_line(format!("claim-{}-verdict-g{}", claim.key, i + 1), Some(label), v)
+                        verdict_line(format!("claim-{}-verdict-g{}", claim.key, i + 1), Measured::There(label), v)
                     })
                     .collect_view()
             }}
@@ -564,20 +572,38 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
     }
 }
 
-/// A verdict with its badge; `place`, where the runs it judged were measured when that was
-/// not here.
-fn verdict_line(testid: String, place: Option<String>, v: Verdict) -> impl IntoView {
+/// Where a verdict's evidence was measured: in this browser (its environment line), or where
+/// imported runs were.
+enum Measured {
+    Here(String),
+    There(String),
+}
+
+/// A verdict with its badge, its chart and where it was measured.
+fn verdict_line(testid: String, place: Measured, v: Verdict) -> impl IntoView {
     let (badge, label) = match v.holds {
         Holds::Yes => ("✓", "Holds"),
         Holds::Partly => ("≈", "Partly"),
         Holds::No => ("✗", "Does not hold"),
     };
-    let place = place.map(|p| view! { <em>{format!("In {p} (imported): ")}</em> });
     let chart = chart_view(testid.replacen("-verdict", "-chart", 1), v.chart);
+    let (there, here) = match place {
+        Measured::There(p) => (
+            Some(view! { <em>{format!("In {p} (imported): ")}</em> }),
+            None,
+        ),
+        Measured::Here(env) => (
+            None,
+            Some(
+                view! { <p class="muted where" data-testid=format!("{testid}-where")>{format!("Measured in {env}")}</p> },
+            ),
+        ),
+    };
     view! {
-        <p class="verdict" data-testid=testid data-holds=v.holds.key()>
-            <strong class=format!("badge {}", v.holds.key()) title=label aria-label=label>{badge}</strong>" "{place}{v.text}
+        <p class="verdict" data-testid=testid.clone() data-holds=v.holds.key()>
+            <strong class=format!("badge {}", v.holds.key()) title=label aria-label=label>{badge}</strong>" "{there}{v.text}
         </p>
         {chart}
+        {here}
     }
 }

@@ -39,6 +39,7 @@ test('Judge every claim: Cancel stops it; a whole pass writes the report, copied
   for (const key of KEYS) {
     const bars = await pg.page.locator(`[data-testid=claim-${key}-chart] [data-testid=claim-bar]`).count();
     assert.ok(bars >= 1, `${key}: no chart`);
+    assert.match(await pg.testid(`claim-${key}-verdict-where`).innerText(), /^Measured in Chromium \d+, /);
   }
 
   await pg.testid('claims-report-copy').click();
@@ -52,6 +53,10 @@ test('Judge every claim: Cancel stops it; a whole pass writes the report, copied
   assert.equal(json.format, 'async-vs-threads/claims');
   assert.match(json.environment, ENVIRONMENT);
   assert.equal(json.claims.length, KEYS.length);
+  // The runs a verdict judged, by experiment and checksum: the same work in every strategy.
+  const requests = json.claims.find((c) => c.key === 'requests');
+  assert.deepEqual(requests.runs.map((r) => r.strategy), ['sequential', 'threads', 'async']);
+  assert.equal(new Set(requests.runs.map((r) => r.checksum)).size, 1, JSON.stringify(requests.runs));
   for (const c of json.claims) {
     assert.ok(VERDICTS.includes(c.holds), `${c.key}: ${c.holds}`);
     assert.ok(c.figures.length >= 1 && c.figures.every((f) => Number.isFinite(f.value)), `${c.key}: ${JSON.stringify(c.figures)}`);

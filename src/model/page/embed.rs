@@ -409,6 +409,7 @@ mod tests {
                 chart: Chart::new(Unit::Us).bar("async", "async tasks", 0.5),
             }),
             took_ms: 900.0,
+            runs: Vec::new(),
         };
         let m = verdict_message(&judged, "Chromium 156, 2 cores");
         assert!(m.starts_with(r#"{"type":"async-vs-threads:verdict","v":1,"claim":"switches","text":"Context switches:"#), "{m}");

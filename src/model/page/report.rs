@@ -2,10 +2,12 @@
 //! the articles' figure, this browser's figures, the verdict or why it was skipped, and the
 //! environment it was measured in; as Markdown for a blog post and as JSON for a file.
 
+use crate::model::experiment::url;
 use crate::model::findings::chart::Chart;
 use crate::model::findings::claims::{Claim, Verdict};
 use crate::model::format;
 use crate::model::page::caps::Capabilities;
+use crate::model::run::record::RunRecord;
 use crate::model::store::json;
 
 /// The report's JSON format and version.
@@ -20,6 +22,31 @@ pub struct Row {
     pub outcome: Result<Verdict, String>,
     /// How long judging it took, ms.
     pub took_ms: f64,
+    /// The runs it judged (claims judged on runs).
+    pub runs: Vec<JudgedRun>,
+}
+
+/// A run a verdict judged, as the report keeps it: enough to find it in the page's export
+/// and to run it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JudgedRun {
+    pub strategy: &'static str,
+    /// Its experiment as a link's query (its strategy included).
+    pub query: String,
+    pub makespan_ms: f64,
+    /// The work done (16 hex digits), equal across strategies of one experiment.
+    pub checksum: String,
+}
+
+impl JudgedRun {
+    pub fn of(run: &RunRecord) -> Self {
+        JudgedRun {
+            strategy: run.strategy().key(),
+            query: url::encode(&run.head.params, None),
+            makespan_ms: run.makespan_ms(),
+            checksum: format!("{:016x}", run.checksum()),
+        }
+    }
 }
 
 impl Row {
@@ -161,7 +188,20 @@ impl Report {
                 )),
                 Err(why) => out.push_str(&format!(",\"skipped\":{}", json::string(why))),
             }
-            out.push('}');
+            let runs: Vec<String> = r
+                .runs
+                .iter()
+                .map(|j| {
+                    format!(
+                        "{{\"strategy\":{},\"query\":{},\"makespan_ms\":{},\"checksum\":{}}}",
+                        json::string(j.strategy),
+                        json::string(&j.query),
+                        json::ms(j.makespan_ms),
+                        json::string(&j.checksum)
+                    )
+                })
+                .collect();
+            out.push_str(&format!(",\"runs\":[{}]}}", runs.join(",")));
         }
         out.push_str("]}");
         out
@@ -188,11 +228,18 @@ mod tests {
                             .bar("async", "async", 101.0),
                     }),
                     took_ms: 5600.0,
+                    runs: vec![JudgedRun {
+                        strategy: "async",
+                        query: "v=1&tasks=50".into(),
+                        makespan_ms: 101.25,
+                        checksum: "00000000000000ab".into(),
+                    }],
                 },
                 Row {
                     claim: find("gil").unwrap(),
                     outcome: Err("Threads cannot run here".into()),
                     took_ms: 0.0,
+                    runs: Vec::new(),
                 },
             ],
             environment: "Chromium 156, 2 cores, cross-origin isolated, threads build".into(),
@@ -224,12 +271,20 @@ mod tests {
         let text = report().json();
         let mut r = Reader::new(&text);
         let (mut keys, mut values, mut skipped) = (Vec::new(), Vec::new(), Vec::new());
+        let mut runs = Vec::new();
         r.object(|r, field| match field {
             "format" => r.string().map(|f| assert_eq!(f, FORMAT)),
             "claims" => r.array(|r| {
                 r.object(|r, f| match f {
                     "key" => r.string().map(|k| keys.push(k)),
                     "skipped" => r.string().map(|s| skipped.push(s)),
+                    "runs" => r.array(|r| {
+                        r.object(|r, f| match f {
+                            "query" => r.string().map(|q| runs.push(q)),
+                            "makespan_ms" => r.number().map(|m| assert_eq!(m, 101.25)),
+                            _ => r.skip(),
+                        })
+                    }),
                     "figures" => r.array(|r| {
                         r.object(|r, f| match f {
                             "value" => r.number().map(|v| values.push(v)),
@@ -246,5 +301,6 @@ mod tests {
         assert_eq!(keys, ["requests", "gil"]);
         assert_eq!(values, [402.0, 101.0]);
         assert_eq!(skipped, ["Threads cannot run here"]);
+        assert_eq!(runs, ["v=1&tasks=50"]);
     }
 }
