@@ -409,6 +409,21 @@ try {
     out.async_switch_us = round(median(us.async), 3);
     out.thread_switch_us = round(median(us.threads), 3);
     out.gil_switch_us = round(median(us.gil), 3);
+    // The scaling claim: idle Web Workers started one after another (up to its bound of 256)
+    // after 1,000,000 pending async tasks were held; a worker's start is the time per worker.
+    const started = [], each = [];
+    for (let i = 0; i < REPEATS; i++) {
+      await pg.testid('claim-scale').click();
+      await pg.page.waitForFunction(() => document.querySelector('[data-testid=claim-scale]').textContent === 'Measuring…', null, { timeout: 10_000 });
+      await pg.page.waitForFunction(() => document.querySelector('[data-testid=claim-scale]').textContent === 'Run it', null, { timeout: 120_000 });
+      const text = await pg.testid('claim-scale-verdict').innerText();
+      const ms = text.match(/\(([\d.]+) ms each\)/);
+      const n = await pg.page.evaluate(() => Number(document.querySelector('[data-testid=claim-scale-chart] [data-key=workers]')?.dataset.value));
+      if (ms && Number.isFinite(n)) { each.push(Number(ms[1])); started.push(n); }
+      else errors.push(`claims: the scaling claim's verdict has no figures: ${text}`);
+    }
+    out.max_workers_started = started.length ? Math.min(...started) : null;
+    out.thread_start_ms = round(median(each), 2);
     await close(pg, 'claims: switches');
     const every = await env.open('');
     const t0 = Date.now();
