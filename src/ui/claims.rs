@@ -27,6 +27,7 @@ use crate::runtime::demos::deadlock::{self, Config};
 use crate::runtime::demos::{interleave, queue, race, scale, switch};
 use crate::runtime::timer::within;
 use crate::runtime::{caps, embed as frame, files, memory};
+use crate::ui::embed::autorun_once;
 use crate::ui::state::{
     Experiment, Library, LiveRun, Page, PoolState, PoolView, Runner, TimelineRun, part,
 };
@@ -293,19 +294,9 @@ pub fn Claims() -> impl IntoView {
 #[component]
 pub fn ClaimsEmbed() -> impl IntoView {
     let state = ClaimsState::new();
-    let (page, pool) = (part::<Page>(), part::<PoolState>());
-    if page.view.autorun {
-        let visible = RwSignal::new(false);
-        frame::when_visible(move || visible.set(true));
-        Effect::new(move |fired: Option<bool>| {
-            if fired == Some(true) {
-                return true;
-            }
-            let go = visible.get() && pool.page_ready();
-            if go {
-                leptos::task::spawn_local(state.judge_every());
-            }
-            go
+    if part::<Page>().view.autorun {
+        autorun_once(part::<PoolState>(), move || {
+            leptos::task::spawn_local(state.judge_every())
         });
     }
     view! {

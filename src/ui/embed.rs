@@ -130,18 +130,9 @@ pub fn connect(parts: Parts) {
     } = parts;
     // The claims' view judges every claim on autorun itself (`ClaimsEmbed`).
     if page.view.autorun && !page.view.claims {
-        let visible = RwSignal::new(false);
-        frame::when_visible(move || visible.set(true));
-        Effect::new(move |fired: Option<bool>| {
-            if fired == Some(true) {
-                return true;
-            }
-            let go = visible.get() && pool.page_ready();
-            if go {
-                let strategy = experiment.checked.with_untracked(|c| c.params.strategy);
-                runner.run(vec![strategy]);
-            }
-            go
+        autorun_once(pool, move || {
+            let strategy = experiment.checked.with_untracked(|c| c.params.strategy);
+            runner.run(vec![strategy]);
         });
     }
     if !frame::framed() {
@@ -182,6 +173,22 @@ pub fn connect(parts: Parts) {
             page.notices.set(decoded.notices);
         }
         Err(why) => ignore(page, why),
+    });
+}
+
+/// Calls `go` once, when the frame is scrolled into view and the page is ready (`autorun=1`).
+pub fn autorun_once(pool: PoolState, go: impl Fn() + 'static) {
+    let visible = RwSignal::new(false);
+    frame::when_visible(move || visible.set(true));
+    Effect::new(move |fired: Option<bool>| {
+        if fired == Some(true) {
+            return true;
+        }
+        let ready = visible.get() && pool.page_ready();
+        if ready {
+            go();
+        }
+        ready
     });
 }
 

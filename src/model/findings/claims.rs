@@ -1043,6 +1043,15 @@ mod tests {
     use crate::model::memory::{CPYTHON_REFERENCE, Source};
     use crate::model::run::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
 
+    /// A verdict's bars: key, figure and the articles' figure.
+    fn bars(v: &Verdict) -> Vec<(&'static str, f64, Option<f64>)> {
+        v.chart
+            .bars
+            .iter()
+            .map(|b| (b.key, b.value, b.articles))
+            .collect()
+    }
+
     #[test]
     fn cpython_figures_say_where_they_were_measured() {
         // Quoted to every visitor: "on this machine" or "here" would claim their machine ran it.
@@ -1254,14 +1263,8 @@ mod tests {
             v.text,
             "holds here: its event loop held 1,000,000 pending async tasks in 98.0 MB (98 B each); this browser started 256 Web Workers, the bound (it may start more), in 4.35 s (17.0 ms each): at least 3,906× as many tasks as threads"
         );
-        let bars: Vec<_> = v
-            .chart
-            .bars
-            .iter()
-            .map(|b| (b.key, b.value, b.articles))
-            .collect();
         assert_eq!(
-            bars,
+            bars(&v),
             [("async", 1e6, None), ("workers", 256.0, Some(1_000.0))]
         );
         // A browser that refused early: no "at least".
@@ -1314,8 +1317,14 @@ mod tests {
             v.text,
             "holds here: a switch between async tasks (asyncio.Queue) 0.20 µs, threads (threading.Condition) 30.0 µs, threads + GIL 55.0 µs; threads' hand-overs cost 150.0× an async one"
         );
-        let keys: Vec<_> = v.chart.bars.iter().map(|b| (b.key, b.value)).collect();
-        assert_eq!(keys, [("async", 0.2), ("threads", 30.0), ("gil", 55.0)]);
+        assert_eq!(
+            bars(&v),
+            [
+                ("async", 0.2, None),
+                ("threads", 30.0, None),
+                ("gil", 55.0, None)
+            ]
+        );
         let close = ping(Model::Threads, 0.3);
         assert_eq!(
             judge_switches(&asyn, Ok(&close), Ok(&gil)).holds,
@@ -1427,14 +1436,8 @@ mod tests {
             "holds here: sequential 5.03 s, threads 402 ms (16 threads, 4 waits each), async 101 ms"
         );
         // The chart draws each makespan beside the articles' own.
-        let bars: Vec<_> = v
-            .chart
-            .bars
-            .iter()
-            .map(|b| (b.key, b.value, b.articles))
-            .collect();
         assert_eq!(
-            bars,
+            bars(&v),
             [
                 ("sequential", 5030.0, Some(5200.0)),
                 ("threads", 402.0, Some(350.0)),
