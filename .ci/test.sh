@@ -70,7 +70,7 @@ E2E=(node --test --test-force-exit --test-timeout=600000)
 # times nothing either; then the specs that compare timings (speed-ups that need a free core,
 # main-thread stalls), one at a time on a machine otherwise left to them. A spec not listed
 # here runs with the second group.
-UNTIMED=(claims-measured claims-report embed keep memory page parameters privacy soak twin)
+UNTIMED=(claims-embed claims-measured claims-report embed keep memory page parameters privacy soak twin)
 untimed=() timed=()
 for spec in tests/e2e/*.spec.mjs; do
   if [[ " ${UNTIMED[*]} " == *" $(basename "$spec" .spec.mjs) "* ]]; then untimed+=("$spec"); else timed+=("$spec"); fi
