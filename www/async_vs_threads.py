@@ -1825,12 +1825,8 @@ def demo_deadlock(order, hold_ms, stall_ms, rounds):
 # batch over its switches.
 
 def switch_us(batch_ms, switches):
-    ms = sorted(x for x in batch_ms if math.isfinite(x))
-    if not ms:
-        return None
-    mid = len(ms) // 2
-    median = ms[mid] if len(ms) % 2 else (ms[mid - 1] + ms[mid]) / 2
-    return median * 1000 / max(switches, 1)
+    median = quantile(_sorted_finite(batch_ms), 0.5)
+    return None if median is None else median * 1000 / max(switches, 1)
 
 
 def format_us(v):

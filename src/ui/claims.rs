@@ -361,26 +361,17 @@ fn ReportView(report: Report) -> impl IntoView {
             Err(why) => format!("Could not download: {why}"),
         }));
     };
-    let [yes, partly, no, skipped] = report.tally();
-    let head = format!(
-        "Measured in {} on {}: {yes} hold, {partly} partly, {no} do not, {skipped} skipped.",
-        report.environment,
-        format::date_time(report.at_ms)
-    );
+    let head = report.summary();
     let rows = report
         .rows
         .iter()
         .map(|r| {
-            let verdict = match &r.outcome {
-                Ok(v) => v.text.clone(),
-                Err(why) => format!("skipped: {why}"),
-            };
             view! {
                 <tr data-claim=r.claim.key data-holds=r.holds_key()>
                     <td>{r.claim.text}</td>
                     <td>{r.claim.articles}</td>
                     <td>{r.figures()}</td>
-                    <td>{verdict}</td>
+                    <td>{r.verdict_text()}</td>
                 </tr>
             }
         })

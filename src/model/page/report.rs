@@ -64,6 +64,14 @@ impl Row {
         }
     }
 
+    /// The verdict in words, or why the claim was skipped.
+    pub fn verdict_text(&self) -> String {
+        match &self.outcome {
+            Ok(v) => v.text.clone(),
+            Err(why) => format!("skipped: {why}"),
+        }
+    }
+
     /// The verdict's key (`holds`, `partly`, `does-not-hold`), or `skipped`.
     pub fn holds_key(&self) -> &'static str {
         self.outcome.as_ref().map_or("skipped", |v| v.holds.key())
@@ -137,26 +145,31 @@ impl Report {
 
     /// The report as a Markdown table under a heading that names where and when.
     pub fn markdown(&self) -> String {
-        let [yes, partly, no, skipped] = self.tally();
         let mut out = format!(
-            "### The asyncio-vs-threading claims, judged in a browser\n\nMeasured in {} on {}. {yes} hold, {partly} partly, {no} do not, {skipped} skipped.\n\n| Claim | The articles | Measured | Verdict |\n|---|---|---|---|\n",
-            cell(&self.environment),
-            format::date_time(self.at_ms)
+            "### The asyncio-vs-threading claims, judged in a browser\n\n{}\n\n| Claim | The articles | Measured | Verdict |\n|---|---|---|---|\n",
+            cell(&self.summary())
         );
         for r in &self.rows {
-            let verdict = match &r.outcome {
-                Ok(v) => v.text.clone(),
-                Err(why) => format!("skipped: {why}"),
-            };
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 cell(r.claim.text),
                 cell(r.claim.articles),
                 cell(&r.figures()),
-                cell(&verdict)
+                cell(&r.verdict_text())
             ));
         }
         out
+    }
+
+    /// Where and when it was measured, and how the claims fared: "Measured in Chromium 156,
+    /// … on 2026-12-07 15:14 UTC. 10 hold, 2 partly, 0 do not, 0 skipped."
+    pub fn summary(&self) -> String {
+        let [yes, partly, no, skipped] = self.tally();
+        format!(
+            "Measured in {} on {}. {yes} hold, {partly} partly, {no} do not, {skipped} skipped.",
+            self.environment,
+            format::date_time(self.at_ms)
+        )
     }
 
     /// The report as JSON: each claim's verdict and its figures.
