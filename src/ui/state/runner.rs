@@ -150,12 +150,8 @@ impl Runner {
     }
 
     /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it
-    /// needs when this one is smaller, and runs its strategies.
-    pub fn run_claim(self, claim: &'static Claim) {
-        leptos::task::spawn_local(self.claim_runs(claim));
-    }
-
-    /// [`Runner::run_claim`], ending when its runs have (at once when busy).
+    /// needs when this one is smaller, and runs its strategies; ends when they have (at once
+    /// when busy).
     pub async fn claim_runs(self, claim: &'static Claim) {
         if self.running.get_untracked().is_some() {
             return;
@@ -164,17 +160,15 @@ impl Runner {
             return;
         };
         self.experiment.form.set(link.form);
-        {
-            let have = self.pool.view.with_untracked(PoolView::workers);
-            let threads_here = !self
-                .pool
-                .view
-                .with_untracked(|p| matches!(p, PoolView::Unavailable(_)));
-            if let Some(n) = link.pool.filter(|n| threads_here && have < *n) {
-                self.pool.requested.set(n);
-                self.pool.in_url.set(true);
-                self.pool.start(n, None).await;
-            }
+        let have = self.pool.view.with_untracked(PoolView::workers);
+        let threads_here = !self
+            .pool
+            .view
+            .with_untracked(|p| matches!(p, PoolView::Unavailable(_)));
+        if let Some(n) = link.pool.filter(|n| threads_here && have < *n) {
+            self.pool.requested.set(n);
+            self.pool.in_url.set(true);
+            self.pool.start(n, None).await;
         }
         if let Some(runs) = self.runs(claim.strategies().to_vec()) {
             runs.await;
