@@ -1179,6 +1179,13 @@ DEMO_PARAMS = {
     "switch": {"async_switches": Bound("Async hand-overs per batch", 2, 100_000, 20_000),
                "thread_switches": Bound("Thread hand-overs per batch", 2, 10_000, 1_000),
                "batches": Bound("Batches", 1, 50, 9)},
+    # The thread-start and blocking claims' waits, with the page's sizes; the pool of the
+    # blocking claim is the articles' ThreadPoolExecutor(max_workers=20).
+    "thread-start": {"tasks": Bound("Requests", 1, 1_000, 50),
+                     "wait_ms": Bound("Wait per request (ms)", 1, 10_000, 100)},
+    "blocking": {"tasks": Bound("Uploads", 1, 1_000, 10),
+                 "wait_ms": Bound("Blocking wait per upload (ms)", 1, 5_000, 50),
+                 "workers": Bound("Pool threads", 1, 100, 20)},
 }
 QUEUE_BUDGET_US = 3_000_000
 
@@ -1919,7 +1926,141 @@ def demo_switch(async_switches, thread_switches, batches):
             "holds": holds, "verdict": verdict}
 
 
-DEMOS = ("interleave", "race", "queue", "deadlock", "switch")
+def _timed_on_loop(main, probe_ms=10.0):
+    """Runs the coroutine `main()` on a fresh event loop beside a heartbeat that wakes every
+    `probe_ms`: (its time, the loop's longest stall), both ms. The page's probe, in asyncio:
+    a stall is how much later than its interval a heartbeat came."""
+    async def run():
+        longest, done = [0.0], [False]
+
+        async def heartbeat():
+            before = now_ms()
+            while not done[0]:
+                await asyncio.sleep(probe_ms / 1000)
+                now = now_ms()
+                longest[0] = max(longest[0], now - before - probe_ms)
+                before = now
+
+        beat = asyncio.ensure_future(heartbeat())
+        await asyncio.sleep(0)
+        t0 = now_ms()
+        await main()
+        took = now_ms() - t0
+        # One more beat, so a stall that ended with the run is on record.
+        await asyncio.sleep(2 * probe_ms / 1000)
+        done[0] = True
+        await beat
+        return took, longest[0]
+    return asyncio.run(run())
+
+
+def _awaited(tasks, wait_ms):
+    async def main():
+        await asyncio.gather(*(asyncio.sleep(wait_ms / 1000) for _ in range(tasks)))
+    return main
+
+
+def thread_start_verdict(tasks, wait_ms, async_ms, threads_ms, all_running_ms):
+    """The page's rule (judge_thread_per_task): it holds when a thread per task took at least
+    1.5x the async tasks' time; partly when longer by less; else it does not."""
+    ratio = threads_ms / max(async_ms, sys.float_info.min)
+    figures = (f"{_count(tasks)} waits of {format_ms(wait_ms)}: {format_ms(async_ms)} awaited by "
+               f"async tasks, {format_ms(threads_ms)} on a thread started per task "
+               f"({format_times(ratio)}); starting the {_count(tasks)} threads took "
+               f"{format_ms(all_running_ms)} ({format_ms(all_running_ms / max(tasks, 1))} each)")
+    if ratio >= 1.5:
+        return "holds", f"holds here: {figures}; the articles: 1.9\u00d7"
+    if ratio > 1.1:
+        return "partly", f"partly: threads were slower, by less than the articles' 1.9\u00d7: {figures}"
+    return "does-not-hold", f"does not hold here: starting threads cost little beside the waits: {figures}"
+
+
+def demo_thread_start(tasks, wait_ms):
+    """The articles' code: asyncio.gather of the waits, against a threading.Thread started per
+    request and each joined, creation inside the timed run."""
+    async_ms, _ = _timed_on_loop(_awaited(tasks, wait_ms))
+    created, running = [0.0] * tasks, [0.0] * tasks
+
+    def fetch(i):
+        running[i] = now_ms()
+        time.sleep(wait_ms / 1000)
+
+    t0 = now_ms()
+    threads = []
+    for i in range(tasks):
+        created[i] = now_ms()
+        t = threading.Thread(target=fetch, args=(i,))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
+    threads_ms = now_ms() - t0
+    all_running = max(running) - min(created)
+    holds, verdict = thread_start_verdict(tasks, wait_ms, async_ms, threads_ms, all_running)
+    return {"demo": "thread-start", "params": {"tasks": tasks, "wait_ms": wait_ms},
+            "measured": {"asyncio": {"makespan_ms": async_ms},
+                         "threads": {"makespan_ms": threads_ms, "all_running_ms": all_running,
+                                     "start_each_ms": all_running / tasks}},
+            "holds": holds, "verdict": verdict}
+
+
+def blocking_verdict(tasks, wait_ms, awaited_ms, blocking_ms, frozen_ms, pool_ms, at_once,
+                     pool_stall_ms):
+    """The page's rule (judge_blocking): it holds when the blocking waits inside async tasks ran
+    one after another (90% of their sum or more) and froze the loop perceptibly (100 ms, or
+    their sum if less), while the pool overlapped them (in 3/4 of that time at most) and left
+    the loop no perceptible stall."""
+    serial = wait_ms * tasks
+    froze = blocking_ms >= 0.9 * serial and frozen_ms >= min(100.0, serial)
+    fine = pool_ms <= 0.75 * blocking_ms and pool_stall_ms < 100.0
+    rounds = wait_ms * -(-tasks // max(at_once, 1))
+    figures = (f"{_count(tasks)} blocking waits of {format_ms(wait_ms)} inside async tasks took "
+               f"{format_ms(blocking_ms)} (one after another: {format_ms(serial)}) and froze the "
+               f"loop for {format_ms(frozen_ms)}; awaited, the same waits took "
+               f"{format_ms(awaited_ms)}; on the pool's {plural(at_once, 'thread', 'threads')} "
+               f"the blocking waits took {format_ms(pool_ms)} ({at_once} at a time: "
+               f"{format_ms(rounds)}), the loop's longest stall {format_ms(pool_stall_ms)}")
+    if froze and fine:
+        return "holds", f"holds here: {figures}"
+    if froze:
+        return "partly", f"partly: the loop froze, but the threads did no better here: {figures}"
+    return "does-not-hold", f"does not hold here: {figures}"
+
+
+def demo_blocking(tasks, wait_ms, workers):
+    """The articles' boto3 example: the same uploads awaited (aiohttp), blocking inside
+    `async def` (time.sleep), and on a ThreadPoolExecutor from the loop (run_in_executor):
+    each timed, with the loop's longest stall."""
+    awaited_ms, _ = _timed_on_loop(_awaited(tasks, wait_ms))
+
+    async def upload():
+        time.sleep(wait_ms / 1000)
+
+    async def blocking():
+        await asyncio.gather(*(upload() for _ in range(tasks)))
+
+    blocking_ms, frozen_ms = _timed_on_loop(blocking)
+    at_once = min(workers, tasks)
+
+    async def pooled():
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=at_once) as pool:
+            await asyncio.gather(*(loop.run_in_executor(pool, time.sleep, wait_ms / 1000)
+                                   for _ in range(tasks)))
+
+    pool_ms, pool_stall = _timed_on_loop(pooled)
+    holds, verdict = blocking_verdict(tasks, wait_ms, awaited_ms, blocking_ms, frozen_ms,
+                                      pool_ms, at_once, pool_stall)
+    return {"demo": "blocking", "params": {"tasks": tasks, "wait_ms": wait_ms, "workers": workers},
+            "measured": {"awaited": {"makespan_ms": awaited_ms},
+                         "blocking_async": {"makespan_ms": blocking_ms,
+                                            "longest_stall_ms": frozen_ms},
+                         "pool": {"makespan_ms": pool_ms, "threads": at_once,
+                                  "longest_stall_ms": pool_stall}},
+            "holds": holds, "verdict": verdict}
+
+
+DEMOS = ("interleave", "race", "queue", "deadlock", "switch", "thread-start", "blocking")
 
 
 def run_demo(name, params, units_per_ms):
@@ -1931,6 +2072,10 @@ def run_demo(name, params, units_per_ms):
         return demo_queue(**params)
     if name == "switch":
         return demo_switch(**params)
+    if name == "thread-start":
+        return demo_thread_start(**params)
+    if name == "blocking":
+        return demo_blocking(**params)
     return demo_deadlock(**params)
 
 

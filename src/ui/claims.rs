@@ -11,11 +11,13 @@ use crate::model::demos::deadlock::{HOLD_MS, Order, ROUNDS, STALL_MS};
 use crate::model::demos::interleave::tally;
 use crate::model::demos::queue as queue_demo;
 use crate::model::demos::race::Variant;
+use crate::model::demos::spawn::Way;
 use crate::model::experiment::params::Strategy;
 use crate::model::findings::chart::Chart;
 use crate::model::findings::claims::{
-    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_in, judge_interleaving, judge_queues,
-    judge_scale, judge_shared_state, judge_switches, judge_task_memory, judge_thread_memory,
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_blocking, judge_in, judge_interleaving,
+    judge_queues, judge_scale, judge_shared_state, judge_switches, judge_task_memory,
+    judge_thread_memory, judge_thread_per_task,
 };
 use crate::model::format;
 use crate::model::page::caps::browser_name;
@@ -24,7 +26,7 @@ use crate::model::page::report::{self, JudgedRun, Report, Row};
 use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::clock::now_ms;
 use crate::runtime::demos::deadlock::{self, Config};
-use crate::runtime::demos::{interleave, queue, race, scale, switch};
+use crate::runtime::demos::{interleave, queue, race, scale, spawn, switch};
 use crate::runtime::timer::within;
 use crate::runtime::{caps, embed as frame, files, memory};
 use crate::ui::embed::autorun_once;
@@ -79,6 +81,17 @@ async fn measure(evidence: Evidence) -> Result<Verdict, String> {
                 threads.as_ref().map_err(String::as_str),
                 gil.as_ref().map_err(String::as_str),
             )
+        }
+        Evidence::ThreadPerTask { tasks, wait_ms } => {
+            let awaited = spawn::run(Way::Awaited, tasks, wait_ms).await?;
+            let threads = spawn::run(Way::ThreadPerTask, tasks, wait_ms).await;
+            judge_thread_per_task(&awaited, threads.as_ref().map_err(String::as_str))
+        }
+        Evidence::Blocking { tasks, wait_ms } => {
+            let awaited = spawn::run(Way::Awaited, tasks, wait_ms).await?;
+            let blocking = spawn::run(Way::BlockingAsync, tasks, wait_ms).await?;
+            let pool = spawn::run(Way::Pool, tasks, wait_ms).await;
+            judge_blocking(&awaited, &blocking, pool.as_ref().map_err(String::as_str))
         }
         Evidence::SharedState { tasks, increments } => {
             let mut races = Vec::new();
@@ -508,6 +521,14 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
         ),
         Evidence::Switches { batches, .. } => format!(
             " hands a token back and forth, {batches} batches in each model, and times a switch"
+        ),
+        Evidence::ThreadPerTask { tasks, wait_ms } => format!(
+            " waits {tasks} × {} as async tasks, then on a Web Worker started per task",
+            format::ms(f64::from(wait_ms))
+        ),
+        Evidence::Blocking { tasks, wait_ms } => format!(
+            " waits {tasks} × {} awaited, blocking inside async tasks (the page freezes, on purpose), and blocking on the pool",
+            format::ms(f64::from(wait_ms))
         ),
     };
     view! {

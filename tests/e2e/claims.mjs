@@ -44,6 +44,16 @@ export const RUN_CLAIMS = {
   responsive: { url: /workload=cpu&tasks=4&io_ms=\d+&cpu_ms=200&.*yield_every_ms=0/, verdicts: ['holds'], text: /^holds here: the work on the main thread stalled it up to .*; on 2 threads, up to / },
 };
 
+/**
+ * The thread-start claim's verdicts for the ratio it quotes, by its rule: a thread per task 1.5x
+ * the async tasks' time or more holds, above 1.1x partly, else it does not (how long 50 Web
+ * Workers take to start depends on the machine and its load). Bounds as in gilVerdicts.
+ */
+function threadStartVerdicts(text) {
+  const ratio = Number(text.match(/on a thread started per task \(([\d.]+)×\)/)?.[1]);
+  return sides(ratio, 1.5, 'below', 'holds').flatMap((v) => (v === 'below' ? sides(ratio, 1.1, 'does-not-hold', 'partly') : [v]));
+}
+
 /** Claims judged on a measurement of their own (memory, demos), and what their verdict says. */
 export const MEASURED_CLAIMS = {
   coroutines: { verdicts: ['holds'], text: /^holds, and then some: 10,000 pending async tasks held .* less than the articles' 10 MB$/ },
@@ -52,5 +62,10 @@ export const MEASURED_CLAIMS = {
   queues: { verdicts: ['holds'], text: /^holds here: asyncio\.Queue \(two tasks\) delivered 2,000 items of 2,000 with 0 lost, 0 repeated, 0 out of order; queue\.Queue \(two threads\) delivered 2,000 items of 2,000 with 0 lost, 0 repeated, 0 out of order/ },
   'shared-state': { verdicts: ['holds', 'partly'], text: /async lost [\d,]+ updates; with a lock every counter was exact; .* async deadlocked$/ },
   scale: { verdicts: ['holds'], text: /^holds here: its event loop held 1,000,000 pending async tasks in .*; this browser started \d+ Web Workers?.* in .* \(.* each\): (at least )?[\d,.]+× as many tasks as threads$/ },
+  'thread-start': { verdicts: threadStartVerdicts, text: /50 waits of 100 ms: [\d.]+ ms awaited by async tasks, [\d.]+ (ms|s) on a thread started per task \([\d.]+×\); starting the 50 threads took [\d.]+ (ms|s) \([\d.]+ ms each\)/ },
+  blocking: { verdicts: ['holds'], text: /^holds here: 10 blocking waits of 50\.0 ms inside async tasks took 5\d\d ms \(one after another: 500 ms\) and froze the page for [45]\d\d ms; awaited, the same waits took [\d.]+ ms; on the pool's \d+ threads the blocking waits took / },
   switches: { verdicts: ['holds'], text: /^holds here: a switch between async tasks \(asyncio\.Queue\) [\d.]+ µs, threads \(threading\.Condition\) [\d.]+ µs, threads \+ GIL [\d.]+ µs; threads' hand-overs cost [\d.]+× an async one$/ },
 };
+
+/** The verdicts `want` allows for a verdict that says `text`. */
+export const allowedVerdicts = (want, text) => (typeof want.verdicts === 'function' ? want.verdicts(text) : want.verdicts);

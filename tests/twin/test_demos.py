@@ -34,6 +34,8 @@ class Parameters(unittest.TestCase):
                          "rounds": (1, 100, 5)},
             "switch": {"async_switches": (2, 100_000, 20_000), "thread_switches": (2, 10_000, 1_000),
                        "batches": (1, 50, 9)},
+            "thread-start": {"tasks": (1, 1_000, 50), "wait_ms": (1, 10_000, 100)},
+            "blocking": {"tasks": (1, 1_000, 10), "wait_ms": (1, 5_000, 50), "workers": (1, 100, 20)},
         })
         self.assertEqual(twin.demo_params("queue")[0]["work"], "wait")
         self.assertEqual(twin.demo_params("deadlock")[0]["order"], "opposite")
@@ -182,6 +184,29 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(twin.switch_verdict(3.0, 1.0, "threads")[0], "does-not-hold")
         self.assertEqual(twin.format_us(1500.0), "1.50 ms")
 
+    def test_thread_start(self):
+        # The page's rule and words (judge_thread_per_task).
+        holds, text = twin.thread_start_verdict(10, 50.0, 101.0, 202.0, 28.0)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: 10 waits of 50.0 ms: 101 ms awaited by async tasks, 202 ms "
+                               "on a thread started per task (2.00\u00d7); starting the 10 threads "
+                               "took 28.0 ms (2.80 ms each); the articles: 1.9\u00d7")
+        self.assertEqual(twin.thread_start_verdict(10, 50.0, 101.0, 130.0, 28.0)[0], "partly")
+        self.assertEqual(twin.thread_start_verdict(10, 50.0, 101.0, 105.0, 2.0)[0], "does-not-hold")
+
+    def test_blocking(self):
+        # The page's rule and words (judge_blocking), the loop for the page.
+        holds, text = twin.blocking_verdict(10, 50.0, 52.0, 503.0, 501.0, 153.0, 4, 4.0)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: 10 blocking waits of 50.0 ms inside async tasks took 503 ms "
+                               "(one after another: 500 ms) and froze the loop for 501 ms; awaited, "
+                               "the same waits took 52.0 ms; on the pool's 4 threads the blocking "
+                               "waits took 153 ms (4 at a time: 150 ms), the loop's longest stall "
+                               "4.00 ms")
+        self.assertEqual(twin.blocking_verdict(10, 50.0, 52.0, 503.0, 501.0, 505.0, 1, 4.0)[0], "partly")
+        self.assertEqual(twin.blocking_verdict(10, 50.0, 52.0, 52.0, 3.0, 153.0, 4, 4.0)[0],
+                         "does-not-hold")
+
     def test_durations_and_ratios_as_the_page_writes_them(self):
         self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
                          ["0.42 ms", "12.3 ms", "105 ms", "2.50 s", "1 min 40 s"])
@@ -230,6 +255,25 @@ class Runs(unittest.TestCase):
         self.assertIn(r["holds"], ("holds", "partly", "does-not-hold"))
         self.assertTrue(r["verdict"].split(":")[0] in ("holds here", "partly", "does not hold here"),
                         r["verdict"])
+
+    def test_thread_start(self):
+        r = twin.demo_thread_start(5, 20)
+        a, t = r["measured"]["asyncio"], r["measured"]["threads"]
+        # Each waited its 20 ms at least, side by side (not 5 x 20 ms).
+        self.assertGreaterEqual(a["makespan_ms"], 19.9)
+        self.assertGreaterEqual(t["makespan_ms"], 19.9)
+        self.assertLess(t["makespan_ms"], t["all_running_ms"] + 5 * 20)
+        self.assertEqual(t["start_each_ms"], t["all_running_ms"] / 5)
+        self.assertIn(r["holds"], ("holds", "partly", "does-not-hold"))
+
+    def test_blocking(self):
+        r = twin.demo_blocking(4, 30, 4)
+        m = r["measured"]
+        # time.sleep inside async def runs one upload after another and holds the loop for them.
+        self.assertGreaterEqual(m["blocking_async"]["makespan_ms"], 4 * 30 - 0.5)
+        self.assertGreater(m["blocking_async"]["longest_stall_ms"], 2 * 30)
+        self.assertEqual(m["pool"]["threads"], 4)
+        self.assertLess(m["pool"]["makespan_ms"], m["blocking_async"]["makespan_ms"])
 
     def test_deadlock(self):
         r = twin.demo_deadlock("opposite", 20, 150, 2)

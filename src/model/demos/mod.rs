@@ -13,6 +13,7 @@ pub mod interleave;
 pub mod queue;
 pub mod race;
 pub mod scale;
+pub mod spawn;
 pub mod switch;
 
 use crate::model::experiment::params::parse_number;

@@ -12,6 +12,7 @@ use crate::model::demos::plural;
 use crate::model::demos::queue::QueueRun;
 use crate::model::demos::race::{Outcome as RaceOutcome, Variant};
 use crate::model::demos::scale::WorkerCount;
+use crate::model::demos::spawn::{WaitRun, Way};
 use crate::model::demos::switch::SwitchRun;
 use crate::model::experiment::params::Strategy;
 use crate::model::experiment::url;
@@ -61,6 +62,12 @@ pub enum Evidence {
         thread_switches: u32,
         batches: u32,
     },
+    /// `tasks` waits of `wait_ms` awaited by async tasks, against one Web Worker per task
+    /// started, blocking in its wait and joined inside the run.
+    ThreadPerTask { tasks: u32, wait_ms: u32 },
+    /// `tasks` waits of `wait_ms` awaited by async tasks, blocking inside async tasks, and
+    /// blocking on the pool's threads.
+    Blocking { tasks: u32, wait_ms: u32 },
 }
 
 /// Whether a claim holds here.
@@ -152,6 +159,26 @@ const SWITCHES: Claim = Claim {
     },
 };
 
+const THREAD_START: Claim = Claim {
+    key: "thread-start",
+    text: "Thread creation has real costs: with one thread per request, asyncio is about 2× faster than threading for pure I/O.",
+    articles: "50 requests of 0.1 s: 0.35 s with a thread started per request, 0.18 s with asyncio (1.9×)",
+    evidence: Evidence::ThreadPerTask {
+        tasks: 50,
+        wait_ms: 100,
+    },
+};
+
+const BLOCKING: Claim = Claim {
+    key: "blocking",
+    text: "A blocking library freezes asyncio: time.sleep or requests.get inside async def blocks the whole loop; threads run it fine.",
+    articles: "time.sleep(5) inside async def blocks the whole loop for 5 s; 100 boto3 uploads run on ThreadPoolExecutor(max_workers=20)",
+    evidence: Evidence::Blocking {
+        tasks: 10,
+        wait_ms: 50,
+    },
+};
+
 const SCALE: Claim = Claim {
     key: "scale",
     text: "asyncio scales thousands of times further than threads: 10,000 threads would need about 80 GB, and the OS refuses above about 1,000.",
@@ -222,11 +249,13 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 13] = [
+pub const CLAIMS: [Claim; 15] = [
     REQUESTS,
+    THREAD_START,
     GIL,
     COROUTINES,
     NEVER_BLOCK,
+    BLOCKING,
     RUN_IN_EXECUTOR,
     INTERLEAVING,
     THREAD_MEMORY,
@@ -559,6 +588,142 @@ pub fn judge_switches(
         ),
         (Some(_), Some(_), _) => (Holds::No, format!("does not hold here: {figures}")),
         _ => (Holds::No, format!("could not be timed here: {figures}")),
+    };
+    Verdict { holds, text, chart }
+}
+
+/// The articles' 50 requests: 0.35 s with a thread per request against 0.18 s with asyncio.
+const ARTICLES_THREAD_PER_TASK_MS: f64 = 350.0;
+const ARTICLES_ASYNC_REQUESTS_MS: f64 = 180.0;
+
+/// Judges "thread creation has real costs: asyncio about 2× faster" from the same waits
+/// awaited by async tasks and run on a thread started per task: it holds when the threads
+/// took at least 1.5× as long; partly when longer by less.
+pub fn judge_thread_per_task(awaited: &WaitRun, threads: Result<&WaitRun, &str>) -> Verdict {
+    let waits = format!(
+        "{} waits of {}",
+        format::count(u64::from(awaited.tasks)),
+        format::ms(awaited.wait_ms)
+    );
+    let chart = Chart::new(Unit::Ms).against(
+        Way::Awaited.key(),
+        Way::Awaited.label(),
+        awaited.makespan_ms,
+        ARTICLES_ASYNC_REQUESTS_MS,
+    );
+    let t = match threads {
+        Ok(t) => t,
+        Err(why) => {
+            return Verdict {
+                chart,
+                holds: Holds::Partly,
+                text: format!(
+                    "{waits} took {} awaited by async tasks; threads could not run here: {why}",
+                    format::ms(awaited.makespan_ms)
+                ),
+            };
+        }
+    };
+    let chart = chart
+        .against(
+            Way::ThreadPerTask.key(),
+            Way::ThreadPerTask.label(),
+            t.makespan_ms,
+            ARTICLES_THREAD_PER_TASK_MS,
+        )
+        .bar(
+            "starting",
+            "starting threads",
+            t.all_running_ms().unwrap_or(0.0),
+        );
+    let ratio = t.makespan_ms / awaited.makespan_ms.max(f64::MIN_POSITIVE);
+    let figures = format!(
+        "{waits}: {} awaited by async tasks, {} on a thread started per task ({}); starting the {} threads took {} ({} each)",
+        format::ms(awaited.makespan_ms),
+        format::ms(t.makespan_ms),
+        format::times(ratio),
+        format::count(u64::from(t.tasks)),
+        format::ms(t.all_running_ms().unwrap_or(f64::NAN)),
+        format::ms(t.start_each_ms().unwrap_or(f64::NAN))
+    );
+    let (holds, text) = if ratio >= 1.5 {
+        (
+            Holds::Yes,
+            format!("holds here: {figures}; the articles: 1.9×"),
+        )
+    } else if ratio > 1.1 {
+        (
+            Holds::Partly,
+            format!("partly: threads were slower, by less than the articles' 1.9×: {figures}"),
+        )
+    } else {
+        (
+            Holds::No,
+            format!("does not hold here: starting threads cost little beside the waits: {figures}"),
+        )
+    };
+    Verdict { holds, text, chart }
+}
+
+/// Judges "a blocking library freezes asyncio; threads run it fine" from the same waits
+/// awaited, blocking inside async tasks and blocking on the pool: it holds when the blocking
+/// async tasks ran one after another and froze the page perceptibly, while the pool
+/// overlapped them (in at most 3/4 of the async tasks' time) without a perceptible stall.
+pub fn judge_blocking(
+    awaited: &WaitRun,
+    blocking: &WaitRun,
+    pool: Result<&WaitRun, &str>,
+) -> Verdict {
+    let mut chart = Chart::new(Unit::Ms)
+        .bar(
+            Way::Awaited.key(),
+            Way::Awaited.label(),
+            awaited.makespan_ms,
+        )
+        .bar(
+            Way::BlockingAsync.key(),
+            Way::BlockingAsync.label(),
+            blocking.makespan_ms,
+        )
+        .bar("frozen", "page frozen", blocking.longest_stall_ms);
+    let froze = blocking.makespan_ms >= 0.9 * blocking.serial_ms()
+        && blocking.longest_stall_ms >= PERCEPTIBLE_MS.min(blocking.serial_ms());
+    let asyn = format!(
+        "{} blocking waits of {} inside async tasks took {} (one after another: {}) and froze the page for {}; awaited, the same waits took {}",
+        format::count(u64::from(blocking.tasks)),
+        format::ms(blocking.wait_ms),
+        format::ms(blocking.makespan_ms),
+        format::ms(blocking.serial_ms()),
+        format::ms(blocking.longest_stall_ms),
+        format::ms(awaited.makespan_ms)
+    );
+    let p = match pool {
+        Ok(p) => p,
+        Err(why) => {
+            return Verdict {
+                chart,
+                holds: if froze { Holds::Partly } else { Holds::No },
+                text: format!("{asyn}; threads could not run here: {why}"),
+            };
+        }
+    };
+    chart = chart.bar(Way::Pool.key(), Way::Pool.label(), p.makespan_ms);
+    let fine = p.makespan_ms <= 0.75 * blocking.makespan_ms && p.longest_stall_ms < PERCEPTIBLE_MS;
+    let figures = format!(
+        "{asyn}; on the pool's {} the blocking waits took {} ({} at a time: {}), the page's longest stall {}",
+        plural(u64::from(p.at_once), "thread", "threads"),
+        format::ms(p.makespan_ms),
+        p.at_once,
+        format::ms(p.in_rounds_ms()),
+        format::ms(p.longest_stall_ms)
+    );
+    let (holds, text) = match (froze, fine) {
+        (true, true) => (Holds::Yes, format!("holds here: {figures}")),
+        (true, false) => (
+            Holds::Partly,
+            format!("partly: the loop froze, but the threads did no better here: {figures}"),
+        ),
+        (false, _) => (Holds::No, format!("does not hold here: {figures}")),
     };
     Verdict { holds, text, chart }
 }
@@ -1344,6 +1509,118 @@ mod tests {
             off.text
         );
         assert_eq!(off.chart.bars.len(), 1);
+    }
+
+    fn waits(way: Way, makespan_ms: f64, stall_ms: f64) -> WaitRun {
+        WaitRun {
+            way,
+            tasks: 10,
+            wait_ms: 50.0,
+            makespan_ms,
+            longest_stall_ms: stall_ms,
+            threads: Vec::new(),
+            at_once: 10,
+        }
+    }
+
+    #[test]
+    fn thread_start_holds_when_a_thread_per_task_takes_half_again_as_long() {
+        use crate::model::demos::spawn::Started;
+        let awaited = waits(Way::Awaited, 101.0, 2.0);
+        let started = |i: f64| Started {
+            created_ms: i * 0.1,
+            running_ms: 10.0 + i * 2.0,
+            done_ms: 60.0 + i * 2.0,
+        };
+        let threads = WaitRun {
+            threads: (0..10).map(|i| started(f64::from(i))).collect(),
+            ..waits(Way::ThreadPerTask, 202.0, 3.0)
+        };
+        let v = judge_thread_per_task(&awaited, Ok(&threads));
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: 10 waits of 50.0 ms: 101 ms awaited by async tasks, 202 ms on a thread started per task (2.00×); starting the 10 threads took 28.0 ms (2.80 ms each); the articles: 1.9×"
+        );
+        assert_eq!(
+            bars(&v),
+            [
+                ("awaited", 101.0, Some(180.0)),
+                ("thread-per-task", 202.0, Some(350.0)),
+                ("starting", 28.0, None)
+            ]
+        );
+        let close = WaitRun {
+            makespan_ms: 130.0,
+            ..threads.clone()
+        };
+        let v = judge_thread_per_task(&awaited, Ok(&close));
+        assert_eq!(v.holds, Holds::Partly, "{}", v.text);
+        let cheap = WaitRun {
+            makespan_ms: 105.0,
+            ..threads
+        };
+        let v = judge_thread_per_task(&awaited, Ok(&cheap));
+        assert_eq!(v.holds, Holds::No, "{}", v.text);
+        assert!(
+            v.text
+                .starts_with("does not hold here: starting threads cost little")
+        );
+        let off = judge_thread_per_task(&awaited, Err("the page is not cross-origin isolated"));
+        assert_eq!(off.holds, Holds::Partly);
+        assert_eq!(
+            off.text,
+            "10 waits of 50.0 ms took 101 ms awaited by async tasks; threads could not run here: the page is not cross-origin isolated"
+        );
+        assert_eq!(off.chart.bars.len(), 1);
+    }
+
+    #[test]
+    fn blocking_holds_when_async_serialised_and_froze_while_the_pool_overlapped() {
+        let awaited = waits(Way::Awaited, 52.0, 3.0);
+        let blocking = waits(Way::BlockingAsync, 503.0, 501.0);
+        let pool = WaitRun {
+            at_once: 4,
+            ..waits(Way::Pool, 153.0, 4.0)
+        };
+        let v = judge_blocking(&awaited, &blocking, Ok(&pool));
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: 10 blocking waits of 50.0 ms inside async tasks took 503 ms (one after another: 500 ms) and froze the page for 501 ms; awaited, the same waits took 52.0 ms; on the pool's 4 threads the blocking waits took 153 ms (4 at a time: 150 ms), the page's longest stall 4.00 ms"
+        );
+        assert_eq!(
+            bars(&v),
+            [
+                ("awaited", 52.0, None),
+                ("blocking-async", 503.0, None),
+                ("frozen", 501.0, None),
+                ("pool", 153.0, None)
+            ]
+        );
+        // One worker: the pool does no better than the loop.
+        let one = WaitRun {
+            at_once: 1,
+            ..waits(Way::Pool, 505.0, 4.0)
+        };
+        assert_eq!(
+            judge_blocking(&awaited, &blocking, Ok(&one)).holds,
+            Holds::Partly
+        );
+        // Waits that did not hold the loop: nothing froze.
+        let awaited_again = waits(Way::BlockingAsync, 52.0, 3.0);
+        assert_eq!(
+            judge_blocking(&awaited, &awaited_again, Ok(&pool)).holds,
+            Holds::No
+        );
+        let off = judge_blocking(&awaited, &blocking, Err("the thread pool is not running"));
+        assert_eq!(off.holds, Holds::Partly);
+        assert!(
+            off.text
+                .ends_with("; threads could not run here: the thread pool is not running"),
+            "{}",
+            off.text
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod interleave;
 pub mod queue;
 pub mod race;
 pub mod scale;
+pub mod spawn;
 pub mod switch;
 
 use std::future::Future;
