@@ -39,7 +39,7 @@ import sysconfig
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
 # The experiment this file runs when given none: the page writes these three lines when it
 # offers the file (its link, its kernel's units per ms, its browser).
@@ -1186,6 +1186,10 @@ DEMO_PARAMS = {
     "blocking": {"tasks": Bound("Uploads", 1, 1_000, 10),
                  "wait_ms": Bound("Blocking wait per upload (ms)", 1, 5_000, 50),
                  "workers": Bound("Pool threads", 1, 100, 20)},
+    # The errors claim: one of `tasks` tasks (the second) fails after `fail_ms`.
+    "errors": {"tasks": Bound("Tasks", 2, 100, 4),
+               "wait_ms": Bound("Wait per task (ms)", 1, 10_000, 60),
+               "fail_ms": Bound("Failing after (ms)", 0, 10_000, 20)},
 }
 QUEUE_BUDGET_US = 3_000_000
 
@@ -2060,7 +2064,162 @@ def demo_blocking(tasks, wait_ms, workers):
             "holds": holds, "verdict": verdict}
 
 
-DEMOS = ("interleave", "race", "queue", "deadlock", "switch", "thread-start", "blocking")
+ERROR_WAYS = ("gather", "settled", "cancelling", "bare", "future")
+
+
+def errors_verdict(tasks, fail_ms, seen, skipped=None):
+    """The page's rule (judge_errors), in Python's words: it holds when asyncio.gather raised
+    the error at its await before the others were over, a bare thread's joins returned
+    without it (only threading.excepthook got it) and a pool's future gave it back; partly
+    when one model behaved so. `seen`: what each way of ERROR_WAYS saw; `skipped`: why a way
+    missing from it did not run."""
+    def ms(v):
+        return format_ms(float("nan") if v is None else v)
+
+    said = []
+    for way in ERROR_WAYS:
+        c = seen.get(way)
+        if c is None:
+            why = (skipped or {}).get(way)
+            said.append(f"{way} did not run" + (f" ({why})" if why else ""))
+            continue
+        error = "the error" if c["said"] is None else f"\u201c{_clip(c['said'])}\u201d"
+        if way == "gather":
+            said.append(f"awaiting them with asyncio.gather, the caller got {error} at its await "
+                        f"after {ms(c['caller_ms'])} while {plural(c['finished'], 'other', 'others')} "
+                        f"ran on to {format_ms(c['others_ms'])}")
+        elif way == "settled":
+            said.append(f"with return_exceptions=True, as a value once all were over, after "
+                        f"{ms(c['caller_ms'])}")
+        elif way == "cancelling":
+            said.append(f"in an asyncio.TaskGroup, {c['cancelled']} of {tasks - 1} cancelled after "
+                        f"{format_ms(c['others_ms'])}")
+        elif way == "bare" and c["caller_ms"] is None and c["hook_ms"] is not None:
+            said.append(f"a bare thread's error never reached the code that joined it (the joins "
+                        f"returned after {format_ms(c['returned_ms'])}): only threading.excepthook "
+                        f"got {error}, after {ms(c['hook_ms'])}")
+        elif way == "bare":
+            said.append(f"a bare thread's error reached the code that joined it, after {ms(c['caller_ms'])}")
+        elif c["caller_ms"] is not None:
+            said.append(f"a ThreadPoolExecutor's future gave it back at result(), after {ms(c['caller_ms'])}")
+        else:
+            said.append("a ThreadPoolExecutor's future did not give it back")
+    g, b, f = seen.get("gather"), seen.get("bare"), seen.get("future")
+    async_ok = g is not None and g["caller_ms"] is not None and g["caller_ms"] < g["others_ms"]
+    threads_ok = (b is not None and b["caller_ms"] is None and b["hook_ms"] is not None
+                  and f is not None and f["caller_ms"] is not None)
+    figures = f"one of {tasks} tasks failed after {format_ms(fail_ms)}: {'; '.join(said)}"
+    if async_ok and threads_ok:
+        return "holds", f"holds here: {figures}"
+    if async_ok or threads_ok:
+        return "partly", f"partly: {figures}"
+    return "does-not-hold", f"does not hold here: {figures}"
+
+
+def demo_errors(tasks, wait_ms, fail_ms):
+    """One of `tasks` tasks (the second) raises after `fail_ms`, the others wait `wait_ms`:
+    awaited by asyncio.gather, by gather with return_exceptions=True and in a TaskGroup
+    (3.11 or later); run on bare threads (threading.excepthook hooked for the while) and on a
+    ThreadPoolExecutor (each future's result() as it completes). Times are ms from each
+    way's start."""
+    failing, message = 1, "task 1 failed"
+
+    def fates(ends):
+        others = [e for i, e in enumerate(ends) if i != failing and e is not None]
+        return {"finished": sum(1 for e in others if e[0] == "finished"),
+                "cancelled": sum(1 for e in others if e[0] == "cancelled"),
+                "others_ms": max((e[1] for e in others), default=0.0)}
+
+    async def awaited(way):
+        t0 = now_ms()
+        ends = [None] * tasks
+
+        async def job(i):
+            try:
+                await asyncio.sleep((fail_ms if i == failing else wait_ms) / 1000)
+            except asyncio.CancelledError:
+                ends[i] = ("cancelled", now_ms() - t0)
+                raise
+            if i == failing:
+                ends[i] = ("failed", now_ms() - t0)
+                raise RuntimeError(message)
+            ends[i] = ("finished", now_ms() - t0)
+
+        caller, said = None, None
+        if way == "cancelling":
+            try:
+                async with asyncio.TaskGroup() as tg:
+                    for i in range(tasks):
+                        tg.create_task(job(i))
+            except Exception as e:  # an ExceptionGroup of the one error
+                caller = now_ms() - t0
+                inner = getattr(e, "exceptions", [e])
+                said = str(inner[0]) if inner else str(e)
+            return dict(caller_ms=caller, hook_ms=None, said=said,
+                        returned_ms=now_ms() - t0, **fates(ends))
+        ts = [asyncio.ensure_future(job(i)) for i in range(tasks)]
+        if way == "settled":
+            out = await asyncio.gather(*ts, return_exceptions=True)
+            bad = [r for r in out if isinstance(r, BaseException)]
+            if bad:
+                caller, said = now_ms() - t0, str(bad[0])
+        else:
+            try:
+                await asyncio.gather(*ts)
+            except Exception as e:
+                caller, said = now_ms() - t0, str(e)
+        returned = now_ms() - t0
+        # gather leaves the others running: their fate once they are over.
+        await asyncio.wait(ts)
+        return dict(caller_ms=caller, hook_ms=None, said=said, returned_ms=returned, **fates(ends))
+
+    def work(i, t0, ends):
+        time.sleep((fail_ms if i == failing else wait_ms) / 1000)
+        ends[i] = ("failed" if i == failing else "finished", now_ms() - t0)
+        if i == failing:
+            raise RuntimeError(message)
+
+    def bare():
+        t0, ends, hooked = now_ms(), [None] * tasks, []
+        before = threading.excepthook
+        threading.excepthook = lambda a: hooked.append((now_ms() - t0, str(a.exc_value)))
+        try:
+            ts = [threading.Thread(target=work, args=(i, t0, ends)) for i in range(tasks)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+        finally:
+            threading.excepthook = before
+        return dict(caller_ms=None, hook_ms=hooked[0][0] if hooked else None,
+                    said=hooked[0][1] if hooked else None, returned_ms=now_ms() - t0, **fates(ends))
+
+    def future():
+        t0, ends, caller, said = now_ms(), [None] * tasks, None, None
+        with ThreadPoolExecutor(max_workers=tasks) as pool:
+            fs = [pool.submit(work, i, t0, ends) for i in range(tasks)]
+            for f in as_completed(fs):
+                try:
+                    f.result()
+                except Exception as e:
+                    if caller is None:
+                        caller, said = now_ms() - t0, str(e)
+        return dict(caller_ms=caller, hook_ms=None, said=said, returned_ms=now_ms() - t0, **fates(ends))
+
+    seen, skipped = {}, {}
+    for way in ("gather", "settled", "cancelling"):
+        if way == "cancelling" and not hasattr(asyncio, "TaskGroup"):
+            skipped[way] = "asyncio.TaskGroup needs Python 3.11"
+            continue
+        seen[way] = asyncio.run(awaited(way))
+    seen["bare"], seen["future"] = bare(), future()
+    holds, verdict = errors_verdict(tasks, fail_ms, seen, skipped)
+    return {"demo": "errors", "params": {"tasks": tasks, "wait_ms": wait_ms, "fail_ms": fail_ms},
+            "measured": seen, "skipped": skipped, "holds": holds, "verdict": verdict}
+
+
+DEMOS = ("interleave", "race", "queue", "deadlock", "switch", "thread-start", "blocking",
+         "errors")
 
 
 def run_demo(name, params, units_per_ms):
@@ -2076,6 +2235,8 @@ def run_demo(name, params, units_per_ms):
         return demo_thread_start(**params)
     if name == "blocking":
         return demo_blocking(**params)
+    if name == "errors":
+        return demo_errors(**params)
     return demo_deadlock(**params)
 
 

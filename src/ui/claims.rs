@@ -15,9 +15,9 @@ use crate::model::demos::spawn::Way;
 use crate::model::experiment::params::Strategy;
 use crate::model::findings::chart::Chart;
 use crate::model::findings::claims::{
-    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_blocking, judge_in, judge_interleaving,
-    judge_queues, judge_scale, judge_shared_state, judge_switches, judge_task_memory,
-    judge_thread_memory, judge_thread_per_task,
+    CLAIMS, Claim, Evidence, Holds, Verdict, judge, judge_blocking, judge_errors, judge_in,
+    judge_interleaving, judge_queues, judge_scale, judge_shared_state, judge_switches,
+    judge_task_memory, judge_thread_memory, judge_thread_per_task,
 };
 use crate::model::format;
 use crate::model::page::caps::browser_name;
@@ -26,7 +26,7 @@ use crate::model::page::report::{self, JudgedRun, Report, Row};
 use crate::model::run::record::{RunRecord, by_environment};
 use crate::runtime::clock::now_ms;
 use crate::runtime::demos::deadlock::{self, Config};
-use crate::runtime::demos::{interleave, queue, race, scale, spawn, switch};
+use crate::runtime::demos::{errors, interleave, queue, race, scale, spawn, switch};
 use crate::runtime::timer::within;
 use crate::runtime::{caps, embed as frame, files, memory};
 use crate::ui::embed::autorun_once;
@@ -93,6 +93,11 @@ async fn measure(evidence: Evidence) -> Result<Verdict, String> {
             let pool = spawn::run(Way::Pool, tasks, wait_ms).await;
             judge_blocking(&awaited, &blocking, pool.as_ref().map_err(String::as_str))
         }
+        Evidence::Errors {
+            tasks,
+            wait_ms,
+            fail_ms,
+        } => judge_errors(&errors::run(tasks, wait_ms, fail_ms).await?),
         Evidence::SharedState { tasks, increments } => {
             let mut races = Vec::new();
             for v in Variant::ASYNC {
@@ -525,6 +530,15 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
         Evidence::ThreadPerTask { tasks, wait_ms } => format!(
             " waits {tasks} × {} as async tasks, then on a Web Worker started per task",
             format::ms(f64::from(wait_ms))
+        ),
+        Evidence::Errors {
+            tasks,
+            wait_ms,
+            fail_ms,
+        } => format!(
+            " makes one of {tasks} tasks of {} fail after {}, awaited three ways and on threads",
+            format::ms(f64::from(wait_ms)),
+            format::ms(f64::from(fail_ms))
         ),
         Evidence::Blocking { tasks, wait_ms } => format!(
             " waits {tasks} × {} awaited, blocking inside async tasks (the page freezes, on purpose), and blocking on the pool",

@@ -64,6 +64,7 @@ export const MEASURED_CLAIMS = {
   scale: { verdicts: ['holds'], text: /^holds here: its event loop held 1,000,000 pending async tasks in .*; this browser started \d+ Web Workers?.* in .* \(.* each\): (at least )?[\d,.]+× as many tasks as threads$/ },
   'thread-start': { verdicts: threadStartVerdicts, text: /50 waits of 100 ms: [\d.]+ ms awaited by async tasks, [\d.]+ (ms|s) on a thread started per task \([\d.]+×\); starting the 50 threads took [\d.]+ (ms|s) \([\d.]+ ms each\)/ },
   blocking: { verdicts: ['holds'], text: /^holds here: 10 blocking waits of 50\.0 ms inside async tasks took 5\d\d ms \(one after another: 500 ms\) and froze the page for [45]\d\d ms; awaited, the same waits took [\d.]+ ms; on the pool's \d+ threads the blocking waits took / },
+  errors: { verdicts: ['holds'], text: /^holds here: one of 4 tasks failed after 20\.0 ms: awaiting them as asyncio\.gather does \(Promise\.all\), the caller got “task 1 failed” at its await after 2\d\.\d ms while 3 others ran on to [\d.]+ ms; .* 3 of 3 cancelled after 2\d\.\d ms; a bare thread's error never reached the code that joined it .* got “Uncaught Error: task 1 failed”, after [\d.]+ ms; a pool's future gave it back at result\(\), after [\d.]+ ms$/ },
   switches: { verdicts: ['holds'], text: /^holds here: a switch between async tasks \(asyncio\.Queue\) [\d.]+ µs, threads \(threading\.Condition\) [\d.]+ µs, threads \+ GIL [\d.]+ µs; threads' hand-overs cost [\d.]+× an async one$/ },
 };
 

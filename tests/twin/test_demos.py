@@ -1,8 +1,10 @@
 """The demos: the page's parameters and verdict rules (on the page's tests' figures), and each
 demo run small in this CPython."""
 
+import asyncio
 import pathlib
 import sys
+import threading
 import unittest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -36,6 +38,7 @@ class Parameters(unittest.TestCase):
                        "batches": (1, 50, 9)},
             "thread-start": {"tasks": (1, 1_000, 50), "wait_ms": (1, 10_000, 100)},
             "blocking": {"tasks": (1, 1_000, 10), "wait_ms": (1, 5_000, 50), "workers": (1, 100, 20)},
+            "errors": {"tasks": (2, 100, 4), "wait_ms": (1, 10_000, 60), "fail_ms": (0, 10_000, 20)},
         })
         self.assertEqual(twin.demo_params("queue")[0]["work"], "wait")
         self.assertEqual(twin.demo_params("deadlock")[0]["order"], "opposite")
@@ -207,6 +210,30 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(twin.blocking_verdict(10, 50.0, 52.0, 52.0, 3.0, 153.0, 4, 4.0)[0],
                          "does-not-hold")
 
+    def test_errors(self):
+        # The page's rule (judge_errors), in Python's words.
+        def c(caller, hook=None, finished=3, cancelled=0, others=60.2, said="task 1 failed"):
+            return dict(caller_ms=caller, hook_ms=hook, said=said, returned_ms=caller or 60.5,
+                        finished=finished, cancelled=cancelled, others_ms=others)
+        seen = {"gather": c(20.1), "settled": c(60.3), "cancelling": c(20.2, finished=0, cancelled=3, others=20.2),
+                "bare": c(None, hook=21.0), "future": c(20.9)}
+        holds, text = twin.errors_verdict(4, 20.0, seen)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: one of 4 tasks failed after 20.0 ms: awaiting them with "
+                               "asyncio.gather, the caller got \u201ctask 1 failed\u201d at its await after "
+                               "20.1 ms while 3 others ran on to 60.2 ms; with return_exceptions=True, as a "
+                               "value once all were over, after 60.3 ms; in an asyncio.TaskGroup, 3 of 3 "
+                               "cancelled after 20.2 ms; a bare thread's error never reached the code that "
+                               "joined it (the joins returned after 60.5 ms): only threading.excepthook got "
+                               "\u201ctask 1 failed\u201d, after 21.0 ms; a ThreadPoolExecutor's future gave "
+                               "it back at result(), after 20.9 ms")
+        joined = dict(seen, bare=c(21.0))
+        self.assertEqual(twin.errors_verdict(4, 20.0, joined)[0], "partly")
+        late = {"gather": c(60.3)}
+        holds, text = twin.errors_verdict(4, 20.0, late, {"cancelling": "asyncio.TaskGroup needs Python 3.11"})
+        self.assertEqual(holds, "does-not-hold")
+        self.assertIn("cancelling did not run (asyncio.TaskGroup needs Python 3.11)", text)
+
     def test_durations_and_ratios_as_the_page_writes_them(self):
         self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
                          ["0.42 ms", "12.3 ms", "105 ms", "2.50 s", "1 min 40 s"])
@@ -274,6 +301,24 @@ class Runs(unittest.TestCase):
         self.assertGreater(m["blocking_async"]["longest_stall_ms"], 2 * 30)
         self.assertEqual(m["pool"]["threads"], 4)
         self.assertLess(m["pool"]["makespan_ms"], m["blocking_async"]["makespan_ms"])
+
+    def test_errors(self):
+        hook = threading.excepthook
+        r = twin.demo_errors(3, 40, 5)
+        m = r["measured"]
+        # gather raises at its await, before the others are over, and leaves them running.
+        self.assertEqual(m["gather"]["said"], "task 1 failed")
+        self.assertLess(m["gather"]["caller_ms"], m["gather"]["others_ms"])
+        self.assertEqual(m["gather"]["finished"], 2)
+        self.assertGreaterEqual(m["settled"]["caller_ms"], 39.9)
+        if hasattr(asyncio, "TaskGroup"):
+            self.assertEqual((m["cancelling"]["cancelled"], m["cancelling"]["finished"]), (2, 0))
+        # A bare thread's error reaches only the hook; a future gives it back.
+        self.assertIsNone(m["bare"]["caller_ms"])
+        self.assertEqual(m["bare"]["said"], "task 1 failed")
+        self.assertEqual(m["future"]["said"], "task 1 failed")
+        self.assertIs(threading.excepthook, hook, "the hook is put back")
+        self.assertEqual(r["holds"], "holds", r["verdict"])
 
     def test_deadlock(self):
         r = twin.demo_deadlock("opposite", 20, 150, 2)

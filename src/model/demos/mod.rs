@@ -9,6 +9,7 @@
 
 pub mod async_sync;
 pub mod deadlock;
+pub mod errors;
 pub mod interleave;
 pub mod queue;
 pub mod race;

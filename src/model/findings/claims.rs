@@ -7,6 +7,7 @@
 //! numbers.
 
 use crate::model::demos::deadlock::Ending;
+use crate::model::demos::errors::{Catch, Caught, ErrorsRun};
 use crate::model::demos::interleave::Tally;
 use crate::model::demos::plural;
 use crate::model::demos::queue::QueueRun;
@@ -68,6 +69,13 @@ pub enum Evidence {
     /// `tasks` waits of `wait_ms` awaited by async tasks, blocking inside async tasks, and
     /// blocking on the pool's threads.
     Blocking { tasks: u32, wait_ms: u32 },
+    /// `tasks` tasks waiting `wait_ms`, one of which fails after `fail_ms`, awaited and
+    /// joined each way of [`Catch`].
+    Errors {
+        tasks: u32,
+        wait_ms: u32,
+        fail_ms: u32,
+    },
 }
 
 /// Whether a claim holds here.
@@ -179,6 +187,17 @@ const BLOCKING: Claim = Claim {
     },
 };
 
+const ERRORS: Claim = Claim {
+    key: "errors",
+    text: "Errors propagate through await points in asyncio; errors in threads are isolated and need careful handling.",
+    articles: "the comparison table: asyncio propagates errors through await; a thread's error stays in it (threading.excepthook, a future's result())",
+    evidence: Evidence::Errors {
+        tasks: 4,
+        wait_ms: 60,
+        fail_ms: 20,
+    },
+};
+
 const SCALE: Claim = Claim {
     key: "scale",
     text: "asyncio scales thousands of times further than threads: 10,000 threads would need about 80 GB, and the OS refuses above about 1,000.",
@@ -249,7 +268,7 @@ const SHARED_STATE: Claim = Claim {
 };
 
 /// Every claim, in the order the page lists them.
-pub const CLAIMS: [Claim; 15] = [
+pub const CLAIMS: [Claim; 16] = [
     REQUESTS,
     THREAD_START,
     GIL,
@@ -265,6 +284,7 @@ pub const CLAIMS: [Claim; 15] = [
     QUEUES,
     SWITCHES,
     SCALE,
+    ERRORS,
 ];
 
 impl Claim {
@@ -724,6 +744,77 @@ pub fn judge_blocking(
             format!("partly: the loop froze, but the threads did no better here: {figures}"),
         ),
         (false, _) => (Holds::No, format!("does not hold here: {figures}")),
+    };
+    Verdict { holds, text, chart }
+}
+
+/// Judges "errors propagate through await; threads' errors are isolated" from what each way
+/// of awaiting or joining saw of one failing task: it holds when `gather` got the error at
+/// its await before the others were over, a bare thread's joins returned without it (only
+/// the hook got it) and a pool's future gave it back; partly when one model behaved so.
+pub fn judge_errors(run: &ErrorsRun) -> Verdict {
+    let ms = |v: Option<f64>| format::ms(v.unwrap_or(f64::NAN));
+    let others = u64::from(run.tasks.saturating_sub(1));
+    let mut chart = Chart::new(Unit::Ms);
+    let mut said = Vec::new();
+    for way in Catch::ALL {
+        let Some(c) = run.of(way) else {
+            said.push(format!("{} did not run", way.label()));
+            continue;
+        };
+        if let Some(v) = c.caller_ms.or(c.hook_ms) {
+            chart = chart.bar(way.key(), way.label(), v);
+        }
+        let error = c.said.as_deref().map_or_else(
+            || "the error".to_string(),
+            |s| format!("“{}”", format::clip(s)),
+        );
+        said.push(match way {
+            Catch::Gather => format!(
+                "awaiting them as asyncio.gather does (Promise.all), the caller got {error} at its await after {} while {} ran on to {}",
+                ms(c.caller_ms),
+                plural(u64::from(c.finished), "other", "others"),
+                format::ms(c.others_ms)
+            ),
+            Catch::Settled => format!(
+                "with return_exceptions (Promise.allSettled), as a value once all were over, after {}",
+                ms(c.caller_ms)
+            ),
+            Catch::Cancelling => format!(
+                "with the first error cancelling the rest, as a TaskGroup does (an AbortController), {} of {others} cancelled after {}",
+                c.cancelled,
+                format::ms(c.others_ms)
+            ),
+            Catch::BareThread if c.isolated() => format!(
+                "a bare thread's error never reached the code that joined it (the joins returned after {}): only the Web Worker's error event, the browser's threading.excepthook, got {error}, after {}",
+                format::ms(c.returned_ms),
+                ms(c.hook_ms)
+            ),
+            Catch::BareThread => format!(
+                "a bare thread's error reached the code that joined it, after {}",
+                ms(c.caller_ms)
+            ),
+            Catch::PoolFuture => match c.caller_ms {
+                Some(_) => format!("a pool's future gave it back at result(), after {}", ms(c.caller_ms)),
+                None => "a pool's future did not give it back".to_string(),
+            },
+        });
+    }
+    let async_ok = run.of(Catch::Gather).is_some_and(|c| c.propagated_early());
+    let threads_ok = run.of(Catch::BareThread).is_some_and(Caught::isolated)
+        && run
+            .of(Catch::PoolFuture)
+            .is_some_and(|c| c.caller_ms.is_some());
+    let figures = format!(
+        "one of {} tasks failed after {}: {}",
+        run.tasks,
+        format::ms(run.fail_ms),
+        said.join("; ")
+    );
+    let (holds, text) = match (async_ok, threads_ok) {
+        (true, true) => (Holds::Yes, format!("holds here: {figures}")),
+        (false, false) => (Holds::No, format!("does not hold here: {figures}")),
+        _ => (Holds::Partly, format!("partly: {figures}")),
     };
     Verdict { holds, text, chart }
 }
@@ -1620,6 +1711,85 @@ mod tests {
                 .ends_with("; threads could not run here: the thread pool is not running"),
             "{}",
             off.text
+        );
+    }
+
+    fn errors_run() -> ErrorsRun {
+        let caught =
+            |way, caller: Option<f64>, hook: Option<f64>, finished, cancelled, others| Caught {
+                way,
+                caller_ms: caller,
+                hook_ms: hook,
+                said: Some(
+                    if hook.is_some() {
+                        "Uncaught Error: task 1 failed"
+                    } else {
+                        "task 1 failed"
+                    }
+                    .into(),
+                ),
+                returned_ms: caller.unwrap_or(60.5),
+                finished,
+                cancelled,
+                others_ms: others,
+            };
+        ErrorsRun {
+            tasks: 4,
+            wait_ms: 60.0,
+            fail_ms: 20.0,
+            caught: vec![
+                caught(Catch::Gather, Some(20.1), None, 3, 0, 60.2),
+                caught(Catch::Settled, Some(60.3), None, 3, 0, 60.2),
+                caught(Catch::Cancelling, Some(20.2), None, 0, 3, 20.2),
+                caught(Catch::BareThread, None, Some(21.0), 3, 0, 60.4),
+                caught(Catch::PoolFuture, Some(20.9), None, 3, 0, 60.4),
+            ],
+        }
+    }
+
+    #[test]
+    fn errors_hold_when_await_gets_them_and_a_bare_thread_keeps_them() {
+        let run = errors_run();
+        let v = judge_errors(&run);
+        assert_eq!(v.holds, Holds::Yes, "{}", v.text);
+        assert_eq!(
+            v.text,
+            "holds here: one of 4 tasks failed after 20.0 ms: awaiting them as asyncio.gather does (Promise.all), the caller got “task 1 failed” at its await after 20.1 ms while 3 others ran on to 60.2 ms; with return_exceptions (Promise.allSettled), as a value once all were over, after 60.3 ms; with the first error cancelling the rest, as a TaskGroup does (an AbortController), 3 of 3 cancelled after 20.2 ms; a bare thread's error never reached the code that joined it (the joins returned after 60.5 ms): only the Web Worker's error event, the browser's threading.excepthook, got “Uncaught Error: task 1 failed”, after 21.0 ms; a pool's future gave it back at result(), after 20.9 ms"
+        );
+        assert_eq!(
+            bars(&v),
+            [
+                ("gather", 20.1, None),
+                ("settled", 60.3, None),
+                ("cancelling", 20.2, None),
+                ("bare", 21.0, None),
+                ("future", 20.9, None)
+            ]
+        );
+        // The joins got the error: threads' errors were not isolated.
+        let mut joined = run.clone();
+        joined.caught[3].caller_ms = Some(21.0);
+        let v = judge_errors(&joined);
+        assert_eq!(v.holds, Holds::Partly, "{}", v.text);
+        assert!(
+            v.text
+                .contains("a bare thread's error reached the code that joined it, after 21.0 ms")
+        );
+        // Await got it only once all were over, and threads did not run.
+        let late = ErrorsRun {
+            caught: vec![Caught {
+                caller_ms: Some(60.3),
+                ..run.caught[0].clone()
+            }],
+            ..run
+        };
+        let v = judge_errors(&late);
+        assert_eq!(v.holds, Holds::No, "{}", v.text);
+        assert!(
+            v.text
+                .ends_with("excepthook did not run; future.result() did not run"),
+            "{}",
+            v.text
         );
     }
 

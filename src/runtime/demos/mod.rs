@@ -7,6 +7,7 @@
 //! [`super::event_loop::TaskSet`], the async strategy's scheduler.
 
 pub mod deadlock;
+pub mod errors;
 pub mod interleave;
 pub mod queue;
 pub mod race;
