@@ -192,3 +192,32 @@ fn the_script_the_page_offers_runs_the_pages_units_with_its_checksums() {
     let combined = format!("\"checksum\":\"{:016x}\"", kernel::combine(sums));
     assert!(text.contains(&combined), "{combined} in {text}");
 }
+
+#[test]
+fn the_twins_claims_are_the_pages_in_its_order() {
+    use async_vs_threads::model::findings::claims::{CLAIMS, Evidence};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let ran = Command::new("python3")
+        .arg("-c")
+        .arg("import sys; sys.path.insert(0, sys.argv[1]); import async_vs_threads as t; print('\\n'.join('\\t'.join(c) for c in t.CLAIMS))")
+        .arg(root.join("www"))
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let twins = String::from_utf8(ran.stdout).unwrap();
+    let pages: Vec<String> = CLAIMS
+        .iter()
+        .map(|c| {
+            let query = match c.evidence {
+                Evidence::Runs { query, .. } => query,
+                _ => "",
+            };
+            [c.key, c.text, c.articles, query].join("\t")
+        })
+        .collect();
+    assert_eq!(twins.lines().collect::<Vec<_>>(), pages);
+}

@@ -7,7 +7,8 @@ Standard library only, Python 3.9 or later. Run it with the CPython you want to 
 
     python3 async_vs_threads.py                  # the experiment below, every strategy
     python3 async_vs_threads.py 'workload=cpu&tasks=8&cpu_ms=50' --strategies sequential,processes
-    python3 async_vs_threads.py --demos          # interleaving, lost updates, queues, deadlock, switches
+    python3 async_vs_threads.py --demos          # the demos and the claims' own measurements
+    python3 async_vs_threads.py --claims         # the claims report, judged in this CPython
     python3 async_vs_threads.py --same-units 3   # the page's kernel units: the page's checksums
 
 then open the page, Import, and choose the file it wrote (async-vs-threads-cpython.json).
@@ -39,6 +40,7 @@ import sysconfig
 import tempfile
 import threading
 import time
+import tracemalloc
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
 # The experiment this file runs when given none: the page writes these three lines when it
@@ -1186,6 +1188,9 @@ DEMO_PARAMS = {
     "blocking": {"tasks": Bound("Uploads", 1, 1_000, 10),
                  "wait_ms": Bound("Blocking wait per upload (ms)", 1, 5_000, 50),
                  "workers": Bound("Pool threads", 1, 100, 20)},
+    # The scaling claim, with the page's sizes: pending tasks held, threads started at most.
+    "scale": {"tasks": Bound("Pending asyncio tasks", 1, 1_000_000, 1_000_000),
+              "threads": Bound("Threads at most", 1, 100_000, 256)},
     # The errors claim: one of `tasks` tasks (the second) fails after `fail_ms`.
     "errors": {"tasks": Bound("Tasks", 2, 100, 4),
                "wait_ms": Bound("Wait per task (ms)", 1, 10_000, 60),
@@ -2064,6 +2069,81 @@ def demo_blocking(tasks, wait_ms, workers):
             "holds": holds, "verdict": verdict}
 
 
+def format_bytes(v):
+    """Bytes as the page writes them: `98 B`, `12.3 KB`, `97.9 MB`, `1.20 GB`."""
+    if not math.isfinite(v):
+        return "\u2013"
+    for limit, scale, unit in ((1e3, 1, "B"), (1e6, 1e3, "KB"), (1e9, 1e6, "MB")):
+        if abs(v) < limit:
+            return f"{v:.0f} B" if unit == "B" else _below_thousand(v / scale, unit)
+    return _below_thousand(v / 1e9, "GB")
+
+
+def scale_verdict(tasks, held_bytes, started, ms, refused):
+    """The page's rule (judge_scale), in CPython's words: it holds at 1,000 pending tasks or
+    more per thread started; "at least" when the bound, not the OS, stopped the count."""
+    held = (f"its event loop held {_count(tasks)} pending asyncio tasks in "
+            f"{format_bytes(held_bytes)} ({format_bytes(held_bytes / max(tasks, 1))} each)")
+    if started == 0:
+        return "partly", f"{held}; no thread started here: {refused or 'none was asked for'}"
+    stopped = (f"started {plural(started, 'thread', 'threads')}, the bound (it may start more),"
+               if refused is None else f"started {plural(started, 'thread', 'threads')} and no more ({refused})")
+    ratio = tasks / started
+    times = f"{_count(round(ratio))}\u00d7" if ratio >= 100 else format_times(ratio)
+    as_many = f"{'at least ' if refused is None else ''}{times} as many tasks as threads"
+    figures = f"{held}; this CPython {stopped} in {format_ms(ms)} ({format_ms(ms / started)} each): {as_many}"
+    if ratio >= 1000:
+        return "holds", f"holds here: {figures}"
+    return "partly", f"partly: {figures}, short of thousands"
+
+
+def pending_tasks_bytes(tasks):
+    """The memory `tasks` pending asyncio tasks hold, each waiting on one Event, as
+    tracemalloc counts it: what they allocated (the resident set would not grow by memory an
+    earlier run freed and the allocator kept)."""
+    async def hold():
+        done = asyncio.Event()
+        before = tracemalloc.get_traced_memory()[0]
+        pending = [asyncio.ensure_future(done.wait()) for _ in range(tasks)]
+        await asyncio.sleep(0)
+        held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+        done.set()
+        await asyncio.gather(*pending)
+        return held
+
+    tracemalloc.start()
+    try:
+        return asyncio.run(hold())
+    finally:
+        tracemalloc.stop()
+
+
+def demo_scale(tasks, threads):
+    """How far each model scales in this CPython: `tasks` pending asyncio tasks (each waiting
+    on one Event) and the memory they hold, then threading.Threads started one after another
+    (each waiting on an Event) until `threads`, or until the OS refuses one; all then let go."""
+    held = pending_tasks_bytes(tasks)
+    go, started, refused = threading.Event(), [], None
+    t0 = now_ms()
+    try:
+        while len(started) < threads:
+            t = threading.Thread(target=go.wait, daemon=True)
+            t.start()
+            started.append(t)
+    except RuntimeError as e:  # "can't start new thread"
+        refused = f"the OS refused the next: {e}"
+    ms = now_ms() - t0
+    go.set()
+    for t in started:
+        t.join()
+    holds, verdict = scale_verdict(tasks, held, len(started), ms, refused)
+    return {"demo": "scale", "params": {"tasks": tasks, "threads": threads},
+            "measured": {"asyncio": {"tasks": tasks, "held_bytes": held},
+                         "threads": {"started": len(started), "ms": ms, "refused": refused}},
+            "holds": holds, "verdict": verdict}
+
+
 ERROR_WAYS = ("gather", "settled", "cancelling", "bare", "future")
 
 
@@ -2219,7 +2299,7 @@ def demo_errors(tasks, wait_ms, fail_ms):
 
 
 DEMOS = ("interleave", "race", "queue", "deadlock", "switch", "thread-start", "blocking",
-         "errors")
+         "errors", "scale")
 
 
 def run_demo(name, params, units_per_ms):
@@ -2237,12 +2317,227 @@ def run_demo(name, params, units_per_ms):
         return demo_blocking(**params)
     if name == "errors":
         return demo_errors(**params)
+    if name == "scale":
+        return demo_scale(**params)
     return demo_deadlock(**params)
+
+
+# The claims report ("Judge every claim" in CPython): the page's claims, in its order
+# (model::findings::claims::CLAIMS; tests/twin.rs holds the two equal): key, the claim, the
+# articles' figure, and the experiment of a claim judged on runs ("" for one judged on a
+# measurement of its own).
+CLAIMS = (
+    ('requests',
+     '50 requests of 0.1 s: sequential code takes 50 × 0.1 s; threads and asyncio overlap the waits, asyncio best.',
+     '5.2 s sequential, 0.35 s threads, 0.18 s asyncio',
+     'v=1&workload=io&tasks=50&io_ms=100&jitter=none&threads=16&pool=16'),
+    ('thread-start',
+     'Thread creation has real costs: with one thread per request, asyncio is about 2× faster than threading for pure I/O.',
+     '50 requests of 0.1 s: 0.35 s with a thread started per request, 0.18 s with asyncio (1.9×)',
+     ''),
+    ('gil',
+     "Threads don't speed up CPU-bound Python: the GIL lets one thread compute at a time.",
+     'about 1× with threads; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 0.99×',
+     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2'),
+    ('coroutines',
+     'Coroutines are cheap: 10,000 of them take about 10 MB.',
+     '10,000 coroutines ~ 10 MB; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 12.4 MB (1.24 KB each)',
+     ''),
+    ('never-block',
+     'Never block the event loop: one coroutine that computes without awaiting freezes every other.',
+     'a blocking call stalls the whole loop for its duration',
+     'v=1&workload=mixed&tasks=10&io_ms=50&cpu_ms=100&rounds=2&yield_every_ms=0'),
+    ('blocking',
+     'A blocking library freezes asyncio: time.sleep or requests.get inside async def blocks the whole loop; threads run it fine.',
+     'time.sleep(5) inside async def blocks the whole loop for 5 s; 100 boto3 uploads run on ThreadPoolExecutor(max_workers=20)',
+     ''),
+    ('run-in-executor',
+     'Use run_in_executor (or to_thread) for blocking work: the event loop stays responsive.',
+     'offloading keeps the loop free while the work runs on a thread pool',
+     'v=1&workload=cpu&tasks=40&cpu_ms=20&threads=2&yield_every_ms=0'),
+    ('interleaving',
+     'Threads can be interrupted anywhere; asyncio switches only at await.',
+     "do_first / do_second: the threads' output order varies, asyncio's does not",
+     ''),
+    ('thread-memory',
+     'Each thread costs about 8 MB.',
+     '~8 MB per thread; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 9.4 MB reserved, 16.6 KB resident per blocked thread',
+     ''),
+    ('shared-state',
+     'Both models have race conditions and deadlocks, and both need locks.',
+     'counter += 1 loses updates in threads; an await between read and write does in asyncio; two locks in opposite order deadlock in both',
+     ''),
+    ('multiprocessing',
+     "For CPU-bound work, use multiprocessing: threads don't help because of the GIL; processes run truly in parallel.",
+     'processes compute in parallel, each with its own interpreter and GIL; threads under the GIL, one at a time',
+     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2'),
+    ('responsive',
+     'Threads keep a program responsive while they work: the main thread stays free.',
+     'each sensor polled in its own thread, without freezing the main program',
+     'v=1&workload=cpu&tasks=4&cpu_ms=200&threads=2&yield_every_ms=0'),
+    ('queues',
+     'Both models provide safe queues: asyncio.Queue between coroutines, queue.Queue between threads.',
+     'producer-consumer through a bounded queue in either model, without locks of your own',
+     ''),
+    ('switches',
+     'Context switches: switching between async tasks is cheap, switching between threads is heavier.',
+     'the comparison table: asyncio has low context-switch overhead, threads higher (the OS switches them)',
+     ''),
+    ('scale',
+     'asyncio scales thousands of times further than threads: 10,000 threads would need about 80 GB, and the OS refuses above about 1,000.',
+     '10,000 threads ~ 80 GB (8 MB each); the OS refuses above ~1,000 threads; 10,000 coroutines in ~10 MB (8,000× less)',
+     ''),
+    ('errors',
+     'Errors propagate through await points in asyncio; errors in threads are isolated and need careful handling.',
+     "the comparison table: asyncio propagates errors through await; a thread's error stays in it (threading.excepthook, a future's result())",
+     ''),
+)
+REPORT_FORMAT = "async-vs-threads/claims"
+UNITS = {"ms": format_ms, "us": format_us, "bytes": format_bytes, "times": format_times,
+         "count": lambda v: _count(round(v)) if math.isfinite(v) and v >= 0 else "\u2013"}
+
+
+def _bar(key, label, value, articles=None):
+    return {"key": key, "label": label, "value": value, "articles": articles}
+
+
+def coroutines_verdict(tasks, held):
+    """The page's rule (judge_task_memory): it holds when 10,000 pending tasks would hold at
+    most 1.25x the articles' 10 MB at the rate measured."""
+    scaled = held / max(tasks, 1) * 10_000
+    figures = (f"{_count(tasks)} pending asyncio tasks held {format_bytes(held)} here "
+               f"({format_bytes(held / max(tasks, 1))} each); at that rate 10,000 hold "
+               f"{format_bytes(scaled)}")
+    if scaled <= 10e6 * 1.25:
+        return "holds", (f"holds, and then some: {figures}, {format_times(10e6 / max(scaled, 1.0))} "
+                         "less than the articles' 10 MB")
+    return "does-not-hold", f"does not hold here: {figures}, more than the articles' 10 MB"
+
+
+def interleaving_verdict(asyn, threads):
+    """The page's rule (judge_interleaving): it holds when every asyncio run logged one order
+    and threads more than one; partly when the threads never overlapped."""
+    a = f"asyncio logged {plural(asyn['distinct'], 'order', 'orders')} in {asyn['runs']} runs"
+    th = (f"threads logged {plural(threads['distinct'], 'order', 'orders')} in {threads['runs']} "
+          f"runs ({threads['fewest_switches']} to {threads['most_switches']} switches a run)")
+    if asyn["distinct"] == 1 and threads["distinct"] > 1:
+        return "holds", f"holds: {a}; {th}"
+    if asyn["distinct"] == 1:
+        return "partly", f"partly (the threads never overlapped in these runs): {a}; {th}"
+    return "does-not-hold", f"does not hold here: {a}; {th}"
+
+
+def judge_claim(key, units_per_ms):
+    """Judges the claim `key` in this CPython, with the page's sizes and rule: (holds, verdict,
+    unit, figures). Raises LookupError with why when the twin does not judge it."""
+    def demo(name):
+        return run_demo(name, demo_params(name)[0], units_per_ms)
+
+    if key == "thread-start":
+        r = demo("thread-start")
+        a, t = r["measured"]["asyncio"], r["measured"]["threads"]
+        return r["holds"], r["verdict"], "ms", [
+            _bar("awaited", "awaited (asyncio)", a["makespan_ms"], 180.0),
+            _bar("thread-per-task", "a thread per task", t["makespan_ms"], 350.0),
+            _bar("starting", "starting threads", t["all_running_ms"])]
+    if key == "blocking":
+        r = demo("blocking")
+        m = r["measured"]
+        return r["holds"], r["verdict"], "ms", [
+            _bar("awaited", "awaited (asyncio)", m["awaited"]["makespan_ms"]),
+            _bar("blocking-async", "blocking in async", m["blocking_async"]["makespan_ms"]),
+            _bar("frozen", "loop frozen", m["blocking_async"]["longest_stall_ms"]),
+            _bar("pool", "pool threads", m["pool"]["makespan_ms"])]
+    if key == "switches":
+        r = demo("switch")
+        m = r["measured"]
+        return r["holds"], r["verdict"], "us", [
+            _bar("async", "async tasks (asyncio.Queue)", m["asyncio"]["us_per_switch"]),
+            _bar("gil" if m["threads"]["gil"] else "threads",
+                 "threads + GIL" if m["threads"]["gil"] else "threads (threading.Condition)",
+                 m["threads"]["us_per_switch"])]
+    if key == "scale":
+        r = demo("scale")
+        m = r["measured"]
+        return r["holds"], r["verdict"], "count", [
+            _bar("async", "pending async tasks held", m["asyncio"]["tasks"]),
+            _bar("workers", "threads started", m["threads"]["started"], 1_000.0)]
+    if key == "errors":
+        r = demo("errors")
+        return r["holds"], r["verdict"], "ms", [
+            _bar(way, label, c["caller_ms"] if c["caller_ms"] is not None else c["hook_ms"])
+            for way, label in zip(ERROR_WAYS, ("await gather", "return_exceptions", "TaskGroup",
+                                               "excepthook", "future.result()"))
+            for c in [r["measured"].get(way)] if c and (c["caller_ms"] is not None or c["hook_ms"] is not None)]
+    if key == "coroutines":
+        held = pending_tasks_bytes(10_000)
+        holds, verdict = coroutines_verdict(10_000, held)
+        return holds, verdict, "bytes", [_bar("async", "10,000 pending async tasks", held, 10e6)]
+    if key == "interleaving":
+        r = demo("interleave")
+        a, t = r["measured"]["asyncio"], r["measured"]["threads"]
+        holds, verdict = interleaving_verdict(a, t)
+        return holds, verdict, "count", [_bar("async", "async: orders logged", a["distinct"]),
+                                         _bar("threads", "threads: orders logged", t["distinct"])]
+    query = next(q for k, _, _, q in CLAIMS if k == key)
+    if query:
+        raise LookupError(f"judged on runs: run python3 async_vs_threads.py '{query}' and import "
+                          "its file into the page, which judges the runs with its rule")
+    raise LookupError("the twin does not judge this claim yet: the page does")
+
+
+def claims_report(units_per_ms, on_row=None, judge=judge_claim):
+    """Every claim in the page's order, judged here where the twin can (`judge`): the page's
+    claims report (`async-vs-threads/claims` v1) as a dict."""
+    build, gil = interpreter_build()
+    environment = (f"{platform.python_implementation()} {platform.python_version()} ({build} "
+                   f"build, GIL {'on' if gil else 'off'}), {platform.system()} "
+                   f"{platform.machine()}, {os.cpu_count()} cores")
+    rows = []
+    for key, text, articles, _ in CLAIMS:
+        t0 = now_ms()
+        row = {"key": key, "claim": text, "articles": articles}
+        try:
+            holds, verdict, unit, figures = judge(key, units_per_ms)
+            row.update(holds=holds, verdict=verdict, unit=unit, figures=figures)
+        except LookupError as why:
+            row.update(holds="skipped", skipped=str(why))
+        row["took_ms"] = now_ms() - t0
+        rows.append(row)
+        if on_row:
+            on_row(row)
+    at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return {"format": REPORT_FORMAT, "version": 1, "environment": environment, "at": at,
+            "claims": rows}
+
+
+def report_markdown(report):
+    """The report as the page copies it: a heading, where and when, and a table."""
+    tally = collections.Counter(r["holds"] for r in report["claims"])
+
+    def cell(text):
+        return text.replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+    out = [f"### The asyncio-vs-threading claims, judged in CPython", "",
+           cell(f"Measured in {report['environment']} on {report['at']}. {tally['holds']} hold, "
+                f"{tally['partly']} partly, {tally['does-not-hold']} do not, "
+                f"{tally['skipped']} skipped."), "",
+           "| Claim | The articles | Measured | Verdict |", "|---|---|---|---|"]
+    for r in report["claims"]:
+        if "figures" in r:
+            fmt = UNITS[r["unit"]]
+            figures = ", ".join(f"{f['label']} {fmt(f['value'])}" for f in r["figures"])
+            verdict = r["verdict"]
+        else:
+            figures, verdict = "\u2013", f"skipped: {r['skipped']}"
+        out.append(f"| {cell(r['claim'])} | {cell(r['articles'])} | {cell(figures)} | {cell(verdict)} |")
+    return "\n".join(out) + "\n"
 
 
 # The command line.
 
 OUT = "async-vs-threads-cpython.json"
+CLAIMS_OUT = "async-vs-threads-cpython-claims.json"
 
 
 def _query_of(text):
@@ -2279,6 +2574,10 @@ def _parser():
                    help=f"run one demo ({', '.join(DEMOS)}); may be repeated")
     p.add_argument("--with", dest="demo_with", action="append", default=[], metavar="KEY=VALUE",
                    help="a demo parameter, e.g. increments=5000 (the page's bounds)")
+    p.add_argument("--claims", action="store_true",
+                   help="judge every claim the twin can, with the page's sizes and rules, and "
+                        f"write the page's claims report (--out; default: {CLAIMS_OUT}) and "
+                        "its Markdown (standard output)")
     p.add_argument("--units-per-ms", type=float, metavar="X",
                    help="the kernel's units per ms to use instead of calibrating here")
     p.add_argument("--quiet", action="store_true", help="print only notices and errors")
@@ -2368,11 +2667,26 @@ def main(argv=None):
             return 2
 
     units_per_ms, calibrated = args.units_per_ms, False
-    if units_per_ms is None and (strategies or "interleave" in demos):
+    if units_per_ms is None and (strategies or "interleave" in demos or args.claims):
         units_per_ms, calibrated = calibrate(), True
     for line in _header(units_per_ms, calibrated, params):
         say(line)
     extra = {}
+    if args.claims:
+        say()
+        report = claims_report(units_per_ms, on_row=lambda r: say(
+            f"{r['key']:<16} {r['holds']:<14} {r.get('verdict') or r['skipped']}"))
+        document = json.dumps(_finite(report), ensure_ascii=False, separators=(",", ":"))
+        out = CLAIMS_OUT if args.out == OUT else args.out
+        if out == "-":
+            sys.stdout.write(document + "\n")
+            return 0
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(document + "\n")
+        say()
+        say(report_markdown(report))
+        say(f"wrote {os.path.abspath(out)}: the page's claims report (async-vs-threads/claims v1)")
+        return 0
 
     if strategies:
         say()

@@ -32,6 +32,7 @@ test('the twin runs the claim\'s experiment in CPython, and its runs import besi
   assert.match(script, /^PAGE_UNITS_PER_MS = \d+(\.\d+)?(e\d+)?$/m, 'this browser\'s calibration');
   assert.match(script, /^PAGE_BROWSER = "Chromium \d+"$/m);
   assert.match(await pg.testid('twin-commands').innerText(), /^python3 async_vs_threads\.py$/m);
+  assert.match(await pg.testid('twin-commands').innerText(), /^python3 async_vs_threads\.py --claims$/m);
 
   // As the page says to run it, in its own directory; the strategies the claim needs (the
   // default build's threads are Threads + GIL), to keep it short.

@@ -38,6 +38,7 @@ class Parameters(unittest.TestCase):
                        "batches": (1, 50, 9)},
             "thread-start": {"tasks": (1, 1_000, 50), "wait_ms": (1, 10_000, 100)},
             "blocking": {"tasks": (1, 1_000, 10), "wait_ms": (1, 5_000, 50), "workers": (1, 100, 20)},
+            "scale": {"tasks": (1, 1_000_000, 1_000_000), "threads": (1, 100_000, 256)},
             "errors": {"tasks": (2, 100, 4), "wait_ms": (1, 10_000, 60), "fail_ms": (0, 10_000, 20)},
         })
         self.assertEqual(twin.demo_params("queue")[0]["work"], "wait")
@@ -234,6 +235,50 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(holds, "does-not-hold")
         self.assertIn("cancelling did not run (asyncio.TaskGroup needs Python 3.11)", text)
 
+    def test_scale(self):
+        # The page's rule and words (judge_scale), in CPython's.
+        holds, text = twin.scale_verdict(1_000_000, 97.9e6, 256, 2_270.0, None)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: its event loop held 1,000,000 pending asyncio tasks in "
+                               "97.9 MB (98 B each); this CPython started 256 threads, the bound (it "
+                               "may start more), in 2.27 s (8.87 ms each): at least 3,906\u00d7 as "
+                               "many tasks as threads")
+        holds, text = twin.scale_verdict(100_000, 92.6e6, 2_000, 400.0, "the OS refused the next: "
+                                         "can't start new thread")
+        self.assertEqual(holds, "partly")
+        self.assertTrue(text.endswith("started 2,000 threads and no more (the OS refused the next: can't "
+                                      "start new thread) in 400 ms (0.20 ms each): 50.0\u00d7 as many tasks "
+                                      "as threads, short of thousands"), text)
+        self.assertEqual(twin.scale_verdict(10, 1e3, 0, 0.0, "no")[0], "partly")
+        self.assertEqual([twin.format_bytes(v) for v in (98.0, 12_340.0, 97.9e6, 1.2e9)],
+                         ["98 B", "12.3 KB", "97.9 MB", "1.20 GB"])
+
+    def test_claims_report(self):
+        # The page's report (model::page::report): every claim in its order, verdicts and skips.
+        def judge(key, units_per_ms):
+            if key == "switches":
+                return "holds", "holds here: a | b", "us", [twin._bar("async", "async tasks", 3.25)]
+            raise LookupError("not here")
+        rows = []
+        r = twin.claims_report(1000.0, on_row=rows.append, judge=judge)
+        self.assertEqual((r["format"], r["version"]), ("async-vs-threads/claims", 1))
+        self.assertEqual([c["key"] for c in r["claims"]], [c[0] for c in twin.CLAIMS])
+        self.assertEqual(rows, r["claims"])
+        switches = next(c for c in r["claims"] if c["key"] == "switches")
+        self.assertEqual((switches["holds"], switches["unit"]), ("holds", "us"))
+        self.assertEqual(r["claims"][0]["skipped"], "not here")
+        md = twin.report_markdown(r).splitlines()
+        self.assertEqual(md[0], "### The asyncio-vs-threading claims, judged in CPython")
+        self.assertTrue(md[2].startswith("Measured in CPython ") and
+                        md[2].endswith(". 1 hold, 0 partly, 0 do not, 15 skipped."), md[2])
+        self.assertEqual(len([line for line in md if line.startswith("| ")]), len(twin.CLAIMS) + 1)
+        row = next(line for line in md if line.startswith("| Context switches"))
+        self.assertTrue(row.endswith("| async tasks 3.25 \u00b5s | holds here: a \\| b |"), row)
+        # A claim judged on runs says which experiment to run and import.
+        with self.assertRaises(LookupError) as runs:
+            twin.judge_claim("requests", 1000.0)
+        self.assertIn("python3 async_vs_threads.py 'v=1&workload=io&tasks=50", str(runs.exception))
+
     def test_durations_and_ratios_as_the_page_writes_them(self):
         self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
                          ["0.42 ms", "12.3 ms", "105 ms", "2.50 s", "1 min 40 s"])
@@ -319,6 +364,15 @@ class Runs(unittest.TestCase):
         self.assertEqual(m["future"]["said"], "task 1 failed")
         self.assertIs(threading.excepthook, hook, "the hook is put back")
         self.assertEqual(r["holds"], "holds", r["verdict"])
+
+    def test_scale(self):
+        # 20,000 pending tasks hold megabytes, so even the resident set grows by them.
+        r = twin.demo_scale(20_000, 40)
+        a, t = r["measured"]["asyncio"], r["measured"]["threads"]
+        self.assertEqual((t["started"], t["refused"]), (40, None))
+        self.assertGreater(a["held_bytes"], 1e6)
+        self.assertEqual(r["holds"], "partly", r["verdict"])  # 500 tasks a thread: short of thousands
+        self.assertIn("at least 500\u00d7 as many tasks as threads", r["verdict"])
 
     def test_deadlock(self):
         r = twin.demo_deadlock("opposite", 20, 150, 2)

@@ -60,7 +60,8 @@ pub fn RunInPython() -> impl IntoView {
             format!(
                 "{plain}\n# or any experiment, as a link's query with the page's keys and bounds (this one):\n{other}\n\
                  # this browser's kernel units, to compare CPU checksums task by task:\n{plain} --same-units 4\n\
-                 # the interleaving, lost-update, queue and deadlock demos:\n{plain} --demos"
+                 # the demos, and the claims' own measurements:\n{plain} --demos\n\
+                 # every claim the twin can judge, as this page's claims report:\n{plain} --claims"
             )
         }}</code></pre>
     }
