@@ -102,8 +102,11 @@ async function threads(way, tasks, failing, waitMs, failMs, limitMs) {
       };
       w.postMessage({ fails, ms: fails ? failMs : waitMs, catching: way === 'future', message: MESSAGE(failing) });
     }));
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`the threads did not end within ${limitMs} ms`)), limitMs));
-    await Promise.race([Promise.all(joins), timeout]);
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the threads did not end within ${limitMs} ms`)), limitMs);
+    });
+    await Promise.race([Promise.all(joins), timeout]).finally(() => clearTimeout(timer));
     const returnedMs = at();
     // The error event may come just after the thread's last message.
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -49,13 +49,12 @@ impl Way {
     }
 }
 
-/// One task's thread, when the run used one per task: created, running (its first message
-/// came back), and done (its second), main-thread times.
+/// One task's thread, when the run used one per task: created, and running (its first
+/// message came back), main-thread times.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Started {
     pub created_ms: f64,
     pub running_ms: f64,
-    pub done_ms: f64,
 }
 
 /// One run of `tasks` waits of `wait_ms` each.
@@ -86,11 +85,6 @@ impl WaitRun {
     /// start side by side, so one thread's own wait to run says more about the others).
     pub fn start_each_ms(&self) -> Option<f64> {
         Some(self.all_running_ms()? / self.threads.len() as f64)
-    }
-
-    /// The run's time if every wait ran at once and cost nothing else, ms.
-    pub fn overlapped_ms(&self) -> f64 {
-        self.wait_ms
     }
 
     /// The run's time if the waits ran one after another, ms.
@@ -125,7 +119,6 @@ mod tests {
         let t = |c: f64, r: f64| Started {
             created_ms: c,
             running_ms: r,
-            done_ms: r + 50.0,
         };
         let r = run(
             Way::ThreadPerTask,
@@ -138,9 +131,8 @@ mod tests {
     }
 
     #[test]
-    fn theory_is_one_wait_all_of_them_or_rounds_of_the_pool() {
+    fn theory_is_all_the_waits_or_rounds_of_the_pool() {
         let r = run(Way::Pool, Vec::new());
-        assert_eq!(r.overlapped_ms(), 50.0);
         assert_eq!(r.serial_ms(), 500.0);
         // 10 waits on 4 workers: 3 rounds.
         assert_eq!(r.in_rounds_ms(), 150.0);

@@ -1621,7 +1621,6 @@ mod tests {
         let started = |i: f64| Started {
             created_ms: i * 0.1,
             running_ms: 10.0 + i * 2.0,
-            done_ms: 60.0 + i * 2.0,
         };
         let threads = WaitRun {
             threads: (0..10).map(|i| started(f64::from(i))).collect(),

@@ -126,7 +126,6 @@ async fn thread_per_task(tasks: u32, wait_ms: f64) -> Result<Vec<Started>, Strin
         started.borrow_mut().push(Started {
             created_ms,
             running_ms: f64::NAN,
-            done_ms: f64::NAN,
         });
         let mut done = None;
         let joined = Promise::new(&mut |resolve, reject| {
@@ -145,7 +144,6 @@ async fn thread_per_task(tasks: u32, wait_ms: f64) -> Result<Vec<Started>, Strin
             } else if t.running_ms.is_nan() {
                 t.running_ms = now;
             } else {
-                t.done_ms = now;
                 let _ = done.call1(&JsValue::NULL, &JsValue::TRUE);
             }
         });
