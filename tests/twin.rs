@@ -216,7 +216,8 @@ fn the_twins_claims_are_the_pages_in_its_order() {
                 Evidence::Runs { query, .. } => query,
                 _ => "",
             };
-            [c.key, c.text, c.articles, query].join("\t")
+            let strategies: Vec<&str> = c.strategies().iter().map(|s| s.key()).collect();
+            [c.key, c.text, c.articles, query, &strategies.join(",")].join("\t")
         })
         .collect();
     assert_eq!(twins.lines().collect::<Vec<_>>(), pages);

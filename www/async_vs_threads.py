@@ -633,12 +633,13 @@ def interpreter_build():
     return ("free-threaded" if free else "default"), gil_enabled()
 
 
-def _rss_bytes(pid="self"):
-    """A process's resident set size in bytes, from /proc (Linux); None elsewhere."""
+def _rss_bytes(pid="self", field="VmRSS"):
+    """A process's resident set size in bytes (or its other /proc status `field`, VmSize: its
+    address space), from /proc (Linux); None elsewhere."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
@@ -1504,6 +1505,39 @@ class _SampledAsyncQueue(_Sampled, asyncio.Queue):
         return len(self._queue)
 
 
+def queue_delivery(items, received):
+    """What came out of a queue fed 0..items-1 in order: items received, lost, repeated and
+    out of order (the page's `QueueRun::delivery`)."""
+    seen, repeated, out_of_order, last = [False] * items, 0, 0, None
+    for item in received:
+        if 0 <= item < items and not seen[item]:
+            seen[item] = True
+        else:
+            repeated += 1
+        if last is not None and item < last:
+            out_of_order += 1
+        last = item
+    return {"received": len(received), "lost": seen.count(False), "repeated": repeated,
+            "out_of_order": out_of_order}
+
+
+def queues_verdict(items, capacity, asyn, threads):
+    """The page's rule (judge_queues): it holds when every item came out of both queues once,
+    in order."""
+    def said(name, d):
+        return (f"{name} delivered {_count(d['received'])} items of {_count(items)} with "
+                f"{_count(d['lost'])} lost, {_count(d['repeated'])} repeated, "
+                f"{_count(d['out_of_order'])} out of order")
+
+    def exact(d):
+        return d["lost"] == d["repeated"] == d["out_of_order"] == 0
+
+    a, t = said("asyncio.Queue (two tasks)", asyn), said("queue.Queue (two threads)", threads)
+    if exact(asyn) and exact(threads):
+        return "holds", f"holds here: {a}; {t}, each at full speed through a queue of {capacity}"
+    return "does-not-hold", f"does not hold here: {a}; {t}"
+
+
 def queue_stats(items, capacity, start_ms, end_ms, samples):
     """Depth statistics over a run, weighted by time (the page's `QueueRun::stats`)."""
     ms = max(end_ms - start_ms, 0.0)
@@ -1568,7 +1602,7 @@ def demo_queue(items, capacity, produce_us, consume_us, work):
     `queue.Queue(capacity)` between two threads; each item costs each side a wait or a
     computation of so many \u00b5s."""
     async def asyncio_run():
-        q = _SampledAsyncQueue(capacity)
+        q, received = _SampledAsyncQueue(capacity), []
 
         async def spend(us):
             if work == "compute":
@@ -1583,14 +1617,14 @@ def demo_queue(items, capacity, produce_us, consume_us, work):
 
         async def consumer():
             for _ in range(items):
-                await q.get()
+                received.append(await q.get())
                 await spend(consume_us)
         start = now_ms()
         await asyncio.gather(producer(), consumer())
-        return start, now_ms(), q.samples
+        return start, now_ms(), q.samples, received
 
     def threads_run():
-        q = _SampledQueue(capacity)
+        q, received = _SampledQueue(capacity), []
 
         def spend(us):
             if work == "compute":
@@ -1605,17 +1639,21 @@ def demo_queue(items, capacity, produce_us, consume_us, work):
 
         def consumer():
             for _ in range(items):
-                q.get()
+                received.append(q.get())
                 spend(consume_us)
         start = now_ms()
         with ThreadPoolExecutor(max_workers=2) as pool:
             done = [pool.submit(producer), pool.submit(consumer)]
             for f in done:
                 f.result()
-        return start, now_ms(), q.samples
+        return start, now_ms(), q.samples, received
 
-    a = queue_stats(items, capacity, *asyncio.run(asyncio_run()))
-    t = queue_stats(items, capacity, *threads_run())
+    measured = {}
+    for model, run in (("asyncio", lambda: asyncio.run(asyncio_run())), ("threads", threads_run)):
+        start, end, samples, received = run()
+        measured[model] = dict(queue_stats(items, capacity, start, end, samples),
+                               delivery=queue_delivery(items, received))
+    a, t = measured["asyncio"], measured["threads"]
     return {"demo": "queue", "params": {"items": items, "capacity": capacity,
                                         "produce_us": produce_us, "consume_us": consume_us,
                                         "work": work},
@@ -2324,72 +2362,88 @@ def run_demo(name, params, units_per_ms):
 
 # The claims report ("Judge every claim" in CPython): the page's claims, in its order
 # (model::findings::claims::CLAIMS; tests/twin.rs holds the two equal): key, the claim, the
-# articles' figure, and the experiment of a claim judged on runs ("" for one judged on a
-# measurement of its own).
+# articles' figure, and for a claim judged on runs its experiment and strategies ("" for one
+# judged on a measurement of its own).
 CLAIMS = (
     ('requests',
      '50 requests of 0.1 s: sequential code takes 50 × 0.1 s; threads and asyncio overlap the waits, asyncio best.',
      '5.2 s sequential, 0.35 s threads, 0.18 s asyncio',
-     'v=1&workload=io&tasks=50&io_ms=100&jitter=none&threads=16&pool=16'),
+     'v=1&workload=io&tasks=50&io_ms=100&jitter=none&threads=16&pool=16',
+     'sequential,threads,async'),
     ('thread-start',
      'Thread creation has real costs: with one thread per request, asyncio is about 2× faster than threading for pure I/O.',
      '50 requests of 0.1 s: 0.35 s with a thread started per request, 0.18 s with asyncio (1.9×)',
+     '',
      ''),
     ('gil',
      "Threads don't speed up CPU-bound Python: the GIL lets one thread compute at a time.",
      'about 1× with threads; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 0.99×',
-     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2'),
+     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2',
+     'sequential,threads,gil'),
     ('coroutines',
      'Coroutines are cheap: 10,000 of them take about 10 MB.',
      '10,000 coroutines ~ 10 MB; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 12.4 MB (1.24 KB each)',
+     '',
      ''),
     ('never-block',
      'Never block the event loop: one coroutine that computes without awaiting freezes every other.',
      'a blocking call stalls the whole loop for its duration',
-     'v=1&workload=mixed&tasks=10&io_ms=50&cpu_ms=100&rounds=2&yield_every_ms=0'),
+     'v=1&workload=mixed&tasks=10&io_ms=50&cpu_ms=100&rounds=2&yield_every_ms=0',
+     'async'),
     ('blocking',
      'A blocking library freezes asyncio: time.sleep or requests.get inside async def blocks the whole loop; threads run it fine.',
      'time.sleep(5) inside async def blocks the whole loop for 5 s; 100 boto3 uploads run on ThreadPoolExecutor(max_workers=20)',
+     '',
      ''),
     ('run-in-executor',
      'Use run_in_executor (or to_thread) for blocking work: the event loop stays responsive.',
      'offloading keeps the loop free while the work runs on a thread pool',
-     'v=1&workload=cpu&tasks=40&cpu_ms=20&threads=2&yield_every_ms=0'),
+     'v=1&workload=cpu&tasks=40&cpu_ms=20&threads=2&yield_every_ms=0',
+     'async,executor'),
     ('interleaving',
      'Threads can be interrupted anywhere; asyncio switches only at await.',
      "do_first / do_second: the threads' output order varies, asyncio's does not",
+     '',
      ''),
     ('thread-memory',
      'Each thread costs about 8 MB.',
      '~8 MB per thread; CPython 3.11.7 (reference run: Linux x86-64, 2 cores, November 2026): 9.4 MB reserved, 16.6 KB resident per blocked thread',
+     '',
      ''),
     ('shared-state',
      'Both models have race conditions and deadlocks, and both need locks.',
      'counter += 1 loses updates in threads; an await between read and write does in asyncio; two locks in opposite order deadlock in both',
+     '',
      ''),
     ('multiprocessing',
      "For CPU-bound work, use multiprocessing: threads don't help because of the GIL; processes run truly in parallel.",
      'processes compute in parallel, each with its own interpreter and GIL; threads under the GIL, one at a time',
-     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2'),
+     'v=1&workload=cpu&tasks=16&cpu_ms=50&threads=2',
+     'sequential,gil,processes'),
     ('responsive',
      'Threads keep a program responsive while they work: the main thread stays free.',
      'each sensor polled in its own thread, without freezing the main program',
-     'v=1&workload=cpu&tasks=4&cpu_ms=200&threads=2&yield_every_ms=0'),
+     'v=1&workload=cpu&tasks=4&cpu_ms=200&threads=2&yield_every_ms=0',
+     'sequential,threads'),
     ('queues',
      'Both models provide safe queues: asyncio.Queue between coroutines, queue.Queue between threads.',
      'producer-consumer through a bounded queue in either model, without locks of your own',
+     '',
      ''),
     ('switches',
      'Context switches: switching between async tasks is cheap, switching between threads is heavier.',
      'the comparison table: asyncio has low context-switch overhead, threads higher (the OS switches them)',
+     '',
      ''),
     ('scale',
      'asyncio scales thousands of times further than threads: 10,000 threads would need about 80 GB, and the OS refuses above about 1,000.',
      '10,000 threads ~ 80 GB (8 MB each); the OS refuses above ~1,000 threads; 10,000 coroutines in ~10 MB (8,000× less)',
+     '',
      ''),
     ('errors',
      'Errors propagate through await points in asyncio; errors in threads are isolated and need careful handling.',
      "the comparison table: asyncio propagates errors through await; a thread's error stays in it (threading.excepthook, a future's result())",
+     '',
      ''),
 )
 REPORT_FORMAT = "async-vs-threads/claims"
@@ -2425,6 +2479,66 @@ def interleaving_verdict(asyn, threads):
     if asyn["distinct"] == 1:
         return "partly", f"partly (the threads never overlapped in these runs): {a}; {th}"
     return "does-not-hold", f"does not hold here: {a}; {th}"
+
+
+def shared_state_verdict(outcomes, threads_ending, async_ending):
+    """The page's rule (judge_shared_state): it holds when both unsynchronised counters lost
+    updates, every fix counted exactly, and two locks taken in opposite order deadlocked in
+    both models; partly when asyncio raced and deadlocked."""
+    lost = {o["variant"]: o["lost"] for o in outcomes}
+    fixes_exact = all(o["lost"] == 0 for o in outcomes if not o["variant"].endswith("-unsync"))
+
+    def deadlocked(e):
+        return e["ended"] == "stopped" and deadlock_cycle(e["holders"], e["waiting"]) is not None
+
+    def race(variant, model):
+        n = lost.get(variant)
+        return f"{model} did not run" if n is None else f"{model} lost {plural(n, 'update', 'updates')}"
+
+    threads_dl = "deadlocked" if deadlocked(threads_ending) else "did not deadlock"
+    text = (f"{race('threads-unsync', 'threads')}, {race('async-unsync', 'async')}; with a lock "
+            f"every counter was exact{'' if fixes_exact else ' (not every one here)'}; two locks "
+            f"in opposite order: threads {threads_dl}, async "
+            f"{'deadlocked' if deadlocked(async_ending) else 'did not deadlock'}")
+    both_race = lost.get("threads-unsync", 0) > 0 and lost.get("async-unsync", 0) > 0
+    if both_race and deadlocked(threads_ending) and deadlocked(async_ending) and fixes_exact:
+        return "holds", f"holds: {text}"
+    if lost.get("async-unsync", 0) > 0 and deadlocked(async_ending):
+        return "partly", f"partly: {text}"
+    return "does-not-hold", f"does not hold here: {text}"
+
+
+def thread_memory(threads=256):
+    """What a blocked thread costs this process: the address space set aside for it (its
+    stack, and the C allocator's per-thread arenas, shared among the first few) and its
+    resident memory, each the growth over `threads` threads waiting on an Event (the scaling
+    claim's bound), over `threads`; None where /proc has no figures (not Linux)."""
+    before = (_rss_bytes(field="VmSize"), _rss_bytes())
+    if None in before:
+        return None
+    go, ts = threading.Event(), []
+    try:
+        for _ in range(threads):
+            ts.append(threading.Thread(target=go.wait, daemon=True))
+            ts[-1].start()
+        during = (_rss_bytes(field="VmSize"), _rss_bytes())
+    finally:
+        go.set()
+        for t in ts:
+            t.join()
+    return {"threads": threads, "reserved": (during[0] - before[0]) / threads,
+            "held": (during[1] - before[1]) / threads}
+
+
+def thread_memory_verdict(reserved, held):
+    """The page's rule (judge_thread_memory): it holds when a thread really holds megabytes
+    (half the articles' 8 MB or more); partly when the 8 MB is only set aside."""
+    figures = (f"a thread sets aside {format_bytes(reserved)} of address space (its stack, "
+               f"and the C allocator's arenas) and holds {format_bytes(held)} resident")
+    if held >= 8e6 / 2:
+        return "holds", f"holds: {figures}, near the articles' 8 MB"
+    return "partly", (f"partly: {figures}; the 8 MB is address space set aside, not memory "
+                      "used")
 
 
 def judge_claim(key, units_per_ms):
@@ -2464,11 +2578,15 @@ def judge_claim(key, units_per_ms):
             _bar("workers", "threads started", m["threads"]["started"], 1_000.0)]
     if key == "errors":
         r = demo("errors")
-        return r["holds"], r["verdict"], "ms", [
-            _bar(way, label, c["caller_ms"] if c["caller_ms"] is not None else c["hook_ms"])
-            for way, label in zip(ERROR_WAYS, ("await gather", "return_exceptions", "TaskGroup",
-                                               "excepthook", "future.result()"))
-            for c in [r["measured"].get(way)] if c and (c["caller_ms"] is not None or c["hook_ms"] is not None)]
+        bars = []
+        for way, label in zip(ERROR_WAYS, ("await gather", "return_exceptions", "TaskGroup",
+                                           "excepthook", "future.result()")):
+            # When the error got out: to the caller, or else to the hook.
+            c = r["measured"].get(way) or {}
+            seen = c.get("caller_ms") if c.get("caller_ms") is not None else c.get("hook_ms")
+            if seen is not None:
+                bars.append(_bar(way, label, seen))
+        return r["holds"], r["verdict"], "ms", bars
     if key == "coroutines":
         held = pending_tasks_bytes(10_000)
         holds, verdict = coroutines_verdict(10_000, held)
@@ -2479,36 +2597,84 @@ def judge_claim(key, units_per_ms):
         holds, verdict = interleaving_verdict(a, t)
         return holds, verdict, "count", [_bar("async", "async: orders logged", a["distinct"]),
                                          _bar("threads", "threads: orders logged", t["distinct"])]
-    query = next(q for k, _, _, q in CLAIMS if k == key)
-    if query:
-        raise LookupError(f"judged on runs: run python3 async_vs_threads.py '{query}' and import "
-                          "its file into the page, which judges the runs with its rule")
-    raise LookupError("the twin does not judge this claim yet: the page does")
+    if key == "thread-memory":
+        m = thread_memory()
+        if m is None:
+            raise LookupError("this system's /proc has no memory figures (Linux has)")
+        holds, verdict = thread_memory_verdict(m["reserved"], m["held"])
+        return holds, verdict, "bytes", [
+            _bar("reserved", "a thread's address space", m["reserved"], 8e6),
+            _bar("held", "resident per thread", m["held"])]
+    if key == "queues":
+        # The page's sizes: 2,000 items through a queue of 4, at full speed.
+        items, capacity = 2_000, 4
+        m = run_demo("queue", {"items": items, "capacity": capacity, "produce_us": 0,
+                               "consume_us": 0, "work": "compute"}, units_per_ms)["measured"]
+        a, t = m["asyncio"]["delivery"], m["threads"]["delivery"]
+        holds, verdict = queues_verdict(items, capacity, a, t)
+
+        def once(d):
+            return items - d["lost"] - d["repeated"] - d["out_of_order"]
+        return holds, verdict, "count", [
+            _bar("async", "asyncio.Queue: items once, in order", once(a)),
+            _bar("threads", "queue.Queue: items once, in order", once(t))]
+    if key == "shared-state":
+        # The page's sizes: 4 tasks of 5,000 increments; the deadlock demo's defaults.
+        race = run_demo("race", {"tasks": 4, "increments": 5_000}, units_per_ms)
+        dead = demo("deadlock")["measured"]
+        outcomes = race["measured"]["outcomes"]
+        holds, verdict = shared_state_verdict(outcomes, dead["threads"], dead["asyncio"])
+        lost = {o["variant"]: o["lost"] for o in outcomes}
+        return holds, verdict, "count", [
+            _bar("threads", "threads: updates lost", lost["threads-unsync"]),
+            _bar("async", "async: updates lost", lost["async-unsync"])]
+    raise LookupError(f"the twin does not judge the claim {key!r}: the page does")
 
 
-def claims_report(units_per_ms, on_row=None, judge=judge_claim):
-    """Every claim in the page's order, judged here where the twin can (`judge`): the page's
-    claims report (`async-vs-threads/claims` v1) as a dict."""
+def claim_runs(query, strategies, units_per_ms):
+    """A claim judged on runs: its experiment's `strategies` (comma-separated) run here, with
+    Threads + GIL beside Threads (a default CPython's threads, which the page judges in their
+    place), for the page to judge on import."""
+    asked = strategies.split(",") + (["gil"] if "threads" in strategies else [])
+    params = decode(query)[0]
+    return run_strategies(params, [s for s in STRATEGIES if s in asked], units_per_ms)[0]
+
+
+def claims_report(units_per_ms, runs_file, on_row=None, judge=judge_claim, run=claim_runs):
+    """Every claim in the page's order: judged here where the twin can (`judge`); a claim
+    judged on runs has its experiment run here (`run`), for the page to judge on importing
+    `runs_file`. The page's claims report (`async-vs-threads/claims` v1) as a dict, and every
+    run made."""
     build, gil = interpreter_build()
     environment = (f"{platform.python_implementation()} {platform.python_version()} ({build} "
                    f"build, GIL {'on' if gil else 'off'}), {platform.system()} "
                    f"{platform.machine()}, {os.cpu_count()} cores")
-    rows = []
-    for key, text, articles, _ in CLAIMS:
+    rows, made = [], []
+    for key, text, articles, query, strategies in CLAIMS:
         t0 = now_ms()
         row = {"key": key, "claim": text, "articles": articles}
-        try:
-            holds, verdict, unit, figures = judge(key, units_per_ms)
-            row.update(holds=holds, verdict=verdict, unit=unit, figures=figures)
-        except LookupError as why:
-            row.update(holds="skipped", skipped=str(why))
+        if query:
+            runs = run(query, strategies, units_per_ms)
+            made.extend(runs)
+            row.update(holds="skipped",
+                       skipped=f"judged on runs: the page judges them with its rule when "
+                               f"{runs_file} is imported",
+                       runs=[{"strategy": r["strategy"], "query": r["params"],
+                              "makespan_ms": r["makespan_ms"],
+                              "checksum": r["digest"]["checksum"]} for r in runs])
+        else:
+            try:
+                holds, verdict, unit, figures = judge(key, units_per_ms)
+                row.update(holds=holds, verdict=verdict, unit=unit, figures=figures)
+            except LookupError as why:
+                row.update(holds="skipped", skipped=str(why))
         row["took_ms"] = now_ms() - t0
         rows.append(row)
         if on_row:
             on_row(row)
     at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return {"format": REPORT_FORMAT, "version": 1, "environment": environment, "at": at,
-            "claims": rows}
+            "claims": rows}, made
 
 
 def report_markdown(report):
@@ -2674,10 +2840,13 @@ def main(argv=None):
     extra = {}
     if args.claims:
         say()
-        report = claims_report(units_per_ms, on_row=lambda r: say(
-            f"{r['key']:<16} {r['holds']:<14} {r.get('verdict') or r['skipped']}"))
-        document = json.dumps(_finite(report), ensure_ascii=False, separators=(",", ":"))
         out = CLAIMS_OUT if args.out == OUT else args.out
+        runs_file = os.path.join(os.path.dirname(os.path.abspath(out if out != "-" else OUT)), OUT)
+        report, runs = claims_report(units_per_ms, runs_file, on_row=lambda r: say(
+            f"{r['key']:<16} {r['holds']:<14} {r.get('verdict') or r['skipped']}"))
+        with open(runs_file, "w", encoding="utf-8") as f:
+            f.write(export(runs, params) + "\n")
+        document = json.dumps(_finite(report), ensure_ascii=False, separators=(",", ":"))
         if out == "-":
             sys.stdout.write(document + "\n")
             return 0
@@ -2686,6 +2855,8 @@ def main(argv=None):
         say()
         say(report_markdown(report))
         say(f"wrote {os.path.abspath(out)}: the page's claims report (async-vs-threads/claims v1)")
+        say(f"wrote {runs_file}: the runs of the claims judged on runs; open the page, Import, "
+            "choose this file, and the page judges them")
         return 0
 
     if strategies:

@@ -259,14 +259,24 @@ class Verdicts(unittest.TestCase):
             if key == "switches":
                 return "holds", "holds here: a | b", "us", [twin._bar("async", "async tasks", 3.25)]
             raise LookupError("not here")
+        def run(query, strategies, units_per_ms):
+            return [{"strategy": s, "params": query, "makespan_ms": 100.0,
+                     "digest": {"checksum": "00000000000000aa"}} for s in strategies.split(",")]
         rows = []
-        r = twin.claims_report(1000.0, on_row=rows.append, judge=judge)
+        r, runs = twin.claims_report(1000.0, "cpython.json", on_row=rows.append, judge=judge, run=run)
         self.assertEqual((r["format"], r["version"]), ("async-vs-threads/claims", 1))
         self.assertEqual([c["key"] for c in r["claims"]], [c[0] for c in twin.CLAIMS])
         self.assertEqual(rows, r["claims"])
         switches = next(c for c in r["claims"] if c["key"] == "switches")
         self.assertEqual((switches["holds"], switches["unit"]), ("holds", "us"))
-        self.assertEqual(r["claims"][0]["skipped"], "not here")
+        # A claim judged on runs has them run here, for the page to judge on import.
+        requests = r["claims"][0]
+        self.assertEqual(requests["skipped"], "judged on runs: the page judges them with its rule "
+                                              "when cpython.json is imported")
+        self.assertEqual([x["strategy"] for x in requests["runs"]], ["sequential", "threads", "async"])
+        self.assertEqual(requests["runs"][0]["query"], twin.CLAIMS[0][3])
+        self.assertEqual(len(runs), sum(len(c[4].split(",")) for c in twin.CLAIMS if c[4]))
+        self.assertEqual(next(c for c in r["claims"] if c["key"] == "errors")["skipped"], "not here")
         md = twin.report_markdown(r).splitlines()
         self.assertEqual(md[0], "### The asyncio-vs-threading claims, judged in CPython")
         self.assertTrue(md[2].startswith("Measured in CPython ") and
@@ -274,10 +284,53 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(len([line for line in md if line.startswith("| ")]), len(twin.CLAIMS) + 1)
         row = next(line for line in md if line.startswith("| Context switches"))
         self.assertTrue(row.endswith("| async tasks 3.25 \u00b5s | holds here: a \\| b |"), row)
-        # A claim judged on runs says which experiment to run and import.
-        with self.assertRaises(LookupError) as runs:
-            twin.judge_claim("requests", 1000.0)
-        self.assertIn("python3 async_vs_threads.py 'v=1&workload=io&tasks=50", str(runs.exception))
+        with self.assertRaises(LookupError):
+            twin.judge_claim("a claim of a newer page", 1000.0)
+
+    def test_thread_memory(self):
+        # The page's rule (judge_thread_memory): megabytes held, or only set aside.
+        holds, text = twin.thread_memory_verdict(9.4e6, 16_600.0)
+        self.assertEqual(holds, "partly")
+        self.assertEqual(text, "partly: a thread sets aside 9.40 MB of address space (its stack, and "
+                               "the C allocator's arenas) and holds 16.6 KB resident; the 8 MB is "
+                               "address space set aside, not memory used")
+        self.assertEqual(twin.thread_memory_verdict(9.4e6, 5e6)[0], "holds")
+
+    def test_queues(self):
+        # The page's QueueRun::delivery and judge_queues.
+        self.assertEqual(twin.queue_delivery(4, [0, 1, 2, 3]),
+                         {"received": 4, "lost": 0, "repeated": 0, "out_of_order": 0})
+        self.assertEqual(twin.queue_delivery(4, [0, 2, 1, 2]),
+                         {"received": 4, "lost": 1, "repeated": 1, "out_of_order": 1})
+        ok = twin.queue_delivery(3, [0, 1, 2])
+        holds, text = twin.queues_verdict(3, 4, ok, ok)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds here: asyncio.Queue (two tasks) delivered 3 items of 3 with 0 lost, "
+                               "0 repeated, 0 out of order; queue.Queue (two threads) delivered 3 items "
+                               "of 3 with 0 lost, 0 repeated, 0 out of order, each at full speed through "
+                               "a queue of 4")
+        self.assertEqual(twin.queues_verdict(3, 4, ok, twin.queue_delivery(3, [0, 2]))[0],
+                         "does-not-hold")
+
+    def test_shared_state(self):
+        # The page's rule and words (judge_shared_state).
+        def o(variant, lost):
+            return {"variant": variant, "lost": lost}
+        races = [o("threads-unsync", 120), o("threads-lock", 0), o("threads-atomic", 0),
+                 o("async-unsync", 15_000), o("async-lock", 0)]
+        stuck = {"ended": "stopped", "holders": [0, 1], "waiting": [1, 0]}
+        done = {"ended": "completed", "ms": 250.0}
+        holds, text = twin.shared_state_verdict(races, stuck, stuck)
+        self.assertEqual(holds, "holds")
+        self.assertEqual(text, "holds: threads lost 120 updates, async lost 15,000 updates; with a lock "
+                               "every counter was exact; two locks in opposite order: threads "
+                               "deadlocked, async deadlocked")
+        races[0]["lost"] = 0
+        self.assertEqual(twin.shared_state_verdict(races, done, stuck)[0], "partly")
+        races[3]["lost"] = 0
+        holds, text = twin.shared_state_verdict(races, done, done)
+        self.assertEqual(holds, "does-not-hold")
+        self.assertTrue(text.endswith("threads did not deadlock, async did not deadlock"), text)
 
     def test_durations_and_ratios_as_the_page_writes_them(self):
         self.assertEqual([twin.format_ms(v) for v in (0.42, 12.34, 105.2, 2_500.0, 100_000.0)],
@@ -373,6 +426,14 @@ class Runs(unittest.TestCase):
         self.assertGreater(a["held_bytes"], 1e6)
         self.assertEqual(r["holds"], "partly", r["verdict"])  # 500 tasks a thread: short of thousands
         self.assertIn("at least 500\u00d7 as many tasks as threads", r["verdict"])
+
+    def test_thread_memory(self):
+        m = twin.thread_memory(16)
+        if m is None:
+            self.skipTest("no /proc here")
+        # Each blocked thread sets aside its stack (megabytes) and holds a little of it.
+        self.assertGreater(m["reserved"], 1e6)
+        self.assertLess(m["held"], m["reserved"])
 
     def test_deadlock(self):
         r = twin.demo_deadlock("opposite", 20, 150, 2)
