@@ -1973,31 +1973,20 @@ def demo_switch(async_switches, thread_switches, batches):
             "holds": holds, "verdict": verdict}
 
 
-def _timed_on_loop(main, probe_ms=10.0):
-    """Runs the coroutine `main()` on a fresh event loop beside a heartbeat that wakes every
-    `probe_ms`: (its time, the loop's longest stall), both ms. The page's probe, in asyncio:
-    a stall is how much later than its interval a heartbeat came."""
+def _timed_on_loop(main):
+    """Runs the coroutine `main()` on a fresh event loop beside the probe (`_probe`): (its
+    time, the loop's longest stall as `responsiveness` reads the probe), both ms."""
     async def run():
-        longest, done = [0.0], [False]
-
-        async def heartbeat():
-            before = now_ms()
-            while not done[0]:
-                await asyncio.sleep(probe_ms / 1000)
-                now = now_ms()
-                longest[0] = max(longest[0], now - before - probe_ms)
-                before = now
-
-        beat = asyncio.ensure_future(heartbeat())
-        await asyncio.sleep(0)
+        samples = []
+        probe = asyncio.ensure_future(_probe(samples))
+        # The probe ticks before, and once more after, so a stall at either end is on record.
+        await asyncio.sleep(1.5 * PROBE_INTERVAL_MS / 1000)
         t0 = now_ms()
         await main()
-        took = now_ms() - t0
-        # One more beat, so a stall that ended with the run is on record.
-        await asyncio.sleep(2 * probe_ms / 1000)
-        done[0] = True
-        await beat
-        return took, longest[0]
+        end = now_ms()
+        await asyncio.sleep(2 * PROBE_INTERVAL_MS / 1000)
+        probe.cancel()
+        return end - t0, responsiveness(samples, PROBE_INTERVAL_MS, t0, end)["longest_stall_ms"]
     return asyncio.run(run())
 
 
