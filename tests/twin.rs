@@ -8,6 +8,7 @@
 //! kernel units) gives, with `--same-units`, the page's checksums for the same tasks.
 #![cfg(not(target_arch = "wasm32"))]
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -18,26 +19,37 @@ use async_vs_threads::model::experiment::workload::Plan;
 use async_vs_threads::model::page::twin;
 use async_vs_threads::model::store::export::{Export, json};
 
+/// Runs `python3` with `args`: what it printed; the test fails with its errors if it failed.
+fn python3(args: &[&OsStr]) -> String {
+    let ran = Command::new("python3")
+        .args(args)
+        .output()
+        .expect("python3 runs (.ci/setup.sh installs it)");
+    assert!(
+        ran.status.success(),
+        "python3 {args:?} failed: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    String::from_utf8(ran.stdout).unwrap()
+}
+
 /// Runs the twin on `query` (the strategies `only`, if given) and reads its file as the page
 /// does.
 fn twin(name: &str, query: &str, only: Option<&str>) -> Export {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target").join(format!("twin-{name}.json"));
-    let mut cmd = Command::new("python3");
-    cmd.arg(root.join("www/async_vs_threads.py"))
-        .args([query, "--quiet", "--out"])
-        .arg(&out);
+    let script = root.join("www/async_vs_threads.py");
+    let mut args = vec![
+        script.as_os_str(),
+        query.as_ref(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
     if let Some(only) = only {
-        cmd.args(["--strategies", only]);
+        args.extend([OsStr::new("--strategies"), OsStr::new(only)]);
     }
-    let ran = cmd
-        .output()
-        .expect("python3 runs (.ci/setup.sh installs it)");
-    assert!(
-        ran.status.success(),
-        "the twin failed on {query}: {}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    python3(&args);
     let text = std::fs::read_to_string(&out).unwrap();
     json::decode(&text).unwrap_or_else(|e| panic!("the page cannot read the twin's {query}: {e}"))
 }
@@ -165,17 +177,14 @@ fn the_script_the_page_offers_runs_the_pages_units_with_its_checksums() {
         root.join("target/twin-same-units.json"),
     );
     std::fs::write(&path, script).unwrap();
-    let ran = Command::new("python3")
-        .arg(&path)
-        .args(["--same-units", "3", "--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    python3(&[
+        path.as_os_str(),
+        "--same-units".as_ref(),
+        "3".as_ref(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
     let text = std::fs::read_to_string(&out).unwrap();
     let plan = Plan {
         calibration: Calibration {
@@ -197,18 +206,12 @@ fn the_script_the_page_offers_runs_the_pages_units_with_its_checksums() {
 fn the_twins_claims_are_the_pages_in_its_order() {
     use async_vs_threads::model::findings::claims::{CLAIMS, Evidence};
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let ran = Command::new("python3")
-        .arg("-c")
-        .arg("import sys; sys.path.insert(0, sys.argv[1]); import async_vs_threads as t; print('\\n'.join('\\t'.join(c) for c in t.CLAIMS))")
-        .arg(root.join("www"))
-        .output()
-        .unwrap();
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
-    let twins = String::from_utf8(ran.stdout).unwrap();
+    let www = root.join("www");
+    let twins = python3(&[
+        "-c".as_ref(),
+        "import sys; sys.path.insert(0, sys.argv[1]); import async_vs_threads as t; print('\\n'.join('\\t'.join(c) for c in t.CLAIMS))".as_ref(),
+        www.as_os_str(),
+    ]);
     let pages: Vec<String> = CLAIMS
         .iter()
         .map(|c| {
