@@ -12,7 +12,9 @@ GECKODRIVER_VERSION=0.37.1
 TOOLS=${AVT_TOOLS:-$HOME/.cache/async-vs-threads/tools}
 export PATH="$TOOLS/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# A step's heading, with the time since the script began (bash's SECONDS): where the time of
+# a run goes, in its log.
+say() { printf '\033[1m==> %s\033[0m (at %d:%02d)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 # Whether the command after the pattern prints a line matching it. Its output is read whole
 # first: in `cmd | grep -q`, grep may exit before cmd has written everything, and the SIGPIPE

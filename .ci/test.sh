@@ -89,3 +89,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   printf 'failed: %s\n' "${failed[@]}" >&2
   exit 1
 fi
+say "every check and test passed"
