@@ -65,9 +65,9 @@ node tests/e2e/budget.mjs
 # hangs is stopped at this one (the longest took 3 minutes beside two CPU hogs), and a file
 # whose tests have all ended exits even if something it opened is still open.
 E2E=(node --test --test-force-exit --test-timeout=600000)
-# Specs that time nothing run three at a time (much of their time is waiting: two wait a
-# minute for Chromium to measure the workers' memory), beside the engine smoke test, which
-# times nothing either; then the specs that compare timings (speed-ups that need a free core,
+# Specs that time nothing run four at a time (much of their time is waiting: four wait a
+# minute each for Chromium to measure the workers' memory, and their sum, about 700 s, took
+# 4 min 2 s three at a time), beside the engine smoke test, which times nothing either; then the specs that compare timings (speed-ups that need a free core,
 # main-thread stalls), one at a time on a machine otherwise left to them. A spec not listed
 # here runs with the second group.
 UNTIMED=(claims-embed claims-measured claims-report embed keep memory page parameters privacy soak twin)
@@ -80,7 +80,7 @@ say "end-to-end tests that time nothing (Playwright, headless Chromium), beside 
 mkdir -p target
 node --test-force-exit tests/engines/smoke.mjs > target/engines-smoke.log 2>&1 &
 smoke=$!
-"${E2E[@]}" --test-concurrency=3 "${untimed[@]}" || failed+=("end-to-end tests that time nothing")
+"${E2E[@]}" --test-concurrency=4 "${untimed[@]}" || failed+=("end-to-end tests that time nothing")
 wait "$smoke" || failed+=("engine smoke tests")
 cat target/engines-smoke.log
 say "end-to-end tests that compare timings, one at a time"
