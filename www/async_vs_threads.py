@@ -56,15 +56,16 @@ MASK = (1 << 64) - 1
 # page's codec is held to too.
 
 VERSION = 1
-FIELDS = ("workload", "tasks", "io_ms", "cpu_ms", "jitter", "rounds", "threads",
+FIELDS = ("workload", "tasks", "io_ms", "cpu_ms", "jitter", "waits", "rounds", "threads",
           "yield_every_ms", "switch_ms", "seed", "strategy")
 DEFAULTS = {"workload": "io", "tasks": "50", "io_ms": "100", "cpu_ms": "20", "jitter": "none",
-            "rounds": "1", "threads": "2", "yield_every_ms": "5", "switch_ms": "5", "seed": "1",
-            "strategy": "async"}
+            "waits": "awaited", "rounds": "1", "threads": "2", "yield_every_ms": "5",
+            "switch_ms": "5", "seed": "1", "strategy": "async"}
 BOUNDS = {"tasks": (1, 1_000_000), "io_ms": (0, 10_000), "cpu_ms": (0, 2_000),
           "rounds": (1, 100), "threads": (1, 128), "yield_every_ms": (0, 1_000),
           "switch_ms": (1, 100), "seed": (0, 2**32 - 1)}
 WORKLOADS = ("io", "cpu", "mixed")
+WAITS = ("awaited", "blocking")
 STRATEGIES = ("sequential", "async", "threads", "gil", "executor", "processes")
 ALIASES = {"yield_ms": "yield_every_ms", "yield": "yield_every_ms", "n": "tasks",
            "count": "tasks", "io": "io_ms", "cpu": "cpu_ms",
@@ -142,6 +143,10 @@ def parse_field(key, text):
         return t
     if key == "jitter":
         return _parse_jitter(t)
+    if key == "waits":
+        if t not in WAITS:
+            raise ValueError(f"unknown waits \u201c{_clip(t)}\u201d: choose awaited or blocking")
+        return t
     lo, hi = BOUNDS[key]
     n = _parse_number(t)
     if n < lo or n > hi:
@@ -246,7 +251,9 @@ def validate(params):
 def encode(params, pool=None):
     """The experiment as the page writes its link."""
     texts = {f: jitter_key(params[f]) if f == "jitter" else str(params[f]) for f in FIELDS}
-    parts = [f"v={VERSION}"] + [f"{f}={_escape(texts[f])}" for f in FIELDS]
+    # Waits came after the first links: awaited, the page leaves the field out.
+    parts = [f"v={VERSION}"] + [f"{f}={_escape(texts[f])}" for f in FIELDS
+                                if f != "waits" or texts[f] != "awaited"]
     return "&".join(parts + ([f"pool={pool}"] if pool is not None else []))
 
 
@@ -488,6 +495,12 @@ class Task:
         `ms` into the checksum, as the page's tasks do after each wait."""
         return _Waiting(self, ms)
 
+    def block(self, ms):
+        """A blocking wait of `ms` here (time.sleep, as requests.get would block), recorded on
+        this thread."""
+        with self.waiting(ms):
+            time.sleep(ms / 1000)
+
     def compute(self, units):
         """Runs `units` of the kernel here and records where and how long."""
         t0 = now_ms()
@@ -551,6 +564,8 @@ class Run:
         self.threads = params["threads"]
         self.switch_ms = params["switch_ms"]
         self.yield_every_ms = params["yield_every_ms"]
+        # Whether waits block their thread (requests.get, time.sleep) or are awaited.
+        self.blocking = params["waits"] == "blocking"
         self.slice_units = max(units_for(units_per_ms, params["yield_every_ms"]), 1)
         self.spawned, self.spawn_ms = 0, 0.0
         self.polls, self.poll_ms = 0, 0.0
@@ -704,8 +719,7 @@ def run_sequential(run):
     for task in run.tasks():
         for kind, amount in task.steps():
             if kind == "wait":
-                with task.waiting(amount):
-                    time.sleep(amount / 1000)
+                task.block(amount)
             else:
                 task.compute(amount)
         records.append(task.done())
@@ -717,10 +731,13 @@ def run_sequential(run):
 async def run_async(run):
     """One coroutine per task, all on the event loop's one thread: a wait is an await, so
     every task's waits overlap; a computation holds the thread, so it gives the loop a turn
-    every yield_every_ms (0: never, and the loop stalls until it is done)."""
+    every yield_every_ms (0: never, and the loop stalls until it is done). A blocking wait
+    (time.sleep in async def) holds the thread too: the waits run one after another."""
     async def one(task):
         for kind, amount in task.steps():
-            if kind == "wait":
+            if kind == "wait" and run.blocking:
+                task.block(amount)
+            elif kind == "wait":
                 with task.waiting(amount):
                     await asyncio.sleep(amount / 1000)
             elif run.yield_every_ms == 0:
@@ -743,8 +760,7 @@ def run_threads(run):
     def one(task):
         for kind, amount in task.steps():
             if kind == "wait":
-                with task.waiting(amount):
-                    time.sleep(amount / 1000)
+                task.block(amount)
             else:
                 task.compute(amount)
         return task.done()
@@ -770,12 +786,15 @@ def run_gil(run):
 async def run_executor(run):
     """Coroutines on the event loop, as async, that hand each computation to a pool of
     run.threads threads (run_in_executor) and await it: waits overlap on the loop, and the
-    loop stays free while the pool computes."""
+    loop stays free while the pool computes. A blocking wait goes to the pool too, and holds
+    one of its threads."""
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(max_workers=run.threads) as pool:
         async def one(task):
             for kind, amount in task.steps():
-                if kind == "wait":
+                if kind == "wait" and run.blocking:
+                    await loop.run_in_executor(pool, task.block, amount)
+                elif kind == "wait":
                     with task.waiting(amount):
                         await asyncio.sleep(amount / 1000)
                 else:
@@ -804,8 +823,7 @@ def process_task(job):
     task = Task(*job)
     for kind, amount in task.steps():
         if kind == "wait":
-            with task.waiting(amount):
-                time.sleep(amount / 1000)
+            task.block(amount)
         else:
             task.compute(amount)
     return task.done()

@@ -128,6 +128,33 @@ test('async + executor keeps the main thread free for CPU work that plain async 
   await pg.page.close();
 });
 
+test('blocking waits run one after another under async and freeze the page; the executor overlaps them', { timeout: 90_000 }, async () => {
+  // time.sleep in async def against run_in_executor(pool, time.sleep, ...): 10 waits of 50 ms.
+  const pg = await env.open('pool=4&workload=io&tasks=10&io_ms=50&threads=4&waits=blocking');
+  assert.equal(await pg.testid('field-waits').inputValue(), 'blocking', 'the link sets the field');
+  await pg.testid('blocking-warning').waitFor();
+  const asy = await pg.runDone('async');
+  const exe = await pg.runDone('executor');
+  const thr = await pg.runDone('threads');
+  assert.equal(new Set([asy.checksum, exe.checksum, thr.checksum]).size, 1, 'the same waits');
+  // 500 ms one after another against 3 rounds of 4 at a time (150 ms): 2x leaves room for a loaded machine.
+  assert.ok(exe.makespan * 2 <= asy.makespan, `executor ${exe.makespan} ms vs async ${asy.makespan} ms`);
+  assert.ok(asy.makespan >= 0.95 * asy.theory, `async ${asy.makespan} ms against its theory ${asy.theory} ms`);
+  assert.ok(asy.stall >= 0.5 * asy.makespan, `the blocking waits froze the page: ${asy.stall} ms of ${asy.makespan} ms`);
+  assert.ok(exe.stall * 3 <= asy.stall, `executor stall ${exe.stall} ms vs async ${asy.stall} ms`);
+  assert.ok(exe.lanes >= 2, `the executor's waits ran on ${exe.lanes} lanes`);
+  // Sequential past the freeze limit is refused up front, with the reason; the executor is not.
+  await pg.setField('tasks', 300);
+  await pg.chooseStrategy('sequential');
+  for (const s of ['sequential', 'async']) {
+    assert.match(await pg.testid(`gate-${s}`).textContent(), /^Cannot run: its blocking waits would freeze the page for about 15\.00 s \(theory\)/);
+  }
+  assert.equal(await pg.testid('gate-executor').textContent(), '');
+  assert.equal(await pg.testid('run').isEnabled(), false, 'Run is refused up front');
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
 test('async CPU that never yields stalls the main thread; threads do not', { timeout: 60_000 }, async () => {
   const pg = await env.open('pool=2&workload=cpu&tasks=10&cpu_ms=50&threads=2&yield_every_ms=0');
   await pg.testid('yield-warning').waitFor();

@@ -19,6 +19,7 @@ EXPERIMENTS = (
     "workload=io&tasks=5&io_ms=20",
     "workload=cpu&tasks=4&cpu_ms=5&yield_every_ms=1",
     "workload=mixed&tasks=4&io_ms=10&cpu_ms=5&rounds=2&jitter=uniform:50&threads=3",
+    "workload=mixed&tasks=4&io_ms=10&cpu_ms=5&jitter=tail&waits=blocking&threads=2",
 )
 
 
@@ -89,7 +90,10 @@ class Strategies(unittest.TestCase):
                             self.assertLessEqual(start, end)
                             self.assertLessEqual(end, t["end_ms"] + 1e-9)
                             if len(seg) == 4:
-                                self.assertEqual((strategy, kind), ("executor", "cpu"))
+                                # Handed to the executor: computations, and blocking waits.
+                                kinds = ("cpu", "wait") if params["waits"] == "blocking" else ("cpu",)
+                                self.assertEqual(strategy, "executor")
+                                self.assertIn(kind, kinds)
                                 self.assertRegex(seg[3], r"^w\d+$")
                                 self.assertNotEqual(seg[3], t["lane"])
                             cpu += end - start if kind == "cpu" else 0.0
@@ -199,6 +203,24 @@ class Timing(unittest.TestCase):
         stall = runs[0]["responsiveness"]["longest_stall_ms"]
         self.assertGreaterEqual(stall, 0.5 * seq, runs[0]["responsiveness"])
         self.assertLess(runs[1]["responsiveness"]["longest_stall_ms"], stall)
+
+
+    def test_blocking_waits_hold_the_loop_in_turn_and_the_executors_threads_at_once(self):
+        # time.sleep in async def against run_in_executor(pool, time.sleep, ...).
+        params = twin.decode("workload=io&tasks=10&io_ms=30&threads=5&waits=blocking")[0]
+        runs, _ = twin.run_strategies(params, ["async", "executor"], UNITS_PER_MS)
+        asy, exe = runs
+        self.assertGreaterEqual(asy["makespan_ms"], 2.5 * exe["makespan_ms"], (asy, exe))
+        self.assertEqual(asy["digest"]["max_overlapping_waits"], 1)
+        self.assertGreater(exe["digest"]["max_overlapping_waits"], 1)
+        self.assertEqual(asy["digest"]["checksum"], exe["digest"]["checksum"])
+        # The loop itself stalls for the blocking waits, not while the executor holds them.
+        stall = asy["responsiveness"]["longest_stall_ms"]
+        self.assertGreaterEqual(stall, 0.5 * asy["makespan_ms"], asy["responsiveness"])
+        self.assertLess(exe["responsiveness"]["longest_stall_ms"], stall)
+        # Each blocking wait ran on one of the executor's threads.
+        lanes = {seg[3] for t in exe["tasks"] for seg in t["segments"] if len(seg) == 4}
+        self.assertTrue(lanes and len(lanes) <= 5, lanes)
 
 
 class Stats(unittest.TestCase):

@@ -1,9 +1,9 @@
 //! Whether a strategy may run now, and if not, why (one sentence for the page).
 
 use crate::model::experiment::params::{
-    Checked, PROCESSES_MAX, Params, STRATEGY_WALL_MAX_MS, Strategy,
+    Checked, FREEZE_MAX_MS, PROCESSES_MAX, Params, STRATEGY_WALL_MAX_MS, Strategy,
 };
-use crate::model::experiment::theory::expected;
+use crate::model::experiment::theory::{expected, waits_total};
 use crate::model::format;
 
 /// The thread pool as the gate sees it.
@@ -61,6 +61,17 @@ pub fn can_run_with_theory(
             format::ms(STRATEGY_WALL_MAX_MS)
         ));
     }
+    // On the main thread alone, every blocking wait holds the page, one after another.
+    if !strategy.parallel() && p.blocking_waits() {
+        let frozen = waits_total(&p);
+        if frozen > FREEZE_MAX_MS {
+            return Err(format!(
+                "its blocking waits would freeze the page for about {} (theory), over the {} a deliberate freeze may last",
+                format::ms(frozen),
+                format::ms(FREEZE_MAX_MS)
+            ));
+        }
+    }
     if strategy == Strategy::Processes && p.threads > PROCESSES_MAX {
         return Err(format!(
             "{} processes asked for, but at most {PROCESSES_MAX} start (each is a wasm instance with a memory of its own)",
@@ -86,7 +97,7 @@ pub fn can_run_with_theory(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::experiment::params::{Field, FormText, Params, Workload};
+    use crate::model::experiment::params::{Field, FormText, Params, Waits, Workload};
 
     fn checked(p: Params) -> Checked {
         FormText::from_params(&p).check()
@@ -123,6 +134,53 @@ mod tests {
         let why = can_run(Strategy::Sequential, &c, 2, &Pool::Ready(2)).unwrap_err();
         assert!(why.contains("theory") && why.contains("limit"), "{why}");
         assert_eq!(can_run(Strategy::Async, &c, 2, &Pool::Ready(2)), Ok(()));
+    }
+
+    #[test]
+    fn blocking_waits_on_the_main_thread_are_refused_past_the_freeze_limit() {
+        let blocking = |tasks| {
+            checked(Params {
+                workload: Workload::Io,
+                tasks,
+                io_ms: 100,
+                waits: Waits::Blocking,
+                ..Params::default()
+            })
+        };
+        // 50 × 100 ms = 5 s of freeze: allowed, on purpose.
+        for s in Strategy::ALL {
+            assert_eq!(
+                can_run(s, &blocking(50), 2, &Pool::Ready(2)),
+                Ok(()),
+                "{s:?}"
+            );
+        }
+        // 200 × 100 ms = 20 s: not on the main thread; the pool and processes still run it.
+        let c = blocking(200);
+        for s in [Strategy::Sequential, Strategy::Async] {
+            let why = can_run(s, &c, 2, &Pool::Ready(2)).unwrap_err();
+            assert!(
+                why.contains("freeze the page for about 20.00 s (theory)"),
+                "{why}"
+            );
+        }
+        for s in [
+            Strategy::Executor,
+            Strategy::Threads,
+            Strategy::Gil,
+            Strategy::Processes,
+        ] {
+            assert_eq!(can_run(s, &c, 2, &Pool::Ready(2)), Ok(()), "{s:?}");
+        }
+        // Awaited, the same waits overlap and async runs them.
+        let awaited = checked(Params {
+            waits: Waits::Awaited,
+            ..c.params
+        });
+        assert_eq!(
+            can_run(Strategy::Async, &awaited, 2, &Pool::Ready(2)),
+            Ok(())
+        );
     }
 
     #[test]

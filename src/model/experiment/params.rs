@@ -33,6 +33,9 @@ pub const JITTER_PCT_MAX: u64 = 100;
 /// Total CPU work in one run (tasks × rounds × cpu_ms), in ms: a sequential run of the whole
 /// budget takes a minute.
 pub const CPU_BUDGET_MS: u64 = 60_000;
+/// The longest a run's blocking waits may hold the page's main thread (sequential and async
+/// runs), in ms: the freeze is the lesson, a browser's "page unresponsive" prompt is not.
+pub const FREEZE_MAX_MS: f64 = 10_000.0;
 /// A strategy whose expected makespan exceeds this is not run (ms).
 pub const STRATEGY_WALL_MAX_MS: f64 = 120_000.0;
 
@@ -126,6 +129,36 @@ impl fmt::Display for Jitter {
             Jitter::None => write!(f, "none"),
             Jitter::Uniform { pct } => write!(f, "uniform ±{pct}%"),
             Jitter::LongTail => write!(f, "long tail (exponential)"),
+        }
+    }
+}
+
+/// How a task waits: the articles' two kinds of I/O library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Waits {
+    /// Awaited (`aiohttp`, `asyncio.sleep`): an async task gives the event loop back.
+    Awaited,
+    /// Blocking (`requests.get`, `time.sleep`): the wait holds the thread it runs on. On the
+    /// event loop that freezes the page; `run_in_executor` hands it to the pool.
+    Blocking,
+}
+
+impl Waits {
+    pub const ALL: [Waits; 2] = [Waits::Awaited, Waits::Blocking];
+
+    /// The URL and form key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Waits::Awaited => "awaited",
+            Waits::Blocking => "blocking",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Waits::Awaited => "awaited (aiohttp)",
+            Waits::Blocking => "blocking (requests.get)",
         }
     }
 }
@@ -252,6 +285,7 @@ pub enum Field {
     IoMs,
     CpuMs,
     Jitter,
+    Waits,
     Rounds,
     Threads,
     YieldEveryMs,
@@ -262,12 +296,13 @@ pub enum Field {
 
 impl Field {
     /// Every field, in form order.
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::Workload,
         Field::Tasks,
         Field::IoMs,
         Field::CpuMs,
         Field::Jitter,
+        Field::Waits,
         Field::Rounds,
         Field::Threads,
         Field::YieldEveryMs,
@@ -284,6 +319,7 @@ impl Field {
             Field::IoMs => "io_ms",
             Field::CpuMs => "cpu_ms",
             Field::Jitter => "jitter",
+            Field::Waits => "waits",
             Field::Rounds => "rounds",
             Field::Threads => "threads",
             Field::YieldEveryMs => "yield_every_ms",
@@ -301,6 +337,7 @@ impl Field {
             Field::IoMs => "Wait per step (io_ms)",
             Field::CpuMs => "Compute per step (cpu_ms)",
             Field::Jitter => "Wait jitter",
+            Field::Waits => "Waits are",
             Field::Rounds => "Rounds (mixed)",
             Field::Threads => "Threads / processes",
             Field::YieldEveryMs => "Main thread yields every (ms)",
@@ -326,7 +363,7 @@ impl Field {
             Field::YieldEveryMs => Some((0, YIELD_MAX)),
             Field::SwitchMs => Some((SWITCH_MS_MIN, SWITCH_MS_MAX)),
             Field::Seed => Some((0, u32::MAX as u64)),
-            Field::Workload | Field::Jitter | Field::Strategy => None,
+            Field::Workload | Field::Jitter | Field::Waits | Field::Strategy => None,
         }
     }
 
@@ -342,6 +379,7 @@ pub enum Value {
     Number(u64),
     Workload(Workload),
     Jitter(Jitter),
+    Waits(Waits),
     Strategy(Strategy),
 }
 
@@ -367,6 +405,16 @@ pub fn parse_field(field: Field, text: &str) -> Result<Value, String> {
             )
         }),
         Field::Jitter => parse_jitter(t).map(Value::Jitter),
+        Field::Waits => Waits::ALL
+            .into_iter()
+            .find(|w| w.key() == t)
+            .map(Value::Waits)
+            .ok_or_else(|| {
+                format!(
+                    "unknown waits “{}”: choose awaited or blocking",
+                    format::clip(t)
+                )
+            }),
         _ => {
             let (lo, hi) = field.bounds().expect("numeric field");
             parse_bounded(t, lo, hi).map(Value::Number)
@@ -442,6 +490,8 @@ pub struct Params {
     pub io_ms: u32,
     pub cpu_ms: u32,
     pub jitter: Jitter,
+    /// Whether waits are awaited or block their thread.
+    pub waits: Waits,
     pub rounds: u32,
     pub threads: u32,
     pub yield_every_ms: u32,
@@ -461,6 +511,7 @@ impl Default for Params {
             io_ms: 100,
             cpu_ms: 20,
             jitter: Jitter::None,
+            waits: Waits::Awaited,
             rounds: 1,
             threads: 2,
             yield_every_ms: 5,
@@ -487,6 +538,7 @@ impl Params {
             Field::IoMs => self.io_ms.to_string(),
             Field::CpuMs => self.cpu_ms.to_string(),
             Field::Jitter => self.jitter.key(),
+            Field::Waits => self.waits.key().into(),
             Field::Rounds => self.rounds.to_string(),
             Field::Threads => self.threads.to_string(),
             Field::YieldEveryMs => self.yield_every_ms.to_string(),
@@ -508,6 +560,7 @@ impl Params {
         match (field, value) {
             (Field::Workload, Value::Workload(w)) => self.workload = w,
             (Field::Jitter, Value::Jitter(j)) => self.jitter = j,
+            (Field::Waits, Value::Waits(w)) => self.waits = w,
             (Field::Strategy, Value::Strategy(s)) => self.strategy = s,
             (Field::Tasks, v) => self.tasks = n(v).unwrap_or(self.tasks),
             (Field::IoMs, v) => self.io_ms = n(v).unwrap_or(self.io_ms),
@@ -519,6 +572,11 @@ impl Params {
             (Field::Seed, v) => self.seed = n(v).unwrap_or(self.seed),
             _ => {}
         }
+    }
+
+    /// Whether the tasks' waits block the thread they run on (the workload waits, blocking).
+    pub fn blocking_waits(&self) -> bool {
+        self.waits == Waits::Blocking && self.workload.waits()
     }
 
     /// Rounds each task really does: only mixed tasks repeat.
@@ -537,11 +595,16 @@ impl Params {
             format::ms(self.io_ms.into()),
             format::ms(self.cpu_ms.into()),
         );
+        let wait = if self.blocking_waits() {
+            "blocking wait"
+        } else {
+            "wait"
+        };
         let work = match self.workload {
-            Workload::Io => format!("{n} waits of {io}"),
+            Workload::Io => format!("{n} {wait}s of {io}"),
             Workload::Cpu => format!("{n} computations of {cpu}"),
             Workload::Mixed => format!(
-                "{n} tasks of {} × ({io} wait, {cpu} compute)",
+                "{n} tasks of {} × ({io} {wait}, {cpu} compute)",
                 self.effective_rounds()
             ),
         };
@@ -662,7 +725,7 @@ impl Checked {
 /// Property-test strategies for parameters, shared by the codecs' tests.
 #[cfg(test)]
 pub(crate) mod arb {
-    use super::{Jitter, Params, Strategy as Strat, Workload};
+    use super::{Jitter, Params, Strategy as Strat, Waits, Workload};
     use proptest::prelude::*;
 
     /// Any parameters every field accepts (cross-field rules aside).
@@ -678,7 +741,11 @@ pub(crate) mod arb {
                 (0u32..=100).prop_map(|pct| Jitter::Uniform { pct })
             ],
             (1u32..=100, 1u32..=128, 0u32..=1_000, any::<u32>()),
-            (prop::sample::select(Strat::ALL.to_vec()), 1u32..=100),
+            (
+                prop::sample::select(Strat::ALL.to_vec()),
+                1u32..=100,
+                prop::sample::select(Waits::ALL.to_vec()),
+            ),
         )
             .prop_map(
                 |(
@@ -688,7 +755,7 @@ pub(crate) mod arb {
                     cpu_ms,
                     jitter,
                     (rounds, threads, yield_every_ms, seed),
-                    (strategy, switch_ms),
+                    (strategy, switch_ms, waits),
                 )| {
                     Params {
                         workload,
@@ -696,6 +763,7 @@ pub(crate) mod arb {
                         io_ms,
                         cpu_ms,
                         jitter,
+                        waits,
                         rounds,
                         threads,
                         yield_every_ms,
@@ -839,6 +907,12 @@ mod tests {
         assert!(parse_field(Field::Jitter, "uniform:101").is_err());
         assert!(parse_field(Field::Jitter, "uniform:x").is_err());
         assert!(parse_field(Field::Jitter, "gaussian").is_err());
+        assert_eq!(
+            parse_field(Field::Waits, " blocking "),
+            Ok(Value::Waits(Waits::Blocking))
+        );
+        let why = parse_field(Field::Waits, "sometimes").unwrap_err();
+        assert!(why.contains("awaited or blocking"), "{why}");
     }
 
     #[test]
@@ -915,6 +989,7 @@ mod tests {
             io_ms: 7,
             cpu_ms: 3,
             jitter: Jitter::Uniform { pct: 15 },
+            waits: Waits::Blocking,
             rounds: 4,
             threads: 9,
             yield_every_ms: 0,

@@ -56,6 +56,14 @@ fn cpu_total(p: &Params) -> f64 {
         .sum()
 }
 
+/// Every wait of the run, one after another, in ms: how long blocking waits hold the main
+/// thread under the sequential and async strategies.
+pub fn waits_total(p: &Params) -> f64 {
+    task_durations(p)
+        .flat_map(|s| s.into_iter().map(|x| step_ms(&x).0))
+        .sum()
+}
+
 /// The longest task, its waits and computations one after another, in ms.
 fn longest_task(p: &Params) -> f64 {
     task_durations(p)
@@ -104,8 +112,15 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
             }
         }
         Strategy::Async => {
-            let makespan = event_loop(p);
+            let makespan = event_loop(p, 1);
             let explanation = match p.workload {
+                Workload::Io if p.blocking_waits() && simple => format!(
+                    "tasks × io_ms = {} × {io} ms: each blocking wait holds the event loop, one after another",
+                    p.tasks
+                ),
+                Workload::Io | Workload::Mixed if p.blocking_waits() => {
+                    "simulated event loop: blocking waits and computations hold the main thread, one at a time".into()
+                }
                 Workload::Io if simple => format!("io_ms = {io} ms: every wait overlaps"),
                 Workload::Io => "the longest wait: every wait overlaps".into(),
                 Workload::Cpu => format!("tasks × cpu_ms = {} × {} ms: computations take turns on the main thread", p.tasks, cpu),
@@ -120,8 +135,22 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
             let threads = p.threads.max(1);
             let parallel = threads.min(cores.max(1));
             let (makespan, explanation) = match p.workload {
+                Workload::Io if p.blocking_waits() && simple => (
+                    event_loop(p, threads),
+                    format!(
+                        "ceil(tasks / threads) × io_ms = ceil({} / {threads}) × {io} ms: each blocking wait holds one of the executor's threads",
+                        p.tasks
+                    ),
+                ),
+                Workload::Io | Workload::Mixed if p.blocking_waits() => (
+                    event_loop(p, threads).max(cpu_total(p) / f64::from(parallel)),
+                    format!(
+                        "simulated executor of {threads} threads: blocking waits and computations each hold one, computations limited to {parallel} core{}",
+                        if parallel == 1 { "" } else { "s" }
+                    ),
+                ),
                 Workload::Io => (
-                    event_loop(p),
+                    event_loop(p, 1),
                     "the longest wait: every wait overlaps on the event loop".to_string(),
                 ),
                 Workload::Cpu => (
@@ -205,16 +234,23 @@ pub fn expected(strategy: Strategy, p: &Params, cores: u32) -> Theory {
     }
 }
 
-/// An event loop: every task starts at 0; waits run concurrently (timers); computations hold
-/// the one main thread and run in the order they become ready.
-fn event_loop(p: &Params) -> f64 {
+/// An event loop: every task starts at 0; awaited waits run concurrently (timers);
+/// computations, and blocking waits, hold one of `threads` (the main thread, or the executor's
+/// threads when blocking waits go there) and run in the order they become ready.
+fn event_loop(p: &Params, threads: u32) -> f64 {
     let tasks: Vec<Vec<Step>> = task_durations(p).collect();
+    let mut free: BinaryHeap<Reverse<Ms>> = (0..threads.max(1)).map(|_| Reverse(Ms(0.0))).collect();
+    let mut hold = |at: f64, ms: f64| {
+        let Reverse(Ms(first_free)) = free.pop().expect("threads >= 1");
+        let end = at.max(first_free) + ms;
+        free.push(Reverse(Ms(end)));
+        end
+    };
     let mut ready: BinaryHeap<Reverse<(Ms, u32, usize)>> = tasks
         .iter()
         .enumerate()
         .map(|(t, _)| Reverse((Ms(0.0), t as u32, 0usize)))
         .collect();
-    let mut main_free = 0.0f64;
     let mut makespan = 0.0f64;
     while let Some(Reverse((Ms(at), t, i))) = ready.pop() {
         let steps = &tasks[t as usize];
@@ -223,12 +259,9 @@ fn event_loop(p: &Params) -> f64 {
             continue;
         };
         let next = match *step {
+            Step::Wait { ms } if p.blocking_waits() => hold(at, ms),
             Step::Wait { ms } => at + ms,
-            Step::Compute { ms, .. } => {
-                let start = at.max(main_free);
-                main_free = start + ms;
-                main_free
-            }
+            Step::Compute { ms, .. } => hold(at, ms),
         };
         ready.push(Reverse((Ms(next), t, i + 1)));
     }
@@ -256,6 +289,7 @@ fn pool_queue(p: &Params, threads: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::experiment::params::Waits;
 
     fn io(tasks: u32, io_ms: u32, threads: u32) -> Params {
         Params {
@@ -300,6 +334,64 @@ mod tests {
                 .explanation
                 .starts_with("ceil(tasks / processes) × io_ms = ceil(10 / 4) × 100 ms: a waiting task holds its process")
         );
+    }
+
+    #[test]
+    fn blocking_waits_serialize_the_event_loop_and_hold_the_executors_threads() {
+        let blocking = |workload, tasks, threads| Params {
+            workload,
+            tasks,
+            io_ms: 100,
+            cpu_ms: 10,
+            threads,
+            waits: Waits::Blocking,
+            ..Params::default()
+        };
+        // The articles' `time.sleep` in `async def`: 10 waits of 100 ms, one after another.
+        let p = blocking(Workload::Io, 10, 4);
+        let a = expected(Strategy::Async, &p, 2);
+        assert_eq!(a.makespan_ms, 1000.0);
+        assert!(
+            a.explanation.starts_with(
+                "tasks × io_ms = 10 × 100 ms: each blocking wait holds the event loop"
+            ),
+            "{}",
+            a.explanation
+        );
+        assert_eq!(expected(Strategy::Sequential, &p, 2).makespan_ms, 1000.0);
+        // run_in_executor: 4 at a time on the executor's threads, whatever the cores.
+        let e = expected(Strategy::Executor, &p, 2);
+        assert_eq!(e.makespan_ms, 300.0);
+        assert!(
+            e.explanation
+                .starts_with("ceil(tasks / threads) × io_ms = ceil(10 / 4) × 100 ms"),
+            "{}",
+            e.explanation
+        );
+        // Threads block on every wait anyway: the same theory either way.
+        for s in [Strategy::Threads, Strategy::Gil, Strategy::Processes] {
+            let awaited = Params {
+                waits: Waits::Awaited,
+                ..p
+            };
+            assert_eq!(expected(s, &p, 2), expected(s, &awaited, 2), "{s:?}");
+        }
+        // Mixed: 2 tasks of (100 ms blocking, 10 ms compute) on the event loop: 220 ms, not
+        // 110; on an executor of 2 threads both overlap: 110 ms.
+        let m = blocking(Workload::Mixed, 2, 2);
+        assert_eq!(expected(Strategy::Async, &m, 2).makespan_ms, 220.0);
+        assert_eq!(expected(Strategy::Executor, &m, 2).makespan_ms, 110.0);
+        // A CPU workload has no waits: blocking changes nothing.
+        let c = blocking(Workload::Cpu, 4, 2);
+        let awaited = Params {
+            waits: Waits::Awaited,
+            ..c
+        };
+        for s in Strategy::ALL {
+            assert_eq!(expected(s, &c, 2), expected(s, &awaited, 2), "{s:?}");
+        }
+        assert_eq!(waits_total(&p), 1000.0);
+        assert_eq!(waits_total(&c), 0.0);
     }
 
     #[test]

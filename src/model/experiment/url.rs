@@ -4,7 +4,7 @@
 //! versions still open); a bad value falls back to its default and produces a notice the page
 //! shows. Compatibility rules for older spellings live in `alias`.
 
-use crate::model::experiment::params::{Field, FormText, Params, THREADS_MAX, parse_field};
+use crate::model::experiment::params::{Field, FormText, Params, THREADS_MAX, Waits, parse_field};
 use crate::model::format;
 
 /// The codec's version, written as `v=`.
@@ -139,6 +139,12 @@ fn alias(key: &str) -> &str {
 pub fn encode(params: &Params, pool: Option<u32>) -> String {
     let mut parts = vec![format!("v={VERSION}")];
     for field in Field::ALL {
+        // Waits came after the first links: awaited, the field is left out, so a link, an
+        // export or a history line of an experiment without blocking waits reads, and is
+        // written, as before it.
+        if field == Field::Waits && params.waits == Waits::Awaited {
+            continue;
+        }
         parts.push(format!("{}={}", field.key(), escape(&params.text(field))));
     }
     if let Some(p) = pool {

@@ -66,11 +66,11 @@ pub enum Action {
     Done,
 }
 
-/// A computation handed to another thread, as it came back: the kernel after it, and when
-/// and where it ran.
+/// A step handed to another thread, as it came back: the kernel after it (a computation's;
+/// a wait has none), and when and where it ran.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Offloaded {
-    pub kernel: Kernel,
+    pub kernel: Option<Kernel>,
     pub start_ms: f64,
     pub end_ms: f64,
     pub lane: Lane,
@@ -289,22 +289,27 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    /// After [`Action::Offload`]: the computation came `back`. The task waited for it on its
-    /// own lane, until it started and from its end until now, and computed on `back.lane`.
+    /// After [`Action::Offload`], or an [`Action::Wait`] the driver handed to another thread
+    /// (a blocking wait in `run_in_executor`): the step came `back`. The task waited for it on
+    /// its own lane, until it started and from its end until now, and computed, or blocked
+    /// that thread, on `back.lane`.
     pub fn offloaded(&mut self, back: Offloaded, clock: &impl Clock) {
-        if let Phase::Away { .. } = self.phase {
-            self.rec
-                .segment(SegmentKind::Wait, self.at_ms, back.start_ms);
-            self.rec.segment_on(
-                Some(back.lane),
-                SegmentKind::Cpu,
-                back.start_ms,
-                back.end_ms,
-            );
-            self.record_until_now(SegmentKind::Wait, back.end_ms, clock);
-            self.kernel = back.kernel;
-            self.phase = Phase::Between;
+        let kind = match self.phase {
+            Phase::Away { .. } => SegmentKind::Cpu,
+            Phase::Waiting { .. } => SegmentKind::Wait,
+            _ => return,
+        };
+        self.rec
+            .segment(SegmentKind::Wait, self.at_ms, back.start_ms);
+        self.rec
+            .segment_on(Some(back.lane), kind, back.start_ms, back.end_ms);
+        self.record_until_now(SegmentKind::Wait, back.end_ms, clock);
+        match (self.phase, back.kernel) {
+            (Phase::Waiting { ms }, _) => self.kernel.wait_done(ms),
+            (_, Some(kernel)) => self.kernel = kernel,
+            (_, None) => debug_assert!(false, "a computation comes back with its kernel"),
         }
+        self.phase = Phase::Between;
     }
 
     /// After [`Action::Done`]: the task's record, ending when its last step did.
@@ -318,7 +323,7 @@ mod tests {
     use super::*;
     use crate::model::clock::FakeClock;
     use crate::model::experiment::kernel::Calibration;
-    use crate::model::experiment::params::{Params, Workload};
+    use crate::model::experiment::params::{Jitter, Params, Workload};
 
     const UNITS_PER_MS: f64 = 1000.0;
 
@@ -384,7 +389,7 @@ mod tests {
                     kernel.run(units);
                     clock.advance(units as f64 / UNITS_PER_MS);
                     let back = Offloaded {
-                        kernel,
+                        kernel: Some(kernel),
                         start_ms,
                         end_ms: clock.now_ms(),
                         lane: Lane::Worker(7),
@@ -632,6 +637,67 @@ mod tests {
             ]
         );
         assert_eq!(r.checksum, plan.task_checksum(2));
+    }
+
+    #[test]
+    fn a_wait_handed_to_another_thread_blocks_that_lane_and_keeps_the_checksum() {
+        // run_in_executor(None, time.sleep, ...): the wait runs on a worker, the task awaits it.
+        let plan = plan(Params {
+            workload: Workload::Mixed,
+            io_ms: 10,
+            cpu_ms: 1,
+            jitter: Jitter::Uniform { pct: 50 },
+            ..Params::default()
+        });
+        let clock = FakeClock::new(0.0);
+        let mut t = Interpreter::start(&plan, 3, Lane::Main, 0.0, ComputeOn::Executor, &clock);
+        let Action::Wait { ms, .. } = t.next_action() else {
+            panic!("a mixed task begins with a wait");
+        };
+        clock.advance(0.5);
+        let back = Offloaded {
+            kernel: None,
+            start_ms: 0.5,
+            end_ms: 0.5 + ms,
+            lane: Lane::Worker(1),
+        };
+        clock.advance(ms + 0.25);
+        t.offloaded(back, &clock);
+        assert!(
+            matches!(t.next_action(), Action::Offload { .. }),
+            "then its computation"
+        );
+        let Action::Offload { mut kernel, units } = t.next_action() else {
+            unreachable!()
+        };
+        kernel.run(units);
+        t.offloaded(
+            Offloaded {
+                kernel: Some(kernel),
+                start_ms: clock.now_ms(),
+                end_ms: clock.now_ms() + 1.0,
+                lane: Lane::Worker(0),
+            },
+            &clock,
+        );
+        assert_eq!(t.next_action(), Action::Done);
+        let r = t.finish();
+        let segs: Vec<(SegmentKind, Option<Lane>)> = r
+            .segments
+            .iter()
+            .map(|s| (s.kind, s.lane))
+            .take(3)
+            .collect();
+        assert_eq!(
+            segs,
+            [
+                (SegmentKind::Wait, None),
+                (SegmentKind::Wait, Some(Lane::Worker(1))),
+                (SegmentKind::Wait, None),
+            ]
+        );
+        assert_eq!(r.segments[1].end_ms - r.segments[1].start_ms, ms);
+        assert_eq!(r.checksum, plan.task_checksum(3));
     }
 
     #[test]

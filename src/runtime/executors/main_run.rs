@@ -7,14 +7,14 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::run_in_executor::{self, ExecutorSlots};
+use super::run_in_executor::{self, ExecutorSlots, Job};
 use super::{Ending, Executor};
 use crate::model::experiment::fault::Injected;
 use crate::model::run::interpreter::{Action, ComputeOn, Interpreter};
 use crate::model::run::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
 use crate::model::experiment::workload::Plan;
-use crate::runtime::clock::BrowserClock;
+use crate::runtime::clock::{BrowserClock, now_ms};
 use crate::runtime::event_loop::Tasks;
 use crate::runtime::faults;
 use crate::runtime::run_shared::RunShared;
@@ -76,8 +76,9 @@ impl MainRun {
 }
 
 // show-code: run_on_main
-/// Drives one task on the main thread ([`Interpreter`]): waits are timers, a turn of the event loop
-/// is a yield, computations run here in slices, or in the executor when the run has one
+/// Drives one task on the main thread ([`Interpreter`]): waits are timers (blocking waits hold the
+/// main thread, or one of the executor's threads), a turn of the event loop is a yield,
+/// computations run here in slices, or in the executor when the run has one
 /// ([`run_in_executor::offload`]). `None` if the executor's pool failed (the run is told why).
 pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord> {
     let on = match main.executor {
@@ -99,6 +100,20 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
     }
     loop {
         match t.next_action() {
+            Action::Wait { from_ms, ms } if main.plan.params.blocking_waits() => match &main.executor {
+                // run_in_executor(None, time.sleep, ...): the wait holds one of its threads.
+                Some(slots) => {
+                    let back = Box::pin(run_in_executor::offload(slots, Job::Block { ms }, &main.shared.cancel));
+                    t.offloaded(back.await?, &clock);
+                }
+                // time.sleep in async def: the wait holds the main thread, and the page.
+                None => {
+                    while now_ms() < from_ms + ms {
+                        std::hint::spin_loop();
+                    }
+                    t.waited(&clock);
+                }
+            },
             Action::Wait { from_ms, ms } => {
                 sleep_from(from_ms, ms).await;
                 t.waited(&clock);
@@ -111,9 +126,10 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
             Action::Offload { kernel, units } => {
                 let (slots, cancel) = (main.executor.as_ref()?, &main.shared.cancel);
                 let calibration = main.plan.calibration;
+                let job = Job::Compute { kernel, units, calibration };
                 // Boxed: its state would otherwise sit in every task's future, computing or
                 // not.
-                let back = Box::pin(run_in_executor::offload(slots, kernel, units, calibration, cancel));
+                let back = Box::pin(run_in_executor::offload(slots, job, cancel));
                 t.offloaded(back.await?, &clock);
             }
             Action::Done => return Some(t.finish()),

@@ -11,7 +11,7 @@ use std::task::{Poll, Waker};
 use crate::model::run::interpreter::Offloaded;
 use crate::model::experiment::kernel::{Calibration, Kernel};
 use crate::runtime::run_shared::CancelToken;
-use super::threads::compute_unless_cancelled;
+use super::threads::{block_until, compute_unless_cancelled};
 use crate::model::run::record::Lane;
 use crate::runtime::clock::now_ms;
 use crate::runtime::pool;
@@ -69,45 +69,61 @@ impl Drop for SlotGuard<'_> {
 }
 
 // show-code: offload
-/// One computation of an async + executor task: waits on the event loop for a free thread
-/// of the executor, hands `units` of `kernel` to it, and awaits what comes back. `None` if
-/// cancelled, or if the pool failed (then [`ExecutorSlots::take_failure`] says why).
+/// What a task hands the executor: a computation (`run_in_executor(None, compute, ...)`), or a
+/// blocking wait (`run_in_executor(None, time.sleep, ...)`), which holds its thread.
+pub(super) enum Job {
+    Compute {
+        kernel: Kernel,
+        units: u64,
+        calibration: Calibration,
+    },
+    Block {
+        ms: f64,
+    },
+}
+
+/// One step of an async + executor task: waits on the event loop for a free thread of the
+/// executor, hands it `job`, and awaits what comes back. `None` if cancelled, or if the pool
+/// failed (then [`ExecutorSlots::take_failure`] says why).
 pub(super) async fn offload(
     executor: &ExecutorSlots,
-    kernel: Kernel,
-    units: u64,
-    calibration: Calibration,
+    job: Job,
     cancel: &CancelToken,
 ) -> Option<Offloaded> {
     let _thread = executor.take().await;
-    let back = on_a_worker(kernel, units, calibration, cancel.clone()).await;
+    let back = on_a_worker(job, cancel.clone()).await;
     if back.is_none() && !cancel.is_cancelled() {
         executor
             .failure
             .replace(Some(pool::failure().unwrap_or_else(|| {
-                "a computation handed to the executor never came back".into()
+                "a step handed to the executor never came back".into()
             })));
     }
     back
 }
 
-/// Runs `units` of `kernel`'s work on a worker of the pool and resolves with the result; the main
-/// thread stays free meanwhile. `None` when the pool has failed, the worker died, or the run was
-/// cancelled (the worker stops within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
-async fn on_a_worker(
-    kernel: Kernel,
-    units: u64,
-    calibration: Calibration,
-    cancel: CancelToken,
-) -> Option<Offloaded> {
+/// Runs `job` on a worker of the pool and resolves with what came back; the main thread stays
+/// free meanwhile. `None` when the pool has failed, the worker died, or the run was cancelled
+/// (the worker stops within [`CHECK_MS`](crate::model::run::interpreter::CHECK_MS)).
+async fn on_a_worker(job: Job, cancel: CancelToken) -> Option<Offloaded> {
     let (tx, rx) = futures_channel::oneshot::channel();
     pool::spawn(move || {
         let lane = Lane::Worker(rayon::current_thread_index().unwrap_or(0) as u16);
         let start_ms = now_ms();
-        let mut kernel = kernel;
-        if !compute_unless_cancelled(&mut kernel, units, &calibration, &cancel) {
+        let kernel = match job {
+            Job::Compute {
+                mut kernel,
+                units,
+                calibration,
+            } => compute_unless_cancelled(&mut kernel, units, &calibration, &cancel).then_some(Some(kernel)),
+            Job::Block { ms } => {
+                block_until(start_ms + ms, &cancel);
+                (!cancel.is_cancelled()).then_some(None)
+            }
+        };
+        let Some(kernel) = kernel else {
             return;
-        }
+        };
         let _ = tx.send(Offloaded {
             kernel,
             start_ms,

@@ -118,14 +118,7 @@ fn run_task(
         }
         match t.next_action() {
             Action::Wait { from_ms, ms } => {
-                let deadline = from_ms + ms;
-                loop {
-                    let left = deadline - now_ms();
-                    if left <= 0.0 || cancelled() {
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_secs_f64(left.min(CHECK_MS) / 1000.0));
-                }
+                block_until(from_ms + ms, cancel);
                 t.waited(&clock);
             }
             Action::Compute { .. } => {
@@ -155,6 +148,18 @@ fn run_task(
     }
 }
 // end show-code: run_task
+
+/// Blocks this worker (a real sleep, as `time.sleep` on a thread) until `deadline_ms`, or until
+/// the run is cancelled, checked every [`CHECK_MS`].
+pub(super) fn block_until(deadline_ms: f64, cancel: &CancelToken) {
+    loop {
+        let left = deadline_ms - now_ms();
+        if left <= 0.0 || cancel.is_cancelled() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs_f64(left.min(CHECK_MS) / 1000.0));
+    }
+}
 
 /// Runs `units` of `kernel`'s work on this worker in slices of [`CHECK_MS`], checking for
 /// cancellation between them; `false` if cancelled before the end.

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::model::experiment::params::{
-    CPU_BUDGET_MS, CPU_MS_MAX, Field, IO_MS_MAX, JITTER_PCT_MAX, PROCESSES_MAX, ROUNDS_MAX,
-    SWITCH_MS_MAX, SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX, Workload, YIELD_MAX,
+    CPU_BUDGET_MS, CPU_MS_MAX, FREEZE_MAX_MS, Field, IO_MS_MAX, JITTER_PCT_MAX, PROCESSES_MAX,
+    Params, ROUNDS_MAX, SWITCH_MS_MAX, SWITCH_MS_MIN, TASKS_MAX_CPU, TASKS_MAX_IO, THREADS_MAX,
+    Waits, Workload, YIELD_MAX,
 };
 use crate::model::format;
 use crate::ui::state::{Experiment, PoolState, PoolView, part};
@@ -16,7 +17,7 @@ pub fn ParamForm() -> impl IntoView {
     let workload = Memo::new(move |_| experiment.checked.with(|c| c.params.workload));
     view! {
         <form class="params" on:submit=|ev| ev.prevent_default()>
-            <WorkloadField />
+            <SelectField field=Field::Workload options=Workload::ALL.map(|w| (w.key(), w.label())).to_vec() />
             <NumberField
                 field=Field::Tasks
                 hint=format!("1 to {} for I/O, {} for CPU and mixed", format::count(TASKS_MAX_IO), format::count(TASKS_MAX_CPU))
@@ -24,6 +25,15 @@ pub fn ParamForm() -> impl IntoView {
             <Show when=move || workload.get().waits()>
                 <NumberField field=Field::IoMs hint=format!("ms per wait, 0 to {}", format::count(IO_MS_MAX)) />
                 <JitterField />
+                <SelectField field=Field::Waits options=Waits::ALL.map(|w| (w.key(), w.label())).to_vec() />
+                <Warning
+                    field=Field::Waits
+                    when=|p| p.blocking_waits()
+                    text=format!(
+                        "Blocking waits hold the thread they run on. A sequential or async run then freezes the page for every wait, one after another (time.sleep in async def), on purpose, for at most {} s; Cancel cannot be clicked during the freeze. Async + executor hands them to its threads (run_in_executor); threads and processes block their own.",
+                        FREEZE_MAX_MS / 1000.0
+                    )
+                />
             </Show>
             <Show when=move || workload.get().computes()>
                 <NumberField
@@ -41,7 +51,11 @@ pub fn ParamForm() -> impl IntoView {
             <PoolOffer />
             <Show when=move || workload.get().computes()>
                 <NumberField field=Field::YieldEveryMs hint=format!("computation slices of async and sequential runs, 0 to {YIELD_MAX} ms; 0 never yields") />
-                <YieldWarning />
+                <Warning
+                    field=Field::YieldEveryMs
+                    when=|p| p.yield_every_ms == 0
+                    text="0 = never yield. An async or sequential run then computes every task without giving the event loop a turn: the page freezes until the run ends, on purpose (this is what “never block the event loop” warns about). Cancel cannot be clicked during the freeze.".to_string()
+                />
                 <NumberField
                     field=Field::SwitchMs
                     hint=format!("Threads + GIL: how long a thread computes before handing the GIL to a waiting one, {SWITCH_MS_MIN} to {SWITCH_MS_MAX} ms (CPython: 5)")
@@ -98,21 +112,22 @@ fn NumberField(field: Field, hint: String) -> impl IntoView {
     }
 }
 
+/// A field chosen from `options`, each a key and a label.
 #[component]
-fn WorkloadField() -> impl IntoView {
+fn SelectField(field: Field, options: Vec<(&'static str, &'static str)>) -> impl IntoView {
     let experiment = part::<Experiment>();
     view! {
         <div class="field">
-            <label for="f-workload">{Field::Workload.label()}</label>
+            <label for=format!("f-{}", field.key())>{field.label()}</label>
             <select
-                id="f-workload"
-                data-testid="field-workload"
-                prop:value=move || experiment.form.with(|f| f.get(Field::Workload).to_owned())
-                on:change=move |ev| experiment.form.update(|f| f.set(Field::Workload, event_target_value(&ev)))
+                id=format!("f-{}", field.key())
+                data-testid=format!("field-{}", field.key())
+                prop:value=move || experiment.form.with(|f| f.get(field).to_owned())
+                on:change=move |ev| experiment.form.update(|f| f.set(field, event_target_value(&ev)))
             >
-                {Workload::ALL.map(|w| view! { <option value=w.key()>{w.label()}</option> }).into_iter().collect::<Vec<_>>()}
+                {options.into_iter().map(|(key, label)| view! { <option value=key>{label}</option> }).collect::<Vec<_>>()}
             </select>
-            <FieldMessage field=Field::Workload />
+            <FieldMessage field=field />
         </div>
     }
 }
@@ -190,6 +205,10 @@ fn PoolOffer() -> impl IntoView {
         }
     };
     move || {
+        // The build without threads has no pool to restart: its code stays out of it.
+        if cfg!(feature = "no-threads") {
+            return None;
+        }
         offer.get().map(|(threads, workers, took_ms)| {
             view! {
                 <div class="offer" data-testid="pool-offer">
@@ -210,23 +229,21 @@ fn PoolOffer() -> impl IntoView {
     }
 }
 
+/// A warning under `field` while the checked parameters are `when` (and the field is valid).
 #[component]
-fn YieldWarning() -> impl IntoView {
+fn Warning(field: Field, when: fn(&Params) -> bool, text: String) -> impl IntoView {
     let experiment = part::<Experiment>();
-    let zero = Memo::new(move |_| {
+    let on = Memo::new(move |_| {
         experiment
             .checked
-            .with(|c| c.params.yield_every_ms == 0 && c.error(Field::YieldEveryMs).is_none())
+            .with(|c| c.error(field).is_none() && when(&c.params))
     });
+    let testid = match field {
+        Field::Waits => "blocking-warning",
+        _ => "yield-warning",
+    };
     move || {
-        zero.get().then(|| {
-            view! {
-                <p class="warning" data-testid="yield-warning">
-                    "0 = never yield. An async or sequential run then computes every task without giving the event loop a turn: "
-                    "the page freezes until the run ends, on purpose (this is what “never block the event loop” warns about). "
-                    "Cancel cannot be clicked during the freeze."
-                </p>
-            }
-        })
+        on.get()
+            .then(|| view! { <p class="warning" data-testid=testid>{text.clone()}</p> })
     }
 }

@@ -10,6 +10,10 @@ use crate::ui::state::{PoolState, PoolView, part};
 pub fn PoolRestart() -> impl IntoView {
     let pool = part::<PoolState>();
     move || {
+        // The build without threads has no pool to restart: its code stays out of it.
+        if cfg!(feature = "no-threads") {
+            return None;
+        }
         let PoolView::Failed { started, .. } = pool.view.get() else {
             return None;
         };
