@@ -225,3 +225,40 @@ fn the_twins_claims_are_the_pages_in_its_order() {
         .collect();
     assert_eq!(twins.lines().collect::<Vec<_>>(), pages);
 }
+
+#[test]
+fn the_twins_verdicts_come_with_its_runs_and_the_page_reads_them() {
+    use async_vs_threads::model::findings::claims::Holds;
+    use async_vs_threads::model::page::report;
+    // Two claims judged for real by the twin's rules (errors, queues: fast), the rest left out,
+    // written into a runs file as `--claims` writes it.
+    let www = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www");
+    let file = python3(&[
+        "-c".as_ref(),
+        "import sys; sys.path.insert(0, sys.argv[1]); import async_vs_threads as t\n\
+         def judge(key, units):\n\
+         \x20   if key in ('errors', 'queues'): return t.judge_claim(key, units)\n\
+         \x20   raise LookupError('left out')\n\
+         r, runs = t.claims_report(1000.0, 'x.json', judge=judge, run=lambda *a: [])\n\
+         print(t.export(runs, t.decode('')[0], {'claims': r['claims']}))"
+            .as_ref(),
+        www.as_os_str(),
+    ]);
+    let export = json::decode(&file).expect("the page reads the runs file");
+    assert!(export.runs.is_empty());
+    let got = report::imported_verdicts(&file).expect("and its verdicts");
+    let keys: Vec<&str> = got.iter().map(|(c, _)| c.key).collect();
+    assert_eq!(keys, ["queues", "errors"]);
+    for (claim, v) in &got {
+        assert_eq!(v.holds, Holds::Yes, "{}: {}", claim.key, v.text);
+        assert!(!v.chart.bars.is_empty(), "{}: its figures", claim.key);
+    }
+    assert!(
+        got[0]
+            .1
+            .text
+            .starts_with("holds here: asyncio.Queue (two tasks) delivered 2,000 items"),
+        "{}",
+        got[0].1.text
+    );
+}

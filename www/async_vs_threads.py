@@ -2851,8 +2851,9 @@ def main(argv=None):
         runs_file = os.path.join(os.path.dirname(os.path.abspath(out if out != "-" else OUT)), OUT)
         report, runs = claims_report(units_per_ms, runs_file, on_row=lambda r: say(
             f"{r['key']:<16} {r['holds']:<14} {r.get('verdict') or r['skipped']}"))
+        # Its verdicts go with the runs: on Import the page shows them beside its own.
         with open(runs_file, "w", encoding="utf-8") as f:
-            f.write(export(runs, params) + "\n")
+            f.write(export(runs, params, {"claims": report["claims"]}) + "\n")
         document = json.dumps(_finite(report), ensure_ascii=False, separators=(",", ":"))
         if out == "-":
             sys.stdout.write(document + "\n")
@@ -2862,8 +2863,9 @@ def main(argv=None):
         say()
         say(report_markdown(report))
         say(f"wrote {os.path.abspath(out)}: the page's claims report (async-vs-threads/claims v1)")
-        say(f"wrote {runs_file}: the runs of the claims judged on runs; open the page, Import, "
-            "choose this file, and the page judges them")
+        say(f"wrote {runs_file}: the runs of the claims judged on runs, and the verdicts above; "
+            "open the page, Import, choose this file, and the page judges the runs and shows "
+            "the verdicts beside its own")
         return 0
 
     if strategies:

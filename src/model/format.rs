@@ -42,8 +42,12 @@ pub fn us(v: f64) -> String {
 /// Text a person typed or a link carried, as a message quotes it: at most 40 chars, cut with
 /// an ellipsis (a 1 MB value makes a sentence, not a page).
 pub fn clip(s: &str) -> String {
-    const MAX: usize = 40;
-    match s.char_indices().nth(MAX) {
+    clip_to(s, 40)
+}
+
+/// `s` cut to at most `max` characters, with an ellipsis when it was longer.
+pub fn clip_to(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &s[..at]),
         None => s.to_owned(),
     }

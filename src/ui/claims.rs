@@ -423,7 +423,7 @@ fn chart_view(testid: String, chart: Chart) -> impl IntoView {
                 view! { <span class="bar-articles" title="the articles' figure" style:left=format!("{:.1}%", chart.pct(a))></span> }
             });
             view! {
-                <div class="bar-row" data-testid="claim-bar" data-key=b.key data-value=b.value.to_string()>
+                <div class="bar-row" data-testid="claim-bar" data-key=b.key.to_string() data-value=b.value.to_string()>
                     <span class="bar-label" title=b.label.clone()>{b.label.clone()}</span>
                     <span class="bar-track">
                         <span class="bar" style:width=format!("{:.1}%", chart.pct(b.value))></span>
@@ -462,6 +462,7 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
     let verdict = Memo::new(move |_| state.verdict(claim));
     let verdict = move || verdict.get();
     // The same rule on imported runs, a verdict per place they were measured.
+    // On measurements of its own: the verdicts an imported file brought (the twin's).
     let beside = move || match claim.evidence {
         Evidence::Runs { .. } => library.beside.with(|all| {
             by_environment(all)
@@ -472,7 +473,12 @@ fn ClaimItem(claim: &'static Claim, state: ClaimsState, compact: bool) -> impl I
                 })
                 .collect::<Vec<_>>()
         }),
-        _ => Vec::new(),
+        _ => library.beside_verdicts.with(|all| {
+            all.iter()
+                .filter(|(_, c, _)| c.key == claim.key)
+                .map(|(label, _, v)| (label.clone(), v.clone()))
+                .collect()
+        }),
     };
     let failed = move || state.measured(claim).and_then(Result::err);
     let on_click = move |_| {

@@ -83,6 +83,41 @@ test('the twin runs the claim\'s experiment in CPython, and its runs import besi
   await pg.page.close();
 });
 
+test('the twin\'s verdicts on the claims it measures itself come with its runs and show beside the page\'s', { timeout: 120_000 }, async () => {
+  // A runs file as `--claims` writes it, kept short: two claims judged by the twin's rules
+  // (errors, queues) and one quick run, beside the claims it left to the page.
+  const dir = await mkdtemp(join(tmpdir(), 'avt-twin-'));
+  const out = join(dir, 'async-vs-threads-cpython.json');
+  const www = new URL('../../www/', import.meta.url).pathname;
+  const script = [
+    'import sys; sys.path.insert(0, sys.argv[1]); import async_vs_threads as t',
+    'def judge(key, units):',
+    "    if key in ('errors', 'queues'): return t.judge_claim(key, units)",
+    "    raise LookupError('left out')",
+    "p = t.decode('workload=io&tasks=5&io_ms=20')[0]",
+    'r, _ = t.claims_report(1000.0, sys.argv[2], judge=judge, run=lambda *a: [])',
+    "runs = t.run_strategies(p, ['async'], 1000.0)[0]",
+    "open(sys.argv[2], 'w').write(t.export(runs, p, {'claims': r['claims']}))",
+  ].join('\n');
+  await run('python3', ['-c', script, www, out], { timeout: 60_000 });
+  const pg = await env.open('');
+  await pg.testid('import-file').setInputFiles(out);
+  await pg.testid('result-group-1').waitFor({ timeout: 30_000 });
+  assert.match(await pg.testid('files-status').textContent(), /: 1 runs measured in CPython 3\.\d+\.\d+, .*, and its verdicts on 2 claims \(in Claims\); nothing was run here\.$/);
+  for (const [key, said] of [['errors', /one of 4 tasks failed after 20\.0 ms/], ['queues', /asyncio\.Queue \(two tasks\) delivered 2,000 items/]]) {
+    const there = pg.testid(`claim-${key}-verdict-g1`);
+    await there.waitFor({ timeout: 10_000 });
+    assert.equal(await there.getAttribute('data-holds'), 'holds', key);
+    assert.match(await there.innerText(), /In CPython 3\.\d+\.\d+, .* \(imported\): holds here: /);
+    assert.match(await there.innerText(), said);
+    assert.ok((await pg.page.locator(`[data-testid=claim-${key}-chart-g1] [data-testid=claim-bar]`).count()) >= 1, `${key}: its figures`);
+  }
+  // A claim the twin left to the page has no verdict from the file.
+  assert.equal(await pg.testid('claim-switches-verdict-g1').count(), 0);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
 test('"Show the code" shows the Rust that ran each strategy beside its Python twin', { timeout: 60_000 }, async () => {
   const pg = await env.open('workload=io&tasks=4&io_ms=20&threads=2');
   // From a row of the results, from the timeline's run, then from the panel's own choice.

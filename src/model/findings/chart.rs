@@ -2,6 +2,8 @@
 //! unit, each beside the articles' own figure when they give one, so the card shows what was
 //! judged where the verdict is.
 
+use std::borrow::Cow;
+
 use crate::model::format;
 
 /// What a chart's figures count.
@@ -44,8 +46,8 @@ impl Unit {
 /// One figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
-    /// Stable among a claim's bars (tests, the bench).
-    pub key: &'static str,
+    /// Stable among a claim's bars (tests, the bench); owned when read from a file.
+    pub key: Cow<'static, str>,
     pub label: String,
     pub value: f64,
     /// The articles' figure for the same thing, when they give one.
@@ -70,7 +72,7 @@ impl Chart {
     /// Adds a measured figure.
     pub fn bar(mut self, key: &'static str, label: impl Into<String>, value: f64) -> Self {
         self.bars.push(Bar {
-            key,
+            key: Cow::Borrowed(key),
             label: label.into(),
             value,
             articles: None,

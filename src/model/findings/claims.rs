@@ -1300,11 +1300,11 @@ mod tests {
     use crate::model::run::record::{Lane, Outcome, RunHead, SegmentKind, TaskRecord};
 
     /// A verdict's bars: key, figure and the articles' figure.
-    fn bars(v: &Verdict) -> Vec<(&'static str, f64, Option<f64>)> {
+    fn bars(v: &Verdict) -> Vec<(&str, f64, Option<f64>)> {
         v.chart
             .bars
             .iter()
-            .map(|b| (b.key, b.value, b.articles))
+            .map(|b| (b.key.as_ref(), b.value, b.articles))
             .collect()
     }
 

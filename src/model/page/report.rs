@@ -3,8 +3,10 @@
 //! environment it was measured in; as Markdown for a blog post and as JSON for a file.
 
 use crate::model::experiment::url;
-use crate::model::findings::chart::Chart;
-use crate::model::findings::claims::{Claim, Verdict};
+use std::borrow::Cow;
+
+use crate::model::findings::chart::{Bar, Chart, Unit};
+use crate::model::findings::claims::{CLAIMS, Claim, Holds, Verdict, find};
 use crate::model::format;
 use crate::model::page::caps::Capabilities;
 use crate::model::run::record::RunRecord;
@@ -112,7 +114,7 @@ pub fn figures_json(chart: &Chart) -> String {
         .map(|b| {
             format!(
                 "{{\"key\":{},\"label\":{},\"value\":{},\"articles\":{}}}",
-                json::string(b.key),
+                json::string(&b.key),
                 json::string(&b.label),
                 json::number(b.value),
                 b.articles.map_or("null".into(), json::number)
@@ -221,6 +223,102 @@ impl Report {
     }
 }
 
+/// The most figures an imported verdict keeps, and the longest text and label it shows.
+const IMPORTED_FIGURES_MAX: usize = 16;
+const IMPORTED_TEXT_MAX: usize = 2_000;
+const IMPORTED_LABEL_MAX: usize = 120;
+
+/// The verdicts a file brings (the twin writes its claims report's rows into its runs file,
+/// under `claims`): each claim it judged, in the page's order. Claims it skipped (those it
+/// judges on runs, which the page judges on their runs), claims this page does not know and
+/// rows it cannot believe are left out; `Ok(empty)` when the file has none.
+///
+/// # Errors
+/// When the file is not JSON, or its `claims` are not a list of rows: what and where.
+pub fn imported_verdicts(text: &str) -> Result<Vec<(&'static Claim, Verdict)>, String> {
+    let mut found = Vec::new();
+    let mut r = json::Reader::new(text);
+    r.object(|r, key| match key {
+        "claims" => r.array(|r| {
+            if let Some(v) = read_verdict(r)? {
+                found.push(v);
+            }
+            Ok(())
+        }),
+        _ => r.skip(),
+    })
+    .map_err(|e| format!("Its claims cannot be read: {e}."))?;
+    found.sort_by_key(|(c, _)| CLAIMS.iter().position(|k| k.key == c.key));
+    found.dedup_by_key(|(c, _)| c.key);
+    Ok(found)
+}
+
+/// One row of a claims report, as a verdict, or `None` when it has none to show here.
+fn read_verdict(r: &mut json::Reader) -> json::Result<Option<(&'static Claim, Verdict)>> {
+    let (mut key, mut holds, mut text, mut unit) = (String::new(), None, None, Unit::default());
+    let mut bars = Vec::new();
+    r.object(|r, field| {
+        match field {
+            "key" => key = r.string()?,
+            "holds" => {
+                let h = r.string()?;
+                holds = [Holds::Yes, Holds::Partly, Holds::No]
+                    .into_iter()
+                    .find(|x| x.key() == h);
+            }
+            "verdict" => text = Some(r.string()?),
+            "unit" => {
+                let u = r.string()?;
+                unit = [Unit::Ms, Unit::Us, Unit::Bytes, Unit::Times, Unit::Count]
+                    .into_iter()
+                    .find(|x| x.key() == u)
+                    .unwrap_or_default();
+            }
+            "figures" => r.array(|r| {
+                let bar = read_bar(r)?;
+                if bars.len() < IMPORTED_FIGURES_MAX {
+                    bars.extend(bar);
+                }
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    let (Some(claim), Some(holds), Some(text)) = (find(&key), holds, text) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        claim,
+        Verdict {
+            holds,
+            text: format::clip_to(&text, IMPORTED_TEXT_MAX),
+            chart: Chart { unit, bars },
+        },
+    )))
+}
+
+/// A figure of an imported verdict; `None` when its value is not a finite number.
+fn read_bar(r: &mut json::Reader) -> json::Result<Option<Bar>> {
+    let (mut key, mut label, mut value, mut articles) = (String::new(), String::new(), None, None);
+    r.object(|r, field| {
+        match field {
+            "key" => key = r.string()?,
+            "label" => label = r.string()?,
+            "value" => value = Some(r.number_or_null()?),
+            "articles" => articles = Some(r.number_or_null()?),
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(value.filter(|v| v.is_finite()).map(|value| Bar {
+        key: Cow::Owned(key),
+        label: format::clip_to(&label, IMPORTED_LABEL_MAX),
+        value,
+        articles: articles.filter(|a| a.is_finite()),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +375,52 @@ mod tests {
         );
         // A header, its rule, and one line per claim.
         assert_eq!(md.lines().filter(|l| l.starts_with('|')).count(), 4);
+    }
+
+    #[test]
+    fn a_files_verdicts_import_in_the_pages_order_and_bad_rows_are_left_out() {
+        // As the twin writes them into its runs file: two verdicts, a claim it left to the
+        // page, one this page does not know, one without a verdict, and a figure that is null.
+        let text = r#"{"format":"async-vs-threads/runs","v":1,"runs":[],"claims":[
+            {"key":"switches","holds":"partly","verdict":"partly: 1.5×","unit":"us","figures":[
+                {"key":"async","label":"async tasks","value":2.5,"articles":null},
+                {"key":"threads","label":"threads","value":null,"articles":null}]},
+            {"key":"coroutines","holds":"holds","verdict":"holds","unit":"bytes","figures":[
+                {"key":"async","label":"10,000 tasks","value":9430000,"articles":10000000}]},
+            {"key":"requests","holds":"skipped","skipped":"judged on runs"},
+            {"key":"fibers","holds":"holds","verdict":"?"},
+            {"key":"queues","holds":"holds"},
+            {"key":"errors","holds":"maybe","verdict":"?"}]}"#;
+        let got = imported_verdicts(text).unwrap();
+        let keys: Vec<&str> = got.iter().map(|(c, _)| c.key).collect();
+        assert_eq!(keys, ["coroutines", "switches"], "the page's order");
+        let (_, switches) = &got[1];
+        assert_eq!(switches.holds, Holds::Partly);
+        assert_eq!(switches.text, "partly: 1.5×");
+        assert_eq!(switches.chart.unit, Unit::Us);
+        assert_eq!(switches.chart.bars.len(), 1, "the null figure is left out");
+        assert_eq!(switches.chart.bars[0].key, "async");
+        assert_eq!(got[0].1.chart.bars[0].articles, Some(10e6));
+        // A runs file without verdicts brings none; a file that is not JSON says so.
+        assert_eq!(imported_verdicts(r#"{"runs":[]}"#), Ok(Vec::new()));
+        let why = imported_verdicts(r#"{"claims":{"key":1}}"#).unwrap_err();
+        assert!(why.starts_with("Its claims cannot be read"), "{why}");
+        // A long verdict is cut.
+        let long = format!(
+            r#"{{"claims":[{{"key":"errors","holds":"holds","verdict":"{}"}}]}}"#,
+            "x".repeat(5_000)
+        );
+        let text = &imported_verdicts(&long).unwrap()[0].1.text;
+        assert_eq!(text.chars().count(), IMPORTED_TEXT_MAX + 1);
+    }
+
+    #[test]
+    fn the_page_reads_back_the_verdicts_of_its_own_report() {
+        let got = imported_verdicts(&report().json()).unwrap();
+        assert_eq!(got.len(), 1, "the skipped claim has no verdict");
+        let (claim, v) = &got[0];
+        assert_eq!(claim.key, "requests");
+        assert_eq!(Some(v), report().rows[0].outcome.as_ref().ok());
     }
 
     #[test]

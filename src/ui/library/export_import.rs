@@ -8,6 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::page::caps::browser_name;
+use crate::model::page::report;
 use crate::model::run::record::RunRecord;
 use crate::model::store::export::{self, Environment};
 use crate::runtime::{caps, clock, files};
@@ -101,9 +102,11 @@ pub fn ExportImport() -> impl IntoView {
         }
         let name = file.name();
         leptos::task::spawn_local(async move {
-            let read = files::read(file)
-                .await
-                .and_then(|text| export::json::decode(&text));
+            let text = files::read(file).await;
+            let read = text
+                .as_deref()
+                .map_err(Clone::clone)
+                .and_then(export::json::decode);
             status.set(Some(match read {
                 Ok(e) if e.runs.is_empty() => (false, format!("{name} holds no runs.")),
                 Ok(e) if beside.get_untracked() => {
@@ -111,9 +114,20 @@ pub fn ExportImport() -> impl IntoView {
                     match library.show_beside(e) {
                         Some((label, form)) => {
                             experiment.form.set(form);
+                            // The twin's verdicts on the claims it judges on measurements of
+                            // its own come in the same file.
+                            let verdicts = match report::imported_verdicts(text.as_deref().unwrap_or("")) {
+                                Ok(v) if v.is_empty() => String::new(),
+                                Ok(v) => {
+                                    let k = v.len();
+                                    library.show_verdicts_beside(&label, v);
+                                    format!(", and its verdicts on {k} claims (in Claims)")
+                                }
+                                Err(why) => format!(" ({why})"),
+                            };
                             (
                                 true,
-                                format!("Added {name} beside this browser's runs: {n} runs measured in {label}; nothing was run here."),
+                                format!("Added {name} beside this browser's runs: {n} runs measured in {label}{verdicts}; nothing was run here."),
                             )
                         }
                         None => (false, format!("{name} holds no runs.")),

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::page::Page;
 use super::timeline::{LiveRun, TimelineRun};
 use crate::model::experiment::params::{FormText, Params, Strategy};
+use crate::model::findings::claims::{Claim, Verdict};
 use crate::model::format;
 use crate::model::run::record::{LatestRuns, RunEnvironment, RunRecord, by_environment};
 use crate::model::store::export::{self, Export};
@@ -44,6 +45,9 @@ pub struct Library {
     pub imported: RwSignal<Option<String>>,
     /// Imported runs shown beside this browser's, each saying where it was measured.
     pub beside: RwSignal<Vec<Arc<RunRecord>>>,
+    /// Verdicts an imported file brought (the twin's, on the claims it judges on measurements
+    /// of its own), each with where it was measured.
+    pub beside_verdicts: RwSignal<Vec<(String, &'static Claim, Verdict)>>,
     /// This browser's results and last Run all while an imported file is shown.
     stashed: StoredValue<Option<OwnRuns>>,
     timeline: TimelineRun,
@@ -59,6 +63,7 @@ impl Library {
             baseline: RwSignal::new(None),
             imported: RwSignal::new(None),
             beside: RwSignal::new(Vec::new()),
+            beside_verdicts: RwSignal::new(Vec::new()),
             stashed: StoredValue::new(None),
             timeline,
             page,
@@ -283,6 +288,15 @@ impl Library {
             self.remember(run);
         }
         Some((label, FormText::from_params(&last.head.params)))
+    }
+
+    /// Shows the `verdicts` of a file whose runs were measured in `label`, in place of those an
+    /// earlier file measured there brought.
+    pub fn show_verdicts_beside(self, label: &str, verdicts: Vec<(&'static Claim, Verdict)>) {
+        self.beside_verdicts.update(|kept| {
+            kept.retain(|(l, ..)| l != label);
+            kept.extend(verdicts.into_iter().map(|(c, v)| (label.to_owned(), c, v)));
+        });
     }
 
     /// Puts this browser's own runs back after an import (nothing when none is shown).
