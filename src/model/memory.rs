@@ -11,8 +11,9 @@
 //! Every figure here is measured in the visitor's browser, set by our build (and checked by a
 //! test), or quoted from the articles or from CPython, and labelled so.
 
-use crate::model::experiment::params::{TASKS_MAX_IO, parse_bounded};
+use crate::model::experiment::params::{Params, Strategy, TASKS_MAX_IO, parse_bounded};
 use crate::model::format;
+use crate::model::run::record::{Segment, TaskRecord};
 
 /// The task counts of a sweep: decades from 1 to the most concurrent waits a run may have.
 pub const SWEEP: [u32; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
@@ -37,6 +38,92 @@ pub const CPYTHON_COROUTINE_BYTES: f64 = 12.4e6 / 10_000.0;
 
 /// The bench's target: ten times less than CPython's sleeping coroutine.
 pub const TARGET_BYTES_PER_TASK: f64 = 124.0;
+
+/// What a run of async tasks holds for each task while they are pending, besides its record:
+/// its future in the set's slice, its waker, its timer's slot and deadline (the bench's
+/// `bytes_per_async_strategy_task`: 274 on Chromium 156, 2026-12-07), with room to spare.
+pub const WORKING_BYTES_PER_TASK: u64 = 320;
+
+/// The allocator's own bytes beside each allocation (dlmalloc's header, on wasm32).
+const ALLOC_HEADER_BYTES: u64 = 8;
+
+/// The most one run may hold, bytes. The threaded build's wasm memory may grow to 1 GiB and
+/// never shrinks: the page, its workers' stacks and the newest kept records have the rest
+/// (the records of older runs give way before a run, `store::history`).
+pub const RUN_BYTES_MAX: u64 = 640 << 20;
+
+/// What a run will hold at its peak, estimated from its parameters before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunEstimate {
+    /// What it holds only while it runs, bytes: its tasks' state (async tasks are all
+    /// pending at once), and a batch of records on its way to the rest.
+    pub working: u64,
+    /// Its task records, kept after it, bytes.
+    pub records: u64,
+}
+
+impl RunEstimate {
+    pub fn total(self) -> u64 {
+        self.working + self.records
+    }
+}
+
+/// The segments a task of `p` records: a wait each, and each computation as it is cut
+/// (slices of `yield_every_ms` on the event loop, the GIL's turns, the executor's wait, run,
+/// wait).
+fn segments_per_task(p: &Params) -> u64 {
+    let rounds = u64::from(p.effective_rounds());
+    let per_ms = |every: u32| u64::from(p.cpu_ms.div_ceil(every.max(1))).max(1);
+    let per_compute = match p.strategy {
+        Strategy::Sequential | Strategy::Async if p.yield_every_ms > 0 => per_ms(p.yield_every_ms),
+        Strategy::Executor => 3,
+        Strategy::Gil => 2 * per_ms(p.switch_ms),
+        _ => 1,
+    };
+    let per_wait = if p.strategy == Strategy::Executor && p.blocking_waits() {
+        3
+    } else {
+        1
+    };
+    rounds
+        * (u64::from(p.workload.waits()) * per_wait
+            + u64::from(p.workload.computes()) * per_compute)
+}
+
+/// What a run of `p` will hold: its records (one per task, with its segments) and, for the
+/// strategies that start every task at once on the event loop, their pending state.
+pub fn estimate(p: &Params) -> RunEstimate {
+    let tasks = u64::from(p.tasks);
+    let record = size_of::<TaskRecord>() as u64 + ALLOC_HEADER_BYTES;
+    let segments = segments_per_task(p) * size_of::<Segment>() as u64 + ALLOC_HEADER_BYTES;
+    let pending = match p.strategy {
+        Strategy::Async | Strategy::Executor => WORKING_BYTES_PER_TASK,
+        _ => 0,
+    };
+    let working = tasks * (pending + size_of::<TaskRecord>() as u64);
+    RunEstimate {
+        working,
+        records: tasks * (record + segments),
+    }
+}
+
+/// Whether a run of `p` fits in what one run may hold.
+///
+/// # Errors
+/// Before it starts: what it would hold and the bound.
+pub fn run_fits(p: &Params) -> Result<(), String> {
+    let e = estimate(p);
+    if e.total() <= RUN_BYTES_MAX {
+        return Ok(());
+    }
+    Err(format!(
+        "it would hold about {} of memory (estimate: {} of records, {} while it runs), over the {} one run may hold in this page",
+        format::bytes(e.total() as f64),
+        format::bytes(e.records as f64),
+        format::bytes(e.working as f64),
+        format::bytes(RUN_BYTES_MAX as f64)
+    ))
+}
 
 /// Parses the memory panel's task count: 1 to the I/O bound (1,000,000).
 ///
@@ -496,6 +583,89 @@ pub fn browser_note(t: &ThreadMemory) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::experiment::params::arb::arb_params;
+    use crate::model::experiment::params::{Strategy, Waits, Workload};
+    use proptest::prelude::{prop_assert_eq, prop_assume, proptest};
+
+    #[test]
+    fn a_million_waits_are_estimated_from_their_parts_and_fit() {
+        let p = Params {
+            tasks: 1_000_000,
+            ..Params::default()
+        };
+        let e = estimate(&p);
+        assert_eq!(
+            e.working,
+            1_000_000 * (320 + size_of::<TaskRecord>() as u64)
+        );
+        let per_record = (size_of::<TaskRecord>() + size_of::<Segment>()) as u64 + 16;
+        assert_eq!(e.records, 1_000_000 * per_record);
+        assert_eq!(run_fits(&p), Ok(()));
+        // Threads hold no pending futures; the executor's blocking waits are three segments.
+        let threads = Params {
+            strategy: Strategy::Threads,
+            ..p
+        };
+        assert_eq!(
+            estimate(&threads).working,
+            1_000_000 * size_of::<TaskRecord>() as u64
+        );
+        let blocking = Params {
+            strategy: Strategy::Executor,
+            waits: Waits::Blocking,
+            ..p
+        };
+        assert!(estimate(&blocking).records > e.records);
+    }
+
+    #[test]
+    fn computations_count_the_slices_they_are_cut_into() {
+        let p = Params {
+            workload: Workload::Mixed,
+            tasks: 10,
+            rounds: 2,
+            cpu_ms: 20,
+            yield_every_ms: 5,
+            switch_ms: 5,
+            ..Params::default()
+        };
+        let seg = |strategy| segments_per_task(&Params { strategy, ..p });
+        assert_eq!(seg(Strategy::Async), 2 * (1 + 4));
+        assert_eq!(seg(Strategy::Gil), 2 * (1 + 8));
+        assert_eq!(seg(Strategy::Executor), 2 * (1 + 3));
+        assert_eq!(seg(Strategy::Threads), 2 * (1 + 1));
+        let never = Params {
+            yield_every_ms: 0,
+            strategy: Strategy::Async,
+            ..p
+        };
+        assert_eq!(segments_per_task(&never), 2 * 2);
+    }
+
+    #[test]
+    fn a_run_over_the_bound_is_refused_with_what_it_would_hold() {
+        // More tasks than the form allows, as only a bug could ask for.
+        let p = Params {
+            tasks: 3_000_000,
+            ..Params::default()
+        };
+        let why = run_fits(&p).unwrap_err();
+        assert!(why.starts_with("it would hold about 1."), "{why}");
+        assert!(why.contains("GB of memory (estimate: "), "{why}");
+        assert!(
+            why.ends_with("over the 671 MB one run may hold in this page"),
+            "{why}"
+        );
+    }
+
+    proptest! {
+        /// Whatever the form accepts fits: the bound refuses only what a bug could ask for.
+        #[test]
+        fn every_run_the_form_accepts_fits(p in arb_params()) {
+            prop_assume!(p.validate().is_empty());
+            prop_assert_eq!(run_fits(&p), Ok(()));
+        }
+    }
 
     fn heap(bytes: u64, allocs: u64) -> Heap {
         Heap { bytes, allocs }

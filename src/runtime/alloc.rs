@@ -17,6 +17,9 @@ pub struct Counting;
 
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
 static LIVE_ALLOCS: AtomicUsize = AtomicUsize::new(0);
+/// The most live bytes since [`reset_peak`]: a load and a compare per allocation, no atomic
+/// maximum (two threads growing at once may leave the lower of their figures).
+static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -59,10 +62,25 @@ unsafe impl GlobalAlloc for Counting {
 
 #[inline]
 fn counted(bytes: isize, allocs: isize) {
-    LIVE_BYTES.fetch_add(bytes as usize, Ordering::Relaxed);
+    let live = LIVE_BYTES
+        .fetch_add(bytes as usize, Ordering::Relaxed)
+        .wrapping_add(bytes as usize);
+    if bytes > 0 && live > PEAK_BYTES.load(Ordering::Relaxed) {
+        PEAK_BYTES.store(live, Ordering::Relaxed);
+    }
     if allocs != 0 {
         LIVE_ALLOCS.fetch_add(allocs as usize, Ordering::Relaxed);
     }
+}
+
+/// The most the heap held since the last [`reset_peak`], bytes.
+pub fn peak_bytes() -> u64 {
+    PEAK_BYTES.load(Ordering::Relaxed) as u64
+}
+
+/// Starts a new peak from what the heap holds now (a run does, as it starts).
+pub fn reset_peak() {
+    PEAK_BYTES.store(LIVE_BYTES.load(Ordering::Relaxed), Ordering::Relaxed);
 }
 
 /// What the heap holds now, on every thread.

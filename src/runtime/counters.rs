@@ -1,6 +1,6 @@
 //! `window.avtCounters()`: what the page holds now, for the soak test (`tests/e2e/soak.mjs`)
 //! and anyone diagnosing a long session from the console: the wasm memory, the heap's live
-//! bytes and allocations (every thread), the timer's pending waits, and the pool's workers.
+//! bytes and allocations (every thread), the most it held since the latest run began, the timer's pending waits, and the pool's workers.
 //! Read-only figures; nothing is sent anywhere.
 
 use wasm_bindgen::JsValue;
@@ -17,6 +17,7 @@ fn counters() -> JsValue {
     set("wasm_memory_bytes", memory::wasm_memory_bytes() as f64);
     set("heap_bytes", heap.bytes as f64);
     set("heap_allocs", heap.allocs as f64);
+    set("heap_peak_bytes", alloc::peak_bytes() as f64);
     set("pending_timers", timer::pending_timers() as f64);
     set("pool_workers", f64::from(pool::size().unwrap_or(0)));
     set("retiring_workers", pool::retiring_workers() as f64);

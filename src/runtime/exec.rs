@@ -14,11 +14,11 @@ use super::probe;
 pub use super::run_shared::CancelToken;
 use super::run_shared::{RunEvent, RunShared};
 use super::timer::sleep;
-use super::{executors, location, pool, visibility};
+use super::{alloc, executors, location, pool, visibility};
 use crate::model::experiment::fault::Injected;
 use crate::model::experiment::kernel::{Calibration, Kernel, calibrate};
 use crate::model::experiment::params::{Jitter, Params, Strategy, Workload};
-use crate::model::run::record::{Outcome, RunHead, RunRecord, TaskRecord};
+use crate::model::run::record::{Outcome, RunHead, RunRecord, TaskRecord, gather};
 use crate::model::run::stats::{PROBE_INTERVAL_MS, ProbeSample};
 use crate::model::timeline::OpenTask;
 use crate::model::experiment::workload::Plan;
@@ -95,6 +95,7 @@ pub async fn run(
     cancel: CancelToken,
     mut on_progress: impl FnMut(Progress),
 ) -> Result<RunHead, String> {
+    alloc::reset_peak();
     let total = req.plan.tasks();
     let threads_used = if req.strategy().parallel() {
         req.plan.params.threads
@@ -199,7 +200,8 @@ pub async fn run(
 /// As [`run`].
 pub async fn run_to_end(req: RunRequest, cancel: CancelToken) -> Result<RunRecord, String> {
     let mut tasks = Vec::new();
-    let head = run(req, cancel, |p| tasks.extend(p.new_records)).await?;
+    let total = req.plan.tasks() as usize;
+    let head = run(req, cancel, |p| gather(&mut tasks, p.new_records, total)).await?;
     Ok(RunRecord::new(head, tasks))
 }
 

@@ -6,10 +6,11 @@ use crate::model::experiment::fault::Injected;
 use crate::model::experiment::url::{self, View};
 use crate::runtime::{caps, clock, embed as frame, exec, location, timer};
 use crate::ui::embed::{self, Embed};
-use crate::ui::lazy::{ExtrasState, LazyBelowResults, LazyClaims, LazyEnvironment, LazyInsights};
+use crate::ui::lazy::{
+    ExtrasState, LazyBelowResults, LazyClaims, LazyEnvironment, LazyImported, LazyInsights,
+};
 use crate::ui::page::notices::Notices;
 use crate::ui::results::Results;
-use crate::ui::results::imported::Imported;
 use crate::ui::run::controls::Controls;
 use crate::ui::run::form::ParamForm;
 use crate::ui::run::meter::Meter;
@@ -113,12 +114,12 @@ fn FullPage() -> impl IntoView {
         </div>
         <section class="panel wide" aria-labelledby="h-timeline">
             <h2 id="h-timeline">"Timeline"</h2>
-            <Imported />
+            <LazyImported />
             <Timeline />
         </section>
         <section class="panel wide" aria-labelledby="h-results">
             <h2 id="h-results">"Results"</h2>
-            <Imported />
+            <LazyImported />
             <Results />
             <h3 class="sub">"Findings"</h3>
             <LazyInsights />

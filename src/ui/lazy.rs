@@ -24,6 +24,7 @@ use crate::ui::charts::Charts;
 use crate::ui::claims::{Claims, ClaimsEmbed};
 use crate::ui::page::environment::Environment;
 use crate::ui::results::beside::BesideResults;
+use crate::ui::results::imported::Imported;
 use crate::ui::results::insights::Insights;
 use crate::ui::timeline::choice::RunChoice;
 use crate::ui::timeline::density::TaskDensity;
@@ -117,6 +118,8 @@ lazy_panels! {
     LazyBesideResults: beside_results => BesideResults, slot: false;
     /// The timeline's choice of run, when imported runs are beside this browser's.
     LazyRunChoice: run_choice => RunChoice, slot: false;
+    /// What is shown instead of this browser's runs, when an imported file is.
+    LazyImported: imported => Imported, slot: false;
 }
 
 /// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk

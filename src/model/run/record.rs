@@ -253,6 +253,21 @@ impl TaskRecorder {
     }
 }
 
+/// Adds a batch of a run's records to those gathered so far (`total` in all): the first batch
+/// is taken whole when it has room for every record (the executor's buffer, made that size),
+/// else room for all is made once, so a million records are neither copied again nor grown
+/// into by doubling.
+pub fn gather(into: &mut Vec<TaskRecord>, batch: Vec<TaskRecord>, total: usize) {
+    if into.is_empty() && batch.capacity() >= total {
+        *into = batch;
+        return;
+    }
+    if into.capacity() < total {
+        into.reserve_exact(total - into.len());
+    }
+    into.extend(batch);
+}
+
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Outcome {
@@ -699,6 +714,28 @@ impl<R: AsRef<RunRecord>> LatestRuns<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gathered_records_take_a_full_size_batch_whole_and_make_room_once() {
+        let rec =
+            |task| TaskRecord::from_segments(task, Lane::Main, &[(SegmentKind::Wait, 0.0, 1.0)]);
+        // The executor's buffer, made for all 4: taken whole, not copied.
+        let mut batch = Vec::with_capacity(4);
+        batch.extend([rec(0), rec(1)]);
+        let buffer = batch.as_ptr();
+        let mut into = Vec::new();
+        gather(&mut into, batch, 4);
+        assert_eq!(into.as_ptr(), buffer);
+        gather(&mut into, vec![rec(2), rec(3)], 4);
+        assert_eq!((into.len(), into.capacity(), into.as_ptr()), (4, 4, buffer));
+        // Small batches: room for all is made at the first.
+        let mut into = Vec::new();
+        gather(&mut into, vec![rec(0)], 3);
+        assert_eq!(into.capacity(), 3);
+        gather(&mut into, vec![rec(1), rec(2)], 3);
+        let tasks: Vec<u32> = into.iter().map(|r| r.task).collect();
+        assert_eq!((tasks, into.capacity()), (vec![0, 1, 2], 3));
+    }
 
     #[test]
     fn runs_group_by_where_they_were_measured() {

@@ -46,6 +46,16 @@ pub fn details_to_drop(detail_bytes: &[usize]) -> Vec<usize> {
     to_drop(detail_bytes, DETAIL_BUDGET_BYTES)
 }
 
+/// Which kept runs to drop the details of before a run whose records will take `incoming`
+/// bytes, as if it were kept already, the newest: the same bound, applied before the run rather
+/// than after it, so the new records are not made beside old ones that must give way (the
+/// wasm memory would keep both sizes for good).
+pub fn details_to_drop_before(detail_bytes: &[usize], incoming: usize) -> Vec<usize> {
+    let mut sizes = detail_bytes.to_vec();
+    sizes.push(incoming);
+    to_drop(&sizes, DETAIL_BUDGET_BYTES)
+}
+
 fn to_drop(detail_bytes: &[usize], budget: usize) -> Vec<usize> {
     let Some((_newest, older)) = detail_bytes.split_last() else {
         return Vec::new();
@@ -69,6 +79,19 @@ mod tests {
     use proptest::prelude::*;
 
     const MB: usize = 1 << 20;
+
+    #[test]
+    fn a_run_too_large_to_keep_beside_them_drops_the_kept_details_first() {
+        // A million records (about 110 MB) beside a kept run of 100 MB and one of 1 MB: both go.
+        assert_eq!(details_to_drop_before(&[100 * MB, MB], 110 * MB), [0, 1]);
+        // A small run beside them: only what is over the bound with it, oldest first.
+        assert_eq!(details_to_drop_before(&[40 * MB, 20 * MB], 10 * MB), [0]);
+        assert_eq!(
+            details_to_drop_before(&[10 * MB, 20 * MB], 10 * MB),
+            Vec::<usize>::new()
+        );
+        assert_eq!(details_to_drop_before(&[], 500 * MB), Vec::<usize>::new());
+    }
 
     #[test]
     fn the_history_keeps_the_newest_runs_within_its_bounds() {

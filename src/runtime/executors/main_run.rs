@@ -53,10 +53,23 @@ impl MainRun {
             plan,
             shared,
             inject: inject.filter(|f| f.on_main()),
-            sink: RefCell::default(),
+            // Room for every record: a million tasks may finish in one pass of the loop, and a
+            // vector grown by doubling meanwhile leaves its old sizes in the wasm memory.
+            sink: RefCell::new(MainSink {
+                started: Vec::new(),
+                records: Vec::with_capacity(plan.tasks() as usize),
+            }),
             remaining: Cell::new(plan.tasks()),
             executor: executor_threads.map(ExecutorSlots::new),
         })
+    }
+
+    /// The executor's threads, when the run has them; never in the build without threads, so
+    /// that the code handing work to them stays out of it.
+    fn executor(&self) -> Option<&ExecutorSlots> {
+        self.executor
+            .as_ref()
+            .filter(|_| !cfg!(feature = "no-threads"))
     }
 
     fn started(&self, task: u32, at_ms: f64) {
@@ -100,7 +113,7 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
     }
     loop {
         match t.next_action() {
-            Action::Wait { from_ms, ms } if main.plan.params.blocking_waits() => match &main.executor {
+            Action::Wait { from_ms, ms } if main.plan.params.blocking_waits() => match main.executor() {
                 // run_in_executor(None, time.sleep, ...): the wait holds one of its threads.
                 Some(slots) => {
                     let back = Box::pin(run_in_executor::offload(slots, Job::Block { ms }, &main.shared.cancel));
@@ -124,7 +137,7 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
             }
             Action::Compute { .. } => t.compute(&clock),
             Action::Offload { kernel, units } => {
-                let (slots, cancel) = (main.executor.as_ref()?, &main.shared.cancel);
+                let (slots, cancel) = (main.executor()?, &main.shared.cancel);
                 let calibration = main.plan.calibration;
                 let job = Job::Compute { kernel, units, calibration };
                 // Boxed: its state would otherwise sit in every task's future, computing or
@@ -151,7 +164,15 @@ impl Executor for OnMain {
     fn collect(&self, records: &mut Vec<TaskRecord>, started: &mut Vec<OpenTask>) {
         let mut sink = self.main.sink.borrow_mut();
         started.append(&mut sink.started);
-        records.append(&mut sink.records);
+        // A batch moves whole when it is all there is: a million records are not copied here.
+        if records.is_empty() && !sink.records.is_empty() {
+            std::mem::swap(records, &mut sink.records);
+            // Room for the rest, made once.
+            sink.records
+                .reserve_exact(self.main.remaining.get() as usize);
+        } else {
+            records.append(&mut sink.records);
+        }
     }
 
     fn take_failure(&self) -> Option<String> {

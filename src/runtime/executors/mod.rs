@@ -66,6 +66,11 @@ pub fn start(
     threads: u32,
     inject: Option<Injected>,
 ) -> Result<Box<dyn Executor>, String> {
+    // The build without threads has no pool: the strategies that need one say why at once,
+    // and their executors stay out of that build.
+    if cfg!(feature = "no-threads") && strategy.uses_pool() {
+        super::pool::healthy_size()?;
+    }
     Ok(match strategy {
         Strategy::Sequential => Box::new(sequential::start(main_run::MainRun::new(
             plan, shared, inject, None,

@@ -30,7 +30,7 @@ pub fn ParamForm() -> impl IntoView {
                     field=Field::Waits
                     when=|p| p.blocking_waits()
                     text=format!(
-                        "Blocking waits hold the thread they run on. A sequential or async run then freezes the page for every wait, one after another (time.sleep in async def), on purpose, for at most {} s; Cancel cannot be clicked during the freeze. Async + executor hands them to its threads (run_in_executor); threads and processes block their own.",
+                        "Blocking waits hold their thread: under sequential and async each freezes the page in turn (time.sleep in async def), on purpose, for at most {} s, and Cancel cannot be clicked. Async + executor hands them to its threads; threads and processes block their own.",
                         FREEZE_MAX_MS / 1000.0
                     )
                 />

@@ -114,6 +114,18 @@ impl Library {
     /// each dropped run is replaced everywhere it is held; runs only the last Run all still
     /// holds count as the oldest, imported runs beside this browser's as the newest.
     fn bound_memory(self) {
+        self.drop_details(history::details_to_drop);
+    }
+
+    /// Before a run whose records will take about `incoming` bytes: the bound of
+    /// [`Library::bound_memory`] with the new run counted as kept, so older records give way
+    /// before it rather than after (the wasm memory would otherwise keep both, for good).
+    pub fn make_room(self, incoming: usize) {
+        self.drop_details(|sizes| history::details_to_drop_before(sizes, incoming));
+    }
+
+    /// Drops the records of the kept runs `pick` chooses from their sizes (oldest first).
+    fn drop_details(self, pick: impl Fn(&[usize]) -> Vec<usize>) {
         let results = self.results.get_untracked();
         let mut kept: Vec<Arc<RunRecord>> = self
             .last_run_all
@@ -124,7 +136,7 @@ impl Library {
         kept.extend(results);
         kept.extend(self.beside.get_untracked());
         let sizes: Vec<usize> = kept.iter().map(|r| r.detail_bytes()).collect();
-        let slimmed: Vec<(Arc<RunRecord>, Arc<RunRecord>)> = history::details_to_drop(&sizes)
+        let slimmed: Vec<(Arc<RunRecord>, Arc<RunRecord>)> = pick(&sizes)
             .into_iter()
             .map(|i| (kept[i].clone(), Arc::new(kept[i].without_details())))
             .collect();

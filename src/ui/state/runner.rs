@@ -18,8 +18,9 @@ use crate::model::experiment::params::{Checked, Params, Strategy};
 use crate::model::experiment::theory::expected;
 use crate::model::experiment::workload::Plan;
 use crate::model::findings::claims::Claim;
+use crate::model::memory;
 use crate::model::page::embed;
-use crate::model::run::record::{Outcome, RunHead, RunRecord};
+use crate::model::run::record::{Outcome, RunHead, RunRecord, gather};
 use crate::model::store::persist;
 use crate::model::timeline::TASK_VIEW_MAX;
 use crate::runtime::exec::{self, CancelToken, RunRequest};
@@ -145,7 +146,11 @@ impl Runner {
         }
         let theory = self.experiment.theory(strategy).makespan_ms;
         self.experiment.checked.with(|c| {
-            gate::can_run_with_theory(strategy, c, theory, &self.pool.view.with(PoolView::gate))
+            gate::can_run_with_theory(strategy, c, theory, &self.pool.view.with(PoolView::gate))?;
+            memory::run_fits(&Params {
+                strategy,
+                ..c.params
+            })
         })
     }
 
@@ -245,6 +250,7 @@ impl Runner {
                     errors: Vec::new(),
                 };
                 gate::can_run_with_theory(p.params.strategy, &checked, p.theory_ms, &pool_gate)
+                    .and_then(|()| memory::run_fits(&p.params))
                     .is_ok()
             })
             .map(|p| p.params)
@@ -347,6 +353,9 @@ impl Runner {
             timer::sleep(WARM_UP_POLL_MS).await;
         }
         let strategy = params.strategy;
+        // Older records give way before this run's are made, not after.
+        self.library
+            .make_room(memory::estimate(&params).records as usize);
         if live {
             // Live runs are of the form's parameters, whose theory is already computed.
             let theory_ms = self.experiment.theory(strategy).makespan_ms;
@@ -394,6 +403,7 @@ impl Runner {
         // they delayed every task's start.
         timer::yield_now().await;
         let mut kept = Vec::new();
+        let total = params.tasks as usize;
         let head = exec::run(req, cancel.clone(), |p| {
             self.running.set(Some(Running {
                 strategy,
@@ -409,12 +419,12 @@ impl Runner {
                     for r in &p.new_records {
                         l.open.remove(&r.task);
                     }
-                    l.arrived.extend(p.new_records);
+                    gather(&mut l.arrived, p.new_records, total);
                     l.elapsed_ms = p.elapsed_ms;
                     l.span_ms = l.span_ms.max(p.elapsed_ms * 1.05);
                 });
             } else {
-                kept.extend(p.new_records);
+                gather(&mut kept, p.new_records, total);
             }
         })
         .await;
