@@ -774,11 +774,28 @@ fn storage_keeps_reads_and_forgets_in_both_areas() {
 }
 
 #[wasm_bindgen_test]
-async fn a_picked_file_reads_as_its_text() {
+async fn a_picked_file_reads_as_its_bytes() {
     use async_vs_threads::runtime::files;
     let parts = js_sys::Array::of2(&"{\"a\":".into(), &"\"é ☃\"}".into());
     let file = web_sys::File::new_with_str_sequence(&parts, "saved.json").unwrap();
-    assert_eq!(files::read(file).await.unwrap(), "{\"a\":\"é ☃\"}");
+    assert_eq!(
+        files::read(file).await.unwrap(),
+        "{\"a\":\"é ☃\"}".as_bytes()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn work_handed_off_the_main_thread_comes_back_and_written_chunks_make_a_file() {
+    use async_vs_threads::runtime::files;
+    // With no pool started here the job runs in place; either way its result comes back.
+    let n = files::off_main(|| (0..1000u32).sum::<u32>(), true)
+        .await
+        .unwrap();
+    assert_eq!(n, 499_500);
+    let chunks = vec!["{\"a\":".to_string(), "\"é ☃\"}".to_string()];
+    files::download_written("t.json", "application/json", chunks)
+        .await
+        .unwrap();
 }
 
 #[wasm_bindgen_test]

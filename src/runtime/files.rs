@@ -5,8 +5,10 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::clock::now_ms;
 use super::js_message;
-use super::timer::sleep;
+use super::pool;
+use super::timer::{sleep, yield_now};
 
 /// The largest file the page reads, bytes (an export of about a million task records).
 pub const MAX_READ_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
@@ -24,7 +26,54 @@ pub fn download(
     write(&mut |chunk: String| {
         parts.push(&chunk.into());
     });
-    let url = object_url(&parts, mime)?;
+    offer(&parts, name, mime)
+}
+
+/// [`download`] of chunks already written (off the main thread, [`off_main`]): they become
+/// the file's parts a slice at a time, the page getting a turn between slices.
+///
+/// # Errors
+/// As [`download`].
+pub async fn download_written(name: &str, mime: &str, chunks: Vec<String>) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    let mut slice_from = now_ms();
+    for chunk in chunks {
+        // As bytes, which the file keeps as they are (a string part is encoded again).
+        parts.push(&js_sys::Uint8Array::from(chunk.as_bytes()));
+        if now_ms() - slice_from > SLICE_MS {
+            yield_now().await;
+            slice_from = now_ms();
+        }
+    }
+    offer(&parts, name, mime)
+}
+
+/// The most a slice of work on files holds the main thread, ms.
+const SLICE_MS: f64 = 8.0;
+
+/// Runs `job` on a worker of the pool when `pool_free` (none of its workers is busy with a
+/// run), so the page keeps answering while a large file is read or written; else here.
+///
+/// # Errors
+/// The worker it was handed to stopped before it finished.
+pub async fn off_main<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+    pool_free: bool,
+) -> Result<T, String> {
+    if !pool_free || pool::healthy_size().is_err() {
+        return Ok(job());
+    }
+    let (tx, rx) = futures_channel::oneshot::channel();
+    pool::spawn(move || {
+        let _ = tx.send(job());
+    })?;
+    rx.await
+        .map_err(|_| "the worker it was handed to stopped before it finished".to_string())
+}
+
+/// Offers `parts` as a download named `name`, of type `mime`.
+fn offer(parts: &js_sys::Array, name: &str, mime: &str) -> Result<(), String> {
+    let url = object_url(parts, mime)?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
@@ -48,16 +97,17 @@ pub fn download(
 pub fn object_url(parts: &js_sys::Array, mime: &str) -> Result<String, String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(parts, &options)
+    let blob = web_sys::Blob::new_with_blob_sequence_and_options(parts, &options)
         .map_err(|e| js_message(&e))?;
     web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))
 }
 
-/// The text of `file`.
+/// The bytes of `file` (text is made of them off the main thread: a 14 MB export took the
+/// main thread about 50 ms to arrive as text, against a copy of its bytes).
 ///
 /// # Errors
 /// Too large, or unreadable (the browser's message), as a sentence.
-pub async fn read(file: web_sys::File) -> Result<String, String> {
+pub async fn read(file: web_sys::File) -> Result<Vec<u8>, String> {
     if file.size() > MAX_READ_BYTES {
         return Err(format!(
             "{} is {:.0} MB, more than the {:.0} MB this page reads.",
@@ -66,11 +116,10 @@ pub async fn read(file: web_sys::File) -> Result<String, String> {
             MAX_READ_BYTES / 1e6
         ));
     }
-    let text = JsFuture::from(file.text())
+    let bytes = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| format!("{} could not be read: {}.", file.name(), js_message(&e)))?;
-    text.as_string()
-        .ok_or_else(|| format!("{} did not read as text.", file.name()))
+    Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }
 
 /// The text of `path`, a file served beside the page.

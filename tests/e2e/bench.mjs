@@ -6,10 +6,12 @@
 // error on the page, or a step that threw.
 // Run through .ci/bench.sh, which builds the page and the native side (native.json) first.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { start, Playground, median } from './playground.mjs';
+import { start, Playground, median, exportImportStalls } from './playground.mjs';
 import { serveBlog } from './serve.mjs';
 import { START_WASM_GZIP_BUDGET, wasmGzip } from './builds.mjs';
 
@@ -29,6 +31,8 @@ const TARGETS = [
   { key: 'async_io_100k_makespan_ms', op: '<=', value: 125 },
   { key: 'async_io_1m_makespan_ms', op: '<=', value: 300 },
   { key: 'wasm_memory_after_10x1m_runs_bytes', op: '<=', value: 600 * 1024 * 1024 },
+  { key: 'import_100k_longest_stall_ms', op: '<=', value: 50 },
+  { key: 'export_100k_longest_stall_ms', op: '<=', value: 50 },
   { key: 'threads_cpu_10k_timeline_makespan_vs_theory', op: '<=', value: 1.05 },
   { key: 'main_longest_stall_10k_timeline_ms', op: '<=', value: 20 },
   { key: 'main_lag_p99_10k_timeline_ms', op: '<=', value: 20 },
@@ -301,6 +305,21 @@ try {
     const pg = await env.open(QUERY.io100k);
     const makespans = await asyncMakespans(pg, 'I/O 100k async');
     out.async_io_100k_makespan_ms = round(median(makespans), 1);
+    // Its run exported as JSON and imported beside it, the main thread watched meanwhile.
+    const dir = await mkdtemp(join(tmpdir(), 'avt-bench-files-'));
+    const stalls = { export: [], import: [], exportMs: [], importMs: [] };
+    for (let i = 0; i < REPEATS; i++) {
+      const { exported, imported, status } = await exportImportStalls(pg, dir);
+      if (!/^Added /.test(status)) errors.push(`I/O 100k: the import said: ${status}`);
+      stalls.export.push(exported.longest);
+      stalls.exportMs.push(exported.total);
+      stalls.import.push(imported.longest);
+      stalls.importMs.push(imported.total);
+    }
+    out.export_100k_longest_stall_ms = round(median(stalls.export), 1);
+    out.export_100k_ms = round(median(stalls.exportMs), 1);
+    out.import_100k_longest_stall_ms = round(median(stalls.import), 1);
+    out.import_100k_ms = round(median(stalls.importMs), 1);
     await close(pg, 'I/O 100k');
   });
 

@@ -322,6 +322,51 @@ export async function checkParallel(t, pg, { runs, fast: [fastName, fastMs], slo
   return sets.flatMap((set) => set.rows);
 }
 
+/**
+ * Page-side: starts timing the main thread's stalls, as the longest gap between callbacks of a
+ * zero-delay timer that re-arms itself (the page's probe ticks every 10 ms, too coarse for an
+ * operation of half a second); [stallsSince] reads them.
+ */
+export function watchStalls() {
+  const w = { longest: 0, last: performance.now(), t0: performance.now(), on: true };
+  window.__avtStalls = w;
+  const tick = () => {
+    const now = performance.now();
+    w.longest = Math.max(w.longest, now - w.last);
+    w.last = now;
+    if (w.on) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+}
+
+/** Page-side: stops [watchStalls]; the longest stall and the time watched, ms. */
+export function stallsSince() {
+  const w = window.__avtStalls;
+  w.on = false;
+  return { longest: w.longest, total: performance.now() - w.t0 };
+}
+
+/**
+ * Exports the timeline's run as JSON, then imports that file beside it, each while
+ * [watchStalls] watches the main thread: their longest stalls and times, ms.
+ */
+export async function exportImportStalls(pg, dir) {
+  await pg.page.evaluate(watchStalls);
+  const [file] = await Promise.all([pg.page.waitForEvent('download'), pg.testid('export-json').click()]);
+  const exported = await pg.page.evaluate(stallsSince);
+  const path = `${dir}/${file.suggestedFilename()}`;
+  await file.saveAs(path);
+  const before = await pg.testid('files-status').textContent();
+  await pg.page.evaluate(watchStalls);
+  await pg.testid('import-file').setInputFiles(path);
+  await pg.page.waitForFunction((b) => {
+    const t = document.querySelector('[data-testid=files-status]').textContent;
+    return t !== b && !/^Reading/.test(t);
+  }, before, { timeout: 60_000 });
+  const imported = await pg.page.evaluate(stallsSince);
+  return { exported, imported, status: await pg.testid('files-status').textContent() };
+}
+
 export const ROW_STATES = Object.freeze(['none', 'done', 'cancelled', 'failed']);
 
 export class Playground {
