@@ -117,8 +117,8 @@ impl Library {
         self.drop_details(history::details_to_drop);
     }
 
-    /// Before a run whose records will take about `incoming` bytes: the bound of
-    /// [`Library::bound_memory`] with the new run counted as kept, so older records give way
+    /// Before a run whose records will take about `incoming` bytes: the bound on kept records
+    /// (`model::store::history`) with the new run counted as kept, so older records give way
     /// before it rather than after (the wasm memory would otherwise keep both, for good).
     pub fn make_room(self, incoming: usize) {
         self.drop_details(|sizes| history::details_to_drop_before(sizes, incoming));
