@@ -28,6 +28,7 @@ pub fn ParamForm() -> impl IntoView {
                 <SelectField field=Field::Waits options=Waits::ALL.map(|w| (w.key(), w.label())).to_vec() />
                 <Warning
                     field=Field::Waits
+                    testid="blocking-warning"
                     when=|p| p.blocking_waits()
                     text=format!(
                         "Blocking waits hold their thread: under sequential and async each freezes the page in turn (time.sleep in async def), on purpose, for at most {} s, and Cancel cannot be clicked. Async + executor hands them to its threads; threads and processes block their own.",
@@ -53,6 +54,7 @@ pub fn ParamForm() -> impl IntoView {
                 <NumberField field=Field::YieldEveryMs hint=format!("computation slices of async and sequential runs, 0 to {YIELD_MAX} ms; 0 never yields") />
                 <Warning
                     field=Field::YieldEveryMs
+                    testid="yield-warning"
                     when=|p| p.yield_every_ms == 0
                     text="0 = never yield. An async or sequential run then computes every task without giving the event loop a turn: the page freezes until the run ends, on purpose (this is what “never block the event loop” warns about). Cancel cannot be clicked during the freeze.".to_string()
                 />
@@ -231,17 +233,18 @@ fn PoolOffer() -> impl IntoView {
 
 /// A warning under `field` while the checked parameters are `when` (and the field is valid).
 #[component]
-fn Warning(field: Field, when: fn(&Params) -> bool, text: String) -> impl IntoView {
+fn Warning(
+    field: Field,
+    testid: &'static str,
+    when: fn(&Params) -> bool,
+    text: String,
+) -> impl IntoView {
     let experiment = part::<Experiment>();
     let on = Memo::new(move |_| {
         experiment
             .checked
             .with(|c| c.error(field).is_none() && when(&c.params))
     });
-    let testid = match field {
-        Field::Waits => "blocking-warning",
-        _ => "yield-warning",
-    };
     move || {
         on.get()
             .then(|| view! { <p class="warning" data-testid=testid>{text.clone()}</p> })

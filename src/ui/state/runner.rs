@@ -103,6 +103,20 @@ pub struct Runner {
     timeline: TimelineRun,
 }
 
+/// Whether `strategy` may run on `checked` now: the gate's rules, then what the run would hold.
+fn may_run(
+    strategy: Strategy,
+    checked: &Checked,
+    theory_ms: f64,
+    pool: &gate::Pool,
+) -> Result<(), String> {
+    gate::can_run_with_theory(strategy, checked, theory_ms, pool)?;
+    memory::run_fits(&Params {
+        strategy,
+        ..checked.params
+    })
+}
+
 impl Runner {
     /// A runner whose runs are shown in `running` (created before, for the pool to see).
     pub fn new(
@@ -145,13 +159,9 @@ impl Runner {
             return Err("the kernel is still being calibrated".into());
         }
         let theory = self.experiment.theory(strategy).makespan_ms;
-        self.experiment.checked.with(|c| {
-            gate::can_run_with_theory(strategy, c, theory, &self.pool.view.with(PoolView::gate))?;
-            memory::run_fits(&Params {
-                strategy,
-                ..c.params
-            })
-        })
+        self.experiment
+            .checked
+            .with(|c| may_run(strategy, c, theory, &self.pool.view.with(PoolView::gate)))
     }
 
     /// Loads `claim`'s experiment into the form (and so the URL), starts a pool as large as it
@@ -249,9 +259,7 @@ impl Runner {
                     params: p.params,
                     errors: Vec::new(),
                 };
-                gate::can_run_with_theory(p.params.strategy, &checked, p.theory_ms, &pool_gate)
-                    .and_then(|()| memory::run_fits(&p.params))
-                    .is_ok()
+                may_run(p.params.strategy, &checked, p.theory_ms, &pool_gate).is_ok()
             })
             .map(|p| p.params)
             .collect();
