@@ -14,6 +14,7 @@
 //! mount the app (the wasm tests) never link these functions.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
@@ -90,7 +91,7 @@ macro_rules! lazy_panels {
         $(#[doc = $doc])+
         #[component]
         pub fn $lazy(#[prop(optional)] says_why: bool) -> impl IntoView {
-            panel($split, says_why, $slot)
+            panel(|| Box::pin($split()), says_why, $slot)
         }
     )*};
 }
@@ -122,15 +123,14 @@ lazy_panels! {
     LazyImported: imported => Imported, slot: false;
 }
 
+/// A panel's builder, boxed so that [`panel`] is compiled once for all of them.
+type Build = fn() -> Pin<Box<dyn Future<Output = AnyView> + Send>>;
+
 /// A panel of the chunk, built once the chunk is in place (nothing before). If the chunk
 /// cannot be had, one panel of the page (`says_why`) tells why. The environment strip keeps
 /// its place while the chunk loads (`slot`: the stylesheet's `.lazy-slot`, about its height at
 /// each width), so that what is below it does not jump when it arrives.
-fn panel<F: Future<Output = AnyView> + Send + 'static>(
-    build: fn() -> F,
-    says_why: bool,
-    slot: bool,
-) -> AnyView {
+fn panel(build: Build, says_why: bool, slot: bool) -> AnyView {
     let extras = expect_context::<ExtrasState>();
     let content = move || match extras.0.get() {
         Extras::Loading => None,
