@@ -207,18 +207,25 @@ pub async fn run_to_end(req: RunRequest, cancel: CancelToken) -> Result<RunRecor
 
 /// Tasks in each run of the start-up warm-up, and its runs (see [`warm_up`]).
 const WARM_UP_TASKS: u32 = 10_000;
+/// The largest run that measures the same whether the scheduler is warm or not (its
+/// baseline-tier code costs a few µs more a task), so it need not wait for the warm-up.
+pub const COLD_RUN_MAX_TASKS: u32 = 1_000;
 const WARM_UP_RUNS: u32 = 3;
 
 /// Runs the async scheduler at start-up, unmeasured and unshown: `WARM_UP_RUNS` times
 /// 10,000 waits of 0-6 ms. The engine compiles wasm in two tiers, and code starts in the
 /// baseline tier: without this, a visitor's first async run measured the compiler and the
 /// first wasm memory growth. One warm-up run left the first measured run still slower than
-/// later ones; three do not. The page runs it after calibration.
-pub async fn warm_up() {
+/// later ones; three do not. The page runs it after calibration, unless a run came first
+/// (which warms the scheduler itself); `cancel` stops it between runs and inside one.
+pub async fn warm_up(cancel: &CancelToken) {
     let req = RunRequest::async_waits(WARM_UP_TASKS, 3, Jitter::Uniform { pct: 100 }, true);
     for _ in 0..WARM_UP_RUNS {
+        if cancel.is_cancelled() {
+            return;
+        }
         // Nothing here can fail: no threads, no injected fault.
-        let _ = run_to_end(req, CancelToken::default()).await;
+        let _ = run_to_end(req, cancel.clone()).await;
     }
 }
 

@@ -38,3 +38,34 @@ test('the served headers are the ones hosts are told to send', { timeout: 30_000
   assert.equal(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.equal(res.headers.get('document-isolation-policy'), 'isolate-and-require-corp');
 });
+
+test('an experiment that only waits runs before the kernel is calibrated; one that computes waits for it', { timeout: 60_000 }, async () => {
+  // What Run looks like at the first frame it is there, before anything else is awaited.
+  const atFirstRun = () => new Promise((resolve) => {
+    const look = () => {
+      const run = document.querySelector('[data-testid=run]');
+      if (!run) return requestAnimationFrame(look);
+      resolve({
+        enabled: !run.disabled,
+        calibrated: document.querySelector('[data-testid=calibration][data-value]') !== null,
+        why: document.querySelector('[data-testid=gate-async]')?.textContent ?? '',
+      });
+    };
+    look();
+  });
+  const io = await env.newPage({ viewport: { width: 1280, height: 900 } });
+  await io.goto(`${env.server.url}?pool=2`);
+  const first = await io.evaluate(atFirstRun);
+  assert.deepEqual(first, { enabled: true, calibrated: false, why: '' }, 'the articles\' 50 requests can run at once');
+  await io.click('[data-testid=run]');
+  await io.waitForSelector('[data-testid=result-async][data-state=done]', { timeout: 30_000 });
+  assert.ok(Number(await io.getAttribute('[data-testid=result-async-makespan]', 'data-value')) >= 100);
+
+  const cpu = await env.newPage({ viewport: { width: 1280, height: 900 } });
+  await cpu.goto(`${env.server.url}?pool=2&workload=cpu&tasks=4`);
+  const computes = await cpu.evaluate(atFirstRun);
+  assert.equal(computes.enabled, false, JSON.stringify(computes));
+  assert.match(computes.why, /calibrated/);
+  await cpu.waitForSelector('[data-testid=calibration][data-value]', { state: 'attached', timeout: 30_000 });
+  await cpu.waitForFunction(() => document.querySelector('[data-testid=run]')?.disabled === false, null, { timeout: 10_000 });
+});

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use crate::model::experiment::fault::Injected;
 use crate::model::experiment::gate;
 use crate::model::experiment::kernel::Calibration;
-use crate::runtime::{exec, pool};
+use crate::runtime::run_shared::CancelToken;
+use crate::runtime::{exec, pool, timer};
 
 /// How often a run (or a memory measurement) asked for during the warm-up checks whether it
 /// has ended, in ms.
@@ -69,8 +70,16 @@ pub struct PoolState {
     pub ready_ms: RwSignal<Option<f64>>,
     /// Whether a run or a measurement is going: the pool is not restarted under it.
     busy: Signal<bool>,
-    /// The async scheduler's warm-up is running (see [`PoolState::warm_up`]).
-    warming: StoredValue<bool>,
+    /// The async scheduler's warm-up (see [`PoolState::warm_up`]).
+    warm_up: StoredValue<WarmUp>,
+}
+
+/// Where the async scheduler's warm-up is: to come, running (stopped with its token), or
+/// done (or skipped: a run came first and warmed the scheduler itself).
+enum WarmUp {
+    ToCome,
+    Running(CancelToken),
+    Done,
 }
 
 impl PoolState {
@@ -92,7 +101,7 @@ impl PoolState {
             calibration: RwSignal::new(None),
             ready_ms: RwSignal::new(None),
             busy,
-            warming: StoredValue::new(false),
+            warm_up: StoredValue::new(WarmUp::ToCome),
         }
     }
 
@@ -155,17 +164,43 @@ impl PoolState {
         Memo::new(move |_| self.ready_ms.with(Option::is_some))
     }
 
-    /// Runs the async scheduler's warm-up (`exec::warm_up`) once the page is idle; a run
-    /// asked for meanwhile starts after it, so the two never overlap.
+    /// Runs the async scheduler's warm-up (`exec::warm_up`) once the page is idle, unless a
+    /// run came first; a run asked for meanwhile starts after it, so the two never overlap
+    /// ([`PoolState::settle_warm_up`]).
     pub async fn warm_up(self) {
-        self.warming.set_value(true);
-        exec::warm_up().await;
-        self.warming.set_value(false);
+        let cancel = CancelToken::default();
+        let to_come = self.warm_up.try_update_value(|w| {
+            let to_come = matches!(w, WarmUp::ToCome);
+            if to_come {
+                *w = WarmUp::Running(cancel.clone());
+            }
+            to_come
+        });
+        if to_come != Some(true) {
+            return;
+        }
+        exec::warm_up(&cancel).await;
+        self.warm_up.set_value(WarmUp::Done);
+    }
+
+    /// Before a run of `tasks` tasks: a warm-up still to come is skipped (the run warms the
+    /// scheduler itself); one under way stops for a small run (`exec::COLD_RUN_MAX_TASKS`: the
+    /// first visitor's run of the articles' 50 requests waits for nothing) and is waited for
+    /// by a larger one (which then measures the scheduler's optimised code, not the compiler).
+    pub async fn settle_warm_up(self, tasks: u32) {
+        self.warm_up.update_value(|w| match w {
+            WarmUp::ToCome => *w = WarmUp::Done,
+            WarmUp::Running(cancel) if tasks <= exec::COLD_RUN_MAX_TASKS => cancel.cancel(),
+            _ => {}
+        });
+        while self.warming() {
+            timer::sleep(WARM_UP_POLL_MS).await;
+        }
     }
 
     /// Whether the warm-up is running.
     pub fn warming(self) -> bool {
-        self.warming.get_value()
+        self.warm_up.with_value(|w| matches!(w, WarmUp::Running(_)))
     }
 
     /// Whether the start-up warm-up is still to come or running: the memory panel waits for

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::experiment::Experiment;
 use super::library::Library;
 use super::page::Page;
-use super::pool::{PoolState, PoolView, WARM_UP_POLL_MS};
+use super::pool::{PoolState, PoolView};
 use super::timeline::{LiveRun, TimelineRun};
 use crate::model::charts::sweep::{self, Point};
 use crate::model::experiment::gate;
@@ -155,7 +155,13 @@ impl Runner {
         if self.measuring.with(Option::is_some) {
             return Err("a demo or measurement is running".into());
         }
-        if self.pool.calibration.with(Option::is_none) {
+        // An experiment that only waits computes nothing: it need not wait for the calibration.
+        if self.pool.calibration.with(Option::is_none)
+            && self
+                .experiment
+                .checked
+                .with(|c| c.params.workload.computes())
+        {
             return Err("the kernel is still being calibrated".into());
         }
         let theory = self.experiment.theory(strategy).makespan_ms;
@@ -324,11 +330,15 @@ impl Runner {
         if self.running.get_untracked().is_some() {
             return None;
         }
-        let calibration = self.pool.calibration.get_untracked()?;
         let base = self
             .experiment
             .checked
             .with_untracked(|c| c.is_valid().then_some(c.params))?;
+        let calibration = match self.pool.calibration.get_untracked() {
+            Some(c) => c,
+            None if !base.workload.computes() => Plan::uncalibrated(base).calibration,
+            None => return None,
+        };
         // A run is of this browser: an imported file's runs make way for its own.
         self.library.show_own_runs();
         let cancel = CancelToken::default();
@@ -357,9 +367,7 @@ impl Runner {
         cancel: &CancelToken,
         live: bool,
     ) -> Result<Arc<RunRecord>, String> {
-        while self.pool.warming() {
-            timer::sleep(WARM_UP_POLL_MS).await;
-        }
+        self.pool.settle_warm_up(params.tasks).await;
         let strategy = params.strategy;
         // Older records give way before this run's are made, not after.
         self.library
