@@ -799,6 +799,31 @@ async fn work_handed_off_the_main_thread_comes_back_and_written_chunks_make_a_fi
 }
 
 #[wasm_bindgen_test]
+async fn kept_records_come_back_as_they_went_in_and_go_when_deleted_or_cleared() {
+    use async_vs_threads::runtime::{files, records};
+    records::clear().await.unwrap();
+    let text = |at: f64| vec![format!("{{\"run\":{at},"), "\"é ☃\"}".to_string()];
+    for at in [2.5e12, 1.5e12, 3.5e12] {
+        let bytes = records::put(at, &files::parts(text(at)).await)
+            .await
+            .unwrap();
+        assert_eq!(bytes, text(at).concat().len());
+    }
+    let kept = records::list().await.unwrap();
+    let ats: Vec<f64> = kept.iter().map(|(at, _)| *at).collect();
+    assert_eq!(ats, [1.5e12, 2.5e12, 3.5e12], "oldest first");
+    assert_eq!(
+        records::get(2.5e12).await.unwrap(),
+        Some(text(2.5e12).concat().into_bytes())
+    );
+    assert_eq!(records::get(9.0).await.unwrap(), None);
+    records::delete(&[1.5e12, 3.5e12]).await.unwrap();
+    assert_eq!(records::list().await.unwrap().len(), 1);
+    records::clear().await.unwrap();
+    assert!(records::list().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
 fn the_replay_marks_only_the_rows_of_the_tasks_at_the_playhead() {
     use async_vs_threads::runtime::dom;
     use wasm_bindgen::JsCast;

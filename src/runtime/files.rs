@@ -2,6 +2,8 @@
 //! never sits whole in the wasm memory), the text of a file the user picked or dropped, and
 //! of a file served beside the page.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -29,23 +31,53 @@ pub fn download(
     offer(&parts, name, mime)
 }
 
-/// [`download`] of chunks already written (off the main thread, [`off_main`]): they become
-/// the file's parts a slice at a time, the page getting a turn between slices.
+/// [`download`] of chunks already written (off the main thread, [`off_main`]).
 ///
 /// # Errors
 /// As [`download`].
 pub async fn download_written(name: &str, mime: &str, chunks: Vec<String>) -> Result<(), String> {
+    offer(&parts(chunks).await, name, mime)
+}
+
+/// Chunks of text as a file's parts, a slice at a time, the page getting a turn between
+/// slices; as bytes, which a `Blob` keeps as they are (a string part is encoded again).
+pub async fn parts(chunks: Vec<String>) -> js_sys::Array {
     let parts = js_sys::Array::new();
     let mut slice_from = now_ms();
     for chunk in chunks {
-        // As bytes, which the file keeps as they are (a string part is encoded again).
         parts.push(&js_sys::Uint8Array::from(chunk.as_bytes()));
         if now_ms() - slice_from > SLICE_MS {
             yield_now().await;
             slice_from = now_ms();
         }
     }
-    offer(&parts, name, mime)
+    parts
+}
+
+/// Background work on files under way (see [`Working`]).
+static WORKING: AtomicU32 = AtomicU32::new(0);
+
+/// Background work on files (keeping a run's records) under way while this lives: a run
+/// waits for it ([`working`]), so that no worker and no slice of the main thread is taken
+/// from the run.
+pub struct Working(());
+
+impl Working {
+    pub fn start() -> Self {
+        WORKING.fetch_add(1, Ordering::Relaxed);
+        Working(())
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        WORKING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Whether background work on files is under way.
+pub fn working() -> bool {
+    WORKING.load(Ordering::Relaxed) > 0
 }
 
 /// The most a slice of work on files holds the main thread, ms.

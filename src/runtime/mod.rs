@@ -52,6 +52,7 @@ cfg_browser! {
     pub mod location;
     pub mod memory;
     pub mod probe;
+    pub mod records;
     pub mod run_shared;
     pub mod storage;
     pub mod timer;

@@ -135,7 +135,7 @@ fn FullPage() -> impl IntoView {
 /// needs no calibration, so it is ready once the pool is, and calibration goes on in the
 /// background. Then the `extras` chunk loads (after the calibration: downloading it and
 /// building its panels took a core from it, and the kernel read slower), and the async
-/// scheduler warms up, unless a run came first ([`PoolState::settle_warm_up`]).
+/// scheduler warms up, unless a run came first ([`PoolState::settle`]).
 async fn start_up(
     pool: PoolState,
     experiment: Experiment,

@@ -1,5 +1,6 @@
 // Keeping runs: export (JSON, CSV, Chrome trace) downloads, import shows a file without
 // running anything, the history survives a reload and compares with a pinned baseline, the
+// task records of its newest runs survive a reload within their budget (or say why not), the
 // replay's playhead moves and marks the matching data-table row, and kept runs beyond the
 // memory bound give up their task records.
 import { test } from 'node:test';
@@ -7,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useBrowser } from './playground.mjs';
+import { Playground, useBrowser } from './playground.mjs';
 
 const env = useBrowser();
 
@@ -166,6 +167,86 @@ test('history: kept across a reload, a pinned baseline compares, Clear empties i
   assert.equal(await rows.count(), 0, 'cleared for good');
   assert.deepEqual(pg.errors, []);
   await pg.page.close();
+});
+
+test('history: a run keeps its task records across a reload, to draw, replay and export again', { timeout: 90_000 }, async () => {
+  const pg = await env.open(SMALL);
+  await pg.runDone('threads');
+  const before = JSON.parse((await download(pg, 'export-json')).text).runs[0];
+  await pg.page.waitForSelector('[data-testid=history-kept][data-runs="1"]', { state: 'attached', timeout: 20_000 });
+  await pg.page.reload();
+  await pg.waitReady();
+  const row = pg.page.locator('[data-testid=history-row]').first();
+  assert.ok(Number(await row.locator('[data-testid=history-records]').getAttribute('data-value')) > 1000);
+  assert.equal(await pg.attr('timeline', 'data-records'), '0', 'nothing drawn after the reload');
+  await row.locator('[data-testid=history-draw]').click();
+  await pg.page.waitForSelector('[data-testid=timeline][data-records="6"]', { timeout: 20_000 });
+  assert.equal(await row.getAttribute('data-drawn'), 'true');
+  assert.match(await pg.testid('history-status').textContent(), /Drawn on the timeline: the Threads run of /);
+  // The replay and the export work on it as on the run when it was measured.
+  await pg.testid('replay-slider').waitFor();
+  const after = JSON.parse((await download(pg, 'export-json')).text).runs[0];
+  assert.deepEqual(after.tasks, before.tasks);
+  assert.equal(after.started_at_ms, before.started_at_ms);
+  // Clear forgets the records too.
+  await pg.testid('history-clear').click();
+  await pg.page.waitForSelector('[data-testid=history-kept][data-runs="0"]', { state: 'attached' });
+  await pg.page.reload();
+  await pg.waitReady();
+  await pg.page.waitForSelector('[data-testid=history-kept]', { state: 'attached' });
+  assert.equal(await pg.attr('history-kept', 'data-runs'), '0', 'cleared for good');
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('history: kept task records stay within their byte budget, the oldest dropped first', { timeout: 180_000 }, async () => {
+  // Each run's export is about 21 MB: four do not fit the 64 MB.
+  const pg = await env.open('pool=2&workload=io&tasks=100000&io_ms=1');
+  const rows = pg.page.locator('[data-testid=history-row]');
+  for (let i = 1; i <= 4; i++) {
+    await pg.runDone('async');
+    await pg.page.waitForFunction(
+      (i) => {
+        const newest = document.querySelector('[data-testid=history-row] [data-testid=history-records]');
+        return document.querySelectorAll('[data-testid=history-row]').length === i && newest?.hasAttribute('data-value');
+      },
+      i,
+      { timeout: 60_000 },
+    );
+  }
+  const kept = Number(await pg.attr('history-kept', 'data-runs'));
+  const bytes = Number(await pg.attr('history-kept', 'data-bytes'));
+  assert.equal(kept, 3, `${kept} runs kept in ${bytes} bytes`);
+  assert.ok(bytes <= 64e6 && bytes > 3 * 10e6, `${bytes} bytes`);
+  assert.equal(await rows.nth(3).locator('[data-testid=history-records]').getAttribute('data-value'), null, 'the oldest went');
+  assert.equal(await rows.nth(3).locator('[data-testid=history-draw]').count(), 0);
+  assert.deepEqual(pg.errors, []);
+  await pg.page.close();
+});
+
+test('history: storage refused or full is said, and the figures are kept', { timeout: 90_000 }, async () => {
+  const cases = [
+    // A browser that refuses this page IndexedDB (a sandboxed frame, a setting).
+    ['refused', () => Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('access to IndexedDB is denied', 'SecurityError'); } }), /not kept across visits: access to IndexedDB is denied/],
+    // A full disk: every write fails.
+    ['full', () => { IDBObjectStore.prototype.put = () => { throw new DOMException('the quota is exceeded', 'QuotaExceededError'); }; }, /not kept across visits: the quota is exceeded/],
+  ];
+  for (const [what, script, said] of cases) {
+    const page = await env.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript(script);
+    const pg = new Playground(page, env.server.url);
+    await pg.open('pool=2&workload=io&tasks=8&io_ms=20');
+    await pg.runDone('async');
+    await page.waitForFunction(() => document.querySelector('[data-testid=history-status]')?.textContent, null, { timeout: 20_000 });
+    assert.match(await pg.testid('history-status').textContent(), said, what);
+    assert.equal(await pg.attr('history-status', 'class'), 'error', what);
+    await page.reload();
+    await pg.waitReady();
+    assert.equal(await pg.page.locator('[data-testid=history-row]').count(), 1, `${what}: the figures are kept`);
+    assert.equal(await pg.page.locator('[data-testid=history-draw]').count(), 0, what);
+    assert.deepEqual(pg.errors, [], what);
+    await page.close();
+  }
 });
 
 test('replay: scrubbing moves the playhead and marks the task that holds the lane', { timeout: 60_000 }, async () => {

@@ -9,8 +9,41 @@
 //! A run that gives up its records keeps its digest (every figure but the timeline), see
 //! [`RunRecord::without_details`](crate::model::run::record::RunRecord::without_details).
 
+use crate::model::run::record::RunRecord;
+
 /// The most bytes of task records the page keeps across runs.
 pub const DETAIL_BUDGET_BYTES: usize = 64 << 20;
+
+/// The most bytes of task records (runs' JSON exports) this browser keeps across visits
+/// (IndexedDB); the oldest runs' go first.
+pub const STORED_BYTES: usize = 64_000_000;
+/// The largest export the page writes on its main thread to keep it (a build without a pool
+/// has no worker to write on): about 2,500 tasks of one wait each, some 20 ms of writing.
+pub const STORED_ON_MAIN_MAX_BYTES: usize = 512 << 10;
+
+/// About the bytes of `run`'s JSON export (its task records; the digest is small beside
+/// them), to decide before writing it whether it may be kept: a record takes about 170 bytes
+/// and each of its segments about 40 more (times at full precision; the test measures both).
+pub fn stored_estimate(run: &RunRecord) -> usize {
+    let segments: usize = run.tasks.iter().map(|t| t.segments.len()).sum();
+    4096 + run.tasks.len() * 170 + segments * 40
+}
+
+/// Which kept records to forget, given the entries `stored` (when each run started, its
+/// bytes; oldest first) and when each run of the history started: the runs that left the
+/// history, then the oldest until the rest fit [`STORED_BYTES`]; the newest always stays.
+pub fn stored_to_drop(stored: &[(f64, usize)], history: &[f64]) -> Vec<f64> {
+    let in_history = |at: &f64| history.contains(at);
+    let kept: Vec<&(f64, usize)> = stored.iter().filter(|(at, _)| in_history(at)).collect();
+    let sizes: Vec<usize> = kept.iter().map(|(_, bytes)| *bytes).collect();
+    let over = to_drop(&sizes, STORED_BYTES).into_iter().map(|i| kept[i].0);
+    stored
+        .iter()
+        .map(|(at, _)| *at)
+        .filter(|at| !in_history(at))
+        .chain(over)
+        .collect()
+}
 
 /// The most runs the browser's history keeps; the oldest go first.
 pub const KEPT_RUNS: usize = 50;
@@ -135,6 +168,71 @@ mod tests {
     fn the_newest_run_keeps_its_records_even_over_the_budget() {
         assert!(details_to_drop(&[100 * MB]).is_empty());
         assert_eq!(details_to_drop(&[MB, 0, 100 * MB]), vec![0]);
+    }
+
+    #[test]
+    fn kept_records_leave_with_their_run_and_the_oldest_go_over_the_budget() {
+        let history = [1.0, 2.0, 3.0, 4.0];
+        // Run 0 left the history; the rest fit.
+        assert_eq!(
+            stored_to_drop(&[(0.0, MB), (1.0, MB), (4.0, MB)], &history),
+            [0.0]
+        );
+        // 30 + 30 + 30 MB: the oldest goes, the newest stays even alone over the budget.
+        let big = 30 * MB;
+        assert_eq!(
+            stored_to_drop(&[(1.0, big), (2.0, big), (3.0, big)], &history),
+            [1.0]
+        );
+        assert!(stored_to_drop(&[(4.0, 2 * STORED_BYTES)], &history).is_empty());
+        assert!(stored_to_drop(&[], &history).is_empty());
+    }
+
+    #[test]
+    fn the_estimate_of_a_kept_run_is_within_a_quarter_of_its_export() {
+        use crate::model::experiment::params::{Params, Strategy, Workload};
+        use crate::model::run::record::{Lane, RunHead, SegmentKind, TaskRecord};
+        use crate::model::store::export::{Environment, json};
+        for (workload, rounds) in [(Workload::Io, 1), (Workload::Mixed, 10)] {
+            let params = Params {
+                workload,
+                tasks: 2_000,
+                ..Params::default()
+            };
+            let tasks = (0..params.tasks)
+                .map(|task| {
+                    // Times at full precision, as measured ones are.
+                    let at = f64::from(task) * 0.123_456_789;
+                    let segments: Vec<(SegmentKind, f64, f64)> = (0..rounds)
+                        .flat_map(|i| {
+                            let t = at + f64::from(i) * 1.000_000_1;
+                            [
+                                (SegmentKind::Wait, t, t + 0.987_654_321),
+                                (SegmentKind::Cpu, t + 0.987_654_321, t + 1.000_000_1),
+                            ]
+                        })
+                        .take(if rounds == 1 { 1 } else { 2 * rounds as usize })
+                        .collect();
+                    TaskRecord::from_segments(task, Lane::Worker((task % 2) as u16), &segments)
+                })
+                .collect();
+            let run = RunRecord::new(RunHead::for_test(Strategy::Threads, params), tasks);
+            let env = Environment {
+                browser: "Chromium 156".into(),
+                cores: 2,
+                pool: 2,
+                isolated: true,
+                build: "threads".into(),
+            };
+            let mut written = 0;
+            json::write(&env, 0.0, &[&run], &mut |c: String| written += c.len());
+            let estimate = stored_estimate(&run);
+            let ratio = estimate as f64 / written as f64;
+            assert!(
+                (0.8..1.25).contains(&ratio),
+                "estimated {estimate} bytes for {written}"
+            );
+        }
     }
 
     proptest! {

@@ -47,7 +47,7 @@ fn scoped(library: Library, timeline: TimelineRun, scope: Scope) -> Vec<Arc<RunR
 }
 
 /// Where this page measures, as an export records it.
-fn environment(page: Page, pool: PoolState) -> Environment {
+pub fn environment(page: Page, pool: PoolState) -> Environment {
     Environment {
         browser: browser_name(&caps::user_agent()),
         cores: page.caps.cores,
@@ -126,12 +126,7 @@ pub fn ExportImport() -> impl IntoView {
             let read = match files::read(file).await {
                 Ok(bytes) => files::off_main(
                     move || {
-                        let text = String::from_utf8(bytes).map_err(|e| {
-                            format!(
-                                "This file is not UTF-8 text (byte {}).",
-                                e.utf8_error().valid_up_to()
-                            )
-                        })?;
+                        let text = export::text_of(bytes)?;
                         export::json::decode(&text).map(|e| (e, report::imported_verdicts(&text)))
                     },
                     true,

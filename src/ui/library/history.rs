@@ -1,20 +1,23 @@
-//! The history of runs in this browser and the baseline: every finished run (without its task
-//! records: their figures) in `localStorage`, one line each as `model::store::persist` writes them,
-//! bounded by `model::store::history`; one of them pinned as the baseline the results and the
-//! makespan chart compare with.
+//! The history of runs in this browser and the baseline: every finished run (its figures) in
+//! `localStorage`, one line each as `model::store::persist` writes them, bounded by
+//! `model::store::history`, and the task records of the newest runs in IndexedDB
+//! ([`StoredRecords`]), to draw them again; one of them pinned as the baseline the results and
+//! the makespan chart compare with.
 
 use leptos::prelude::*;
 
 use crate::model::experiment::params::FormText;
 use crate::model::format;
-use crate::model::store::history::KEPT_RUNS;
-use crate::ui::state::{Experiment, Library, part};
+use crate::model::store::history::{KEPT_RUNS, STORED_BYTES};
+use crate::ui::library::stored::StoredRecords;
+use crate::ui::state::{Experiment, Library, Runner, part};
 
-/// The history's table: newest first, each run with its change against the baseline and a
-/// button to pin it; Clear.
+/// The history's table: newest first, each run with its change against the baseline, its kept
+/// records' size and a button to draw them, and a button to pin it; Clear.
 #[component]
 pub fn History() -> impl IntoView {
-    let (library, experiment) = (part::<Library>(), part::<Experiment>());
+    let (library, experiment, runner) = (part::<Library>(), part::<Experiment>(), part::<Runner>());
+    let stored = StoredRecords::follow();
     let rows = move || {
         let baseline_at = library
             .baseline
@@ -38,8 +41,12 @@ pub fn History() -> impl IntoView {
                 };
                 let params = run.head.params;
                 let pin = run.clone();
+                let at = run.head.started_at_ms;
+                let records = move || stored.bytes_of(at);
                 view! {
-                    <tr data-testid="history-row" data-strategy=run.strategy().key() data-pinned=pinned.to_string()>
+                    <tr data-testid="history-row" data-strategy=run.strategy().key() data-pinned=pinned.to_string()
+                        data-drawn=move || (stored.drawn.get() == Some(at)).to_string()
+                    >
                         <td data-label="When">{if run.head.started_at_ms > 0.0 { format::date_time(run.head.started_at_ms) } else { "–".into() }}</td>
                         <td data-label="Run">
                             {run.head.params.summary()}
@@ -49,7 +56,17 @@ pub fn History() -> impl IntoView {
                         </td>
                         <td data-label="Makespan" data-value=run.makespan_ms().to_string()>{makespan}</td>
                         <td data-label="vs baseline" data-testid="history-change">{change}</td>
+                        <td data-label="Records" data-testid="history-records" data-value=move || records().map(|b| b.to_string())>
+                            {move || records().map_or_else(|| "–".to_string(), |b| format::bytes(b as f64))}
+                        </td>
                         <td class="actions">
+                            {move || records().map(|_| view! {
+                                <button type="button" class="quiet" data-testid="history-draw"
+                                    title="Draw this run's task records on the timeline, to replay or export them"
+                                    disabled=move || runner.busy()
+                                    on:click=move |_| stored.draw(at)
+                                >"Draw"</button>
+                            })}
                             <button type="button" class="quiet" aria-pressed=pinned.to_string()
                                 data-testid="history-pin"
                                 on:click=move |_| library.pin((!pinned).then(|| pin.clone()))
@@ -66,7 +83,22 @@ pub fn History() -> impl IntoView {
     };
     view! {
         <p class="muted">
-            {format!("Every run in this browser (and runs imported beside them, with where they were measured), newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures but not their task records (export a run to keep those). Pin one as the baseline: the results and the makespan chart then show each run's change against it.")}
+            {format!("Every run in this browser (and runs imported beside them, with where they were measured), newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures, and the newest with their task records too, within {}, to draw, replay and export again. Pin one as the baseline: the results and the makespan chart then show each run's change against it.", format::bytes(STORED_BYTES as f64))}
+        </p>
+        <p class="muted" data-testid="history-kept"
+            data-runs=move || stored.kept.with(Vec::len).to_string()
+            data-bytes=move || stored.kept.with(|k| k.iter().map(|(_, b)| b).sum::<usize>()).to_string()
+        >
+            {move || stored.kept.with(|k| format!(
+                "Task records kept: {} of {} runs, {} of {}.",
+                k.len(),
+                library.history.with(Vec::len),
+                format::bytes(k.iter().map(|(_, b)| *b as f64).sum()),
+                format::bytes(STORED_BYTES as f64)
+            ))}
+        </p>
+        <p role="status" data-testid="history-status" class=move || match stored.status.get() { Some((false, _)) => "error", _ => "muted" }>
+            {move || stored.status.get().map(|(_, s)| s)}
         </p>
         <Show
             when=move || library.history.with(|h| !h.is_empty())
@@ -80,13 +112,17 @@ pub fn History() -> impl IntoView {
                             <th scope="col">"Run"</th>
                             <th scope="col">"Makespan"</th>
                             <th scope="col">"vs baseline"</th>
+                            <th scope="col">"Records"</th>
                             <th scope="col"><span class="sr-only">"Actions"</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <button type="button" class="quiet" data-testid="history-clear" on:click=move |_| library.clear_history()>
+            <button type="button" class="quiet" data-testid="history-clear" on:click=move |_| {
+                library.clear_history();
+                stored.clear();
+            }>
                 "Clear history"
             </button>
         </Show>

@@ -8,7 +8,7 @@ use crate::model::experiment::fault::Injected;
 use crate::model::experiment::gate;
 use crate::model::experiment::kernel::Calibration;
 use crate::runtime::run_shared::CancelToken;
-use crate::runtime::{exec, pool, timer};
+use crate::runtime::{exec, files, pool, timer};
 
 /// How often a run (or a memory measurement) asked for during the warm-up checks whether it
 /// has ended, in ms.
@@ -166,7 +166,7 @@ impl PoolState {
 
     /// Runs the async scheduler's warm-up (`exec::warm_up`) once the page is idle, unless a
     /// run came first; a run asked for meanwhile starts after it, so the two never overlap
-    /// ([`PoolState::settle_warm_up`]).
+    /// ([`PoolState::settle`]).
     pub async fn warm_up(self) {
         let cancel = CancelToken::default();
         let to_come = self.warm_up.try_update_value(|w| {
@@ -187,13 +187,14 @@ impl PoolState {
     /// scheduler itself); one under way stops for a small run (`exec::COLD_RUN_MAX_TASKS`: the
     /// first visitor's run of the articles' 50 requests waits for nothing) and is waited for
     /// by a larger one (which then measures the scheduler's optimised code, not the compiler).
-    pub async fn settle_warm_up(self, tasks: u32) {
+    /// Background work on files (`files::working`) is waited for too: it holds a worker.
+    pub async fn settle(self, tasks: u32) {
         self.warm_up.update_value(|w| match w {
             WarmUp::ToCome => *w = WarmUp::Done,
             WarmUp::Running(cancel) if tasks <= exec::COLD_RUN_MAX_TASKS => cancel.cancel(),
             _ => {}
         });
-        while self.warming() {
+        while self.warming() || files::working() {
             timer::sleep(WARM_UP_POLL_MS).await;
         }
     }

@@ -367,7 +367,7 @@ impl Runner {
         cancel: &CancelToken,
         live: bool,
     ) -> Result<Arc<RunRecord>, String> {
-        self.pool.settle_warm_up(params.tasks).await;
+        self.pool.settle(params.tasks).await;
         let strategy = params.strategy;
         // Older records give way before this run's are made, not after.
         self.library

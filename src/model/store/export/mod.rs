@@ -38,6 +38,16 @@ pub struct Export {
     pub runs: Vec<RunRecord>,
 }
 
+/// The text of a file's `bytes`, which must be UTF-8 (a sentence for people where not).
+pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "This file is not UTF-8 text (byte {}).",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// What the page says about an imported file: `imported: 2026-11-22 14:03 UTC, Firefox 153`.
 pub fn label(environment: &Environment, exported_at_ms: f64) -> String {
     format!(
@@ -95,6 +105,15 @@ mod tests {
         Lane, Outcome, RunHead, SCHEDULERS, SchedulerCost, SegmentKind, TaskRecord,
     };
     use crate::model::run::stats::ProbeSample;
+
+    #[test]
+    fn a_file_is_text_when_its_bytes_are_utf8_and_says_where_not() {
+        assert_eq!(text_of("é ☃".as_bytes().to_vec()).unwrap(), "é ☃");
+        assert_eq!(
+            text_of(vec![b'{', b'"', 0xff, b'"']).unwrap_err(),
+            "This file is not UTF-8 text (byte 2)."
+        );
+    }
 
     /// The whole text a writer hands out, and in how many chunks.
     pub(super) fn whole(write: impl FnOnce(&mut dyn FnMut(String))) -> (String, usize) {
