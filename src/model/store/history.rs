@@ -192,7 +192,7 @@ mod tests {
     fn the_estimate_of_a_kept_run_is_within_a_quarter_of_its_export() {
         use crate::model::experiment::params::{Params, Strategy, Workload};
         use crate::model::run::record::{Lane, RunHead, SegmentKind, TaskRecord};
-        use crate::model::store::export::{Environment, json};
+        use crate::model::store::export::json;
         for (workload, rounds) in [(Workload::Io, 1), (Workload::Mixed, 10)] {
             let params = Params {
                 workload,
@@ -217,15 +217,10 @@ mod tests {
                 })
                 .collect();
             let run = RunRecord::new(RunHead::for_test(Strategy::Threads, params), tasks);
-            let env = Environment {
-                browser: "Chromium 156".into(),
-                cores: 2,
-                pool: 2,
-                isolated: true,
-                build: "threads".into(),
-            };
             let mut written = 0;
-            json::write(&env, 0.0, &[&run], &mut |c: String| written += c.len());
+            json::write(&json::tests::env(), 0.0, &[&run], &mut |c: String| {
+                written += c.len()
+            });
             let estimate = stored_estimate(&run);
             let ratio = estimate as f64 / written as f64;
             assert!(

@@ -417,7 +417,7 @@ fn read_segment(r: &mut Reader) -> json::Result<Segment> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::experiment::params::{Params, Strategy};
     use crate::model::run::record::RunHead;
@@ -426,7 +426,8 @@ mod tests {
     use crate::model::store::fields::tests::arb_run;
     use proptest::prelude::*;
 
-    fn env() -> Environment {
+    /// Where the tests' runs were measured.
+    pub(crate) fn env() -> Environment {
         Environment {
             browser: "Chromium 156".into(),
             cores: 2,
