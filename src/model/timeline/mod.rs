@@ -116,23 +116,23 @@ pub fn lanes(
     records: &[TaskRecord],
     open: &[OpenTask],
 ) -> Vec<Lane> {
-    let mut lanes = vec![Lane::Main];
-    if strategy.uses_pool() {
-        lanes.extend((0..workers).map(|k| Lane::Worker(k as u16)));
-    }
-    if strategy == Strategy::Processes {
-        lanes.extend((0..workers).map(|k| Lane::Process(k as u16)));
-    }
-    lanes.extend_from_slice(known);
-    lanes.extend(
-        records
-            .iter()
-            .flat_map(TaskRecord::lanes)
+    let pool = strategy
+        .uses_pool()
+        .then_some(0..workers)
+        .into_iter()
+        .flatten();
+    let processes = (strategy == Strategy::Processes)
+        .then_some(0..workers)
+        .into_iter()
+        .flatten();
+    Lane::distinct(
+        std::iter::once(Lane::Main)
+            .chain(pool.map(|k| Lane::Worker(k as u16)))
+            .chain(processes.map(|k| Lane::Process(k as u16)))
+            .chain(known.iter().copied())
+            .chain(records.iter().flat_map(TaskRecord::lanes))
             .chain(open.iter().map(|o| o.lane)),
-    );
-    lanes.sort();
-    lanes.dedup();
-    lanes
+    )
 }
 
 /// The axis span for a run still going that needs `needed_ms`: the `drawn_ms` span while it
