@@ -14,7 +14,7 @@ use crate::model::run::interpreter::{Action, ComputeOn, Interpreter};
 use crate::model::run::record::{Lane, TaskRecord};
 use crate::model::timeline::OpenTask;
 use crate::model::experiment::workload::Plan;
-use crate::runtime::clock::{BrowserClock, now_ms};
+use crate::runtime::clock::{BrowserClock, CoarseClock, now_ms};
 use crate::runtime::event_loop::Tasks;
 use crate::runtime::faults;
 use crate::runtime::run_shared::RunShared;
@@ -98,14 +98,16 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
         Some(_) => ComputeOn::Executor,
         None => ComputeOn::EventLoop,
     };
-    let clock = BrowserClock;
+    // A task's start and the ends of its waits are coarse readings (a million tasks read the
+    // clock two million times); whatever brackets a computation is a real one.
+    let (clock, coarse) = (BrowserClock, CoarseClock);
     let mut t = Interpreter::start(
         &main.plan,
         task,
         Lane::Main,
         main.shared.origin_ms,
         on,
-        &clock,
+        &coarse,
     );
     main.started(task, t.at_ms());
     if task == 0 {
@@ -129,7 +131,7 @@ pub(super) async fn run_on_main(main: &MainRun, task: u32) -> Option<TaskRecord>
             },
             Action::Wait { from_ms, ms } => {
                 sleep_from(from_ms, ms).await;
-                t.waited(&clock);
+                t.waited(&coarse);
             }
             Action::Yield => {
                 yield_now().await;
