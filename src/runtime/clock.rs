@@ -42,7 +42,7 @@ pub fn now_ms() -> f64 {
     })
 }
 
-/// [`now_ms`], or its latest reading while fewer than [`COARSE_READS`] calls have returned
+/// [`now_ms`], or its latest reading while fewer than `COARSE_READS` (16) calls have returned
 /// it since it was taken. A reading is a call into JavaScript that costs about as much as
 /// what a waiting task on the event loop does between two of them (a run of a million waits
 /// spent about 110 ms of its 670 in `performance.now()`). Within one pass of the event loop
