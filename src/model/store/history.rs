@@ -17,6 +17,9 @@ pub const DETAIL_BUDGET_BYTES: usize = 64 << 20;
 /// The most bytes of task records (runs' JSON exports) this browser keeps across visits
 /// (IndexedDB); the oldest runs' go first.
 pub const STORED_BYTES: usize = 64_000_000;
+/// The largest export of one run kept (a third of [`STORED_BYTES`]): the kept records hold
+/// the latest three runs at least, rather than one large one.
+pub const STORED_RUN_MAX_BYTES: usize = STORED_BYTES / 3;
 /// The largest export the page writes on its main thread to keep it (a build without a pool
 /// has no worker to write on): about 2,500 tasks of one wait each, some 20 ms of writing.
 pub const STORED_ON_MAIN_MAX_BYTES: usize = 512 << 10;

@@ -88,7 +88,7 @@ pub fn History() -> impl IntoView {
     };
     view! {
         <p class="muted">
-            {format!("Every run in this browser (and runs imported beside them, with where they were measured), newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures, and the newest with their task records too, within {}, to draw, replay and export again. Pin one as the baseline: the results and the makespan chart then show each run's change against it.", format::bytes(STORED_BYTES as f64))}
+            {format!("Every run in this browser (and runs imported beside them, with where they were measured), newest first: the last {KEPT_RUNS}, kept across reloads in this browser's storage with their figures, and the newest with their task records too, within {} (a run's at most a third of it), to draw, replay and export again. Pin one as the baseline: the results and the makespan chart then show each run's change against it.", format::bytes(STORED_BYTES as f64))}
         </p>
         <p class="muted" data-testid="history-kept"
             data-runs=move || stored.kept.with(Vec::len).to_string()

@@ -13,7 +13,7 @@ use crate::model::format;
 use crate::model::run::record::RunRecord;
 use crate::model::store::export::{self, json};
 use crate::model::store::history::{
-    STORED_BYTES, STORED_ON_MAIN_MAX_BYTES, stored_estimate, stored_to_drop,
+    STORED_ON_MAIN_MAX_BYTES, STORED_RUN_MAX_BYTES, stored_estimate, stored_to_drop,
 };
 use crate::runtime::{clock, dom, files, pool, records};
 use crate::ui::library::export_import::environment;
@@ -116,14 +116,15 @@ impl StoredRecords {
     }
 
     /// Writes `run`'s export (on a pool worker; on the main thread only when small), keeps
-    /// it, and forgets what no longer fits. A run too large to keep is passed over.
+    /// it, and forgets what no longer fits. A run too large to keep (over a third of the
+    /// budget) is passed over.
     ///
     /// # Errors
     /// Storage refused or full (the browser's message).
     async fn keep(self, run: Arc<RunRecord>) -> Result<(), String> {
         let on_worker = pool::healthy_size().is_ok();
         let estimate = stored_estimate(&run);
-        if estimate > STORED_BYTES || (!on_worker && estimate > STORED_ON_MAIN_MAX_BYTES) {
+        if estimate > STORED_RUN_MAX_BYTES || (!on_worker && estimate > STORED_ON_MAIN_MAX_BYTES) {
             return Ok(());
         }
         let _working = files::Working::start();
