@@ -94,10 +94,15 @@ impl StoredRecords {
         self.writing.set_value(false);
     }
 
-    /// The newest run of the history not tried yet whose records the page holds.
+    /// The newest run of the history not tried yet, nor kept already (a run drawn from the
+    /// kept records), whose records the page holds.
     fn next_to_keep(self) -> Option<Arc<RunRecord>> {
         let (library, timeline) = (self.library, self.timeline);
-        let tried = self.tried.get_value();
+        let mut tried = self.tried.get_value();
+        tried.extend(
+            self.kept
+                .with_untracked(|k| k.iter().map(|(at, _)| *at).collect::<Vec<_>>()),
+        );
         let mut held: Vec<Arc<RunRecord>> = library.results.get_untracked();
         held.extend(library.last_run_all.get_untracked());
         held.extend(library.beside.get_untracked());
